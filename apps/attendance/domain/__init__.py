@@ -1,0 +1,1 @@
+"""Pure attendance rules (eligibility, pledge settlement): plain data in, plain data out, no Django."""

@@ -1,0 +1,1 @@
+"""The demo conference behind `manage.py seed_demo`: `plan` invents it, `load` writes it."""

@@ -1,0 +1,39 @@
+"""Writes benchmark figures into docs/benchmarks.md, one table per section, newest figure per key."""
+
+import datetime as dt
+import os
+import platform
+from pathlib import Path
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {mem_gb:.0f} GiB, Python {platform.python_version()}"
+
+
+def record(section: str, header: str, row: str, *, key: str) -> None:
+    """Replaces the row starting with `| key` in `section` (or appends it), stamped with date and machine."""
+    stamped = f"{row} {dt.date.today().isoformat()} | {machine()} |"
+    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    title = f"## {section}"
+    columns = header.count("|") + 1
+    full_header = f"{header} date | machine |"
+    divider = "|" + "---|" * (columns - 1)
+    if title not in text:
+        text = text.rstrip("\n") + f"\n\n{title}\n\n{full_header}\n{divider}\n"
+    head, _, rest = text.partition(title)
+    body, sep, tail = rest.partition("\n## ")
+    lines = [ln for ln in body.splitlines() if not ln.startswith(f"| {key} |")]
+    lines.append(stamped)
+    text = head + title + "\n".join(lines) + "\n" + (sep + tail if sep else "")
+    DOC.write_text(text)

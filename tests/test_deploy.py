@@ -1,0 +1,71 @@
+"""Production settings refuse unsafe configurations, and docker-compose.yml matches what settings read."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_ENV = {
+    "DJANGO_SETTINGS_MODULE": "confvote.settings.prod",
+    "DJANGO_SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-for-tests-only",
+    "DJANGO_ALLOWED_HOSTS": "confvote.example",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_", "CACHE_", "EMAIL_"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+
+
+def test_prod_settings_pass_the_deploy_check():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **GOOD_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_prod_refuses_a_missing_or_weak_secret_key():
+    env = {k: v for k, v in GOOD_ENV.items() if k != "DJANGO_SECRET_KEY"}
+    assert "DJANGO_SECRET_KEY" in manage("check", **env).stderr
+    weak = manage("check", **{**GOOD_ENV, "DJANGO_SECRET_KEY": "short"})
+    assert weak.returncode != 0
+    assert "at least 50 characters" in weak.stderr
+
+
+def test_prod_refuses_to_run_without_a_shared_cache():
+    env = {k: v for k, v in GOOD_ENV.items() if k != "REDIS_URL"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "shared cache" in result.stderr
+
+
+def test_compose_file_has_the_full_stack_and_only_variables_settings_read():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"web", "worker", "beat", "postgres", "redis", "mailpit"} <= set(services)
+    settings_source = "".join(p.read_text() for p in (ROOT / "confvote" / "settings").glob("*.py"))
+    read_by_settings = set(re.findall(r'env(?:\.\w+)?\("([A-Z_]+)"', settings_source))
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        unknown = set(env) - read_by_settings - {"DJANGO_SETTINGS_MODULE"}
+        assert not unknown, f"{name} sets variables no setting reads: {unknown}"
+        assert env["DJANGO_SETTINGS_MODULE"] == "confvote.settings.prod"
+        assert env["DATABASE_URL"].startswith("postgres://") and "@postgres:5432/" in env["DATABASE_URL"]
+        assert "redis:6379" in env["REDIS_URL"] and "redis:6379" in env["CELERY_BROKER_URL"]
+        assert "mailpit:1025" in env["EMAIL_URL"]
+        assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert "gunicorn confvote.wsgi" in services["web"]["command"]
+    assert "celery -A confvote worker" in services["worker"]["command"]
+    assert "celery -A confvote beat" in services["beat"]["command"]
+    # The postgres service's credentials are the ones the app connects with.
+    pg = services["postgres"]["environment"]
+    assert (
+        f"{pg['POSTGRES_USER']}:{pg['POSTGRES_PASSWORD']}@postgres:5432/{pg['POSTGRES_DB']}"
+        in (services["web"]["environment"]["DATABASE_URL"])
+    )
