@@ -44,8 +44,12 @@ def main() -> None:
         f"{votes / seconds:,.0f} votes/s | peak RSS {peak_mb:,.0f} MB |"
     )
     print(line)
-    record("Demo data (seed_demo)", "| run | database | size | wall time | rate | memory |", line,
-           key=f"seed_demo --scale {args.scale} | {connection.vendor}")  # fmt: skip
+    record(
+        "Demo data (seed_demo)",
+        "| run | database | size | wall time | rate | memory |",
+        line,
+        key=f"seed_demo --scale {args.scale} | {connection.vendor}",
+    )
     print(f"python {platform.python_version()}, {os.cpu_count()} cores")
 
 

@@ -1,10 +1,12 @@
-"""Votes and their append-only history."""
+"""Votes, their append-only history, and the versioned weight policy."""
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from apps.talks.models import SCALE_CEILING, SCALE_FLOOR, Talk
+from apps.talks.models import SCALE_CEILING, SCALE_FLOOR, Conference, Talk
 
 
 class Vote(models.Model):
@@ -65,3 +67,37 @@ class VoteEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.user_id} → {self.talk_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class WeightPolicy(models.Model):
+    """A version of a conference's weight rules. Never edited: a change is a new version."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="weight_policies")
+    version = models.PositiveIntegerField()
+    ticket_holder_weight = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("1.000"))
+    pledger_weight = models.DecimalField(
+        max_digits=4, decimal_places=3, default=Decimal("0.500"), help_text="Weight of an active pledger's vote."
+    )
+    bloc_rule = models.JSONField(default=dict, blank=True, help_text="Parameters of the bloc discount rule.")
+    note = models.TextField(blank=True, help_text="Why this version was made.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["conference", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "version"], name="weightpolicy_unique_version"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="weightpolicy_version_positive"),
+            models.CheckConstraint(
+                condition=Q(
+                    ticket_holder_weight__gte=0,
+                    ticket_holder_weight__lte=1,
+                    pledger_weight__gte=0,
+                    pledger_weight__lte=1,
+                ),
+                name="weightpolicy_weights_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conference} weight policy v{self.version}"

@@ -35,9 +35,19 @@ class ScheduleProposalAdmin(admin.ModelAdmin):
     list_filter = ("conference", "status")
     search_fields = ("input_digest",)
     readonly_fields = (
-        "status", "input_digest", "phase", "progress_percent", "objective", "bound", "result", "error",
-        "created_by", "created_at", "started_at", "finished_at",
-    )  # fmt: skip
+        "status",
+        "input_digest",
+        "phase",
+        "progress_percent",
+        "objective",
+        "bound",
+        "result",
+        "error",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    )
 
 
 @admin.register(ScheduleOverride)

@@ -23,7 +23,7 @@ class ConferenceAdmin(admin.ModelAdmin):
         (None, {"fields": ("name", "slug", "status", "timezone", ("start_date", "end_date"))}),
         ("Voting", {"fields": (("voting_opens_at", "voting_closes_at"), "blind_voting")}),
         ("Vote scale", {"fields": (("scale_min", "scale_max"), "scale_labels", "wanted_min_score")}),
-        ("Pledges", {"fields": (("pledge_threshold", "pledge_weight"), "ticket_shop_url")}),
+        ("Pledges", {"fields": ("pledge_threshold", "ticket_shop_url")}),
     )
 
 

@@ -61,9 +61,6 @@ class Conference(models.Model):
         default=Decimal("0.500"),
         help_text="Default share of a pledger's wanted talks that must be scheduled to trigger the pledge.",
     )
-    pledge_weight = models.DecimalField(
-        max_digits=4, decimal_places=3, default=Decimal("0.500"), help_text="Weight of an active pledger's vote."
-    )
     blind_voting = models.BooleanField(default=False, help_text="Hide speaker names on the voting page.")
     ticket_shop_url = models.URLField(blank=True)
 
@@ -90,9 +87,6 @@ class Conference(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(pledge_threshold__gt=0, pledge_threshold__lte=1), name="conference_pledge_threshold_range"
-            ),
-            models.CheckConstraint(
-                condition=Q(pledge_weight__gte=0, pledge_weight__lte=1), name="conference_pledge_weight_range"
             ),
             models.CheckConstraint(condition=Q(status__in=ConferenceStatus.values), name="conference_status_valid"),
         ]

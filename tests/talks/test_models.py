@@ -66,7 +66,6 @@ def test_conference_dates_and_windows():
         ({"wanted_min_score": 4}, "conference_wanted_score_in_scale"),
         ({"pledge_threshold": Decimal("0")}, "conference_pledge_threshold_range"),
         ({"pledge_threshold": Decimal("1.5")}, "conference_pledge_threshold_range"),
-        ({"pledge_weight": Decimal("-0.1")}, "conference_pledge_weight_range"),
         ({"status": "bogus"}, "conference_status_valid"),
     ],
 )

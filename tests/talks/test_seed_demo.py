@@ -30,11 +30,13 @@ def database_digest() -> str:
     h = hashlib.sha256()
     for row in User.objects.order_by("email").values_list("email", "name", "is_staff"):
         h.update(repr(row).encode())
-    for row in Talk.objects.order_by("external_id").values_list("external_id", "title", "abstract", "track__slug",
-                                                                "format", "duration_minutes"):  # fmt: skip
+    for row in Talk.objects.order_by("external_id").values_list(
+        "external_id", "title", "abstract", "track__slug", "format", "duration_minutes"
+    ):
         h.update(repr(row).encode())
-    for row in Ticket.objects.order_by("secret").values_list("secret", "order_code", "holder_email", "status",
-                                                             "ticket_type__name", "claim__user__email"):  # fmt: skip
+    for row in Ticket.objects.order_by("secret").values_list(
+        "secret", "order_code", "holder_email", "status", "ticket_type__name", "claim__user__email"
+    ):
         h.update(repr(row).encode())
     for row in Vote.objects.order_by("user__email", "talk__external_id").values_list(
         "user__email", "talk__external_id", "score", "created_at"

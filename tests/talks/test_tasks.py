@@ -32,15 +32,21 @@ def test_voting_window_opens_and_closes_conferences_and_is_idempotent():
     assert status(due_to_open) == "voting"
     assert status(due_to_close) == "closed"
     assert [status(c) for c in (not_yet, undated_draft, still_open, published)] == [
-        "draft", "draft", "voting", "published",
-    ]  # fmt: skip
+        "draft",
+        "draft",
+        "voting",
+        "published",
+    ]
     assert status(missed) == "draft"  # a window that passed entirely while in draft is not opened after the fact
 
 
 @pytest.mark.django_db
 def test_task_runs_in_process_without_a_broker():
-    conference = ConferenceFactory(status="voting", voting_closes_at=timezone.now() - dt.timedelta(minutes=1),
-                                   voting_opens_at=timezone.now() - dt.timedelta(days=1))  # fmt: skip
+    conference = ConferenceFactory(
+        status="voting",
+        voting_closes_at=timezone.now() - dt.timedelta(minutes=1),
+        voting_opens_at=timezone.now() - dt.timedelta(days=1),
+    )
     result = tasks.conference_voting_window_apply.delay()
     assert result.get() == {"opened": 0, "closed": 1}
     conference.refresh_from_db()
@@ -48,8 +54,11 @@ def test_task_runs_in_process_without_a_broker():
 
 
 def test_task_runs_end_to_end_on_a_real_worker(celery_worker_process):
-    conference = ConferenceFactory(status="voting", voting_closes_at=timezone.now() - dt.timedelta(minutes=1),
-                                   voting_opens_at=timezone.now() - dt.timedelta(days=1))  # fmt: skip
+    conference = ConferenceFactory(
+        status="voting",
+        voting_closes_at=timezone.now() - dt.timedelta(minutes=1),
+        voting_opens_at=timezone.now() - dt.timedelta(days=1),
+    )
     tasks.conference_voting_window_apply.delay()
 
     def closed() -> bool:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from apps.attendance.models import Pledge, Ticket, TicketClaim, TicketType, User
-from apps.ballots.models import Vote, VoteEvent
+from apps.ballots.models import Vote, VoteEvent, WeightPolicy
 from apps.scheduling.models import Room, Slot
 from apps.talks.models import Conference, Speaker, Talk, Track
 
@@ -64,13 +64,17 @@ def demo_load(plan: DemoPlan, *, progress: Progress | None = None) -> tuple[Conf
         scale_labels=SCALE_LABELS,
         wanted_min_score=2,
         pledge_threshold=Decimal("0.5"),
-        pledge_weight=Decimal("0.5"),
         ticket_shop_url="https://tickets.confvote.example/demo/",
     )
-    tracks = {slug: Track.objects.create(conference=conference, name=name, slug=slug, color=color)
-              for name, slug, color in TRACKS}  # fmt: skip
-    types = {name: TicketType.objects.create(conference=conference, name=name, may_vote=may_vote)
-             for name, may_vote, _ in TICKET_TYPES}  # fmt: skip
+    WeightPolicy.objects.create(conference=conference, version=1, note="Demo defaults.")
+    tracks = {
+        slug: Track.objects.create(conference=conference, name=name, slug=slug, color=color)
+        for name, slug, color in TRACKS
+    }
+    types = {
+        name: TicketType.objects.create(conference=conference, name=name, may_vote=may_vote)
+        for name, may_vote, _ in TICKET_TYPES
+    }
     rooms = {
         name: Room.objects.create(conference=conference, name=name, capacity=capacity, position=i)
         for i, (name, capacity) in enumerate(ROOMS)
@@ -134,10 +138,13 @@ def demo_load(plan: DemoPlan, *, progress: Progress | None = None) -> tuple[Conf
         report("talks", len(chunk))
     TalkSpeaker = Talk.speakers.through
     TalkSpeaker.objects.bulk_create(
-        (TalkSpeaker(talk_id=talk.pk, speaker_id=speakers[s].pk)
-         for talk, planned in zip(talks, plan.talks, strict=True) for s in planned.speaker_indexes),
+        (
+            TalkSpeaker(talk_id=talk.pk, speaker_id=speakers[s].pk)
+            for talk, planned in zip(talks, plan.talks, strict=True)
+            for s in planned.speaker_indexes
+        ),
         batch_size=BATCH,
-    )  # fmt: skip
+    )
 
     for chunk in _batched(plan.tickets, BATCH):
         tickets = Ticket.objects.bulk_create(
@@ -165,10 +172,12 @@ def demo_load(plan: DemoPlan, *, progress: Progress | None = None) -> tuple[Conf
         )
         report("tickets", len(chunk))
     Pledge.objects.bulk_create(
-        (Pledge(user_id=user_ids[u], conference=conference, threshold=Decimal("0.5") if u % 3 else Decimal("0.75"))
-         for u in plan.pledger_indexes),
+        (
+            Pledge(user_id=user_ids[u], conference=conference, threshold=Decimal("0.5") if u % 3 else Decimal("0.75"))
+            for u in plan.pledger_indexes
+        ),
         batch_size=BATCH,
-    )  # fmt: skip
+    )
     report("pledges", len(plan.pledger_indexes))
 
     n_votes = 0

@@ -319,16 +319,30 @@ def _plan_tickets_and_pledges(plan: DemoPlan, rng: random.Random, company_of_use
             type_name = "Conference" if u == 1 else rng.choices(type_names, weights=type_weights)[0]
             cancelled = u != 1 and rng.random() < 0.02
             plan.tickets.append(
-                PlannedTicket(code, _code(rng, 24, string.ascii_lowercase + string.digits), type_name, user.email,
-                              user.name, cancelled, u)
-            )  # fmt: skip
+                PlannedTicket(
+                    code,
+                    _code(rng, 24, string.ascii_lowercase + string.digits),
+                    type_name,
+                    user.email,
+                    user.name,
+                    cancelled,
+                    u,
+                )
+            )
     # Tickets sold to people who never made an account (about 8% more).
     for i in range(round(len(holders) * 0.08)):
         name, email = _person(rng, 2_000_000 + i)
         plan.tickets.append(
-            PlannedTicket(_code(rng, 5), _code(rng, 24, string.ascii_lowercase + string.digits), "Conference", email,
-                          name, False, None)
-        )  # fmt: skip
+            PlannedTicket(
+                _code(rng, 5),
+                _code(rng, 24, string.ascii_lowercase + string.digits),
+                "Conference",
+                email,
+                name,
+                False,
+                None,
+            )
+        )
 
     voters = [u for u in range(1, len(plan.users)) if u == 1 or rng.random() < 0.85]
     plan.voter_indexes = voters
@@ -342,17 +356,19 @@ def _plan_blocs(plan: DemoPlan, rng: random.Random, n_blocs: int) -> None:
         company, domain = COMPANIES[b % len(COMPANIES)]
         # The talk: the weakest-rated talk by a speaker of that company, or a weak talk given to them.
         candidates = [
-            t for t, talk in enumerate(plan.talks)
+            t
+            for t, talk in enumerate(plan.talks)
             if t not in used_talks and any(plan.speakers[s].company == company for s in talk.speaker_indexes)
-        ]  # fmt: skip
+        ]
         if not candidates:
             candidates = [t for t in range(len(plan.talks)) if t not in used_talks]
         talk_index = min(candidates, key=lambda t: (plan.talks[t].quality, t))
         used_talks.add(talk_index)
         members = [
-            u for u, user in enumerate(plan.users)
+            u
+            for u, user in enumerate(plan.users)
             if u not in taken and user.email.endswith("@" + domain) and u in set(plan.voter_indexes)
-        ]  # fmt: skip
+        ]
         size = min(len(members), 25 - 7 * (b % 3))
         chosen = tuple(members[:size])
         taken.update(chosen)

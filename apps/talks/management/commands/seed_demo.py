@@ -18,9 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--reset", action="store_true", help="Delete the demo conference and accounts first.")
         parser.add_argument(
-            "--today", type=dt.date.fromisoformat, default=None,
+            "--today",
+            type=dt.date.fromisoformat,
+            default=None,
             help="Anchor date (YYYY-MM-DD) for all demo dates; defaults to today, so voting is open now.",
-        )  # fmt: skip
+        )
         parser.add_argument("--no-progress", action="store_true", help="Do not draw a progress bar.")
 
     def handle(self, *args, scale: str, seed: int, reset: bool, today, no_progress: bool, **options) -> None:
