@@ -18,7 +18,8 @@ def machine() -> str:
     except OSError:
         pass
     mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{cpu}, {os.cpu_count()} cores, {mem_gb:.0f} GiB, Python {platform.python_version()}"
+    load = os.getloadavg()[0]  # other work on the machine while measuring shows here
+    return f"{cpu}, {os.cpu_count()} cores, {mem_gb:.0f} GiB, Python {platform.python_version()}, load {load:.1f}"
 
 
 def record(section: str, header: str, row: str, *, key: str) -> None:

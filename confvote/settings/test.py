@@ -12,8 +12,9 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 # A real Celery worker started by a test runs in another process, so the SQLite test database must
 # be a file that both processes can open (PostgreSQL test databases are shared anyway).
+# CONFVOTE_TEST_DB names another file, so that several checkouts' test runs never share one.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / env("CONFVOTE_TEST_DB", default=".pytest-db.sqlite3"))}
 
 # Tasks run in-process unless a test starts a real worker (tests/conftest.py: celery_worker_process).
 CELERY_TASK_ALWAYS_EAGER = True
