@@ -27,9 +27,8 @@ def record(section: str, header: str, row: str, *, key: str) -> None:
     stamped = f"{row} {dt.date.today().isoformat()} | {machine()} |"
     text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
     title = f"## {section}"
-    columns = header.count("|") + 1
     full_header = f"{header} date | machine |"
-    divider = "|" + "---|" * (columns - 1)
+    divider = "|" + "---|" * (full_header.count("|") - 1)
     if title not in text:
         text = text.rstrip("\n") + f"\n\n{title}\n\n{full_header}\n{divider}\n"
     head, _, rest = text.partition(title)
