@@ -128,7 +128,7 @@ class Speaker(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="speaker_profiles"
     )
     name = models.CharField(max_length=200)
-    email = models.EmailField()
+    email = models.EmailField(blank=True, help_text="Public schedules carry no email; imports may leave it empty.")
     company = models.CharField(max_length=200, blank=True, help_text="Company or affiliation.")
     email_domain = models.CharField(max_length=253, blank=True, editable=False, db_index=True)
     biography = models.TextField(blank=True)
@@ -137,7 +137,7 @@ class Speaker(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint("conference", Lower("email"), name="speaker_unique_email"),
+            models.UniqueConstraint("conference", Lower("email"), condition=~Q(email=""), name="speaker_unique_email"),
             models.UniqueConstraint(
                 fields=["conference", "external_id"], condition=~Q(external_id=""), name="speaker_unique_external_id"
             ),
