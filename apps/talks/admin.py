@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
+from django.shortcuts import redirect
+from django.urls import path
 
+from .admin_import import import_talks_view
 from .models import Conference, Speaker, Talk, Track
 
 
@@ -19,6 +22,19 @@ class ConferenceAdmin(admin.ModelAdmin):
     date_hierarchy = "start_date"
     inlines = [TrackInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = ["import_talks"]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(lambda request, pk: import_talks_view(self, request, pk))
+        return [path("<int:pk>/import-talks/", view, name="talks_conference_import_talks"), *super().get_urls()]
+
+    @admin.action(description="Import talks from a file…", permissions=["change"])
+    def import_talks(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one conference to import talks into.", messages.ERROR)
+            return None
+        return redirect("admin:talks_conference_import_talks", queryset.get().pk)
+
     fieldsets = (
         (None, {"fields": ("name", "slug", "status", "timezone", ("start_date", "end_date"))}),
         ("Voting", {"fields": (("voting_opens_at", "voting_closes_at"), "blind_voting")}),
