@@ -1,4 +1,4 @@
-"""Votes, their append-only history, and the versioned weight policy."""
+"""Votes, their append-only history, ballots and receipts, the versioned weight policy, tally snapshots."""
 
 from decimal import Decimal
 
@@ -79,6 +79,13 @@ class WeightPolicy(models.Model):
         max_digits=4, decimal_places=3, default=Decimal("0.500"), help_text="Weight of an active pledger's vote."
     )
     bloc_rule = models.JSONField(default=dict, blank=True, help_text="Parameters of the bloc discount rule.")
+    prior_weight = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("10.00"),
+        help_text="Bayesian average: every talk starts with this much vote weight at the overall mean score, "
+        "so a talk with three votes cannot outrank one with three hundred on luck.",
+    )
     note = models.TextField(blank=True, help_text="Why this version was made.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -97,7 +104,139 @@ class WeightPolicy(models.Model):
                 ),
                 name="weightpolicy_weights_range",
             ),
+            models.CheckConstraint(condition=Q(prior_weight__gte=0), name="weightpolicy_prior_weight_not_negative"),
         ]
 
     def __str__(self) -> str:
         return f"{self.conference} weight policy v{self.version}"
+
+
+class Ballot(models.Model):
+    """One voter's ballot at one conference: the row every change to their votes locks first,
+    so changes to one ballot happen one after another and each gets the next receipt number."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="ballots")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ballots")
+    changes = models.PositiveIntegerField(default=0, help_text="How many changes (and receipts) so far.")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "user"], name="ballot_one_per_user_and_conference"),
+        ]
+
+    def __str__(self) -> str:
+        return f"ballot of {self.user_id} at {self.conference_id}"
+
+
+class BallotReceipt(models.Model):
+    """A hash commitment to the whole ballot after one change. `code` is public; `nonce` is shown
+    only to the voter, who needs it (with their ballot) to recompute the code. Never edited."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="receipts")
+    sequence = models.PositiveIntegerField()
+    event = models.OneToOneField(VoteEvent, on_delete=models.CASCADE, related_name="receipt")
+    code = models.CharField(max_length=64, unique=True)
+    nonce = models.CharField(max_length=32, help_text="Secret: shown to the voter only.")
+    vote_count = models.PositiveIntegerField()
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["ballot", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "sequence"], name="receipt_unique_sequence"),
+            models.CheckConstraint(condition=Q(sequence__gte=1), name="receipt_sequence_positive"),
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9a-f]{64}$"), name="receipt_code_hex"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code[:16]
+
+
+class TallySnapshot(models.Model):
+    """One computed tally. Same inputs (digest) and policy version give the same snapshot."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="tally_snapshots")
+    policy = models.ForeignKey(WeightPolicy, on_delete=models.PROTECT, related_name="tally_snapshots")
+    input_digest = models.CharField(max_length=64)
+    computed_at = models.DateTimeField()
+    published_at = models.DateTimeField(null=True, blank=True)
+    vote_count = models.PositiveIntegerField()
+    voter_count = models.PositiveIntegerField()
+    prior_mean = models.FloatField()
+    summary = models.JSONField(default=dict, help_text="Weight and voters by class, over the whole tally.")
+
+    class Meta:
+        ordering = ["conference", "-computed_at", "-id"]
+        get_latest_by = "computed_at"
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "policy", "input_digest"], name="tally_unique_inputs"),
+            models.CheckConstraint(condition=Q(input_digest__regex=r"^[0-9a-f]{64}$"), name="tally_digest_hex"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conference} tally {self.computed_at:%Y-%m-%d %H:%M} (policy v{self.policy.version})"
+
+
+class TallyRow(models.Model):
+    """One talk's figures in a snapshot (see apps/ballots/domain/tally.py for the maths)."""
+
+    snapshot = models.ForeignKey(TallySnapshot, on_delete=models.CASCADE, related_name="rows")
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="tally_rows")
+    rank = models.PositiveIntegerField()
+    rank_best = models.PositiveIntegerField()
+    rank_worst = models.PositiveIntegerField()
+    ticket_holders = models.PositiveIntegerField()
+    pledgers = models.PositiveIntegerField()
+    not_eligible = models.PositiveIntegerField()
+    raw_mean = models.FloatField(null=True)
+    weighted_mean = models.FloatField(null=True)
+    bayes_average = models.FloatField()
+    spread = models.FloatField(null=True)
+    weight_ticket_holders = models.FloatField()
+    weight_pledgers = models.FloatField()
+    weight_discounted = models.FloatField(help_text="Weight removed by bloc discounts.")
+    score_counts = models.JSONField(help_text="Number of votes per scale point, lowest first.")
+
+    class Meta:
+        ordering = ["snapshot", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "talk"], name="tallyrow_one_per_talk"),
+            models.UniqueConstraint(fields=["snapshot", "rank"], name="tallyrow_unique_rank"),
+            models.CheckConstraint(
+                condition=Q(rank_best__lte=F("rank"), rank_worst__gte=F("rank"), rank_best__gte=1),
+                name="tallyrow_rank_inside_band",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.rank} {self.talk_id}"
+
+
+class ReceiptStatus(models.TextChoices):
+    COUNTED = "counted", "Counted"
+    NOT_ELIGIBLE = "not_eligible", "Not eligible (weight 0)"
+    DISCOUNTED = "discounted", "Counted, reduced by a bloc discount"
+    SUPERSEDED = "superseded", "Superseded by a later change"
+
+
+class BulletinEntry(models.Model):
+    """The public bulletin board of a published tally: every receipt with its weight and status."""
+
+    Status = ReceiptStatus
+
+    snapshot = models.ForeignKey(TallySnapshot, on_delete=models.CASCADE, related_name="bulletin")
+    receipt = models.ForeignKey(BallotReceipt, on_delete=models.CASCADE, related_name="bulletin_entries")
+    weight = models.FloatField()
+    status = models.CharField(max_length=16, choices=Status.choices)
+
+    class Meta:
+        ordering = ["snapshot", "receipt__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "receipt"], name="bulletin_one_entry_per_receipt"),
+            models.CheckConstraint(condition=Q(status__in=ReceiptStatus.values), name="bulletin_status_valid"),
+            models.CheckConstraint(condition=Q(weight__gte=0, weight__lte=1), name="bulletin_weight_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_id}: {self.status}"

@@ -1,11 +1,11 @@
-"""Writes to ballots: weight policy versions (votes come with the voting issue)."""
+"""Writes: weight policy versions. Never edited: a revision is a new version."""
 
 from django.db import transaction
 from django.db.models import Max
 
 from apps.talks.models import Conference
 
-from .models import WeightPolicy
+from ..models import WeightPolicy
 
 
 def weight_policy_ensure(*, conference: Conference) -> WeightPolicy:
@@ -28,6 +28,7 @@ def weight_policy_revise(*, conference: Conference, by=None, note: str = "", **c
         "ticket_holder_weight": current.ticket_holder_weight,
         "pledger_weight": current.pledger_weight,
         "bloc_rule": dict(current.bloc_rule),
+        "prior_weight": current.prior_weight,
     }
     unknown = set(changes) - set(fields)
     if unknown:

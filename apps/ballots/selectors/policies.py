@@ -2,8 +2,8 @@
 
 from apps.talks.models import Conference
 
-from .domain.weights import ClassWeights
-from .models import WeightPolicy
+from ..domain.weights import ClassWeights
+from ..models import WeightPolicy
 
 
 def weight_policy_current(*, conference: Conference) -> WeightPolicy:

@@ -1,0 +1,314 @@
+"""Blocs: groups of voters acting together on one talk, and how much they count.
+
+The rule, in an organizer's words. For every talk we look at groups of voters — people on one
+ticket order, colleagues from one company or email domain (free-mail domains are not companies),
+people who rated only one or two talks, votes cast within one hour / six hours / one day, and
+accounts with nearly identical ballots — and ask whether the group rated the talk up (or down) far
+more often than it would have if each person had voted on their own. "On their own" is measured,
+not assumed: from how popular the talk is with everyone else, how many votes the group cast in
+total, and how busy the whole site was at that moment. A group is a bloc only when the difference
+is large and very unlikely by chance; every bloc carries sentences with the numbers behind it.
+
+A bloc's influence is bounded, not erased: its k voters count together as max(√k, the number of
+them that independent voting would have given the talk anyway), never more than k. So a large
+company that genuinely likes a talk keeps its fair share; only the excess is cut. Organised
+down-voting is bounded the same way. Each member's vote on that talk is multiplied by
+(what the bloc counts as) / k. An organizer can dismiss a bloc (its votes count in full again) or
+confirm it (it then counts as max(k ** confirmed_exponent, its fair share): by default just its
+fair share, at least one voter). Weights are in vote weight, so pledgers count half.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from .blocs_input import BlocInput, BlocRule
+from .blocs_signals import (
+    OPPOSE,
+    SUPPORT,
+    Finding,
+    burst_findings,
+    context_build,
+    group_findings,
+    similar_findings,
+)
+
+
+class BlocStatus(StrEnum):
+    DETECTED = "detected"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+
+
+# How a voter's group is named on their receipt, most specific first. Never names a person.
+_GROUP_WORDS = {
+    "colleagues": "colleagues of the speaker",
+    "order": "people who share a ticket order",
+    "similar": "accounts with nearly identical ballots",
+    "affiliation": "people from one organisation",
+    "burst": "people who voted on it within a short time",
+    "narrow": "voters who rated only one or two talks",
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    signal: str
+    sentence: str  # plain words with numbers an organizer can check
+    observed: int
+    expected: float
+    p_value: float
+
+
+@dataclass(frozen=True)
+class Bloc:
+    key: str  # stable for the same talk, direction and members
+    talk_id: int
+    direction: str  # "support" or "oppose"
+    member_ids: tuple[int, ...]  # voter ids, ascending
+    weight: float  # members' summed class weight
+    fair_share: float  # members expected to vote this way on their own (in voters)
+    signals: tuple[str, ...]
+    evidence: tuple[Evidence, ...]  # most convincing first
+    p_value: float
+
+    @property
+    def size(self) -> int:
+        return len(self.member_ids)
+
+    @property
+    def colleagues_of_speaker(self) -> bool:
+        return "colleagues" in self.signals
+
+
+@dataclass(frozen=True)
+class BlocReport:
+    blocs: tuple[Bloc, ...]
+    rule: BlocRule
+
+
+def _p_text(log_p: float) -> str:
+    if log_p < -700:
+        return f"p < 1e-{int(-log_p / np.log(10))}"
+    p = float(np.exp(log_p))
+    return f"p = {p:.1g}" if p >= 1e-300 else "p < 1e-300"
+
+
+def _sentence(f: Finding, data: BlocInput) -> str:
+    scale = data.scale
+    if f.direction == SUPPORT:
+        way = f"rate this talk '{scale.label(scale.wanted_min)}' or higher"
+    else:
+        way = "rate this talk down (lowest score)"
+    tail = f"{f.expected:.1f} expected under independent voting ({_p_text(f.log_p)})."
+    if f.signal == "order":
+        return f"{f.observed} of the {f.group_voters} voters on ticket order {f.label} {way}; {tail}"
+    if f.signal == "colleagues":
+        return f"{f.observed} of the {f.group_voters} voters from {f.label}, the speaker's organisation, {way}; {tail}"
+    if f.signal == "affiliation":
+        return f"{f.observed} of the {f.group_voters} voters from {f.label} {way}; {tail}"
+    if f.signal == "narrow":
+        limit = int(f.label or 2)
+        return f"{f.observed} voters who rated at most {limit} talk(s) in all {way}; {tail}"
+    if f.signal == "burst":
+        window = f.window or (0, 0)
+        start = dt.datetime.fromtimestamp(window[0], tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        hours = (window[1] - window[0]) / 3600
+        votes = "votes rating it up" if f.direction == SUPPORT else "votes rating it down"
+        return (
+            f"{f.observed} {votes} in {hours:g} hours from {start}; {f.expected:.1f} expected from the "
+            f"talk's share of all votes and site-wide activity at that time ({_p_text(f.log_p)})."
+        )
+    return (
+        f"{f.observed} accounts cast nearly the same ballot on {f.shared_talks} talks, this one included "
+        f"({f.members.size} of them {way.replace('rate', 'rating')}); {tail}"
+    )
+
+
+def _merge(findings: list[Finding]) -> list[list[Finding]]:
+    """Findings on one talk and direction that share a voter become one bloc."""
+    parent = list(range(len(findings)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[int, int] = {}
+    for i, f in enumerate(findings):
+        for v in f.members.tolist():
+            j = owner.setdefault(v, i)
+            a, b = root(i), root(j)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[Finding]] = {}
+    for i, f in enumerate(findings):
+        groups.setdefault(root(i), []).append(f)
+    return [groups[k] for k in sorted(groups)]
+
+
+def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
+    """Runs every signal the rule enables and returns the blocs, ordered by talk id, then strength."""
+    rule = rule or BlocRule()
+    ctx = context_build(data, rule)
+    findings: list[Finding] = []
+    if "order" in rule.signals:
+        findings += group_findings(ctx, data.voter_order, "order", data.order_labels)
+    if "affiliation" in rule.signals:
+        findings += group_findings(ctx, data.voter_company, "affiliation", data.company_labels, data.talk_company)
+        findings += group_findings(ctx, data.voter_domain, "affiliation", data.domain_labels, data.talk_domain)
+    if "narrow" in rule.signals:
+        narrow = np.where(ctx.votes_per_voter <= rule.narrow_max_votes, 0, -1).astype(np.int32)
+        findings += group_findings(ctx, narrow, "narrow", (str(rule.narrow_max_votes),))
+    if "burst" in rule.signals:
+        findings += burst_findings(ctx)
+    if "similar" in rule.signals:
+        findings += similar_findings(ctx)
+
+    by_target: dict[tuple[int, int], list[Finding]] = {}
+    for f in findings:
+        by_target.setdefault((f.talk, f.direction), []).append(f)
+    blocs = []
+    for talk, direction in sorted(by_target):
+        for group in _merge(by_target[(talk, direction)]):
+            blocs.append(_bloc(group, data, talk, direction))
+    blocs.sort(key=lambda b: (b.talk_id, b.direction, -b.size, b.key))
+    return BlocReport(tuple(blocs), rule)
+
+
+def _bloc(group: list[Finding], data: BlocInput, talk: int, direction: int) -> Bloc:
+    members = np.unique(np.concatenate([f.members for f in group]))
+    ids = tuple(int(v) for v in data.voter_ids[members])
+    group = sorted(group, key=lambda f: (f.log_p, f.signal, f.label))
+    evidence = tuple(
+        Evidence(f.signal, _sentence(f, data), f.observed, round(f.expected, 6), float(np.exp(f.log_p))) for f in group
+    )
+    word = "support" if direction == SUPPORT else "oppose"
+    talk_id = int(data.talk_ids[talk])
+    key = hashlib.sha256(f"{talk_id}:{word}:{','.join(map(str, ids))}".encode()).hexdigest()[:16]
+    # The fair share: the most generous of the groups' own predictions, never more than the bloc.
+    fair = min(float(len(ids)), max(f.expected for f in group))
+    return Bloc(
+        key=key,
+        talk_id=talk_id,
+        direction=word,
+        member_ids=ids,
+        weight=float(data.voter_weight[members].sum()),
+        fair_share=round(fair, 6),
+        signals=tuple(sorted({f.signal for f in group})),
+        evidence=evidence,
+        p_value=float(np.exp(group[0].log_p)),
+    )
+
+
+def bloc_counts_as(bloc: Bloc, rule: BlocRule, status: BlocStatus = BlocStatus.DETECTED) -> float:
+    """What the bloc's members count as together, in vote weight."""
+    if status == BlocStatus.DISMISSED or bloc.weight <= 0:
+        return bloc.weight
+    exponent = rule.confirmed_exponent if status == BlocStatus.CONFIRMED else rule.bound_exponent
+    k = len(bloc.member_ids)
+    mean_weight = bloc.weight / k
+    counted = max(k**exponent, bloc.fair_share) * mean_weight  # √k voters of the members' mean weight
+    return min(bloc.weight, counted)
+
+
+def bloc_multiplier(bloc: Bloc, rule: BlocRule, status: BlocStatus = BlocStatus.DETECTED) -> float:
+    """The factor in (0, 1] applied to each member's vote on the bloc's talk."""
+    if bloc.weight <= 0:
+        return 1.0
+    return bloc_counts_as(bloc, rule, status) / bloc.weight
+
+
+def bloc_explanation(bloc: Bloc, multiplier: float) -> str:
+    """For the member's own receipt: what happened to their vote, without naming anyone else."""
+    words = next((_GROUP_WORDS[s] for s in _GROUP_WORDS if s in bloc.signals), "voters")
+    way = "rated it up" if bloc.direction == "support" else "rated it down"
+    counted = multiplier * len(bloc.member_ids)
+    return (
+        f"Your vote on this talk counted at {multiplier:.2f} of its weight because it is part of a group of "
+        f"{len(bloc.member_ids)} {words} who {way} together; such a group counts as {counted:.1f} voters."
+    )
+
+
+@dataclass(frozen=True)
+class BlocDiscounts:
+    """Per (voter, talk) multipliers, as aligned arrays and as the mapping the tally takes."""
+
+    voter_ids: np.ndarray  # int64
+    talk_ids: np.ndarray  # int64
+    multipliers: np.ndarray  # float64 in (0, 1]
+    bloc_keys: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+    def mapping(self) -> dict[tuple[int, int], float]:
+        return {
+            (int(v), int(t)): float(m)
+            for v, t, m in zip(self.voter_ids, self.talk_ids, self.multipliers, strict=True)
+            if m < 1.0
+        }
+
+    def reason_mapping(self) -> dict[tuple[int, int], str]:
+        return {
+            (int(v), int(t)): r
+            for v, t, m, r in zip(self.voter_ids, self.talk_ids, self.multipliers, self.reasons, strict=True)
+            if m < 1.0
+        }
+
+
+def bloc_discounts(
+    blocs: Sequence[Bloc], rule: BlocRule, statuses: Mapping[str, BlocStatus | str] | None = None
+) -> BlocDiscounts:
+    """The multiplier for every member's vote on their bloc's talk. `statuses` maps bloc keys to an
+    organizer's decision; blocs not in it are "detected". A dismissed bloc's votes count in full."""
+    statuses = statuses or {}
+    voters, talks, mults, keys, reasons = [], [], [], [], []
+    best: dict[tuple[int, int], int] = {}
+    for bloc in blocs:
+        status = BlocStatus(statuses.get(bloc.key, BlocStatus.DETECTED))
+        m = round(bloc_multiplier(bloc, rule, status), 6)
+        reason = bloc_explanation(bloc, m) if m < 1.0 else "Counted in full: the group was reviewed and dismissed."
+        for v in bloc.member_ids:
+            pair = (v, bloc.talk_id)
+            if pair in best:  # one vote has one direction, so this only happens with overlapping input
+                if m >= mults[best[pair]]:
+                    continue
+                i = best[pair]
+                mults[i], keys[i], reasons[i] = m, bloc.key, reason
+                continue
+            best[pair] = len(voters)
+            voters.append(v)
+            talks.append(bloc.talk_id)
+            mults.append(m)
+            keys.append(bloc.key)
+            reasons.append(reason)
+    order = sorted(range(len(voters)), key=lambda i: (talks[i], voters[i]))
+    return BlocDiscounts(
+        voter_ids=np.array([voters[i] for i in order], dtype=np.int64),
+        talk_ids=np.array([talks[i] for i in order], dtype=np.int64),
+        multipliers=np.array([mults[i] for i in order], dtype=np.float64),
+        bloc_keys=tuple(keys[i] for i in order),
+        reasons=tuple(reasons[i] for i in order),
+    )
+
+
+__all__ = [
+    "OPPOSE",
+    "SUPPORT",
+    "Bloc",
+    "BlocDiscounts",
+    "BlocReport",
+    "BlocStatus",
+    "Evidence",
+    "bloc_counts_as",
+    "bloc_discounts",
+    "bloc_explanation",
+    "bloc_multiplier",
+    "blocs_detect",
+]

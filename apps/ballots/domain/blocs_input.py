@@ -1,0 +1,229 @@
+"""What bloc detection looks at, and the rule's parameters.
+
+Detection reads the votes (who, which talk, what score, when), a few facts about each voter (the
+ticket order they bought in, their company and email domain, how much their vote weighs) and the
+speakers' companies and email domains. Free-mail domains say nothing about where someone works, so
+they are never treated as a company. The rule's parameters are plain data that live in the
+versioned weight policy, so a committee can change them and every tally records which it used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+SIGNALS = ("order", "affiliation", "narrow", "burst", "similar")
+
+
+@dataclass(frozen=True)
+class VoterFacts:
+    """One voter as detection sees them. `weight` is the class weight (1.0 ticket, 0.5 pledge, 0 none)."""
+
+    voter_id: int
+    weight: float
+    order_code: str | None = None
+    email_domain: str = ""
+    company: str | None = None
+
+
+@dataclass(frozen=True)
+class TalkFacts:
+    talk_id: int
+    speaker_email_domains: tuple[str, ...] = ()
+    speaker_companies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class VoteScale:
+    minimum: int = 0
+    maximum: int = 3
+    wanted_min: int = 2  # scores at or above this mean "I want to see this talk"
+    labels: tuple[str, ...] = ("not interested", "maybe", "want to see", "must see")
+
+    def label(self, score: int) -> str:
+        i = score - self.minimum
+        return self.labels[i] if 0 <= i < len(self.labels) else str(score)
+
+
+@dataclass(frozen=True)
+class BlocRule:
+    """The bloc rule's parameters. `from_json` accepts the WeightPolicy.bloc_rule dict (missing keys
+    take these defaults); `to_json` gives the full dict a tally records."""
+
+    signals: tuple[str, ...] = SIGNALS
+    alpha: float = 0.01  # chance that one signal flags anything at all in a conference of honest voters
+    min_members: int = 3
+    min_ratio: float = 3.0  # observed must be at least this many times what independent voting predicts
+    narrow_max_votes: int = 2
+    burst_window_hours: tuple[float, ...] = (1.0, 6.0, 24.0)
+    similar_min_talks: int = 4
+    similar_min_jaccard: float = 0.7
+    similar_max_group: int = 500
+    oppose_max_score: int | None = None  # None: the lowest score of the scale
+    bound_exponent: float = 0.5  # a bloc of k counts as max(k ** this, its fair share)
+    confirmed_exponent: float = 0.0  # a confirmed bloc counts as max(k ** this, its fair share)
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> BlocRule:
+        data = dict(data or {})
+        known = {f for f in cls.__dataclass_fields__ if f != "extra"}
+        kwargs: dict[str, Any] = {k: data.pop(k) for k in list(data) if k in known}
+        for key in ("signals", "burst_window_hours"):
+            if key in kwargs:
+                kwargs[key] = tuple(kwargs[key])
+        rule = cls(**kwargs, extra=data)
+        rule.validate()
+        return rule
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        extra = out.pop("extra")
+        out["signals"] = list(self.signals)
+        out["burst_window_hours"] = list(self.burst_window_hours)
+        return {**extra, **out}
+
+    def validate(self) -> None:
+        problems = []
+        unknown = set(self.signals) - set(SIGNALS)
+        if unknown:
+            problems.append(f"unknown signals {sorted(unknown)}; choose from {list(SIGNALS)}")
+        if not 0 < self.alpha < 1:
+            problems.append("alpha must be between 0 and 1")
+        if self.min_members < 2:
+            problems.append("min_members must be at least 2")
+        if self.min_ratio < 1:
+            problems.append("min_ratio must be at least 1")
+        if self.narrow_max_votes < 1:
+            problems.append("narrow_max_votes must be at least 1")
+        if not self.burst_window_hours or min(self.burst_window_hours) <= 0:
+            problems.append("burst_window_hours must be positive")
+        if self.similar_min_talks < 2 or not 0 < self.similar_min_jaccard <= 1:
+            problems.append("similar_min_talks must be at least 2 and similar_min_jaccard in (0, 1]")
+        if not 0 <= self.bound_exponent <= 1 or not 0 <= self.confirmed_exponent <= 1:
+            problems.append("bound_exponent and confirmed_exponent must be in [0, 1]")
+        if problems:
+            raise ValueError("Invalid bloc rule: " + "; ".join(problems) + ".")
+
+
+def company_normalize(name: str | None) -> str:
+    return " ".join((name or "").casefold().split())
+
+
+@dataclass(frozen=True)
+class BlocInput:
+    """Column arrays; votes refer to voters and talks by position in `voter_ids` / `talk_ids`.
+
+    Group codes (`voter_order`, `voter_company`, `voter_domain`) are positions in the matching
+    label tuples, -1 for none. Free-mail domains are already -1 here."""
+
+    voter_ids: np.ndarray  # int64, ascending
+    voter_weight: np.ndarray  # float64
+    voter_order: np.ndarray  # int32
+    voter_company: np.ndarray  # int32
+    voter_domain: np.ndarray  # int32
+    order_labels: tuple[str, ...]
+    company_labels: tuple[str, ...]
+    domain_labels: tuple[str, ...]
+    talk_ids: np.ndarray  # int64, ascending
+    talk_company: np.ndarray  # (n, 2) int32: talk position, company code of one of its speakers
+    talk_domain: np.ndarray  # (n, 2) int32: talk position, domain code of one of its speakers
+    vote_voter: np.ndarray  # int32
+    vote_talk: np.ndarray  # int32
+    vote_score: np.ndarray  # int16
+    vote_at: np.ndarray  # int64, seconds since the epoch
+    scale: VoteScale
+
+    @property
+    def n_voters(self) -> int:
+        return len(self.voter_ids)
+
+    @property
+    def n_talks(self) -> int:
+        return len(self.talk_ids)
+
+
+def _codes(values: Sequence[str]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Deterministic codes: labels sorted, "" becomes -1."""
+    labels = sorted({v for v in values if v})
+    index = {label: i for i, label in enumerate(labels)}
+    return np.array([index.get(v, -1) for v in values], dtype=np.int32), tuple(labels)
+
+
+def bloc_input_build(
+    *,
+    voter_ids: Iterable[int] | np.ndarray,
+    talk_ids: Iterable[int] | np.ndarray,
+    scores: Iterable[int] | np.ndarray,
+    at_seconds: Iterable[float] | np.ndarray,
+    voters: Sequence[VoterFacts],
+    talks: Sequence[TalkFacts],
+    scale: VoteScale,
+    free_mail_domains: Collection[str] = (),
+) -> BlocInput:
+    """Builds the arrays from plain rows. Votes are columns (one entry per vote)."""
+    free = {d.lower() for d in free_mail_domains}
+    voters = sorted(voters, key=lambda v: v.voter_id)
+    talks = sorted(talks, key=lambda t: t.talk_id)
+    v_ids = np.array([v.voter_id for v in voters], dtype=np.int64)
+    t_ids = np.array([t.talk_id for t in talks], dtype=np.int64)
+    if len(np.unique(v_ids)) != len(v_ids) or len(np.unique(t_ids)) != len(t_ids):
+        raise ValueError("Each voter and each talk must be described once.")
+    weight = np.array([float(v.weight) for v in voters], dtype=np.float64)
+    order, order_labels = _codes([(v.order_code or "").strip() for v in voters])
+    company, company_labels = _codes([company_normalize(v.company) for v in voters])
+    domains = [(v.email_domain or "").strip().lower() for v in voters]
+    domain, domain_labels = _codes([d if d not in free else "" for d in domains])
+
+    company_index = {c: i for i, c in enumerate(company_labels)}
+    domain_index = {d: i for i, d in enumerate(domain_labels)}
+    tc, td = set(), set()
+    for pos, talk in enumerate(talks):
+        for name in talk.speaker_companies:
+            code = company_index.get(company_normalize(name))
+            if code is not None:
+                tc.add((pos, code))
+        for d in talk.speaker_email_domains:
+            code = domain_index.get(d.strip().lower())
+            if code is not None and d.strip().lower() not in free:
+                td.add((pos, code))
+
+    vv = np.asarray(voter_ids, dtype=np.int64)
+    vt = np.asarray(talk_ids, dtype=np.int64)
+    vs = np.asarray(scores, dtype=np.int16)
+    va = np.asarray(at_seconds, dtype=np.float64).astype(np.int64)
+    if not len(vv) == len(vt) == len(vs) == len(va):
+        raise ValueError("Vote columns must have the same length.")
+    vi = np.searchsorted(v_ids, vv)
+    ti = np.searchsorted(t_ids, vt)
+    if len(vv) and (
+        vi.max(initial=0) >= len(v_ids)
+        or ti.max(initial=0) >= len(t_ids)
+        or not np.array_equal(v_ids[np.minimum(vi, len(v_ids) - 1)], vv)
+        or not np.array_equal(t_ids[np.minimum(ti, len(t_ids) - 1)], vt)
+    ):
+        raise ValueError("Every vote must refer to a described voter and talk.")
+    pair = vi.astype(np.int64) * max(1, len(t_ids)) + ti
+    if len(np.unique(pair)) != len(pair):
+        raise ValueError("A voter has at most one vote per talk.")
+    return BlocInput(
+        voter_ids=v_ids,
+        voter_weight=weight,
+        voter_order=order,
+        voter_company=company,
+        voter_domain=domain,
+        order_labels=order_labels,
+        company_labels=company_labels,
+        domain_labels=domain_labels,
+        talk_ids=t_ids,
+        talk_company=np.array(sorted(tc), dtype=np.int32).reshape(-1, 2),
+        talk_domain=np.array(sorted(td), dtype=np.int32).reshape(-1, 2),
+        vote_voter=vi.astype(np.int32),
+        vote_talk=ti.astype(np.int32),
+        vote_score=vs,
+        vote_at=va,
+        scale=scale,
+    )

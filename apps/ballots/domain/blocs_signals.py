@@ -1,0 +1,313 @@
+"""The five tests that look for voters acting together on one talk.
+
+Each test asks the same question in a different way: "did this group of voters rate this talk the
+same way far more often than people voting independently would have?" The groups are a ticket
+order, a company or email domain, the voters who rated at most two talks, the votes cast on one
+talk within an hour, six hours or a day, and accounts whose ballots are nearly identical. What
+independent voting predicts is measured from everyone else's votes: how popular the talk is with
+the rest of the conference, how many votes the group cast in total, and — for timing — how many
+votes the whole site received in that window (a reminder email makes everyone vote at once).
+A group is reported only when it is at least `min_members` strong, at least `min_ratio` times the
+prediction, and so unlikely by chance (Poisson tail, corrected for the number of groups examined)
+that honest voting would flag anything in only `alpha` of conferences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import poisson
+
+from .blocs_input import BlocInput, BlocRule
+
+SUPPORT, OPPOSE = 1, -1
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One group that one test flagged, on one talk, in one direction (positions, not ids)."""
+
+    signal: str  # order | colleagues | affiliation | narrow | burst | similar
+    talk: int
+    direction: int
+    members: np.ndarray  # voter positions, ascending
+    observed: int
+    expected: float
+    log_p: float
+    group_voters: int = 0  # voters of the group who voted at all (order / affiliation)
+    label: str = ""  # order code, company or domain
+    window: tuple[int, int] | None = None  # burst: start and end, seconds since the epoch
+    shared_talks: int = 0  # similar: size of the common ballot
+
+
+@dataclass(frozen=True)
+class Context:
+    data: BlocInput
+    rule: BlocRule
+    votes_per_voter: np.ndarray  # int64 per voter
+    direction: np.ndarray  # int8 per vote
+    talk_count: dict[int, np.ndarray]  # per direction: votes in that direction on each talk
+    n_votes: int
+
+
+def context_build(data: BlocInput, rule: BlocRule) -> Context:
+    scale = data.scale
+    oppose_max = scale.minimum if rule.oppose_max_score is None else rule.oppose_max_score
+    direction = np.zeros(len(data.vote_score), dtype=np.int8)
+    direction[data.vote_score >= scale.wanted_min] = SUPPORT
+    direction[data.vote_score <= min(oppose_max, scale.wanted_min - 1)] = OPPOSE
+    counts = {
+        d: np.bincount(data.vote_talk[direction == d], minlength=data.n_talks).astype(np.int64)
+        for d in (SUPPORT, OPPOSE)
+    }
+    per_voter = np.bincount(data.vote_voter, minlength=data.n_voters).astype(np.int64)
+    return Context(data, rule, per_voter, direction, counts, len(data.vote_score))
+
+
+def _significant(observed: np.ndarray, expected: np.ndarray, rule: BlocRule, n_tests: int):
+    """(mask, log p) for observed counts against Poisson expectations, Bonferroni over n_tests."""
+    log_p = poisson.logsf(observed - 1, np.maximum(expected, 1e-9))
+    threshold = np.log(rule.alpha / max(1, n_tests))
+    ok = (observed >= rule.min_members) & (observed >= rule.min_ratio * expected) & (log_p <= threshold)
+    return ok, log_p
+
+
+def group_findings(
+    ctx: Context,
+    column: np.ndarray,
+    signal: str,
+    labels: tuple[str, ...] = (),
+    speaker_pairs: np.ndarray | None = None,
+) -> list[Finding]:
+    """Tests every (group, talk) pair where `column` assigns voters to groups (-1: none).
+
+    `speaker_pairs` ((talk, group) rows) marks the pairs where the group is the speaker's company or
+    domain: they form their own, much smaller family of tests and are reported as "colleagues"."""
+    data, rule = ctx.data, ctx.rule
+    n_talks = max(1, data.n_talks)
+    in_group = column >= 0
+    n_groups = int(column.max(initial=-1)) + 1
+    if n_groups == 0:
+        return []
+    group_votes = np.bincount(column[in_group], weights=ctx.votes_per_voter[in_group], minlength=n_groups)
+    group_voters = np.bincount(column[in_group & (ctx.votes_per_voter > 0)], minlength=n_groups)
+    coi_keys = np.empty(0, dtype=np.int64)
+    if speaker_pairs is not None and len(speaker_pairs):
+        coi_keys = np.unique(speaker_pairs[:, 1].astype(np.int64) * n_talks + speaker_pairs[:, 0])
+
+    candidates = []
+    for d in (SUPPORT, OPPOSE):
+        sel = np.nonzero(ctx.direction == d)[0]
+        g = column[data.vote_voter[sel]]
+        ok = g >= 0
+        sel, g = sel[ok], g[ok]
+        key = g.astype(np.int64) * n_talks + data.vote_talk[sel]
+        keys, observed = np.unique(key, return_counts=True)
+        big = observed >= rule.min_members
+        keys, observed = keys[big], observed[big]
+        grp, talk = keys // n_talks, keys % n_talks
+        rest_rate = (ctx.talk_count[d][talk] - observed + 0.5) / (ctx.n_votes - group_votes[grp] + 0.5 * n_talks)
+        expected = group_votes[grp] * rest_rate
+        coi = np.isin(keys, coi_keys)
+        candidates.append((d, sel, key, keys, observed, expected, coi, grp, talk))
+
+    findings: list[Finding] = []
+    for family in (False, True):
+        n_tests = sum(int(np.count_nonzero(c[6] == family)) for c in candidates)
+        for d, sel, key, keys, observed, expected, coi, grp, talk in candidates:
+            fam = np.nonzero(coi == family)[0]
+            ok, log_p = _significant(observed[fam], expected[fam], rule, n_tests)
+            hit, log_p = fam[ok], log_p[ok]
+            if not len(hit):
+                continue
+            member_votes = sel[np.isin(key, keys[hit])]
+            member_keys = key[np.isin(key, keys[hit])]
+            order = np.lexsort((data.vote_voter[member_votes], member_keys))
+            member_votes, member_keys = member_votes[order], member_keys[order]
+            bounds = np.searchsorted(member_keys, keys[hit], side="left")
+            ends = np.searchsorted(member_keys, keys[hit], side="right")
+            name = "colleagues" if family else signal
+            for j, h in enumerate(hit):
+                members = data.vote_voter[member_votes[bounds[j] : ends[j]]].astype(np.int64)
+                findings.append(
+                    Finding(
+                        signal=name,
+                        talk=int(talk[h]),
+                        direction=d,
+                        members=members,
+                        observed=int(observed[h]),
+                        expected=float(expected[h]),
+                        log_p=float(log_p[j]),
+                        group_voters=int(group_voters[grp[h]]),
+                        label=labels[grp[h]] if labels else "",
+                    )
+                )
+    return findings
+
+
+def burst_findings(ctx: Context) -> list[Finding]:
+    """The most unusual window of each talk: votes on it in the window against the talk's share of
+    all votes times the site-wide votes in that window."""
+    data, rule = ctx.data, ctx.rule
+    if not ctx.n_votes:
+        return []
+    n_talks = max(1, data.n_talks)
+    t0 = int(data.vote_at.min())
+    every = np.sort(data.vote_at - t0)
+    windows = [round(h * 3600) for h in rule.burst_window_hours]
+    span = int(every[-1]) + max(windows) + 1
+    per_direction = []
+    n_tests = 0
+    for d in (SUPPORT, OPPOSE):
+        sel = np.nonzero(ctx.direction == d)[0]
+        at = data.vote_at[sel] - t0
+        talk = data.vote_talk[sel].astype(np.int64)
+        order = np.lexsort((data.vote_voter[sel], at, talk))
+        sel, at, talk = sel[order], at[order], talk[order]
+        key = talk * span + at
+        per_direction.append((d, sel, at, talk, key))
+        n_tests += len(sel) * len(windows)
+
+    findings: list[Finding] = []
+    for d, sel, at, talk, key in per_direction:
+        if not len(sel):
+            continue
+        start_site = np.searchsorted(every, at, side="left")
+        best: dict[int, tuple[float, int, int, int, float]] = {}
+        for wi, w in enumerate(windows):
+            end = np.searchsorted(key, key + w, side="left")
+            observed = end - np.arange(len(sel))
+            site = np.searchsorted(every, at + w, side="left") - start_site
+            rest_rate = (ctx.talk_count[d][talk] - observed + 0.5) / (ctx.n_votes - site + 0.5 * n_talks)
+            expected = np.maximum(site - observed, 0) * rest_rate
+            cand = np.nonzero((observed >= rule.min_members) & (observed >= rule.min_ratio * expected))[0]
+            if not len(cand):
+                continue
+            ok, log_p = _significant(observed[cand], expected[cand], rule, n_tests)
+            cand, log_p = cand[ok], log_p[ok]
+            # Per talk, the smallest p; ties go to the shorter window, then the earlier start.
+            pick = np.lexsort((cand, log_p, talk[cand]))
+            first = np.ones(len(pick), dtype=bool)
+            first[1:] = talk[cand][pick][1:] != talk[cand][pick][:-1]
+            for i in pick[first]:
+                s = int(cand[i])
+                t = int(talk[s])
+                item = (float(log_p[i]), wi, s, int(end[s]), float(expected[s]))
+                if t not in best or item[:3] < best[t][:3]:
+                    best[t] = item
+        for t in sorted(best):
+            log_p, wi, s, e, expected = best[t]
+            findings.append(
+                Finding(
+                    signal="burst",
+                    talk=t,
+                    direction=d,
+                    members=np.unique(data.vote_voter[sel[s:e]]).astype(np.int64),
+                    observed=e - s,
+                    expected=expected,
+                    log_p=log_p,
+                    window=(t0 + int(at[s]), t0 + int(at[s]) + windows[wi]),
+                )
+            )
+    return findings
+
+
+_HASH_ROWS, _HASH_BANDS = 3, 4
+
+
+def similar_findings(ctx: Context) -> list[Finding]:
+    """Accounts whose ballots are nearly the same (MinHash buckets, then checked exactly)."""
+    data, rule = ctx.data, ctx.rule
+    n_talks = max(1, data.n_talks)
+    wide = ctx.votes_per_voter >= rule.similar_min_talks
+    sel = np.nonzero(wide[data.vote_voter])[0]
+    if not len(sel):
+        return []
+    order = np.lexsort((data.vote_talk[sel], data.vote_voter[sel]))
+    sel = sel[order]
+    voter = data.vote_voter[sel].astype(np.int64)
+    item = data.vote_talk[sel].astype(np.int64) * 3 + (ctx.direction[sel] + 1)
+    starts = np.concatenate(([0], np.nonzero(np.diff(voter))[0] + 1))
+    owners = voter[starts]
+    rng = np.random.default_rng(20261121)  # fixed: the hash family is part of the rule
+    n_hash = _HASH_ROWS * _HASH_BANDS
+    mult = rng.integers(1, 2**62, size=n_hash, dtype=np.uint64) | np.uint64(1)
+    salt = rng.integers(1, 2**62, size=n_hash, dtype=np.uint64)
+    x = (item.astype(np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
+    mins = np.empty((n_hash, len(starts)), dtype=np.uint64)
+    for h in range(n_hash):
+        hv = (x ^ salt[h]) * mult[h]
+        hv ^= hv >> np.uint64(29)
+        mins[h] = np.minimum.reduceat(hv, starts)
+
+    seen: set[bytes] = set()
+    buckets: list[np.ndarray] = []
+    for b in range(_HASH_BANDS):
+        band = mins[b * _HASH_ROWS : (b + 1) * _HASH_ROWS]
+        sig = band[0] * np.uint64(3) + band[1] * np.uint64(0x632BE59BD9B4E019) + band[2]
+        _, inverse, counts = np.unique(sig, return_inverse=True, return_counts=True)
+        ok = (counts >= rule.min_members) & (counts <= rule.similar_max_group)
+        if not ok.any():
+            continue
+        members_of = np.argsort(inverse, kind="stable")
+        bounds = np.concatenate(([0], np.cumsum(counts)))
+        for u in np.nonzero(ok)[0]:
+            members = owners[members_of[bounds[u] : bounds[u + 1]]]
+            tag = members.tobytes()
+            if tag not in seen:
+                seen.add(tag)
+                buckets.append(members)
+
+    ends = np.append(starts[1:], len(sel))
+    start_of = dict(zip(owners.tolist(), zip(starts.tolist(), ends.tolist(), strict=True), strict=True))
+    item_count = np.bincount(item, minlength=3 * n_talks)
+    activity, activity_voters = np.unique(ctx.votes_per_voter, return_counts=True)
+    findings: list[Finding] = []
+    done: set[bytes] = set()
+    for members in buckets:
+        ballots = {int(v): item[slice(*start_of[int(v)])] for v in members}
+        for _ in range(2):  # the common ballot, then who really shares it
+            pooled = np.concatenate([ballots[int(v)] for v in members])
+            values, counts = np.unique(pooled, return_counts=True)
+            core = values[counts * 2 >= len(members)]
+            shared = np.array([len(np.intersect1d(ballots[int(v)], core)) for v in members])
+            sizes = np.array([len(ballots[int(v)]) for v in members])
+            jaccard = shared / np.maximum(sizes + len(core) - shared, 1)
+            members = members[jaccard >= rule.similar_min_jaccard]
+            if len(members) < rule.min_members:
+                break
+        if len(members) < rule.min_members or len(core) < rule.similar_min_talks:
+            continue
+        tag = members.tobytes()
+        if tag in done:
+            continue
+        done.add(tag)
+        own = np.bincount(np.concatenate([ballots[int(v)] for v in members]), minlength=3 * n_talks)[core]
+        rest_votes = ctx.n_votes - int(ctx.votes_per_voter[members].sum())
+        rate = (item_count[core] - own + 0.5) / (rest_votes + 1.5 * n_talks)
+        chance = np.prod(np.minimum(1.0, activity[:, None] * rate[None, :]), axis=1)
+        expected = float((chance * activity_voters).sum())
+        ok, log_p = _significant(np.array([len(members)]), np.array([expected]), rule, len(buckets))
+        if not ok[0]:
+            continue
+        for it in core:
+            d = int(it % 3) - 1
+            if d == 0:
+                continue
+            holders = np.array([int(v) for v in members if it in ballots[int(v)]], dtype=np.int64)
+            if len(holders) < rule.min_members:
+                continue
+            findings.append(
+                Finding(
+                    signal="similar",
+                    talk=int(it // 3),
+                    direction=d,
+                    members=holders,
+                    observed=len(members),
+                    expected=expected,
+                    log_p=float(log_p[0]),
+                    shared_talks=len(core),
+                )
+            )
+    return findings

@@ -1,0 +1,212 @@
+"""How the votes become a ranking.
+
+Every vote weighs what its voter's class weighs under the conference's weight policy (ticket holder,
+pledger, not eligible = 0), times a bloc discount when bloc detection found the vote to be part of a
+correlated bloc (1.0 = no discount). For each talk we report:
+
+- how many ticket holders, pledgers and not-eligible people voted on it;
+- the raw mean (every vote alike) and the weighted mean (votes times their weights);
+- the Bayesian average: the weighted mean after adding `prior_weight` of vote weight at the mean
+  score of all votes, so a talk with three enthusiastic votes does not outrank a talk with three
+  hundred good ones; the more weight a talk has, the less the prior matters. Talks are ranked by it;
+- the spread (weighted standard deviation): how much the voters disagree;
+- a rank band: the ranks the talk could plausibly hold, from a 90% interval around its Bayesian
+  average (standard error with the effective number of votes); two talks whose intervals overlap
+  could swap places;
+- where the score came from: weight from ticket holders, from pledgers, and weight removed by
+  bloc discounts.
+
+Ties are broken by talk id, so the same inputs always give the same ranks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.stats import norm
+
+from apps.attendance.domain.eligibility import VoterClass
+
+from .weights import ClassWeights
+
+# Voter classes as small integers in the vote arrays.
+CLASS_CODES: dict[VoterClass, int] = {VoterClass.TICKET_HOLDER: 0, VoterClass.PLEDGER: 1, VoterClass.NOT_ELIGIBLE: 2}
+RANK_BAND_CONFIDENCE = 0.90
+
+
+@dataclass(frozen=True)
+class TallyInput:
+    """Votes as parallel arrays (one entry per vote) plus the candidate talks and the policy.
+
+    `voter_class` holds CLASS_CODES values. `discount` is the per-vote bloc multiplier in [0, 1]
+    (1.0 = none); build it with `discounts_align` from a {(voter_id, talk_id): multiplier} mapping."""
+
+    talk_ids: np.ndarray  # int64, the candidate talks, any order
+    voter_ids: np.ndarray  # int64
+    vote_talk_ids: np.ndarray  # int64
+    scores: np.ndarray  # int16
+    voter_class: np.ndarray  # int8
+    scale_min: int
+    scale_max: int
+    weights: ClassWeights
+    prior_weight: float
+    discount: np.ndarray | None = None  # float64 or None for no discounts
+
+
+@dataclass(frozen=True)
+class TallyResult:
+    """Per-talk figures, in rank order (index 0 is rank 1). NaN where a talk has no counted votes."""
+
+    talk_ids: np.ndarray
+    rank: np.ndarray
+    rank_best: np.ndarray
+    rank_worst: np.ndarray
+    voters_by_class: np.ndarray  # shape (talks, 3): ticket holders, pledgers, not eligible
+    raw_mean: np.ndarray
+    weighted_mean: np.ndarray
+    bayes_average: np.ndarray
+    spread: np.ndarray
+    weight_by_class: np.ndarray  # shape (talks, 2): ticket holders, pledgers (after discounts)
+    weight_discounted: np.ndarray  # weight removed by bloc discounts
+    score_counts: np.ndarray  # shape (talks, scale points)
+    prior_mean: float
+    vote_count: int
+    voter_count: int
+    summary: dict = field(default_factory=dict)
+
+
+def discounts_align(
+    *, voter_ids: np.ndarray, vote_talk_ids: np.ndarray, discounts: Mapping[tuple[int, int], float]
+) -> np.ndarray:
+    """Per-vote multipliers (1.0 where the mapping has no entry), vectorised for a million votes."""
+    multiplier = np.ones(len(voter_ids), dtype=np.float64)
+    if not discounts:
+        return multiplier
+    pairs = np.array(list(discounts.keys()), dtype=np.int64).reshape(-1, 2)
+    values = np.fromiter(discounts.values(), dtype=np.float64, count=len(discounts))
+    if ((values < 0) | (values > 1)).any():
+        raise ValueError("A bloc discount multiplier must be between 0 and 1.")
+    key_span = int(max(vote_talk_ids.max(initial=0), pairs[:, 1].max())) + 1
+    keys = pairs[:, 0] * key_span + pairs[:, 1]
+    order = np.argsort(keys, kind="stable")
+    keys, values = keys[order], values[order]
+    vote_keys = voter_ids.astype(np.int64) * key_span + vote_talk_ids.astype(np.int64)
+    position = np.clip(np.searchsorted(keys, vote_keys), 0, len(keys) - 1)
+    hit = keys[position] == vote_keys
+    multiplier[hit] = values[position[hit]]
+    return multiplier
+
+
+def tally_input_digest(data: TallyInput, *, policy_version: int) -> str:
+    """SHA-256 of everything the result depends on, independent of the order the votes came in."""
+    order = np.lexsort((data.vote_talk_ids, data.voter_ids))
+    digest = hashlib.sha256()
+    digest.update(f"confvote-tally-v1|{policy_version}|{data.scale_min}|{data.scale_max}|".encode())
+    digest.update(f"{data.weights.ticket_holder!r}|{data.weights.pledger!r}|{data.prior_weight!r}|".encode())
+    digest.update(np.sort(data.talk_ids.astype("<i8")).tobytes())
+    for column, dtype in (
+        (data.voter_ids, "<i8"),
+        (data.vote_talk_ids, "<i8"),
+        (data.scores, "<i2"),
+        (data.voter_class, "<i1"),
+    ):
+        digest.update(np.ascontiguousarray(column[order], dtype=dtype).tobytes())
+    if data.discount is not None and (data.discount != 1.0).any():
+        digest.update(np.ascontiguousarray(data.discount[order], dtype="<f8").tobytes())
+    return digest.hexdigest()
+
+
+def tally_compute(data: TallyInput) -> TallyResult:
+    talk_ids = np.sort(np.asarray(data.talk_ids, dtype=np.int64))
+    n_talks, n_points = len(talk_ids), data.scale_max - data.scale_min + 1
+    # Votes on talks that are not candidates (withdrawn) are ignored.
+    talk_index = np.searchsorted(talk_ids, data.vote_talk_ids)
+    known = (talk_index < n_talks) & (talk_ids[np.minimum(talk_index, max(n_talks - 1, 0))] == data.vote_talk_ids)
+    if n_talks == 0:
+        known = np.zeros(len(data.vote_talk_ids), dtype=bool)
+    idx = talk_index[known]
+    scores = data.scores[known].astype(np.float64)
+    classes = data.voter_class[known].astype(np.int64)
+    class_weight = np.array([data.weights.ticket_holder, data.weights.pledger, 0.0])[classes]
+    discount = np.ones(len(idx)) if data.discount is None else data.discount[known].astype(np.float64)
+    weight = class_weight * discount
+
+    def per_talk(values: np.ndarray) -> np.ndarray:
+        return np.bincount(idx, weights=values, minlength=n_talks)
+
+    voters_by_class = np.bincount(idx * 3 + classes, minlength=n_talks * 3).reshape(n_talks, 3)
+    counts = voters_by_class.sum(axis=1)
+    w_sum, ws_sum = per_talk(weight), per_talk(weight * scores)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        raw_mean = per_talk(scores) / counts
+        weighted_mean = ws_sum / w_sum
+        variance = np.maximum(per_talk(weight * scores**2) / w_sum - weighted_mean**2, 0.0)
+    weighted_mean[w_sum == 0] = np.nan
+    spread = np.sqrt(variance)
+    spread[w_sum == 0] = np.nan
+
+    total_weight = float(weight.sum())
+    midpoint = (data.scale_min + data.scale_max) / 2
+    prior_mean = float(weight @ scores / total_weight) if total_weight > 0 else midpoint
+    prior = float(data.prior_weight)
+    bayes = (prior * prior_mean + ws_sum) / np.where(prior + w_sum > 0, prior + w_sum, 1.0)
+    bayes[(prior + w_sum) == 0] = prior_mean
+
+    # Standard error of the Bayesian average with Kish's effective number of votes.
+    w2_sum = per_talk(weight**2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n_eff = np.where(w2_sum > 0, w_sum**2 / w2_sum, 0.0)
+        shrink = np.where(prior + w_sum > 0, w_sum / (prior + w_sum), 0.0)
+        stderr = np.where(n_eff > 0, np.nan_to_num(spread) / np.sqrt(np.maximum(n_eff, 1e-12)), 0.0) * shrink
+    # A talk with no counted votes is as uncertain as the whole scale.
+    stderr = np.where(w_sum > 0, stderr, (data.scale_max - data.scale_min) / 2)
+    z = float(norm.ppf(0.5 + RANK_BAND_CONFIDENCE / 2))
+    low, high = bayes - z * stderr, bayes + z * stderr
+
+    order = np.lexsort((talk_ids, -bayes))  # best first; ties by talk id
+    rank = np.empty(n_talks, dtype=np.int64)
+    rank[order] = np.arange(1, n_talks + 1)
+    sorted_low, sorted_high = np.sort(low), np.sort(high)
+    surely_better = n_talks - np.searchsorted(sorted_low, high, side="right")
+    surely_worse = np.searchsorted(sorted_high, low, side="left")
+    rank_best = np.minimum(surely_better + 1, rank)
+    rank_worst = np.maximum(n_talks - surely_worse, rank)
+
+    weight_by_class = np.stack([per_talk(np.where(classes == c, weight, 0.0)) for c in (0, 1)], axis=1)
+    weight_discounted = per_talk(class_weight - weight)
+    points = (scores - data.scale_min).astype(np.int64)
+    score_counts = np.bincount(idx * n_points + points, minlength=n_talks * n_points).reshape(n_talks, n_points)
+
+    voter_ids = data.voter_ids[known]
+    unique_voters, first = np.unique(voter_ids, return_index=True)
+    voter_classes = classes[first]
+    summary = {
+        "voters": {cls.value: int((voter_classes == code).sum()) for cls, code in CLASS_CODES.items()},
+        "weight": {
+            VoterClass.TICKET_HOLDER.value: float(weight_by_class[:, 0].sum()),
+            VoterClass.PLEDGER.value: float(weight_by_class[:, 1].sum()),
+            "discounted": float(weight_discounted.sum()),
+        },
+        "score_counts": score_counts.sum(axis=0).tolist(),
+    }
+    return TallyResult(
+        talk_ids=talk_ids[order],
+        rank=rank[order],
+        rank_best=rank_best[order],
+        rank_worst=rank_worst[order],
+        voters_by_class=voters_by_class[order],
+        raw_mean=raw_mean[order],
+        weighted_mean=weighted_mean[order],
+        bayes_average=bayes[order],
+        spread=spread[order],
+        weight_by_class=weight_by_class[order],
+        weight_discounted=weight_discounted[order],
+        score_counts=score_counts[order],
+        prior_mean=prior_mean,
+        vote_count=len(idx),
+        voter_count=len(unique_voters),
+        summary=summary,
+    )

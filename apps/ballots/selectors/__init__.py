@@ -1,0 +1,45 @@
+"""Reads of ballots: weight policies, the voting page, the tally's inputs, receipts."""
+
+from .policies import class_weights, weight_policy_current
+from .tally import candidate_talk_ids, receipt_preimage_of, tally_input, tally_latest, vote_arrays, voter_class_codes
+from .voting import (
+    BallotFilters,
+    BallotPage,
+    VoterWeight,
+    ballot_page,
+    ballot_progress,
+    ballot_talk_ids,
+    my_scores,
+    own_talks_filter,
+    receipt_latest,
+    receipts_of_user,
+    talk_for_card,
+    talk_vote_check,
+    voter_weight,
+    voting_closed_reason,
+)
+
+__all__ = [
+    "BallotFilters",
+    "BallotPage",
+    "VoterWeight",
+    "ballot_page",
+    "ballot_progress",
+    "ballot_talk_ids",
+    "candidate_talk_ids",
+    "class_weights",
+    "my_scores",
+    "own_talks_filter",
+    "receipt_latest",
+    "receipt_preimage_of",
+    "receipts_of_user",
+    "talk_for_card",
+    "talk_vote_check",
+    "tally_input",
+    "tally_latest",
+    "vote_arrays",
+    "voter_class_codes",
+    "voter_weight",
+    "voting_closed_reason",
+    "weight_policy_current",
+]

@@ -1,0 +1,154 @@
+"""Reads for the voting page: which talks a voter may vote on, in their order, with their votes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from apps.attendance.selectors import voter_status
+from apps.talks.models import Conference, Speaker, Talk
+
+from ..domain.ordering import ballot_order
+from ..domain.voting import voting_refusal
+from ..models import BallotReceipt, Vote
+from .policies import class_weights, weight_policy_current
+
+
+def own_talks_filter(*, user) -> Q:
+    """Talks the user is a speaker of. (Switch to attendance's talk_ids_of_user once it lands.)"""
+    return Q(Exists(Speaker.objects.filter(talks=OuterRef("pk"), user_id=user.pk)))
+
+
+def talk_vote_check(*, user, conference: Conference, talk_id: int) -> str:
+    """'ok', 'missing' (not a candidate talk of this conference) or 'own' (the user speaks in it)."""
+    row = (
+        Talk.objects.filter(pk=talk_id, conference=conference)
+        .exclude(status=Talk.Status.WITHDRAWN)
+        .annotate(own=Exists(Speaker.objects.filter(talks=OuterRef("pk"), user_id=user.pk)))
+        .values_list("own", flat=True)
+        .first()
+    )
+    if row is None:
+        return "missing"
+    return "own" if row else "ok"
+
+
+def voting_closed_reason(*, conference: Conference) -> str | None:
+    return voting_refusal(
+        is_open_status=conference.status == Conference.Status.VOTING,
+        opens_at=conference.voting_opens_at,
+        closes_at=conference.voting_closes_at,
+        now=timezone.now(),
+    )
+
+
+@dataclass(frozen=True)
+class BallotFilters:
+    track: str = ""
+    format: str = ""
+    query: str = ""
+    unrated: bool = False
+
+
+@dataclass(frozen=True)
+class BallotPage:
+    talks: list  # Talk objects of this page, each with `.my_score`
+    talk_ids: list[int]  # all talks matching the filters, in the voter's order
+    rated: int
+    total: int
+
+
+def ballot_talk_ids(*, user, conference: Conference) -> list[int]:
+    """Every talk the user may vote on, in the user's own stable order."""
+    ids = (
+        Talk.objects.filter(conference=conference)
+        .exclude(status=Talk.Status.WITHDRAWN)
+        .exclude(own_talks_filter(user=user))
+        .values_list("pk", flat=True)
+    )
+    return ballot_order(voter_id=user.pk, talk_ids=ids)
+
+
+def my_scores(*, user, conference: Conference) -> dict[int, int]:
+    return dict(Vote.objects.filter(user_id=user.pk, talk__conference=conference).values_list("talk_id", "score"))
+
+
+def ballot_page(*, user, conference: Conference, filters: BallotFilters, start: int, size: int) -> BallotPage:
+    all_ids = ballot_talk_ids(user=user, conference=conference)
+    scores = my_scores(user=user, conference=conference)
+    matching = Talk.objects.filter(pk__in=all_ids)
+    if filters.track:
+        matching = matching.filter(track__slug=filters.track)
+    if filters.format:
+        matching = matching.filter(format=filters.format)
+    if filters.query:
+        matching = matching.filter(Q(title__icontains=filters.query) | Q(abstract__icontains=filters.query))
+    if filters.track or filters.format or filters.query:
+        keep = set(matching.values_list("pk", flat=True))
+        ids = [pk for pk in all_ids if pk in keep]
+    else:
+        ids = all_ids
+    if filters.unrated:
+        ids = [pk for pk in ids if pk not in scores]
+    page_ids = ids[start : start + size]
+    talks = Talk.objects.filter(pk__in=page_ids).select_related("track")
+    if not conference.blind_voting:
+        talks = talks.prefetch_related("speakers")
+    by_id = {talk.pk: talk for talk in talks}
+    page = [by_id[pk] for pk in page_ids]
+    for talk in page:
+        talk.my_score = scores.get(talk.pk)
+    rated = sum(1 for pk in all_ids if pk in scores)
+    return BallotPage(talks=page, talk_ids=ids, rated=rated, total=len(all_ids))
+
+
+def talk_for_card(*, conference: Conference, talk_id: int, user) -> Talk:
+    talk = Talk.objects.select_related("track").prefetch_related("speakers").get(pk=talk_id, conference=conference)
+    talk.my_score = Vote.objects.filter(user_id=user.pk, talk_id=talk_id).values_list("score", flat=True).first()
+    return talk
+
+
+def ballot_progress(*, user, conference: Conference) -> tuple[int, int]:
+    """(rated, total) over the talks the user may vote on."""
+    votable = (
+        Talk.objects.filter(conference=conference)
+        .exclude(status=Talk.Status.WITHDRAWN)
+        .exclude(own_talks_filter(user=user))
+    )
+    total = votable.count()
+    rated = Vote.objects.filter(user_id=user.pk, talk__in=votable).count()
+    return rated, total
+
+
+@dataclass(frozen=True)
+class VoterWeight:
+    voter_class: str
+    weight: float
+    reason: str
+    policy_version: int
+
+
+def voter_weight(*, user, conference: Conference) -> VoterWeight:
+    status = voter_status(user=user, conference=conference)
+    policy = weight_policy_current(conference=conference)
+    weight = class_weights(policy).of(status.voter_class)
+    return VoterWeight(status.voter_class.value, weight, status.reason, policy.version)
+
+
+def receipt_latest(*, user, conference: Conference) -> BallotReceipt | None:
+    return (
+        BallotReceipt.objects.filter(ballot__user_id=user.pk, ballot__conference=conference)
+        .order_by("-sequence")
+        .first()
+    )
+
+
+def receipts_of_user(*, user, conference: Conference):
+    """The user's own receipts, newest first; never anyone else's."""
+    return (
+        BallotReceipt.objects.filter(ballot__user_id=user.pk, ballot__conference=conference)
+        .select_related("event__talk")
+        .order_by("-sequence")
+    )

@@ -1,0 +1,126 @@
+"""Writes of tallies: snapshots (same inputs → the same snapshot) and the published bulletin board."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.talks.models import Conference
+
+from ..domain.tally import CLASS_CODES, TallyInput, TallyResult, tally_compute, tally_input_digest
+from ..models import Ballot, BallotReceipt, BulletinEntry, TallyRow, TallySnapshot, WeightPolicy
+from ..selectors.tally import tally_input
+from .policies import weight_policy_ensure
+
+NOT_ELIGIBLE = CLASS_CODES["not_eligible"]
+
+
+def tally_snapshot_compute(*, conference: Conference, discount: np.ndarray | None = None) -> TallySnapshot:
+    """The tally of the conference's current votes under its newest weight policy.
+
+    When a snapshot of exactly these inputs exists already it is returned unchanged, so running
+    this every few minutes costs one read of the votes and no writes while nothing changes."""
+    policy = weight_policy_ensure(conference=conference)
+    data = tally_input(conference=conference, policy=policy, discount=discount)
+    return _snapshot_for(conference=conference, policy=policy, data=data)[0]
+
+
+def _snapshot_for(*, conference: Conference, policy: WeightPolicy, data: TallyInput) -> tuple[TallySnapshot, bool]:
+    digest = tally_input_digest(data, policy_version=policy.version)
+    existing = TallySnapshot.objects.filter(conference=conference, policy=policy, input_digest=digest).first()
+    if existing is not None:
+        return existing, False
+    result = tally_compute(data)
+    try:
+        with transaction.atomic():
+            snapshot = TallySnapshot.objects.create(
+                conference=conference,
+                policy=policy,
+                input_digest=digest,
+                computed_at=timezone.now(),
+                vote_count=result.vote_count,
+                voter_count=result.voter_count,
+                prior_mean=result.prior_mean,
+                summary=result.summary,
+            )
+            TallyRow.objects.bulk_create(_rows(snapshot, result), batch_size=2000)
+    except IntegrityError:  # another worker stored the same inputs a moment ago
+        return TallySnapshot.objects.get(conference=conference, policy=policy, input_digest=digest), False
+    return snapshot, True
+
+
+def _number(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
+
+
+def _rows(snapshot: TallySnapshot, result: TallyResult) -> list[TallyRow]:
+    return [
+        TallyRow(
+            snapshot=snapshot,
+            talk_id=int(result.talk_ids[i]),
+            rank=int(result.rank[i]),
+            rank_best=int(result.rank_best[i]),
+            rank_worst=int(result.rank_worst[i]),
+            ticket_holders=int(result.voters_by_class[i, 0]),
+            pledgers=int(result.voters_by_class[i, 1]),
+            not_eligible=int(result.voters_by_class[i, 2]),
+            raw_mean=_number(result.raw_mean[i]),
+            weighted_mean=_number(result.weighted_mean[i]),
+            bayes_average=float(result.bayes_average[i]),
+            spread=_number(result.spread[i]),
+            weight_ticket_holders=float(result.weight_by_class[i, 0]),
+            weight_pledgers=float(result.weight_by_class[i, 1]),
+            weight_discounted=float(result.weight_discounted[i]),
+            score_counts=result.score_counts[i].tolist(),
+        )
+        for i in range(len(result.talk_ids))
+    ]
+
+
+def tally_publish(*, conference: Conference, discount: np.ndarray | None = None) -> TallySnapshot:
+    """Publishes the tally of the current votes and fills its bulletin board: every receipt with the
+    weight its ballot counted at and its status (counted / not eligible / reduced by a bloc
+    discount / superseded by a later change)."""
+    policy = weight_policy_ensure(conference=conference)
+    data = tally_input(conference=conference, policy=policy, discount=discount)
+    snapshot, _ = _snapshot_for(conference=conference, policy=policy, data=data)
+    with transaction.atomic():
+        snapshot = TallySnapshot.objects.select_for_update(no_key=True).get(pk=snapshot.pk)
+        if snapshot.published_at is not None:
+            return snapshot
+        snapshot.published_at = timezone.now()
+        snapshot.save(update_fields=["published_at"])
+        BulletinEntry.objects.bulk_create(_bulletin(snapshot, data), batch_size=5000)
+    return snapshot
+
+
+def _bulletin(snapshot: TallySnapshot, data: TallyInput) -> list[BulletinEntry]:
+    weights = data.weights
+    per_class = {CLASS_CODES["ticket_holder"]: weights.ticket_holder, CLASS_CODES["pledger"]: weights.pledger}
+    voter_class: dict[int, int] = dict(zip(data.voter_ids.tolist(), data.voter_class.tolist(), strict=True))
+    smallest_discount: dict[int, float] = {}
+    if data.discount is not None:
+        for voter, multiplier in zip(data.voter_ids.tolist(), data.discount.tolist(), strict=True):
+            if multiplier < 1.0:
+                smallest_discount[voter] = min(multiplier, smallest_discount.get(voter, 1.0))
+    latest = dict(Ballot.objects.filter(conference=snapshot.conference_id).values_list("id", "changes"))
+    entries = []
+    receipts = BallotReceipt.objects.filter(ballot__conference=snapshot.conference_id).values_list(
+        "id", "ballot_id", "ballot__user_id", "sequence"
+    )
+    for receipt_id, ballot_id, user_id, sequence in receipts.iterator(chunk_size=5000):
+        code = voter_class.get(user_id, NOT_ELIGIBLE)
+        weight = per_class.get(code, 0.0) * smallest_discount.get(user_id, 1.0)
+        if sequence < latest[ballot_id]:
+            status, weight = BulletinEntry.Status.SUPERSEDED, 0.0
+        elif weight == 0.0 and code == NOT_ELIGIBLE:
+            status = BulletinEntry.Status.NOT_ELIGIBLE
+        elif user_id in smallest_discount:
+            status = BulletinEntry.Status.DISCOUNTED
+        else:
+            status = BulletinEntry.Status.COUNTED
+        entries.append(BulletinEntry(snapshot=snapshot, receipt_id=receipt_id, weight=weight, status=status))
+    return entries

@@ -1,0 +1,174 @@
+"""Browser pages for voters: the voting page, casting a vote (HTMX or plain POST), receipts, and the
+public bulletin board. Views stay thin: services write, selectors read."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.talks.models import Conference, Talk
+
+from . import selectors, services
+from .models import BulletinEntry
+
+PAGE_SIZE = 30
+
+
+def _conference(slug: str) -> Conference:
+    return get_object_or_404(Conference.objects.exclude(status=Conference.Status.DRAFT), slug=slug)
+
+
+def _filters(params) -> selectors.BallotFilters:
+    return selectors.BallotFilters(
+        track=params.get("track", "")[:64],
+        format=params.get("format", "")[:16],
+        query=params.get("q", "").strip()[:100],
+        unrated=params.get("unrated") == "1",
+    )
+
+
+def _card_context(request, conference: Conference, talk: Talk, **extra) -> dict:
+    rated, total = selectors.ballot_progress(user=request.user, conference=conference)
+    return {
+        "conference": conference,
+        "talk": talk,
+        "rated": rated,
+        "total": total,
+        "hide_speakers": conference.blind_voting,
+        "voting_closed": selectors.voting_closed_reason(conference=conference),
+        "return_query": request.POST.get("return", ""),
+        **extra,
+    }
+
+
+@require_GET
+@login_required
+def vote_page(request: HttpRequest, slug: str) -> HttpResponse:
+    conference = _conference(slug)
+    filters = _filters(request.GET)
+    try:
+        page_number = max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        page_number = 1
+    ballot = selectors.ballot_page(
+        user=request.user, conference=conference, filters=filters, start=(page_number - 1) * PAGE_SIZE, size=PAGE_SIZE
+    )
+    paginator = Paginator(ballot.talk_ids, PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    query = {k: v for k, v in request.GET.items() if k in {"track", "format", "q", "unrated", "page"} and v}
+    return render(
+        request,
+        "ballots/vote_page.html",
+        {
+            "conference": conference,
+            "ballot": ballot,
+            "talks": ballot.talks if page.number == page_number else [],
+            "page": page,
+            "filters": filters,
+            "tracks": conference.tracks.order_by("name"),
+            "formats": Talk.Format.choices,
+            "weight": selectors.voter_weight(user=request.user, conference=conference),
+            "receipt": selectors.receipt_latest(user=request.user, conference=conference),
+            "hide_speakers": conference.blind_voting,
+            "voting_closed": selectors.voting_closed_reason(conference=conference),
+            "return_query": urlencode(query),
+            "filter_query": urlencode({k: v for k, v in query.items() if k != "page"}),
+        },
+    )
+
+
+@require_POST
+def vote_submit(request: HttpRequest, slug: str, talk_id: int) -> HttpResponse:
+    """One vote: `score=N` casts or changes it, `withdraw=1` withdraws it. HTMX gets the talk's card
+    back (and the progress, out of band); a plain form post is redirected back to the page."""
+    conference = _conference(slug)
+    if not request.user.is_authenticated:
+        return _refused(request, "Log in to vote.", 403)
+    try:
+        if request.POST.get("withdraw"):
+            outcome = services.vote_withdraw(user=request.user, conference=conference, talk_id=talk_id)
+        else:
+            outcome = services.vote_cast(
+                user=request.user, conference=conference, talk_id=talk_id, score=request.POST.get("score")
+            )
+    except services.VoteRefused as refusal:
+        return _refused(request, refusal.message, refusal.status, conference=conference, talk_id=talk_id)
+    if not request.htmx:
+        label = dict(conference.scale).get(outcome.score, "withdrawn") if outcome.score is not None else "withdrawn"
+        messages.success(request, f"Saved: {label}.")
+        back = reverse("ballots:vote", kwargs={"slug": slug})
+        return redirect(f"{back}?{request.POST.get('return', '')}#talk-{talk_id}", status=303)
+    talk = selectors.talk_for_card(conference=conference, talk_id=talk_id, user=request.user)
+    context = _card_context(request, conference, talk, outcome=outcome, receipt=outcome.receipt)
+    return render(request, "ballots/_vote_response.html", context)
+
+
+def _refused(request, message: str, status: int, *, conference=None, talk_id=None) -> HttpResponse:
+    if request.htmx and conference is not None and status != 404:
+        talk = selectors.talk_for_card(conference=conference, talk_id=talk_id, user=request.user)
+        response = render(
+            request, "ballots/_vote_response.html", _card_context(request, conference, talk, error=message)
+        )
+        response.status_code = status
+        response["X-Confvote-Fragment"] = "1"
+        return response
+    return render(
+        request,
+        "ballots/refused.html",
+        {"message": message, "slug": request.resolver_match.kwargs.get("slug")},
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def receipts(request: HttpRequest, slug: str) -> HttpResponse:
+    conference = _conference(slug)
+    mine = list(selectors.receipts_of_user(user=request.user, conference=conference)[:50])
+    latest = mine[0] if mine else None
+    return render(
+        request,
+        "ballots/receipts.html",
+        {
+            "conference": conference,
+            "receipts": mine,
+            "latest": latest,
+            "preimage": selectors.receipt_preimage_of(receipt=latest) if latest else "",
+            "weight": selectors.voter_weight(user=request.user, conference=conference),
+        },
+    )
+
+
+@require_POST
+@login_required
+def receipt_email(request: HttpRequest, slug: str) -> HttpResponse:
+    conference = _conference(slug)
+    if services.receipt_email_request(user=request.user, conference=conference):
+        messages.success(request, f"We are emailing your newest receipt to {request.user.email}.")
+    else:
+        messages.info(request, "You have no receipt yet: vote on a talk first.")
+    return redirect("ballots:receipts", slug=slug)
+
+
+@require_GET
+def bulletin(request: HttpRequest, slug: str) -> HttpResponse:
+    conference = _conference(slug)
+    snapshot = selectors.tally_latest(conference=conference, published_only=True)
+    if snapshot is None:
+        raise Http404("The tally of this conference has not been published yet.")
+    entries = BulletinEntry.objects.filter(snapshot=snapshot).select_related("receipt").order_by("receipt__code")
+    code = request.GET.get("receipt", "").strip().lower()[:64]
+    found = entries.filter(receipt__code=code).first() if code else None
+    page = Paginator(entries.only("weight", "status", "receipt__code"), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ballots/bulletin.html",
+        {"conference": conference, "snapshot": snapshot, "page": page, "code": code, "found": found},
+    )
