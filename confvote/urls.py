@@ -17,6 +17,7 @@ urlpatterns = [
     path("", talk_views.home, name="home"),
     path("healthz", talk_views.healthz, name="healthz"),
     path("c/<slug:slug>/", talk_views.conference_detail, name="conference_detail"),
+    path("c/<slug:slug>/", include("apps.ballots.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

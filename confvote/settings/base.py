@@ -106,6 +106,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "open-and-close-voting": {"task": "talks.conference_voting_window_apply", "schedule": 60.0},
+    "tally-while-voting": {"task": "ballots.tally_refresh_open", "schedule": 300.0},
 }
 
 # --- Auth and accounts (django-allauth, email login) ---------------------------------------------
