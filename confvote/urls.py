@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", talk_views.healthz, name="healthz"),
     path("c/<slug:slug>/", talk_views.conference_detail, name="conference_detail"),
     path("c/<slug:slug>/", include("apps.ballots.urls")),
+    path("", include("apps.scheduling.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -18,6 +18,8 @@ from django.db import connection
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
+# The read-only reference data (schedule schemas, real pretalx exports) beside the repository.
+SHARED_DATA = Path(os.environ.get("CONFVOTE_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
 def require_service(name: str, problem: str | None) -> None:
@@ -28,6 +30,15 @@ def require_service(name: str, problem: str | None) -> None:
     if settings.REQUIRE_SERVICES:
         pytest.fail(message + " (CONFVOTE_REQUIRE_SERVICES=1, so this is a failure, not a skip)")
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data: CI always has it; a clone elsewhere can point CONFVOTE_SHARED_DATA at it."""
+    require_service(
+        "The reference data in ../shared/data", None if SHARED_DATA.is_dir() else f"{SHARED_DATA} is missing"
+    )
+    return SHARED_DATA
 
 
 @pytest.fixture(autouse=True)

@@ -147,3 +147,48 @@ class ScheduleOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.talk}"
+
+
+class ScheduleRelease(models.Model):
+    """A published version of the schedule. Exports and the public grid read releases, never proposals."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="releases")
+    version = models.PositiveIntegerField()
+    proposal = models.ForeignKey(
+        ScheduleProposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="releases"
+    )
+    changelog = models.TextField(blank=True, help_text="What changed since the previous version, for the public.")
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["conference", "-version"]
+        get_latest_by = "version"
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "version"], name="release_unique_version"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="release_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conference} schedule v{self.version}"
+
+
+class ScheduledTalk(models.Model):
+    """One talk's place in a release."""
+
+    release = models.ForeignKey(ScheduleRelease, on_delete=models.CASCADE, related_name="entries")
+    talk = models.ForeignKey(Talk, on_delete=models.RESTRICT, related_name="scheduled")
+    room = models.ForeignKey(Room, on_delete=models.RESTRICT, related_name="scheduled")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+
+    class Meta:
+        ordering = ["release", "start", "room__position"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="scheduledtalk_end_after_start"),
+            models.UniqueConstraint(fields=["release", "talk"], name="scheduledtalk_talk_once_per_release"),
+            models.UniqueConstraint(fields=["release", "room", "start"], name="scheduledtalk_room_free"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.talk} · {self.room.name} · {self.start:%a %H:%M}"

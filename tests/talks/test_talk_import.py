@@ -13,9 +13,16 @@ from apps.talks.importing import talks_import
 from apps.talks.models import Speaker, Talk, Track
 from tests.factories import ConferenceFactory
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "pretalx-samples"
-SUBMISSIONS = SAMPLES / "api_submissions_expanded_page.json"
-SCHEDULE = SAMPLES / "real_schedule.json"
+
+@pytest.fixture
+def submissions(shared_data) -> Path:
+    return shared_data / "pretalx-samples" / "api_submissions_expanded_page.json"
+
+
+@pytest.fixture
+def schedule(shared_data) -> Path:
+    return shared_data / "pretalx-samples" / "real_schedule.json"
+
 
 GOOD_CSV = """external_id,title,abstract,track,format,duration,status,speaker_names,speaker_emails,speaker_companies
 T1,Async views,"Why, and how",Web,talk,30,submitted,Ana Silva;Bo Chen,ana@initech.example;bo@gx.example,Initech;Globex
@@ -23,8 +30,8 @@ T2,Typing deep dive,,2026 Specials,workshop,90,,Ana Silva,ana@initech.example,In
 """
 
 
-def test_parse_pretalx_submissions_api_export():
-    result = talks_parse(SUBMISSIONS.read_bytes(), filename=SUBMISSIONS.name)
+def test_parse_pretalx_submissions_api_export(submissions):
+    result = talks_parse(submissions.read_bytes(), filename=submissions.name)
     assert result.kind == "pretalx-submissions" and result.ok
     assert len(result.records) == 3 and result.records[0].external_id == "37QWVH"
     first = result.records[0]
@@ -38,8 +45,8 @@ def test_parse_pretalx_submissions_api_export():
     assert first.speakers[0].email == "bellangela@example.org" and first.speakers[0].external_id == "PPMADM"
 
 
-def test_parse_pretalx_schedule_json():
-    result = talks_parse(SCHEDULE.read_bytes(), filename=SCHEDULE.name)
+def test_parse_pretalx_schedule_json(schedule):
+    result = talks_parse(schedule.read_bytes(), filename=schedule.name)
     assert result.kind == "pretalx-schedule" and result.ok
     assert len(result.records) == len({r.external_id for r in result.records}) > 10
     assert {r.status for r in result.records} == {"accepted"}
@@ -141,25 +148,25 @@ def test_import_is_scoped_to_its_conference():
 
 
 @pytest.mark.django_db
-def test_pretalx_files_import_and_reimport():
+def test_pretalx_files_import_and_reimport(submissions, schedule):
     conference = ConferenceFactory()
-    for sample in (SUBMISSIONS, SCHEDULE):
+    for sample in (submissions, schedule):
         out = io.StringIO()
         call_command("import_talks", conference.slug, str(sample), stdout=out)
         assert "Imported talks" in out.getvalue()
     total = Talk.objects.filter(conference=conference).count()
     assert total >= 36
     out = io.StringIO()
-    call_command("import_talks", conference.slug, str(SCHEDULE), stdout=out)
+    call_command("import_talks", conference.slug, str(schedule), stdout=out)
     assert "0 new" in out.getvalue()
     assert Talk.objects.filter(conference=conference).count() == total
 
 
 @pytest.mark.django_db
-def test_command_errors_are_clear(tmp_path):
+def test_command_errors_are_clear(tmp_path, submissions, schedule):
     conference = ConferenceFactory()
     with pytest.raises(CommandError, match="No conference with the slug"):
-        call_command("import_talks", "nope", str(SCHEDULE))
+        call_command("import_talks", "nope", str(schedule))
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_talks", conference.slug, str(tmp_path / "missing.csv"))
     bad = tmp_path / "bad.csv"
@@ -169,7 +176,7 @@ def test_command_errors_are_clear(tmp_path):
         call_command("import_talks", conference.slug, str(bad), stderr=err)
     assert "line 2: missing title" in err.getvalue()
     out = io.StringIO()
-    call_command("import_talks", conference.slug, str(SUBMISSIONS), "--dry-run", stdout=out)
+    call_command("import_talks", conference.slug, str(submissions), "--dry-run", stdout=out)
     assert "Would import" in out.getvalue() and not Talk.objects.exists()
 
 

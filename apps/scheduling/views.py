@@ -1,0 +1,113 @@
+"""Public schedule feeds: schedule.json, schedule.xml and iCalendar, for every published release."""
+
+from __future__ import annotations
+
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import condition, require_GET
+
+from apps.ballots.models import Vote
+from apps.talks.models import Conference
+
+from . import selectors
+from .exports import exporter_for
+from .exports.ical import ICalExporter
+from .models import ScheduleRelease
+
+FEED_SALT = "confvote.my-schedule-feed"
+PUBLIC_MAX_AGE = 300
+
+
+def _release(slug: str, version: int | None) -> ScheduleRelease:
+    conference = get_object_or_404(Conference.objects.exclude(status=Conference.Status.DRAFT), slug=slug)
+    release = selectors.release_get(conference=conference, version=version)
+    if release is None:
+        raise Http404("No schedule has been published yet." if version is None else "No such schedule version.")
+    return release
+
+
+def _last_modified(request, slug: str, version: int | None = None, **kwargs):
+    try:
+        return selectors.release_last_modified(release=_release(slug, version))
+    except Http404:
+        return None
+
+
+def _etag(request, slug: str, version: int | None = None, **kwargs):
+    modified = _last_modified(request, slug, version)
+    if modified is None:
+        return None
+    release = _release(slug, version)
+    return f"{release.pk}-{release.version}-{modified.timestamp():.6f}-{kwargs.get('fmt') or kwargs.get('talk_id')}"
+
+
+def _respond(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"  # conference apps read feeds from anywhere
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
+
+
+@require_GET
+@condition(etag_func=_etag, last_modified_func=_last_modified)
+def schedule_export(request: HttpRequest, slug: str, fmt: str, version: int | None = None) -> HttpResponse:
+    release = _release(slug, version)
+    exporter = exporter_for(fmt)
+    schedule = selectors.published_schedule(release=release, base_url=request.build_absolute_uri("/"))
+    return _respond(exporter.render(schedule), exporter.content_type, fmt)
+
+
+@require_GET
+@condition(etag_func=_etag, last_modified_func=_last_modified)
+def talk_ical(request: HttpRequest, slug: str, talk_id: int, version: int | None = None) -> HttpResponse:
+    release = _release(slug, version)
+    schedule = selectors.published_schedule(release=release, base_url=request.build_absolute_uri("/"))
+    items = tuple(i for i in schedule.items if i.talk_id == talk_id)
+    if not items:
+        raise Http404("That talk is not on the published schedule.")
+    return _respond(
+        ICalExporter.render(schedule, items=items, title=items[0].title),
+        ICalExporter.content_type,
+        f"talk-{talk_id}.ics",
+    )
+
+
+def my_schedule_token(*, user, conference: Conference) -> str:
+    """The secret part of a person's feed URL. It reveals nothing and cannot be guessed or altered."""
+    return signing.dumps({"u": user.pk, "c": conference.pk}, salt=FEED_SALT, compress=True)
+
+
+def my_schedule_url(*, user, conference: Conference) -> str:
+    return reverse("my_schedule_ical", args=[conference.slug, my_schedule_token(user=user, conference=conference)])
+
+
+@require_GET
+def my_schedule_ical(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The talks this person wanted (scored at or above the conference's "want to see") that made the
+    schedule. Calendar apps fetch it without cookies, so the URL itself is the credential."""
+    release = _release(slug, None)
+    try:
+        payload = signing.loads(token, salt=FEED_SALT)
+    except signing.BadSignature:
+        raise Http404("This feed address is not valid.") from None
+    if payload.get("c") != release.conference_id:
+        raise Http404("This feed address is not valid.")
+    wanted = set(
+        Vote.objects.filter(
+            user_id=payload.get("u"),
+            talk__conference_id=release.conference_id,
+            score__gte=release.conference.wanted_min_score,
+        ).values_list("talk_id", flat=True)
+    )
+    schedule = selectors.published_schedule(release=release, base_url=request.build_absolute_uri("/"))
+    items = tuple(i for i in schedule.items if i.talk_id in wanted)
+    response = HttpResponse(
+        ICalExporter.render(schedule, items=items, title=f"{schedule.title}: my schedule"),
+        content_type=ICalExporter.content_type,
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    return response
