@@ -57,6 +57,9 @@ _GROUP_WORDS = {
 }
 
 
+_DIRECTION_WORDS = {SUPPORT: "support", OPPOSE: "oppose", 0: "alike"}
+
+
 @dataclass(frozen=True)
 class Evidence:
     signal: str
@@ -70,7 +73,7 @@ class Evidence:
 class Bloc:
     key: str  # stable for the same talk, direction and members
     talk_id: int
-    direction: str  # "support" or "oppose"
+    direction: str  # "support", "oppose", or "alike" (a puppet ring's identical middle scores)
     member_ids: tuple[int, ...]  # voter ids, ascending
     weight: float  # members' summed class weight
     fair_share: float  # members expected to vote this way on their own (in voters)
@@ -104,8 +107,10 @@ def _sentence(f: Finding, data: BlocInput) -> str:
     scale = data.scale
     if f.direction == SUPPORT:
         way = f"rate this talk '{scale.label(scale.wanted_min)}' or higher"
+    elif f.direction == OPPOSE:
+        way = "rate this talk down"
     else:
-        way = "rate this talk down (lowest score)"
+        way = "give this talk the same middle score"
     tail = f"{f.expected:.1f} expected under independent voting ({_p_text(f.log_p)})."
     if f.signal == "order":
         return f"{f.observed} of the {f.group_voters} voters on ticket order {f.label} {way}; {tail}"
@@ -190,7 +195,7 @@ def _bloc(group: list[Finding], data: BlocInput, talk: int, direction: int) -> B
     evidence = tuple(
         Evidence(f.signal, _sentence(f, data), f.observed, round(f.expected, 6), float(np.exp(f.log_p))) for f in group
     )
-    word = "support" if direction == SUPPORT else "oppose"
+    word = _DIRECTION_WORDS[direction]
     talk_id = int(data.talk_ids[talk])
     key = hashlib.sha256(f"{talk_id}:{word}:{','.join(map(str, ids))}".encode()).hexdigest()[:16]
     # The fair share: the most generous of the groups' own predictions, never more than the bloc.
@@ -229,7 +234,7 @@ def bloc_multiplier(bloc: Bloc, rule: BlocRule, status: BlocStatus = BlocStatus.
 def bloc_explanation(bloc: Bloc, multiplier: float) -> str:
     """For the member's own receipt: what happened to their vote, without naming anyone else."""
     words = next((_GROUP_WORDS[s] for s in _GROUP_WORDS if s in bloc.signals), "voters")
-    way = "rated it up" if bloc.direction == "support" else "rated it down"
+    way = {"support": "rated it up", "oppose": "rated it down"}.get(bloc.direction, "rated it alike")
     counted = multiplier * len(bloc.member_ids)
     return (
         f"Your vote on this talk counted at {multiplier:.2f} of its weight because it is part of a group of "

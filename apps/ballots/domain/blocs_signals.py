@@ -175,6 +175,7 @@ def burst_findings(ctx: Context) -> list[Finding]:
             continue
         start_site = np.searchsorted(every, at, side="left")
         best: dict[int, tuple[float, int, int, int, float]] = {}
+        spans: list[np.ndarray] = []  # every significant window: start index, end index
         for wi, w in enumerate(windows):
             end = np.searchsorted(key, key + w, side="left")
             observed = end - np.arange(len(sel))
@@ -186,6 +187,7 @@ def burst_findings(ctx: Context) -> list[Finding]:
                 continue
             ok, log_p = _significant(observed[cand], expected[cand], rule, n_tests)
             cand, log_p = cand[ok], log_p[ok]
+            spans.append(np.stack([cand, end[cand]], axis=1))
             # Per talk, the smallest p; ties go to the shorter window, then the earlier start.
             pick = np.lexsort((cand, log_p, talk[cand]))
             first = np.ones(len(pick), dtype=bool)
@@ -196,14 +198,25 @@ def burst_findings(ctx: Context) -> list[Finding]:
                 item = (float(log_p[i]), wi, s, int(end[s]), float(expected[s]))
                 if t not in best or item[:3] < best[t][:3]:
                     best[t] = item
+        if not best:
+            continue
+        # The burst's members: every vote in a significant window that overlaps the best one, so a
+        # burst longer than one window is taken whole.
+        all_spans = np.concatenate(spans)
+        all_spans = all_spans[np.lexsort((all_spans[:, 0], talk[all_spans[:, 0]]))]
+        span_talk = talk[all_spans[:, 0]]
         for t in sorted(best):
             log_p, wi, s, e, expected = best[t]
+            lo, hi = np.searchsorted(span_talk, t, side="left"), np.searchsorted(span_talk, t, side="right")
+            mine = all_spans[lo:hi]
+            mine = mine[(mine[:, 0] < e) & (mine[:, 1] > s)]
+            first_vote, last_vote = int(min(s, mine[:, 0].min())), int(max(e, mine[:, 1].max()))
             findings.append(
                 Finding(
                     signal="burst",
                     talk=t,
                     direction=d,
-                    members=np.unique(data.vote_voter[sel[s:e]]).astype(np.int64),
+                    members=np.unique(data.vote_voter[sel[first_vote:last_vote]]).astype(np.int64),
                     observed=e - s,
                     expected=expected,
                     log_p=log_p,
@@ -292,9 +305,7 @@ def similar_findings(ctx: Context) -> list[Finding]:
         if not ok[0]:
             continue
         for it in core:
-            d = int(it % 3) - 1
-            if d == 0:
-                continue
+            d = int(it % 3) - 1  # a puppet ring's "maybe" votes are bounded too (direction 0)
             holders = np.array([int(v) for v in members if it in ballots[int(v)]], dtype=np.int64)
             if len(holders) < rule.min_members:
                 continue

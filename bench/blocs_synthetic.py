@@ -1,0 +1,380 @@
+"""Synthetic conferences with planted blocs, for measuring bloc detection (deterministic per seed).
+
+Honest voters: a Zipf-like popularity skew nudged by talk quality, a favourite track per voter,
+ballot lengths from a long-tailed distribution (many people rate one or two talks), and votes cast in
+sessions that follow a realistic activity curve — an opening rush, a daily rhythm, two reminder
+emails that make everyone vote at once, and a last-day rush. Honest correlation is planted on
+purpose so detection has something to wrongly flag: colleagues of speakers who genuinely like their
+colleague's talk (and vote on it more often, a little higher), friends on small group orders who
+vote in the same session with the same favourite track, and company group orders.
+
+Planted blocs (3 to 40 members), each with ground truth:
+- coworkers: employees of a speaker's company give a weak talk the top score, ballots otherwise
+  normal, in a burst or spread over their own sessions;
+- order: people on one ticket order (not colleagues) push a weak talk;
+- friends_burst: unrelated people mobilised at once (within two hours), ballots otherwise normal;
+- friends_spread: new accounts with one- or two-talk ballots, spread over the whole vote;
+- sockpuppets: accounts with nearly identical ballots of 6–12 talks;
+- opposition: an order or a rival company rates a strong talk down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from apps.ballots.domain.blocs_input import (
+    BlocInput,
+    TalkFacts,
+    VoterFacts,
+    VoteScale,
+    bloc_input_build,
+)
+
+FREE_MAIL = ("mail.example", "freemail.example", "post.example", "inbox.example")
+KINDS = ("coworkers", "coworkers", "order", "friends_burst", "friends_spread", "sockpuppets", "opposition")
+HOUR = 3600
+VOTING_HOURS = 24 * 24
+OPENS = int(dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC).timestamp())
+
+
+@dataclass(frozen=True)
+class Size:
+    voters: int
+    talks: int
+    votes: int
+    blocs: int
+
+
+SIZES = {
+    "small": Size(voters=1_000, talks=200, votes=20_000, blocs=10),
+    "medium": Size(voters=20_000, talks=1_000, votes=200_000, blocs=40),
+    "large": Size(voters=100_000, talks=5_000, votes=1_000_000, blocs=120),
+}
+
+
+@dataclass(frozen=True)
+class PlantedBloc:
+    kind: str
+    direction: str  # support | oppose
+    talk_ids: tuple[int, ...]
+    member_ids: tuple[int, ...]
+    boosted_talk: int | None  # the talk the bloc pushes up, for the ranking figure
+
+
+@dataclass(frozen=True)
+class SyntheticConference:
+    data: BlocInput
+    blocs: tuple[PlantedBloc, ...]
+    planted: np.ndarray  # bool per vote of data: cast by a bloc member as part of the bloc
+    colleague: np.ndarray  # bool per vote: the voter works where one of the talk's speakers works
+    honest: np.ndarray  # bool per vote: neither planted nor cast by a bloc-only account
+    quality: np.ndarray  # per talk position
+
+
+def _activity_weights(rng: np.random.Generator) -> np.ndarray:
+    """Relative voting activity per hour of the vote."""
+    h = np.arange(VOTING_HOURS, dtype=np.float64)
+    local = (h + 8) % 24  # the vote opens at 08:00
+    daily = 0.25 + np.clip(np.sin((local - 6) / 16 * np.pi), 0, None)
+    opening = 6.0 * np.exp(-h / 18)
+    reminders = sum(5.0 * np.exp(-np.clip(h - r, 0, None) / 8) * (h >= r) for r in (6 * 24 + 1, 17 * 24 + 3))
+    rush = 2.0 * np.exp(-(VOTING_HOURS - h) / 20)
+    return (daily * (1 + opening + reminders + rush)) * rng.uniform(0.85, 1.15, size=len(h))
+
+
+def _sample_times(rng: np.random.Generator, weights: np.ndarray, n: int) -> np.ndarray:
+    hours = rng.choice(len(weights), size=n, p=weights / weights.sum())
+    return OPENS + hours * HOUR + rng.integers(0, HOUR, size=n)
+
+
+def synthetic_conference(size: str = "small", seed: int = 1) -> SyntheticConference:
+    spec = SIZES[size]
+    rng = np.random.default_rng([seed, spec.voters, spec.talks])
+    V, T = spec.voters, spec.talks
+    activity = _activity_weights(rng)
+
+    # Companies with skewed sizes; 40% of voters work at one. Email domain and company are each known
+    # only sometimes (people vote with private addresses and leave the company field empty).
+    n_companies = max(6, T // 5)
+    company_p = 1 / np.arange(1, n_companies + 1) ** 1.1
+    company_p /= company_p.sum()
+    employed = rng.random(V) < 0.40
+    company = np.where(employed, rng.choice(n_companies, size=V, p=company_p), -1)
+    uses_work_mail = employed & (rng.random(V) < 0.7)
+    company_known = employed & (rng.random(V) < 0.6)
+    free_pick = rng.integers(0, len(FREE_MAIL), size=V)
+    personal = ~employed & (rng.random(V) < 0.08)
+    weight = rng.choice([1.0, 0.5, 0.0], size=V, p=[0.75, 0.10, 0.15])
+
+    # Orders: half of the employees with tickets buy in company orders of 3–20, everyone else alone
+    # or with one or two friends (who then vote together, honestly).
+    order = np.full(V, -1, dtype=np.int64)
+    holders = np.nonzero(weight == 1.0)[0]
+    next_order = 0
+    by_company = holders[employed[holders] & (rng.random(len(holders)) < 0.5)]
+    by_company = by_company[np.argsort(company[by_company], kind="stable")]
+    i = 0
+    while i < len(by_company):
+        n = int(rng.choice([3, 5, 8, 12, 20]))
+        chunk = by_company[i : i + n]
+        chunk = chunk[company[chunk] == company[chunk[0]]]
+        order[chunk] = next_order
+        next_order += 1
+        i += len(chunk)
+    rest = holders[order[holders] < 0]
+    rng.shuffle(rest)
+    i = 0
+    friends_of: list[np.ndarray] = []
+    while i < len(rest):
+        n = int(rng.choice([1, 1, 1, 1, 2, 3]))
+        chunk = rest[i : i + n]
+        order[chunk] = next_order
+        next_order += 1
+        if n > 1:
+            friends_of.append(chunk)
+        i += n
+
+    # Talks: quality, tracks, a popularity skew, speakers (60% from a company, weighted by size).
+    quality = np.clip(rng.beta(2.2, 2.8, size=T), 0, 1)
+    track = rng.integers(0, 7, size=T)
+    rank = rng.permutation(T)
+    popularity = (1 / (rank + 1) ** 0.8) * (0.4 + quality)
+    speaker_company = np.where(rng.random(T) < 0.6, rng.choice(n_companies, size=T, p=company_p), -1)
+    speaker_work_mail = rng.random(T) < 0.8
+
+    # Honest ballots.
+    favourite = rng.integers(0, 7, size=V)
+    for chunk in friends_of:
+        favourite[chunk] = favourite[chunk[0]]
+    mean_votes = spec.votes / V * 1.08  # duplicates drawn for one voter are dropped below
+    sigma = 1.0
+    n_votes = np.clip(np.round(rng.lognormal(np.log(mean_votes) - sigma**2 / 2, sigma, size=V)), 1, min(T, 200))
+    n_votes = n_votes.astype(np.int64)
+    draws = np.repeat(np.arange(V), n_votes + n_votes // 3 + 2)
+    talk = rng.choice(T, size=len(draws), p=popularity / popularity.sum())
+    by_track = rng.random(len(draws)) < 0.35
+    for k in range(7):
+        in_k = np.nonzero(track == k)[0]
+        rows = np.nonzero(by_track & (favourite[draws] == k))[0]
+        if len(in_k) and len(rows):
+            p = popularity[in_k] / popularity[in_k].sum()
+            talk[rows] = in_k[rng.choice(len(in_k), size=len(rows), p=p)]
+    # Honest colleagues: a third of the employees also rate a talk by their company's speaker.
+    talks_of_company = {
+        c: np.nonzero(speaker_company == c)[0] for c in np.unique(speaker_company[speaker_company >= 0])
+    }
+    fans = np.nonzero(employed & (rng.random(V) < 0.33))[0]
+    fan_voters, fan_talks = [], []
+    for v in fans:
+        own = talks_of_company.get(int(company[v]))
+        if own is not None and len(own):
+            fan_voters.append(v)
+            fan_talks.append(int(own[rng.integers(len(own))]))
+    draws = np.concatenate([draws, np.array(fan_voters, dtype=np.int64)])
+    talk = np.concatenate([talk, np.array(fan_talks, dtype=np.int64)])
+    priority = rng.random(len(draws))
+    priority[len(priority) - len(fan_voters) :] = -1.0  # a fan's colleague vote is always kept
+    order_idx = np.lexsort((priority, talk, draws))
+    draws, talk, priority = draws[order_idx], talk[order_idx], priority[order_idx]
+    first = np.ones(len(draws), dtype=bool)
+    first[1:] = (draws[1:] != draws[:-1]) | (talk[1:] != talk[:-1])
+    draws, talk, priority = draws[first], talk[first], priority[first]
+    order_idx = np.lexsort((priority, draws))
+    draws, talk = draws[order_idx], talk[order_idx]
+    starts = np.searchsorted(draws, np.arange(V))
+    rank_in_voter = np.arange(len(draws)) - starts[draws]
+    keep = rank_in_voter < n_votes[draws]
+    voter_of, talk_of, rank_in_voter = draws[keep], talk[keep], rank_in_voter[keep]
+    bias = rng.normal(0, 0.3, size=V)
+    is_fan_vote = np.zeros(len(voter_of), dtype=bool)
+    fan_key = set(zip(fan_voters, fan_talks, strict=True))
+    if fan_key:
+        keys = voter_of * T + talk_of
+        fan_keys = np.array(sorted(v * T + t for v, t in fan_key), dtype=np.int64)
+        is_fan_vote = np.isin(keys, fan_keys)
+    raw = quality[talk_of] * 3.4 + rng.normal(0, 0.8, size=len(voter_of)) + bias[voter_of] + 0.8 * is_fan_vote
+    score = np.clip(np.round(raw), 0, 3).astype(np.int64)
+    session = _sample_times(rng, activity, V)
+    second = _sample_times(rng, activity, V)
+    for chunk in friends_of:  # friends vote together
+        session[chunk] = session[chunk[0]] + rng.integers(0, 1800, size=len(chunk))
+    use_second = (rng.random(V) < 0.3)[voter_of] & (rank_in_voter >= n_votes[voter_of] // 2)
+    at = np.where(use_second, second[voter_of], session[voter_of]) + rank_in_voter * rng.integers(
+        5, 90, size=len(voter_of)
+    )
+
+    votes = {(int(v), int(t)): [int(s), int(a), False] for v, t, s, a in zip(voter_of, talk_of, score, at, strict=True)}
+    blocs, extra_voters = _plant(rng, spec, votes, V, T, quality, speaker_company, company, order, activity)
+
+    # Assemble.
+    voter_facts = []
+    for v in range(V):
+        if uses_work_mail[v]:
+            domain = f"co{company[v]}.example"
+        elif personal[v]:
+            domain = f"home{v}.example"
+        else:
+            domain = FREE_MAIL[free_pick[v]]
+        voter_facts.append(
+            VoterFacts(
+                voter_id=v + 1,
+                weight=float(weight[v]),
+                order_code=f"ORD{order[v]:06d}" if order[v] >= 0 else None,
+                email_domain=domain,
+                company=f"Company {company[v]}" if company_known[v] else None,
+            )
+        )
+    for j, (w, code) in enumerate(extra_voters):
+        voter_facts.append(VoterFacts(voter_id=V + j + 1, weight=w, order_code=code, email_domain=FREE_MAIL[j % 4]))
+    talk_facts = [
+        TalkFacts(
+            talk_id=t + 1,
+            speaker_email_domains=(
+                (f"co{speaker_company[t]}.example",) if speaker_company[t] >= 0 and speaker_work_mail[t] else ()
+            )
+            + (FREE_MAIL[t % 4],),
+            speaker_companies=(f"Company {speaker_company[t]}",) if speaker_company[t] >= 0 else (),
+        )
+        for t in range(T)
+    ]
+    keys = sorted(votes)
+    arr = np.array([(v, t, *votes[(v, t)][:2], votes[(v, t)][2]) for v, t in keys], dtype=np.int64)
+    data = bloc_input_build(
+        voter_ids=arr[:, 0] + 1,
+        talk_ids=arr[:, 1] + 1,
+        scores=arr[:, 2],
+        at_seconds=arr[:, 3],
+        voters=voter_facts,
+        talks=talk_facts,
+        scale=VoteScale(),
+        free_mail_domains=FREE_MAIL,
+    )
+    planted = arr[:, 4].astype(bool)
+    vote_company = np.full(len(arr), -1)
+    real = arr[:, 0] < V
+    vote_company[real] = company[arr[real, 0]]  # the truth, whether or not the facts show it
+    colleague = (vote_company >= 0) & (vote_company == speaker_company[arr[:, 1]])
+    honest = ~planted & (arr[:, 0] < V)
+    return SyntheticConference(data, tuple(blocs), planted, colleague, honest, quality)
+
+
+def _plant(rng, spec, votes, V, T, quality, speaker_company, company, order, activity):
+    """Adds the planted blocs' votes to `votes` ((voter, talk) -> [score, at, planted])."""
+    blocs: list[PlantedBloc] = []
+    extra: list[tuple[float, str | None]] = []
+    used_voters: set[int] = set()
+    used_talks: set[int] = set()
+    weak = [int(t) for t in np.argsort(quality) if quality[t] < np.quantile(quality, 0.6)]
+    strong = [int(t) for t in np.argsort(-quality)[: max(10, T // 10)]]
+    employees = {int(c): [int(v) for v in np.nonzero(company == c)[0]] for c in np.unique(company[company >= 0])}
+    next_order = int(order.max()) + 1
+
+    def free_voters(k: int, pool: list[int] | None = None) -> list[int]:
+        pool = pool if pool is not None else [int(v) for v in rng.permutation(V)[: 4 * k + 40]]
+        return [v for v in pool if v not in used_voters][:k]
+
+    def weak_talk(candidates: list[int]) -> int | None:
+        options = [t for t in candidates if t not in used_talks]
+        return options[int(rng.integers(len(options)))] if options else None
+
+    def cast(members, t, score, times):
+        for v, a in zip(members, times, strict=True):
+            votes[(v, t)] = [score, int(a), True]
+        used_voters.update(members)
+
+    def times_for(k: int, bursty: bool) -> np.ndarray:
+        if bursty:
+            start = _sample_times(rng, activity, 1)[0]
+            return start + rng.integers(0, 2 * HOUR, size=k)
+        return _sample_times(rng, activity, k)
+
+    for b in range(spec.blocs):
+        kind = KINDS[b % len(KINDS)]
+        k = int(np.clip(np.round(np.exp(rng.uniform(np.log(3), np.log(40)))), 3, 40))
+        if kind == "coworkers":
+            fits = [
+                t for t in weak if speaker_company[t] >= 0 and len(employees.get(int(speaker_company[t]), [])) >= k + 5
+            ]
+            t = weak_talk(fits)
+            if t is None:
+                continue
+            pool = [int(v) for v in rng.permutation(employees[int(speaker_company[t])])]
+            members = free_voters(k, pool)
+            cast(members, t, 3, times_for(len(members), bursty=rng.random() < 0.5))
+        elif kind in ("order", "friends_burst"):
+            t = weak_talk(weak)
+            if t is None:
+                continue
+            members = free_voters(k)
+            if kind == "order":
+                order[members] = next_order
+                next_order += 1
+            cast(members, t, 3, times_for(len(members), bursty=kind == "friends_burst"))
+        elif kind == "friends_spread":
+            t = weak_talk(weak)
+            if t is None:
+                continue
+            members = list(range(V + len(extra), V + len(extra) + k))
+            extra.extend((float(rng.choice([1.0, 0.5, 0.0], p=[0.5, 0.3, 0.2])), None) for _ in members)
+            cast(members, t, 3, times_for(k, bursty=False))
+            popular = int(rng.choice(strong))
+            for v in members:
+                if rng.random() < 0.5 and popular != t:
+                    votes[(v, popular)] = [int(rng.integers(1, 4)), int(_sample_times(rng, activity, 1)[0]), False]
+        elif kind == "sockpuppets":
+            t = weak_talk(weak)
+            if t is None:
+                continue
+            m = int(rng.integers(6, 13))
+            others = [int(x) for x in rng.choice(T, size=m + 4, replace=False) if int(x) != t][: m - 1]
+            ballot = {t: 3, **{o: int(rng.integers(0, 4)) for o in others}}
+            members = list(range(V + len(extra), V + len(extra) + k))
+            extra.extend((float(rng.choice([0.0, 0.5, 1.0], p=[0.5, 0.3, 0.2])), None) for _ in members)
+            start = _sample_times(rng, activity, 1)[0]
+            talks_of_bloc = set()
+            for v in members:
+                mine = dict(ballot)
+                if rng.random() < 0.5:
+                    drop = others[int(rng.integers(len(others)))]
+                    mine.pop(drop, None)
+                if rng.random() < 0.3:
+                    change = others[int(rng.integers(len(others)))]
+                    if change in mine:
+                        mine[change] = int(rng.integers(0, 4))
+                when = start + int(rng.integers(0, 3 * 24 * HOUR))
+                for i, (x, s) in enumerate(sorted(mine.items())):
+                    votes[(v, x)] = [s, when + 20 * i, True]
+                    talks_of_bloc.add(x)
+            used_talks.add(t)
+            blocs.append(
+                PlantedBloc(
+                    kind, "support", tuple(x + 1 for x in sorted(talks_of_bloc)), tuple(v + 1 for v in members), t + 1
+                )
+            )
+            continue
+        else:  # opposition: an order ring or a rival company rates a strong talk down
+            options = [t for t in strong if t not in used_talks]
+            if not options:
+                continue
+            t = options[int(rng.integers(len(options)))]
+            big = [c for c, e in employees.items() if len(e) >= k + 5 and c != speaker_company[t]]
+            if big and rng.random() < 0.5:
+                members = free_voters(k, [int(v) for v in rng.permutation(employees[big[int(rng.integers(len(big)))]])])
+            else:
+                members = free_voters(k)
+                order[members] = next_order
+                next_order += 1
+            cast(members, t, 0, times_for(len(members), bursty=rng.random() < 0.5))
+            used_talks.add(t)
+            blocs.append(PlantedBloc(kind, "oppose", (t + 1,), tuple(v + 1 for v in members), None))
+            continue
+        used_talks.add(t)
+        blocs.append(PlantedBloc(kind, "support", (t + 1,), tuple(v + 1 for v in members), t + 1))
+    return blocs, extra
