@@ -205,3 +205,23 @@ class Talk(models.Model):
     def clean(self) -> None:
         if self.track_id and self.track.conference_id != self.conference_id:
             raise ValidationError({"track": "This track belongs to another conference."})
+
+
+class ApiToken(models.Model):
+    """An organizer's key to the REST API for one conference. Only a hash is stored; the key is shown once."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. “schedule sync”.")
+    key_prefix = models.CharField(max_length=8, editable=False, help_text="The first characters, to recognise it.")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["conference", "-created_at"]
+        constraints = [models.CheckConstraint(condition=~Q(key_hash=""), name="apitoken_hash_present")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…) for {self.conference}"
