@@ -19,6 +19,7 @@ urlpatterns = [
     path("c/<slug:slug>/", talk_views.conference_detail, name="conference_detail"),
     path("c/<slug:slug>/", include("apps.ballots.urls")),
     path("", include("apps.scheduling.urls")),
+    path("", include("apps.attendance.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

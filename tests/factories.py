@@ -115,6 +115,9 @@ class PledgeFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     conference = factory.SubFactory(ConferenceFactory)
+    status = Pledge.Status.ACTIVE
+    # The database insists that a withdrawn pledge says when.
+    withdrawn_at = factory.LazyAttribute(lambda o: timezone.now() if o.status == Pledge.Status.WITHDRAWN else None)
 
 
 class VoteFactory(factory.django.DjangoModelFactory):

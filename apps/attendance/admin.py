@@ -1,9 +1,29 @@
 from allauth.account.models import EmailAddress
-from django.contrib import admin
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import IntegrityError, transaction
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
-from .models import Pledge, Ticket, TicketClaim, TicketType, User
+from . import services, tasks
+from .admin_csv import csv_export_action
+from .forms import TicketImportForm
+from .models import (
+    AttendanceSettings,
+    Pledge,
+    PretixConnection,
+    StateChange,
+    Ticket,
+    TicketClaim,
+    TicketClaimFailure,
+    TicketInvitation,
+    TicketType,
+    User,
+)
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -65,29 +85,356 @@ class ClaimedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Logs: visible, exportable, never edited or deleted by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
-    list_display = ("order_code", "holder_name", "holder_email", "ticket_type", "status", "conference", "checked_in_at")
-    list_filter = ("conference", "status", "ticket_type", ClaimedFilter)
+    change_list_template = "admin/attendance/ticket/change_list.html"
+    list_display = ("order_code", "holder_name", "holder_email", "ticket_type", "status", "claimed_by", "conference")
+    list_filter = ("conference", "status", "ticket_type__may_vote", "ticket_type", ClaimedFilter)
     search_fields = ("order_code", "holder_name", "holder_email", "external_id")
     autocomplete_fields = ("conference", "ticket_type")
-    list_select_related = ("conference", "ticket_type")
+    list_select_related = ("conference", "ticket_type", "claim__user")
+    readonly_fields = ("created_at", "updated_at")
+    actions = [
+        "send_links",
+        "cancel_tickets",
+        "reinstate_tickets",
+        csv_export_action(
+            [
+                ("conference", "conference.slug"),
+                ("order_code", "order_code"),
+                ("ticket_type", "ticket_type.name"),
+                ("may_vote", "ticket_type.may_vote"),
+                ("holder_email", "holder_email"),
+                ("holder_name", "holder_name"),
+                ("status", "status"),
+                ("external_id", "external_id"),
+                ("claimed", "is_claimed"),
+                ("created_at", "created_at"),
+            ],
+            "tickets",
+            select=("conference", "ticket_type", "claim"),
+        ),
+    ]
+
+    @admin.display(description="claimed by")
+    def claimed_by(self, ticket):
+        claim = getattr(ticket, "claim", None)
+        return claim.user.email if claim else "—"
+
+    def get_urls(self):
+        extra = [path("import/", self.admin_site.admin_view(self.import_view), name="attendance_ticket_import")]
+        return extra + super().get_urls()
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            return TemplateResponse(request, "admin/attendance/ticket/import.html", {"forbidden": True}, status=403)
+        form = TicketImportForm(request.POST or None, request.FILES or None)
+        report, committed, status = None, False, 200
+        if request.method == "POST" and form.is_valid():
+            commit = "import" in request.POST
+            upload = form.cleaned_data["file"]
+            report = services.tickets_import_csv(
+                conference=form.cleaned_data["conference"],
+                data=upload.read(services.tickets.MAX_CSV_BYTES + 1),
+                by=request.user,
+                commit=commit,
+            )
+            committed = commit and not report.errors
+            status = 400 if report.errors else 200
+            if committed:
+                self.message_user(
+                    request,
+                    f"Imported: {report.created} new, {report.updated} updated, {report.unchanged} unchanged.",
+                    messages.SUCCESS,
+                )
+        elif request.method == "POST":
+            status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import tickets from CSV",
+            "form": form,
+            "report": report,
+            "committed": committed,
+        }
+        return TemplateResponse(request, "admin/attendance/ticket/import.html", context, status=status)
+
+    @admin.action(description="Email a one-time link to the holders of the selected unclaimed tickets")
+    def send_links(self, request, queryset):
+        result = services.ticket_invitations_send(
+            tickets=queryset,
+            by=request.user,
+            link_for=lambda token: request.build_absolute_uri(reverse("attendance:ticket_link", args=[token])),
+        )
+        self.message_user(
+            request,
+            f"Sent {result['sent']} link(s); skipped {result['skipped']} "
+            "(already linked, cancelled, or without a holder email).",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Cancel the selected tickets (their holders stop counting at once)")
+    def cancel_tickets(self, request, queryset):
+        changed = sum(
+            services.ticket_status_set(
+                ticket=t,
+                status=Ticket.Status.CANCELLED,
+                by=request.user,
+                reason="Cancelled by an organizer in the admin.",
+            )
+            for t in queryset.order_by("id")
+        )
+        self.message_user(request, f"Cancelled {changed} ticket(s).", messages.SUCCESS)
+
+    @admin.action(description="Reinstate the selected tickets as valid")
+    def reinstate_tickets(self, request, queryset):
+        changed = sum(
+            services.ticket_status_set(
+                ticket=t, status=Ticket.Status.VALID, by=request.user, reason="Reinstated by an organizer in the admin."
+            )
+            for t in queryset.order_by("id")
+        )
+        self.message_user(request, f"Reinstated {changed} ticket(s).", messages.SUCCESS)
+
+
+class TicketClaimAdminForm(forms.ModelForm):
+    class Meta:
+        model = TicketClaim
+        fields = ("ticket", "user")
+
+    def clean(self):
+        data = super().clean()
+        ticket, user = data.get("ticket"), data.get("user")
+        if ticket and user:
+            if ticket.status != Ticket.Status.VALID:
+                raise forms.ValidationError("This ticket is cancelled; reinstate it first.")
+            if TicketClaim.objects.filter(user=user, conference=ticket.conference).exists():
+                raise forms.ValidationError("This account already holds a ticket for this conference.")
+        return data
 
 
 @admin.register(TicketClaim)
 class TicketClaimAdmin(admin.ModelAdmin):
+    form = TicketClaimAdminForm
     list_display = ("user", "ticket", "conference", "method", "claimed_at")
-    list_filter = ("conference", "method")
+    list_filter = ("conference", "method", "ticket__status")
     search_fields = ("user__email", "ticket__order_code", "ticket__holder_email")
-    autocomplete_fields = ("conference", "ticket", "user")
+    autocomplete_fields = ("ticket", "user")
     list_select_related = ("user", "ticket", "conference")
+    actions = [
+        "unlink",
+        csv_export_action(
+            [
+                ("conference", "conference.slug"),
+                ("user_email", "user.email"),
+                ("order_code", "ticket.order_code"),
+                ("ticket_status", "ticket.status"),
+                ("method", "method"),
+                ("claimed_at", "claimed_at"),
+            ],
+            "ticket-links",
+            select=("conference", "user", "ticket"),
+        ),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("ticket", "user", "conference", "method", "claimed_at") if obj else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # unlinking goes through the action, which records why
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        try:
+            created = services.ticket_claim_by_organizer(user=obj.user, ticket=obj.ticket, by=request.user)
+        except (services.ClaimRefused, IntegrityError) as exc:
+            self.message_user(request, getattr(exc, "message", "Linked concurrently elsewhere."), messages.ERROR)
+            obj.pk = None
+            return
+        obj.pk = created.pk
+
+    @admin.action(description="Unlink the selected tickets from their accounts")
+    def unlink(self, request, queryset):
+        claims = list(queryset.order_by("ticket_id"))
+        for claim in claims:
+            services.ticket_claim_revoke(claim=claim, by=request.user, reason="Unlinked by an organizer in the admin.")
+        self.message_user(request, f"Unlinked {len(claims)} ticket(s). Their votes are kept but stop counting.")
+
+
+@admin.register(TicketClaimFailure)
+class TicketClaimFailureAdmin(ReadOnlyAdmin):
+    list_display = ("at", "kind", "user", "ip_address", "order_code", "ticket", "conference")
+    list_filter = ("conference", "kind")
+    search_fields = ("user__email", "order_code", "ip_address")
+    list_select_related = ("user", "ticket", "conference")
+    date_hierarchy = "at"
+    actions = [
+        csv_export_action(
+            [
+                ("at", "at"),
+                ("conference", "conference.slug"),
+                ("kind", "kind"),
+                ("user_email", "user.email"),
+                ("ip_address", "ip_address"),
+                ("order_code", "order_code"),
+                ("ticket_order_code", "ticket.order_code"),
+            ],
+            "failed-ticket-links",
+            select=("conference", "user", "ticket"),
+        )
+    ]
 
 
 @admin.register(Pledge)
 class PledgeAdmin(admin.ModelAdmin):
-    list_display = ("user", "conference", "threshold", "status", "accepted_fraction", "due_date", "created_at")
-    list_filter = ("conference", "status")
+    list_display = (
+        "user",
+        "conference",
+        "threshold",
+        "status",
+        "accepted_fraction",
+        "accepted_count",
+        "wanted_count",
+        "due_date",
+        "created_at",
+    )
+    list_filter = ("conference", "status", "due_date")
     search_fields = ("user__email",)
     autocomplete_fields = ("conference", "user")
-    readonly_fields = ("created_at", "updated_at", "withdrawn_at", "settled_at", "accepted_fraction")
+    readonly_fields = (
+        "status",
+        "created_at",
+        "updated_at",
+        "withdrawn_at",
+        "settled_at",
+        "accepted_fraction",
+        "wanted_count",
+        "accepted_count",
+        "due_date",
+        "dashboard",
+    )
     list_select_related = ("user", "conference")
+    actions = [
+        csv_export_action(
+            [
+                ("conference", "conference.slug"),
+                ("user_email", "user.email"),
+                ("threshold", "threshold"),
+                ("status", "status"),
+                ("wanted_count", "wanted_count"),
+                ("accepted_count", "accepted_count"),
+                ("accepted_fraction", "accepted_fraction"),
+                ("due_date", "due_date"),
+                ("created_at", "created_at"),
+                ("withdrawn_at", "withdrawn_at"),
+                ("settled_at", "settled_at"),
+            ],
+            "pledges",
+            select=("conference", "user"),
+        )
+    ]
+
+    @admin.display(description="pledge dashboard")
+    def dashboard(self, pledge):
+        if not pledge.conference_id:
+            return "—"
+        url = reverse("attendance:pledge_dashboard", args=[pledge.conference.slug])
+        return format_html('<a href="{}">Funnel and forecast for {}</a>', url, pledge.conference)
+
+
+@admin.register(StateChange)
+class StateChangeAdmin(ReadOnlyAdmin):
+    list_display = ("at", "subject", "from_state", "to_state", "user", "actor", "reason", "conference")
+    list_filter = ("conference", "subject", "to_state")
+    search_fields = ("user__email", "actor__email", "reason", "ticket__order_code")
+    list_select_related = ("user", "actor", "conference")
+    date_hierarchy = "at"
+    actions = [
+        csv_export_action(
+            [
+                ("at", "at"),
+                ("conference", "conference.slug"),
+                ("subject", "subject"),
+                ("from", "from_state"),
+                ("to", "to_state"),
+                ("user_email", "user.email"),
+                ("by", "actor.email"),
+                ("reason", "reason"),
+            ],
+            "state-changes",
+            select=("conference", "user", "actor"),
+        )
+    ]
+
+
+@admin.register(TicketInvitation)
+class TicketInvitationAdmin(ReadOnlyAdmin):
+    list_display = ("ticket", "sent_to", "created_at", "expires_at", "used_at", "used_by")
+    list_filter = ("ticket__conference",)
+    search_fields = ("sent_to", "ticket__order_code")
+    list_select_related = ("ticket", "used_by")
+    exclude = ("token_hash",)
+
+
+class PretixConnectionForm(forms.ModelForm):
+    api_token = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="A pretix team API token with read access to this event's orders. It is never shown again; "
+        "leave empty to keep the current one.",
+    )
+
+    class Meta:
+        model = PretixConnection
+        fields = ("conference", "api_url", "organizer_slug", "event_slug", "api_token", "active")
+
+    def clean_api_token(self):
+        token = self.cleaned_data["api_token"].strip()
+        if not token and not self.instance.api_token:
+            raise forms.ValidationError("An API token is required.")
+        return token or self.instance.api_token
+
+
+@admin.register(PretixConnection)
+class PretixConnectionAdmin(admin.ModelAdmin):
+    form = PretixConnectionForm
+    list_display = ("conference", "organizer_slug", "event_slug", "active", "last_synced_at", "last_error")
+    list_filter = ("active",)
+    readonly_fields = ("webhook_url", "last_synced_at", "last_result", "last_error")
+    autocomplete_fields = ("conference",)
+    actions = ["sync_now"]
+
+    @admin.display(description="webhook URL for pretix")
+    def webhook_url(self, connection):
+        if not connection.pk:
+            return "Shown after saving."
+        site = settings.SITE_URL.rstrip("/")
+        return site + reverse("attendance:pretix_webhook", args=[connection.webhook_token])
+
+    @admin.action(description="Sync the selected connections now")
+    def sync_now(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        for connection_id in ids:
+            transaction.on_commit(lambda connection_id=connection_id: tasks.pretix_sync_event.delay(connection_id))
+        self.message_user(request, f"Queued {len(ids)} sync(s); refresh to see the results.", messages.SUCCESS)
+
+
+@admin.register(AttendanceSettings)
+class AttendanceSettingsAdmin(admin.ModelAdmin):
+    list_display = ("conference", "past_attendee_class", "pledge_due_days")
+    autocomplete_fields = ("conference",)
+    filter_horizontal = ("past_editions",)

@@ -106,6 +106,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "open-and-close-voting": {"task": "talks.conference_voting_window_apply", "schedule": 60.0},
+    "pretix-sync": {"task": "attendance.pretix_sync_all", "schedule": 15 * 60.0},
+    "pledges-default-overdue": {"task": "attendance.pledges_default_overdue", "schedule": 60 * 60.0},
     "tally-while-voting": {"task": "ballots.tally_refresh_open", "schedule": 300.0},
 }
 
@@ -148,6 +150,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="confvote <noreply@confvote.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Absolute links in emails sent outside a request (pledge settlement), e.g. https://vote.example.org
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- I18N -----------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -1,0 +1,67 @@
+"""What a pretix order means for our tickets.
+
+Each order position whose product (pretix "item") is mapped to one of our ticket types is a ticket.
+It counts (is valid) only while its order is paid (status p) and the position itself is not
+canceled. A pending order (n) is not a ticket yet; an expired (e) or canceled (c) order — which is how
+pretix shows a full refund — or a canceled position revokes the ticket. Positions of other products
+(merchandise, donations) are ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ORDER_STATUS_WORDS = {"n": "pending payment", "p": "paid", "e": "expired", "c": "canceled"}
+
+
+class PretixDataError(ValueError):
+    """The shop answered with data we cannot read."""
+
+
+@dataclass(frozen=True)
+class ShopTicket:
+    external_id: str  # the position's id
+    order_code: str
+    secret: str
+    item_id: str
+    holder_email: str
+    holder_name: str
+    valid: bool
+    why: str  # in words, for the change record
+
+
+def pretix_order_tickets(order: dict) -> list[ShopTicket]:
+    try:
+        code = str(order["code"])
+        status = str(order["status"])
+        positions = list(order.get("positions") or [])
+        order_email = str(order.get("email") or "")
+    except (KeyError, TypeError) as exc:
+        raise PretixDataError(f"An order is missing a field: {exc}") from exc
+    if status not in ORDER_STATUS_WORDS:
+        raise PretixDataError(f"Order {code} has an unknown status “{status}”.")
+    tickets = []
+    for position in positions:
+        try:
+            external_id, secret, item = str(position["id"]), str(position["secret"]), str(position["item"])
+        except (KeyError, TypeError) as exc:
+            raise PretixDataError(f"A position of order {code} is missing a field: {exc}") from exc
+        canceled = bool(position.get("canceled", False))
+        valid = status == "p" and not canceled
+        if canceled:
+            why = f"position canceled in pretix (order {code})"
+        else:
+            why = f"order {code} is {ORDER_STATUS_WORDS[status]} in pretix"
+        tickets.append(
+            ShopTicket(
+                external_id=external_id,
+                order_code=code,
+                secret=secret,
+                item_id=item,
+                holder_email=str(position.get("attendee_email") or order_email).strip().lower(),
+                holder_name=str(position.get("attendee_name") or "").strip(),
+                valid=valid,
+                why=why,
+            )
+        )
+    return tickets
