@@ -1,11 +1,14 @@
 """Writes to conferences."""
 
 import datetime as dt
+import hashlib
+import secrets
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Conference
+from .models import ApiToken, Conference
 
 
 def conference_voting_window_apply(*, now: dt.datetime | None = None) -> dict[str, int]:
@@ -25,3 +28,26 @@ def conference_voting_window_apply(*, now: dt.datetime | None = None) -> dict[st
             .update(status=Status.VOTING, updated_at=now)
         )
     return {"opened": opened, "closed": closed}
+
+
+def api_token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_create(*, conference: Conference, user, name: str) -> tuple[ApiToken, str]:
+    """A new organizer token for one conference. Returns the token and its key; the key is never stored
+    and cannot be shown again."""
+    if not (user.is_active and user.is_staff):
+        raise PermissionDenied("Only organizers (staff accounts) may hold API tokens.")
+    name = name.strip()
+    if not name:
+        raise ValueError("Give the token a name that says what it is for.")
+    key = "cv_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        conference=conference, user=user, name=name[:100], key_prefix=key[:8], key_hash=api_token_hash(key)
+    )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -1,0 +1,72 @@
+from rest_framework import serializers
+
+from apps.scheduling.models import Room, ScheduleOverride, ScheduleRelease, Slot
+from apps.talks.models import Talk
+
+
+class ReleaseOut(serializers.ModelSerializer):
+    class Meta:
+        model = ScheduleRelease
+        fields = ["version", "published_at", "changelog"]
+        read_only_fields = fields
+
+
+class OverrideOut(serializers.ModelSerializer):
+    talk = serializers.IntegerField(source="talk_id")
+    slot = serializers.IntegerField(source="slot_id", allow_null=True)
+    room = serializers.IntegerField(source="room_id", allow_null=True)
+    similar_to = serializers.IntegerField(source="similar_to_id", allow_null=True)
+    created_by = serializers.EmailField(source="created_by.email", default=None)
+
+    class Meta:
+        model = ScheduleOverride
+        fields = ["id", "talk", "kind", "slot", "room", "similar_to", "reason", "created_by", "created_at"]
+        read_only_fields = fields
+
+
+class OverrideIn(serializers.Serializer):
+    """The committee's decision. Who made it and when come from the server."""
+
+    talk = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=ScheduleOverride.Kind.choices)
+    slot = serializers.IntegerField(required=False, allow_null=True, default=None)
+    room = serializers.IntegerField(required=False, allow_null=True, default=None)
+    similar_to = serializers.IntegerField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(max_length=2000, trim_whitespace=True)
+
+    def validate(self, attrs):
+        conference = self.context["conference"]
+        errors = {}
+
+        def lookup(model, key, label):
+            value = attrs.get(key)
+            if value is None:
+                return None
+            found = model.objects.filter(pk=value, conference=conference).first()
+            if found is None:
+                errors[key] = f"No {label} {value} in this conference."
+            return found
+
+        attrs["talk"] = lookup(Talk, "talk", "talk")
+        attrs["slot"] = lookup(Slot, "slot", "slot")
+        attrs["room"] = lookup(Room, "room", "room")
+        attrs["similar_to"] = lookup(Talk, "similar_to", "talk")
+        kind = attrs["kind"]
+        if (
+            kind == ScheduleOverride.Kind.FIX
+            and attrs["slot"] is None
+            and attrs["room"] is None
+            and "slot" not in errors
+        ):
+            errors["slot"] = "Fixing a talk needs a slot or a room."
+        if kind != ScheduleOverride.Kind.FIX and (attrs.get("slot") or attrs.get("room")):
+            errors["kind"] = "Only a “fix” names a slot or a room."
+        if attrs.get("similar_to") and kind != ScheduleOverride.Kind.EXCLUDE:
+            errors["similar_to"] = "“Too similar to” only goes with an exclusion."
+        if attrs.get("slot") and attrs.get("room") and attrs["slot"].room_id != attrs["room"].pk:
+            errors["room"] = "That slot is in another room."
+        if attrs.get("similar_to") is not None and attrs["similar_to"] == attrs.get("talk"):
+            errors["similar_to"] = "A talk cannot be too similar to itself."
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
