@@ -88,8 +88,12 @@ def ticket_claim_by_invitation(*, user, token: str, ip: str | None) -> TicketCla
         raise ClaimRefused(throttle.THROTTLED_MESSAGE)
     invitation = ticket_invitation_find(token=token)
     if invitation is None:
-        throttle.claim_failure_count(user_id=None, ip=ip)
         known = TicketInvitation.objects.filter(token_hash=_hash(token)).select_related("ticket").first()
+        if known is not None and known.used_by_id == user.pk:  # a second click by the same person
+            own = TicketClaim.objects.filter(user=user, ticket_id=known.ticket_id).first()
+            if own is not None:
+                return own
+        throttle.claim_failure_count(user_id=None, ip=ip)
         if known is not None:
             _failure(known.ticket.conference, user, ip, TicketClaimFailure.Kind.BAD_LINK, "", known.ticket_id)
         raise ClaimRefused(BAD_LINK)

@@ -1,0 +1,50 @@
+"""Reading ticket CSV files: every problem reported with its line, nothing half-read."""
+
+from apps.attendance.domain.ticket_csv import ticket_csv_parse
+
+TYPES = {"Conference", "Stream only"}
+
+
+def test_a_good_file_reads_every_row():
+    text = (
+        "\ufefforder_code,ticket_code,ticket_type,holder_email,holder_name,status\n"
+        "A1,code-1,conference,Ada@Example.org,Ada,\n"
+        "\n"
+        "A1,code-2,Stream only,bob@example.org,Bob,cancelled\n"
+    )
+    parsed = ticket_csv_parse(text, ticket_type_names=TYPES)
+    assert parsed.errors == ()
+    assert [(r.line, r.ticket_code, r.ticket_type, r.holder_email, r.status) for r in parsed.rows] == [
+        (2, "code-1", "Conference", "ada@example.org", "valid"),
+        (4, "code-2", "Stream only", "bob@example.org", "cancelled"),
+    ]
+
+
+def test_every_bad_row_is_reported_with_its_line():
+    text = (
+        "order_code,ticket_code,ticket_type,holder_email,status\n"
+        "A1,code-1,Conference,ada@example.org,valid\n"  # 2: fine
+        ",code-2,Conference,,valid\n"  # 3: empty order code
+        "A3,code-1,Conference,,valid\n"  # 4: duplicate code
+        "A4,code-4,Sprint,,valid\n"  # 5: unknown type
+        "A5,code-5,Conference,not-an-email,valid\n"  # 6: bad email
+        "A6,code-6,Conference,,refunded\n"  # 7: unknown status
+        "A7,code-7\n"  # 8: too few values
+    )
+    parsed = ticket_csv_parse(text, ticket_type_names=TYPES)
+    by_line = {e.line: e.message for e in parsed.errors}
+    assert sorted(by_line) == [3, 4, 5, 6, 7, 8]
+    assert "order_code is empty" in by_line[3]
+    assert "already used on line 2" in by_line[4]
+    assert "Unknown ticket type “Sprint”" in by_line[5] and "Conference, Stream only" in by_line[5]
+    assert "not an email address" in by_line[6]
+    assert "status “refunded” is unknown" in by_line[7]
+    assert "Expected 5 values, found 2" in by_line[8]
+
+
+def test_missing_columns_and_empty_files_are_explained():
+    missing = ticket_csv_parse("order_code,holder_email\nA1,a@example.org\n", ticket_type_names=TYPES)
+    assert missing.errors[0].line == 1 and "ticket_code, ticket_type" in missing.errors[0].message
+    assert "empty" in ticket_csv_parse("", ticket_type_names=TYPES).errors[0].message
+    header_only = ticket_csv_parse("order_code,ticket_code,ticket_type\n", ticket_type_names=TYPES)
+    assert "no tickets" in header_only.errors[0].message
