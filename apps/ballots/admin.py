@@ -1,7 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 
-from . import services
-from .models import Vote, VoteEvent, WeightPolicy
+from apps.talks.models import Conference
+
+from . import services, tasks
+from .models import Ballot, BallotReceipt, TallySnapshot, Vote, VoteEvent, WeightPolicy
+from .selectors.report import tally_report
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -41,10 +49,18 @@ class VoteEventAdmin(ReadOnlyAdmin):
 class WeightPolicyAdmin(admin.ModelAdmin):
     """Policies are versioned: saving the form makes a new version; old versions stay as they were."""
 
-    list_display = ("conference", "version", "ticket_holder_weight", "pledger_weight", "created_by", "created_at")
+    list_display = (
+        "conference",
+        "version",
+        "ticket_holder_weight",
+        "pledger_weight",
+        "prior_weight",
+        "created_by",
+        "created_at",
+    )
     list_filter = ("conference",)
     search_fields = ("conference__name", "note")
-    fields = ("conference", "ticket_holder_weight", "pledger_weight", "bloc_rule", "note")
+    fields = ("conference", "ticket_holder_weight", "pledger_weight", "prior_weight", "bloc_rule", "note")
     autocomplete_fields = ("conference",)
 
     def get_readonly_fields(self, request, obj=None):
@@ -64,5 +80,86 @@ class WeightPolicyAdmin(admin.ModelAdmin):
             ticket_holder_weight=obj.ticket_holder_weight,
             pledger_weight=obj.pledger_weight,
             bloc_rule=obj.bloc_rule,
+            prior_weight=obj.prior_weight,
         )
         obj.pk, obj.version = new.pk, new.version
+
+
+@admin.register(Ballot)
+class BallotAdmin(ReadOnlyAdmin):
+    list_display = ("user", "conference", "changes", "created_at")
+    list_filter = ("conference",)
+    search_fields = ("user__email",)
+    list_select_related = ("user", "conference")
+    show_full_result_count = False
+
+
+@admin.register(BallotReceipt)
+class BallotReceiptAdmin(ReadOnlyAdmin):
+    list_display = ("code", "ballot", "sequence", "vote_count", "at")
+    search_fields = ("code",)
+    exclude = ("nonce",)  # the voter's secret: organizers never need it
+    list_select_related = ("ballot__user",)
+    show_full_result_count = False
+
+
+@admin.register(TallySnapshot)
+class TallySnapshotAdmin(ReadOnlyAdmin):
+    """The ranked, explained tally. Snapshots are made by the tally task (every 5 minutes while voting
+    is open, or "Recompute now"); publishing one opens the public bulletin board."""
+
+    list_display = ("conference", "computed_at", "policy_version", "vote_count", "voter_count", "published_at")
+    list_filter = ("conference",)
+    list_select_related = ("conference", "policy")
+    actions = ["publish"]
+
+    @admin.display(description="policy", ordering="policy__version")
+    def policy_version(self, obj) -> str:
+        return f"v{obj.policy.version}"
+
+    def get_urls(self):
+        extra = [
+            path(
+                "recompute/",
+                self.admin_site.admin_view(self.recompute_view),
+                name="ballots_tallysnapshot_recompute",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def recompute_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        conference = Conference.objects.filter(pk=request.POST.get("conference")).first()
+        if conference is None:
+            self.message_user(request, "Choose a conference to recompute.", level=messages.ERROR)
+        else:
+            transaction.on_commit(lambda: tasks.tally_snapshot_compute.delay(conference.pk))
+            self.message_user(request, f"The tally of {conference} is being recomputed; reload in a moment.")
+        return redirect("admin:ballots_tallysnapshot_changelist")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "conferences": Conference.objects.order_by("name")}
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description="Publish the tally of these conferences (opens the bulletin board)")
+    def publish(self, request, queryset):
+        for conference in Conference.objects.filter(pk__in=queryset.values("conference")):
+            snapshot = services.tally_publish(conference=conference)
+            self.message_user(request, f"Published the tally of {conference} ({snapshot.computed_at:%d %b %H:%M}).")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        snapshot = get_object_or_404(TallySnapshot.objects.select_related("conference", "policy"), pk=object_id)
+        filters = {key: request.GET.get(key, "").strip()[:100] for key in ("track", "format", "q")}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Tally of {snapshot.conference}",
+            "opts": self.model._meta,
+            "snapshot": snapshot,
+            "filters": filters,
+            **tally_report(snapshot=snapshot, **filters),
+        }
+        return TemplateResponse(request, "ballots/admin/tally.html", context)

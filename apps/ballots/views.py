@@ -3,12 +3,12 @@ public bulletin board. Views stay thin: services write, selectors read."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -19,6 +19,7 @@ from . import selectors, services
 from .models import BulletinEntry
 
 PAGE_SIZE = 30
+FILTER_KEYS = {"track", "format", "q", "unrated", "page"}
 
 
 def _conference(slug: str) -> Conference:
@@ -62,7 +63,7 @@ def vote_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
     paginator = Paginator(ballot.talk_ids, PAGE_SIZE)
     page = paginator.get_page(page_number)
-    query = {k: v for k, v in request.GET.items() if k in {"track", "format", "q", "unrated", "page"} and v}
+    query = {k: v for k, v in request.GET.items() if k in FILTER_KEYS and v}
     return render(
         request,
         "ballots/vote_page.html",
@@ -104,10 +105,18 @@ def vote_submit(request: HttpRequest, slug: str, talk_id: int) -> HttpResponse:
         label = dict(conference.scale).get(outcome.score, "withdrawn") if outcome.score is not None else "withdrawn"
         messages.success(request, f"Saved: {label}.")
         back = reverse("ballots:vote", kwargs={"slug": slug})
-        return redirect(f"{back}?{request.POST.get('return', '')}#talk-{talk_id}", status=303)
+        response = HttpResponseRedirect(f"{back}?{_return_query(request.POST.get('return', ''))}#talk-{talk_id}")
+        response.status_code = 303  # "see other": the browser GETs the page back
+        return response
     talk = selectors.talk_for_card(conference=conference, talk_id=talk_id, user=request.user)
     context = _card_context(request, conference, talk, outcome=outcome, receipt=outcome.receipt)
     return render(request, "ballots/_vote_response.html", context)
+
+
+def _return_query(raw: str) -> str:
+    """The voting page's filters and page number to go back to; anything else is dropped."""
+    kept = [(k, v) for k, v in parse_qsl(raw[:500]) if k in FILTER_KEYS]
+    return urlencode(kept)
 
 
 def _refused(request, message: str, status: int, *, conference=None, talk_id=None) -> HttpResponse:

@@ -55,6 +55,7 @@ def test_admin_form_creates_a_new_version(staff_client, staff_user):
             "conference": conference.pk,
             "ticket_holder_weight": "1",
             "pledger_weight": "0.25",
+            "prior_weight": "10",
             "bloc_rule": "{}",
             "note": "Fewer pledged votes",
         },

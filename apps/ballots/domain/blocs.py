@@ -97,6 +97,8 @@ class BlocReport:
 
 
 def _p_text(log_p: float) -> str:
+    if not np.isfinite(log_p):
+        return "p < 1e-300"
     if log_p < -700:
         return f"p < 1e-{int(-log_p / np.log(10))}"
     p = float(np.exp(log_p))

@@ -57,6 +57,7 @@ class BlocRule:
     alpha: float = 0.01  # chance that one signal flags anything at all in a conference of honest voters
     min_members: int = 3
     min_ratio: float = 3.0  # observed must be at least this many times what independent voting predicts
+    colleague_min_ratio: float = 1.5  # the same for colleagues of the speaker voting on their talk
     narrow_max_votes: int = 2
     burst_window_hours: tuple[float, ...] = (1.0, 6.0, 24.0)
     similar_min_talks: int = 4
@@ -95,8 +96,8 @@ class BlocRule:
             problems.append("alpha must be between 0 and 1")
         if self.min_members < 2:
             problems.append("min_members must be at least 2")
-        if self.min_ratio < 1:
-            problems.append("min_ratio must be at least 1")
+        if self.min_ratio < 1 or self.colleague_min_ratio < 1:
+            problems.append("min_ratio and colleague_min_ratio must be at least 1")
         if self.narrow_max_votes < 1:
             problems.append("narrow_max_votes must be at least 1")
         if not self.burst_window_hours or min(self.burst_window_hours) <= 0:

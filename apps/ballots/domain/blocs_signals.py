@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 from scipy.stats import poisson
 
 from .blocs_input import BlocInput, BlocRule
@@ -65,11 +67,14 @@ def context_build(data: BlocInput, rule: BlocRule) -> Context:
     return Context(data, rule, per_voter, direction, counts, len(data.vote_score))
 
 
-def _significant(observed: np.ndarray, expected: np.ndarray, rule: BlocRule, n_tests: int):
+def _significant(
+    observed: np.ndarray, expected: np.ndarray, rule: BlocRule, n_tests: int, min_ratio: float | None = None
+):
     """(mask, log p) for observed counts against Poisson expectations, Bonferroni over n_tests."""
     log_p = poisson.logsf(observed - 1, np.maximum(expected, 1e-9))
     threshold = np.log(rule.alpha / max(1, n_tests))
-    ok = (observed >= rule.min_members) & (observed >= rule.min_ratio * expected) & (log_p <= threshold)
+    ratio = rule.min_ratio if min_ratio is None else min_ratio
+    ok = (observed >= rule.min_members) & (observed >= ratio * expected) & (log_p <= threshold)
     return ok, log_p
 
 
@@ -117,7 +122,9 @@ def group_findings(
         n_tests = sum(int(np.count_nonzero(c[6] == family)) for c in candidates)
         for d, sel, key, keys, observed, expected, coi, grp, talk in candidates:
             fam = np.nonzero(coi == family)[0]
-            ok, log_p = _significant(observed[fam], expected[fam], rule, n_tests)
+            # Colleagues keep their fair share through the bound anyway, so a smaller excess is enough.
+            ratio = rule.colleague_min_ratio if family else rule.min_ratio
+            ok, log_p = _significant(observed[fam], expected[fam], rule, n_tests, ratio)
             hit, log_p = fam[ok], log_p[ok]
             if not len(hit):
                 continue
@@ -187,7 +194,7 @@ def burst_findings(ctx: Context) -> list[Finding]:
                 continue
             ok, log_p = _significant(observed[cand], expected[cand], rule, n_tests)
             cand, log_p = cand[ok], log_p[ok]
-            spans.append(np.stack([cand, end[cand]], axis=1))
+            spans.append(np.stack([cand, end[cand], np.full(len(cand), wi)], axis=1))
             # Per talk, the smallest p; ties go to the shorter window, then the earlier start.
             pick = np.lexsort((cand, log_p, talk[cand]))
             first = np.ones(len(pick), dtype=bool)
@@ -200,8 +207,8 @@ def burst_findings(ctx: Context) -> list[Finding]:
                     best[t] = item
         if not best:
             continue
-        # The burst's members: every vote in a significant window that overlaps the best one, so a
-        # burst longer than one window is taken whole.
+        # The burst's members: every vote in a significant window, no longer than the best one, that
+        # overlaps it, so a burst that straddles two windows is taken whole.
         all_spans = np.concatenate(spans)
         all_spans = all_spans[np.lexsort((all_spans[:, 0], talk[all_spans[:, 0]]))]
         span_talk = talk[all_spans[:, 0]]
@@ -209,7 +216,7 @@ def burst_findings(ctx: Context) -> list[Finding]:
             log_p, wi, s, e, expected = best[t]
             lo, hi = np.searchsorted(span_talk, t, side="left"), np.searchsorted(span_talk, t, side="right")
             mine = all_spans[lo:hi]
-            mine = mine[(mine[:, 0] < e) & (mine[:, 1] > s)]
+            mine = mine[(mine[:, 0] < e) & (mine[:, 1] > s) & (mine[:, 2] <= wi)]
             first_vote, last_vote = int(min(s, mine[:, 0].min())), int(max(e, mine[:, 1].max()))
             findings.append(
                 Finding(
@@ -254,23 +261,28 @@ def similar_findings(ctx: Context) -> list[Finding]:
         hv ^= hv >> np.uint64(29)
         mins[h] = np.minimum.reduceat(hv, starts)
 
-    seen: set[bytes] = set()
-    buckets: list[np.ndarray] = []
+    # Two accounts that agree on every hash of one band are linked; linked accounts form candidate
+    # rings (a ring whose members each changed a vote or two still links up through the others).
+    src, dst = [], []
     for b in range(_HASH_BANDS):
         band = mins[b * _HASH_ROWS : (b + 1) * _HASH_ROWS]
         sig = band[0] * np.uint64(3) + band[1] * np.uint64(0x632BE59BD9B4E019) + band[2]
         _, inverse, counts = np.unique(sig, return_inverse=True, return_counts=True)
-        ok = (counts >= rule.min_members) & (counts <= rule.similar_max_group)
-        if not ok.any():
-            continue
-        members_of = np.argsort(inverse, kind="stable")
-        bounds = np.concatenate(([0], np.cumsum(counts)))
-        for u in np.nonzero(ok)[0]:
-            members = owners[members_of[bounds[u] : bounds[u + 1]]]
-            tag = members.tobytes()
-            if tag not in seen:
-                seen.add(tag)
-                buckets.append(members)
+        linked = ((counts >= 2) & (counts <= rule.similar_max_group))[inverse]
+        members = np.nonzero(linked)[0]
+        members = members[np.argsort(inverse[members], kind="stable")]
+        head = np.searchsorted(inverse[members], inverse[members], side="left")
+        src.append(members)
+        dst.append(members[head])
+    edges_src, edges_dst = np.concatenate(src), np.concatenate(dst)
+    graph = coo_matrix((np.ones(len(edges_src)), (edges_src, edges_dst)), shape=(len(owners), len(owners)))
+    _, label = connected_components(graph, directed=False)
+    sizes = np.bincount(label)
+    candidate = (sizes[label] >= rule.min_members) & (sizes[label] <= rule.similar_max_group)
+    idx = np.nonzero(candidate)[0]
+    idx = idx[np.argsort(label[idx], kind="stable")]
+    cuts = np.nonzero(np.diff(label[idx]))[0] + 1
+    buckets = [owners[part] for part in np.split(idx, cuts)] if len(idx) else []
 
     ends = np.append(starts[1:], len(sel))
     start_of = dict(zip(owners.tolist(), zip(starts.tolist(), ends.tolist(), strict=True), strict=True))

@@ -72,6 +72,9 @@ def _ballot_write(*, user, conference: Conference, talk_id: int, score: int | No
         lock = Vote.objects.select_for_update() if score is None else Vote.objects.select_for_update(no_key=True)
         current = lock.filter(user_id=user.pk, talk_id=talk_id).first()
         old = current.score if current else None
+        # Timestamps are taken once the ballot is ours: a request that waited for the lock writes
+        # after the one it waited for, never before it (and never before the vote it changes).
+        now = max(timezone.now(), current.updated_at) if current else timezone.now()
         if old == score:  # nothing to change: undo the ballot's change number too
             transaction.set_rollback(True)
             return VoteOutcome(talk_id=talk_id, score=old, changed=False, receipt=None)
