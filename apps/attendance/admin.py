@@ -391,6 +391,9 @@ class TicketInvitationAdmin(ReadOnlyAdmin):
 
 
 class PretixConnectionForm(forms.ModelForm):
+    api_url = forms.URLField(
+        assume_scheme="https", initial="https://pretix.eu/api/v1/", help_text="The pretix API root, ending in /api/v1/."
+    )
     api_token = forms.CharField(
         required=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),

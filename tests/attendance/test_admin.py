@@ -1,0 +1,142 @@
+"""Organizer screens: CSV import with preview, CSV exports without secrets, actions that go through
+services (and are recorded), the pretix connection that never shows its token."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from apps.attendance.models import PretixConnection, StateChange, Ticket, TicketClaim
+from tests.factories import (
+    ConferenceFactory,
+    PledgeFactory,
+    TicketClaimFactory,
+    TicketFactory,
+    TicketTypeFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+IMPORT = "admin:attendance_ticket_import"
+
+
+def upload(content: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile("tickets.csv", content.encode(), content_type="text/csv")
+
+
+def test_csv_import_preview_then_import(staff_client):
+    conference = ConferenceFactory()
+    TicketTypeFactory(conference=conference, name="Conference")
+    csv = "order_code,ticket_code,ticket_type\nA1,c1,Conference\nA2,c2,Conference\n"
+    page = staff_client.get(reverse(IMPORT))
+    assert page.status_code == 200 and "ticket_code" in page.content.decode()
+    preview = staff_client.post(reverse(IMPORT), {"conference": conference.pk, "file": upload(csv), "preview": "1"})
+    assert preview.status_code == 200 and "nothing was written yet" in preview.content.decode()
+    assert not Ticket.objects.exists()
+    done = staff_client.post(reverse(IMPORT), {"conference": conference.pk, "file": upload(csv), "import": "1"})
+    assert done.status_code == 200 and "Imported" in done.content.decode()
+    assert Ticket.objects.count() == 2
+
+
+def test_csv_import_shows_each_error_line_and_imports_nothing(staff_client):
+    conference = ConferenceFactory()
+    TicketTypeFactory(conference=conference, name="Conference")
+    csv = "order_code,ticket_code,ticket_type\nA1,c1,Conference\nA2,c1,Conference\nA3,c3,Nope\n"
+    response = staff_client.post(reverse(IMPORT), {"conference": conference.pk, "file": upload(csv), "import": "1"})
+    body = re.sub(r"\s+", " ", response.content.decode())
+    assert response.status_code == 400
+    assert "<td>3</td><td>Ticket code already used on line 2.</td>" in body
+    assert "<td>4</td><td>Unknown ticket type “Nope”" in body
+    assert not Ticket.objects.exists()
+
+
+def test_import_is_for_staff_with_add_permission_only(client):
+    client.force_login(UserFactory())
+    assert client.get(reverse(IMPORT)).status_code == 302
+
+
+def test_csv_exports_never_contain_ticket_secrets(staff_client):
+    made = TicketClaimFactory(ticket__holder_name="=HYPERLINK(evil)")
+    PledgeFactory()
+    for model, action in (
+        ("ticket", "export_tickets_csv"),
+        ("ticketclaim", "export_ticket_links_csv"),
+        ("pledge", "export_pledges_csv"),
+    ):
+        response = staff_client.post(
+            reverse(f"admin:attendance_{model}_changelist"),
+            {"action": action, "_selected_action": [obj.pk for obj in type_of(model).objects.all()]},
+        )
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv"), model
+        content = response.content.decode()
+        assert made.ticket.secret not in content
+        assert len(content.strip().splitlines()) == 2, model
+    tickets_csv = staff_client.post(
+        reverse("admin:attendance_ticket_changelist"),
+        {"action": "export_tickets_csv", "_selected_action": [made.ticket_id]},
+    ).content.decode()
+    assert "'=HYPERLINK(evil)" in tickets_csv  # a spreadsheet will not run it
+
+
+def type_of(model):
+    from django.apps import apps
+
+    return apps.get_model("attendance", model)
+
+
+def test_send_links_and_cancel_actions_go_through_services(staff_client, staff_user):
+    ticket = TicketFactory()
+    changelist = reverse("admin:attendance_ticket_changelist")
+    staff_client.post(changelist, {"action": "send_links", "_selected_action": [ticket.pk]})
+    assert len(mail.outbox) == 1 and "/ticket-link/" in mail.outbox[0].body
+    staff_client.post(changelist, {"action": "cancel_tickets", "_selected_action": [ticket.pk]})
+    ticket.refresh_from_db()
+    assert ticket.status == "cancelled"
+    assert StateChange.objects.get(ticket=ticket).actor == staff_user
+
+
+def test_unlink_action_records_and_delete_is_not_offered(staff_client):
+    made = TicketClaimFactory()
+    changelist = reverse("admin:attendance_ticketclaim_changelist")
+    staff_client.post(changelist, {"action": "unlink", "_selected_action": [made.pk]})
+    assert not TicketClaim.objects.exists()
+    assert StateChange.objects.get(to_state="unlinked").reason == "Unlinked by an organizer in the admin."
+    other = TicketClaimFactory()
+    delete = reverse("admin:attendance_ticketclaim_delete", args=[other.pk])
+    assert staff_client.post(delete, {"post": "yes"}).status_code == 403
+
+
+def test_organizer_links_a_ticket_in_the_admin_with_clear_refusals(staff_client):
+    ticket = TicketFactory()
+    user = UserFactory()
+    add = reverse("admin:attendance_ticketclaim_add")
+    assert staff_client.post(add, {"ticket": ticket.pk, "user": user.pk}).status_code == 302
+    claim = TicketClaim.objects.get()
+    assert (claim.user, claim.method) == (user, TicketClaim.Method.ORGANIZER)
+    second = TicketFactory(conference=ticket.conference)
+    response = staff_client.post(add, {"ticket": second.pk, "user": user.pk})
+    assert response.status_code == 200 and "already holds a ticket" in response.content.decode()
+
+
+def test_pretix_token_is_never_shown_and_kept_when_left_empty(staff_client):
+    conference = ConferenceFactory()
+    add = reverse("admin:attendance_pretixconnection_add")
+    data = {
+        "conference": conference.pk,
+        "api_url": "https://pretix.example/api/v1/",
+        "organizer_slug": "acme",
+        "event_slug": "democon",
+        "api_token": "super-secret-token",
+        "active": "on",
+    }
+    assert staff_client.post(add, data).status_code == 302
+    connection = PretixConnection.objects.get()
+    change = reverse("admin:attendance_pretixconnection_change", args=[connection.pk])
+    page = staff_client.get(change).content.decode()
+    assert "super-secret-token" not in page
+    assert connection.webhook_token in page  # the webhook URL organizers paste into pretix
+    staff_client.post(change, data | {"api_token": "", "event_slug": "democon2"})
+    connection.refresh_from_db()
+    assert (connection.api_token, connection.event_slug) == ("super-secret-token", "democon2")
