@@ -18,10 +18,9 @@ from apps.scheduling.domain.attendance import attendance_bound, ballot_matrix, s
 from apps.scheduling.domain.budget import Budget, CancelCallback, ProgressCallback
 from apps.scheduling.domain.explain import decisions_explain
 from apps.scheduling.domain.feasibility import feasibility_problems
-from apps.scheduling.domain.grid import Grid, grid_build
+from apps.scheduling.domain.grid import Grid, fixed_rooms, grid_build
 from apps.scheduling.domain.model import (
     Outcome,
-    OverrideKind,
     Parameters,
     PhaseReport,
     Placement,
@@ -76,7 +75,7 @@ def schedule_propose(
     talks = {t.id: t for t in inp.talks}
     accepted = [t for t in vote_order(inp.talks) if t.id in selection.periods]
     previous_slot = {pl.talk_id: pl.slot_id for pl in inp.previous if pl.slot_id in grid.slots}
-    fixed_room = {o.talk_id: o.room_id for o in inp.overrides if o.kind == OverrideKind.FIX and o.room_id}
+    fixed_room = fixed_rooms(inp, grid)
     audience = {t.id: float(t.expected_audience) for t in inp.talks}
     timing = timing_improve(
         grid,

@@ -28,6 +28,15 @@ class Grid:
         return tuple(sorted({self.period_of_slot[s] for s in self.allowed_slots.get(talk_id, ())}))
 
 
+def fixed_rooms(inp: ScheduleInput, grid: Grid) -> dict[int, int]:
+    """talk id -> the room the committee fixed it to, directly or through a fixed slot."""
+    out = {o.talk_id: o.room_id for o in inp.overrides if o.kind == OverrideKind.FIX and o.room_id is not None}
+    for o in inp.overrides:
+        if o.kind == OverrideKind.FIX and o.slot_id in grid.slots:
+            out[o.talk_id] = grid.slots[o.slot_id].room_id
+    return out
+
+
 def periods_group(slots: tuple[Slot, ...]) -> tuple[tuple[int, ...], ...]:
     """Chains of overlapping slots, in time order (slots that merely touch do not overlap)."""
     ordered = sorted(slots, key=lambda s: (s.start, s.end, s.room_id, s.id))

@@ -121,7 +121,7 @@ class Parameters:
     seed: int = 0
     time_limit_seconds: float = 60.0  # hard wall-clock budget for the whole run
     talks_to_accept: int | None = None  # default: as many as there are slots
-    workers: int = 2  # CP-SAT search workers
+    workers: int = 1  # CP-SAT workers; more than one interleaves them to stay deterministic (slower here)
     selection_deterministic_seconds: float = 20.0  # CP-SAT's own, machine-independent work limit
     search_rounds: int = 60  # local-search perturbation rounds without improvement before stopping
     overflow_weight: float = 1.0  # one person over a room's capacity costs as much as one lost (voter, talk) pair

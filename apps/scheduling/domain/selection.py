@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 
 from apps.scheduling.domain.budget import Budget, SolveReport, cp_sat_solve
 from apps.scheduling.domain.feasibility import forced_talk_ids
-from apps.scheduling.domain.grid import Grid
+from apps.scheduling.domain.grid import Grid, fixed_rooms
 from apps.scheduling.domain.model import OverrideKind, Parameters, ScheduleInput, Talk
 
 
@@ -63,11 +63,99 @@ def _candidates(inp: ScheduleInput, grid: Grid, params: Parameters, vote_places:
     return [t for t in usable if t.id in ids]
 
 
+def _greedy(
+    cands: list[Talk],
+    grid: Grid,
+    forced: frozenset[int],
+    vote_places: int,
+    previous: dict[int, int],
+    fixed_room: dict[int, int],
+) -> tuple[dict[int, int], bool]:
+    """Committee talks first, then the vote order: each talk in its previous period if it had one,
+    else the first period with a free slot long enough, its speakers free and, for a talk fixed to a
+    room, that room free; when none is left, one talk already placed may move to another period to
+    make room. Returns talk id -> period and whether no talk had to be skipped."""
+    free = {p: sorted(grid.slots[s].minutes for s in slots) for p, slots in enumerate(grid.periods)}
+    busy: set[tuple[str, int, int]] = set()
+    members: dict[int, set[int]] = {p: set() for p in free}
+    placed: dict[int, int] = {}
+    size: dict[int, int] = {}
+    talks = {t.id: t for t in cands}
+
+    def marks(t: Talk, p: int) -> list[tuple[str, int, int]]:
+        out = [("speaker", sp, p) for sp in t.speaker_ids]
+        return out + ([("room", fixed_room[t.id], p)] if t.id in fixed_room else [])
+
+    def fits(t: Talk, p: int) -> bool:
+        return any(m >= t.duration_minutes for m in free[p]) and not any(k in busy for k in marks(t, p))
+
+    def put(t: Talk, p: int) -> None:
+        m = next(m for m in free[p] if m >= t.duration_minutes)
+        free[p].remove(m)
+        busy.update(marks(t, p))
+        members[p].add(t.id)
+        placed[t.id], size[t.id] = p, m
+
+    def take_out(t: Talk) -> int:
+        p = placed.pop(t.id)
+        free[p] = sorted([*free[p], size.pop(t.id)])
+        busy.difference_update(marks(t, p))
+        members[p].discard(t.id)
+        return p
+
+    def eject_for(t: Talk, options: list[int]) -> bool:
+        for p in options:
+            for u_id in sorted(members[p]):
+                u = talks[u_id]
+                take_out(u)
+                if fits(t, p):
+                    put(t, p)
+                    q = next((q for q in grid.allowed_periods(u_id) if q != p and fits(u, q)), None)
+                    if q is not None:
+                        put(u, q)
+                        return True
+                    take_out(t)
+                put(u, p)
+        return False
+
+    complete = True
+    taken = 0
+    for t in sorted(cands, key=lambda t: t.id not in forced):
+        if t.id not in forced and taken >= vote_places:
+            break
+        options = list(grid.allowed_periods(t.id))
+        prev = grid.period_of_slot.get(previous.get(t.id, -1))
+        if prev in options:
+            options.insert(0, prev)
+        p = next((p for p in options if fits(t, p)), None)
+        if p is not None:
+            put(t, p)
+        elif not eject_for(t, options):
+            complete = False
+            continue
+        taken += t.id not in forced
+    return placed, complete
+
+
 def selection_solve(inp: ScheduleInput, grid: Grid, params: Parameters, budget: Budget, share: float) -> Selection:
+    started = budget.elapsed()
     _, vote_places, committee_open = places_count(inp, params)
     forced = frozenset(forced_talk_ids(inp))
     cands = _candidates(inp, grid, params, vote_places)
     k = len(cands)
+    position = {t.id: i for i, t in enumerate(c for c in cands if c.id not in forced)}
+    fixed_room = fixed_rooms(inp, grid)
+    previous = {pl.talk_id: pl.slot_id for pl in inp.previous}
+    hint, complete = _greedy(cands, grid, forced, vote_places, previous, fixed_room)
+    per_track: dict[str, int] = defaultdict(int)
+    for t in cands:
+        per_track[t.track] += t.id in hint
+    if complete and all(per_track[track] >= m for track, m in inp.quotas.track_minimums):
+        # every talk was taken in vote order: no program ranks better, so this is optimal
+        value = float(sum(2 * k - position[t] for t in hint if t in position))
+        report = SolveReport(cp_model.OPTIMAL, "optimal", budget.elapsed() - started, value, value)
+        return Selection(hint, forced, vote_places, committee_open, tuple(t.id for t in cands), report)
+
     model = cp_model.CpModel()
     y: dict[tuple[int, int], cp_model.IntVar] = {}
     by_period: dict[int, list[tuple[Talk, cp_model.IntVar]]] = defaultdict(list)
@@ -76,6 +164,7 @@ def selection_solve(inp: ScheduleInput, grid: Grid, params: Parameters, budget: 
             var = model.new_bool_var(f"y_{t.id}_{p}")
             y[(t.id, p)] = var
             by_period[p].append((t, var))
+            model.add_hint(var, hint.get(t.id) == p)
     chosen = {t.id: [y[(t.id, p)] for p in grid.allowed_periods(t.id)] for t in cands}
     for t in cands:
         if t.id in forced:
@@ -86,13 +175,8 @@ def selection_solve(inp: ScheduleInput, grid: Grid, params: Parameters, budget: 
 
     # A period holds as many talks as it has slots, counted per length: talks of at least L
     # minutes need slots of at least L minutes (exact, because longer slots also take shorter talks).
-    fixed_room = {o.talk_id: o.room_id for o in inp.overrides if o.kind == OverrideKind.FIX and o.room_id}
-    fixed_room.update(
-        {o.talk_id: grid.slots[o.slot_id].room_id for o in inp.overrides if o.kind == OverrideKind.FIX and o.slot_id}
-    )
     for p, members in sorted(by_period.items()):
-        needs = sorted({t.duration_minutes for t, _ in members})
-        for need in needs:
+        for need in sorted({t.duration_minutes for t, _ in members}):
             room = sum(1 for s in grid.periods[p] if grid.slots[s].minutes >= need)
             group = [v for t, v in members if t.duration_minutes >= need]
             if len(group) > room:
@@ -112,15 +196,7 @@ def selection_solve(inp: ScheduleInput, grid: Grid, params: Parameters, budget: 
         group = [v for t in cands if t.track == track for v in chosen[t.id]]
         model.add(sum(group) >= min(minimum, len({t.id for t in cands if t.track == track})))
 
-    position = {t.id: i for i, t in enumerate(c for c in cands if c.id not in forced)}
     model.maximize(sum((2 * k - position[t.id]) * v for t in cands if t.id not in forced for v in chosen[t.id]))
-    previous = {pl.talk_id: grid.period_of_slot.get(pl.slot_id) for pl in inp.previous}
-    for t in cands:
-        prev = previous.get(t.id)
-        for p in grid.allowed_periods(t.id):
-            if prev is not None:
-                model.add_hint(y[(t.id, p)], p == prev)
-
     budget.report("selection", 5)
     solver, report = cp_sat_solve(
         model,
