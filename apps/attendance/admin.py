@@ -9,6 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from apps.talks.models import Conference
+
 from . import services, tasks
 from .admin_csv import csv_export_action
 from .forms import TicketImportForm
@@ -16,11 +18,8 @@ from .models import (
     AttendanceSettings,
     Pledge,
     PretixConnection,
-    StateChange,
     Ticket,
     TicketClaim,
-    TicketClaimFailure,
-    TicketInvitation,
     TicketType,
     User,
 )
@@ -83,19 +82,6 @@ class ClaimedFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(claim__isnull=True)
         return queryset
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Logs: visible, exportable, never edited or deleted by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Ticket)
@@ -275,32 +261,9 @@ class TicketClaimAdmin(admin.ModelAdmin):
         self.message_user(request, f"Unlinked {len(claims)} ticket(s). Their votes are kept but stop counting.")
 
 
-@admin.register(TicketClaimFailure)
-class TicketClaimFailureAdmin(ReadOnlyAdmin):
-    list_display = ("at", "kind", "user", "ip_address", "order_code", "ticket", "conference")
-    list_filter = ("conference", "kind")
-    search_fields = ("user__email", "order_code", "ip_address")
-    list_select_related = ("user", "ticket", "conference")
-    date_hierarchy = "at"
-    actions = [
-        csv_export_action(
-            [
-                ("at", "at"),
-                ("conference", "conference.slug"),
-                ("kind", "kind"),
-                ("user_email", "user.email"),
-                ("ip_address", "ip_address"),
-                ("order_code", "order_code"),
-                ("ticket_order_code", "ticket.order_code"),
-            ],
-            "failed-ticket-links",
-            select=("conference", "user", "ticket"),
-        )
-    ]
-
-
 @admin.register(Pledge)
 class PledgeAdmin(admin.ModelAdmin):
+    change_list_template = "admin/attendance/pledge/change_list.html"
     list_display = (
         "user",
         "conference",
@@ -348,46 +311,16 @@ class PledgeAdmin(admin.ModelAdmin):
         )
     ]
 
+    def changelist_view(self, request, extra_context=None):
+        conferences = Conference.objects.filter(pledges__isnull=False).distinct().order_by("-start_date")[:5]
+        return super().changelist_view(request, {**(extra_context or {}), "pledge_conferences": conferences})
+
     @admin.display(description="pledge dashboard")
     def dashboard(self, pledge):
         if not pledge.conference_id:
             return "—"
         url = reverse("attendance:pledge_dashboard", args=[pledge.conference.slug])
         return format_html('<a href="{}">Funnel and forecast for {}</a>', url, pledge.conference)
-
-
-@admin.register(StateChange)
-class StateChangeAdmin(ReadOnlyAdmin):
-    list_display = ("at", "subject", "from_state", "to_state", "user", "actor", "reason", "conference")
-    list_filter = ("conference", "subject", "to_state")
-    search_fields = ("user__email", "actor__email", "reason", "ticket__order_code")
-    list_select_related = ("user", "actor", "conference")
-    date_hierarchy = "at"
-    actions = [
-        csv_export_action(
-            [
-                ("at", "at"),
-                ("conference", "conference.slug"),
-                ("subject", "subject"),
-                ("from", "from_state"),
-                ("to", "to_state"),
-                ("user_email", "user.email"),
-                ("by", "actor.email"),
-                ("reason", "reason"),
-            ],
-            "state-changes",
-            select=("conference", "user", "actor"),
-        )
-    ]
-
-
-@admin.register(TicketInvitation)
-class TicketInvitationAdmin(ReadOnlyAdmin):
-    list_display = ("ticket", "sent_to", "created_at", "expires_at", "used_at", "used_by")
-    list_filter = ("ticket__conference",)
-    search_fields = ("sent_to", "ticket__order_code")
-    list_select_related = ("ticket", "used_by")
-    exclude = ("token_hash",)
 
 
 class PretixConnectionForm(forms.ModelForm):
@@ -441,3 +374,6 @@ class AttendanceSettingsAdmin(admin.ModelAdmin):
     list_display = ("conference", "past_attendee_class", "pledge_due_days")
     autocomplete_fields = ("conference",)
     filter_horizontal = ("past_editions",)
+
+
+from . import admin_logs  # noqa: E402, F401  (registers the read-only logs)
