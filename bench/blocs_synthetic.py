@@ -9,9 +9,10 @@ colleague's talk (and vote on it more often, a little higher), friends on small 
 vote in the same session with the same favourite track, and company group orders.
 
 Planted blocs (3 to 40 members), each with ground truth:
-- coworkers: employees of a speaker's company give a weak talk the top score, ballots otherwise
-  normal, in a burst or spread over their own sessions;
-- order: people on one ticket order (not colleagues) push a weak talk;
+- coworkers: employees of a speaker's company give a contender talk (quality between the 70th and
+  90th percentile, close to the accepted 10%) the top score, ballots otherwise normal, in a burst or
+  spread over their own sessions;
+- order: people on one ticket order (not colleagues) push a contender;
 - friends_burst: unrelated people mobilised at once (within two hours), ballots otherwise normal;
 - friends_spread: new accounts with one- or two-talk ballots, spread over the whole vote;
 - sockpuppets: accounts with nearly identical ballots of 6–12 talks;
@@ -153,7 +154,7 @@ def synthetic_conference(size: str = "small", seed: int = 1) -> SyntheticConfere
     favourite = rng.integers(0, 7, size=V)
     for chunk in friends_of:
         favourite[chunk] = favourite[chunk[0]]
-    mean_votes = spec.votes / V * 1.08  # duplicates drawn for one voter are dropped below
+    mean_votes = spec.votes / V * (1 + 0.8 * spec.votes / V / T)  # a voter's duplicate draws are dropped below
     sigma = 1.0
     n_votes = np.clip(np.round(rng.lognormal(np.log(mean_votes) - sigma**2 / 2, sigma, size=V)), 1, min(T, 200))
     n_votes = n_votes.astype(np.int64)
@@ -271,7 +272,9 @@ def _plant(rng, spec, votes, V, T, quality, speaker_company, company, order, act
     extra: list[tuple[float, str | None]] = []
     used_voters: set[int] = set()
     used_talks: set[int] = set()
-    weak = [int(t) for t in np.argsort(quality) if quality[t] < np.quantile(quality, 0.6)]
+    # Targets are contenders: good enough that a push can carry them into the accepted top 10%.
+    low, high = np.quantile(quality, [0.7, 0.9])
+    weak = [int(t) for t in np.argsort(quality) if low <= quality[t] < high]
     strong = [int(t) for t in np.argsort(-quality)[: max(10, T // 10)]]
     employees = {int(c): [int(v) for v in np.nonzero(company == c)[0]] for c in np.unique(company[company >= 0])}
     next_order = int(order.max()) + 1

@@ -139,7 +139,8 @@ def _sentence(f: Finding, data: BlocInput) -> str:
 
 
 def _merge(findings: list[Finding]) -> list[list[Finding]]:
-    """Findings on one talk and direction that share a voter become one bloc."""
+    """Findings on one talk and direction that share a voter become one bloc, and so do all the
+    speaker's colleagues (found through the company field or the email domain)."""
     parent = list(range(len(findings)))
 
     def root(i: int) -> int:
@@ -149,6 +150,9 @@ def _merge(findings: list[Finding]) -> list[list[Finding]]:
         return i
 
     owner: dict[int, int] = {}
+    colleagues = [i for i, f in enumerate(findings) if f.signal == "colleagues"]
+    for i in colleagues[1:]:
+        parent[i] = colleagues[0]
     for i, f in enumerate(findings):
         for v in f.members.tolist():
             j = owner.setdefault(v, i)

@@ -236,6 +236,14 @@ def burst_findings(ctx: Context) -> list[Finding]:
 _HASH_ROWS, _HASH_BANDS = 3, 4
 
 
+def _ballots(item: np.ndarray, start_of: dict[int, tuple[int, int]], members: np.ndarray):
+    """The members' items back to back, where each member's run starts, and each run's length."""
+    runs = [start_of[int(v)] for v in members]
+    sizes = np.array([e - s for s, e in runs], dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+    return np.concatenate([item[s:e] for s, e in runs]), offsets, sizes
+
+
 def similar_findings(ctx: Context) -> list[Finding]:
     """Accounts whose ballots are nearly the same (MinHash buckets, then checked exactly)."""
     data, rule = ctx.data, ctx.rule
@@ -261,8 +269,11 @@ def similar_findings(ctx: Context) -> list[Finding]:
         hv ^= hv >> np.uint64(29)
         mins[h] = np.minimum.reduceat(hv, starts)
 
-    # Two accounts that agree on every hash of one band are linked; linked accounts form candidate
-    # rings (a ring whose members each changed a vote or two still links up through the others).
+    # Accounts that agree on every hash of one band share a bucket: a bucket is a candidate ring.
+    # Buckets are also linked through shared accounts, so a ring whose members each changed a vote
+    # or two still shows up whole (linked groups larger than `similar_max_group` are left out: those
+    # are chains of ordinary voters who rated the same few popular talks).
+    buckets: list[np.ndarray] = []
     src, dst = [], []
     for b in range(_HASH_BANDS):
         band = mins[b * _HASH_ROWS : (b + 1) * _HASH_ROWS]
@@ -274,6 +285,9 @@ def similar_findings(ctx: Context) -> list[Finding]:
         head = np.searchsorted(inverse[members], inverse[members], side="left")
         src.append(members)
         dst.append(members[head])
+        big = counts[inverse[members]] >= rule.min_members
+        cuts = np.nonzero(np.diff(inverse[members][big]))[0] + 1
+        buckets += [owners[part] for part in np.split(members[big], cuts)] if big.any() else []
     edges_src, edges_dst = np.concatenate(src), np.concatenate(dst)
     graph = coo_matrix((np.ones(len(edges_src)), (edges_src, edges_dst)), shape=(len(owners), len(owners)))
     _, label = connected_components(graph, directed=False)
@@ -282,7 +296,11 @@ def similar_findings(ctx: Context) -> list[Finding]:
     idx = np.nonzero(candidate)[0]
     idx = idx[np.argsort(label[idx], kind="stable")]
     cuts = np.nonzero(np.diff(label[idx]))[0] + 1
-    buckets = [owners[part] for part in np.split(idx, cuts)] if len(idx) else []
+    buckets += [owners[part] for part in np.split(idx, cuts)] if len(idx) else []
+    unique: dict[bytes, np.ndarray] = {}
+    for members in buckets:
+        unique.setdefault(np.sort(members).tobytes(), np.sort(members))
+    buckets = [unique[k] for k in sorted(unique)]
 
     ends = np.append(starts[1:], len(sel))
     start_of = dict(zip(owners.tolist(), zip(starts.tolist(), ends.tolist(), strict=True), strict=True))
@@ -291,24 +309,26 @@ def similar_findings(ctx: Context) -> list[Finding]:
     findings: list[Finding] = []
     done: set[bytes] = set()
     for members in buckets:
-        ballots = {int(v): item[slice(*start_of[int(v)])] for v in members}
         for _ in range(2):  # the common ballot, then who really shares it
-            pooled = np.concatenate([ballots[int(v)] for v in members])
+            pooled, offsets, sizes = _ballots(item, start_of, members)
             values, counts = np.unique(pooled, return_counts=True)
             core = values[counts * 2 >= len(members)]
-            shared = np.array([len(np.intersect1d(ballots[int(v)], core)) for v in members])
-            sizes = np.array([len(ballots[int(v)]) for v in members])
+            if not len(core):
+                break
+            in_core = core[np.clip(np.searchsorted(core, pooled), 0, len(core) - 1)] == pooled
+            shared = np.add.reduceat(in_core.astype(np.int64), offsets)
             jaccard = shared / np.maximum(sizes + len(core) - shared, 1)
             members = members[jaccard >= rule.similar_min_jaccard]
             if len(members) < rule.min_members:
                 break
         if len(members) < rule.min_members or len(core) < rule.similar_min_talks:
             continue
+        pooled, offsets, _ = _ballots(item, start_of, members)
         tag = members.tobytes()
         if tag in done:
             continue
         done.add(tag)
-        own = np.bincount(np.concatenate([ballots[int(v)] for v in members]), minlength=3 * n_talks)[core]
+        own = np.bincount(pooled, minlength=3 * n_talks)[core]
         rest_votes = ctx.n_votes - int(ctx.votes_per_voter[members].sum())
         rate = (item_count[core] - own + 0.5) / (rest_votes + 1.5 * n_talks)
         chance = np.prod(np.minimum(1.0, activity[:, None] * rate[None, :]), axis=1)
@@ -318,7 +338,7 @@ def similar_findings(ctx: Context) -> list[Finding]:
             continue
         for it in core:
             d = int(it % 3) - 1  # a puppet ring's "maybe" votes are bounded too (direction 0)
-            holders = np.array([int(v) for v in members if it in ballots[int(v)]], dtype=np.int64)
+            holders = np.unique(members[np.searchsorted(offsets, np.nonzero(pooled == it)[0], side="right") - 1])
             if len(holders) < rule.min_members:
                 continue
             findings.append(

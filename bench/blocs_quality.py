@@ -1,0 +1,151 @@
+"""Quality and speed of bloc detection on synthetic conferences with planted blocs, and on the demo.
+
+    .venv/bin/python bench/blocs_quality.py --size small          # develop on this one
+    .venv/bin/python bench/blocs_quality.py --size large --record # the figure for docs/benchmarks.md
+    .venv/bin/python bench/blocs_quality.py --demo medium --record
+
+Figures, per (voter, talk) vote:
+- recall: planted bloc votes that end up in a detected bloc; precision: bloc votes that are planted
+  (strict) or planted or cast by a real colleague of the talk's speaker (lenient: the conflict rule
+  targets colleagues on purpose). Members whose votes weigh 0 count here although their
+  multiplier stays 1.0 (there is no weight to take away);
+- ranking: boosted talks (targets of planted support blocs) in the accepted top 10% of the tally
+  engineer's ranking (apps/ballots/domain/tally.py: Bayesian average, prior weight 10, class
+  weights 1.0 / 0.5 / 0) with honest votes only / all votes and no detection / with detection;
+- collateral: honest votes that lose any weight;
+- time and peak memory (tracemalloc) of detection plus discounts, from arrays in memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from apps.attendance.domain.eligibility import VoterClass
+from apps.ballots.domain.blocs import bloc_discounts, blocs_detect
+from apps.ballots.domain.blocs_input import BlocInput, BlocRule
+from apps.ballots.domain.tally import CLASS_CODES, TallyInput, tally_compute
+from apps.ballots.domain.weights import ClassWeights
+from bench.blocs_demo import demo_conference
+from bench.blocs_synthetic import synthetic_conference
+from bench.record import record
+
+SECTION = "Bloc detection (bench/blocs_quality.py)"
+HEADER = (
+    "| run | votes | blocs planted → found | recall | precision lenient / strict | "
+    "boosted talks in top 10%: honest / no detection / detection | reduction | collateral | "
+    "detection time | peak memory |"
+)
+
+
+def detect_with_discounts(data: BlocInput, rule: BlocRule) -> tuple[np.ndarray, np.ndarray, int]:
+    """Per-vote multipliers and "in a bloc" flags (aligned with data's votes), and the number of blocs.
+    A bloc member whose vote weighs nothing anyway (no ticket, no pledge) is detected but keeps 1.0."""
+    report = blocs_detect(data, rule)
+    discounts = bloc_discounts(report.blocs, rule)
+    multiplier = np.ones(len(data.vote_score))
+    detected = np.zeros(len(data.vote_score), dtype=bool)
+    if len(discounts.voter_ids):
+        span = int(data.talk_ids.max()) + 1
+        keys = discounts.voter_ids * span + discounts.talk_ids
+        order = np.argsort(keys)
+        vote_keys = data.voter_ids[data.vote_voter] * span + data.talk_ids[data.vote_talk]
+        pos = np.clip(np.searchsorted(keys[order], vote_keys), 0, len(keys) - 1)
+        hit = keys[order][pos] == vote_keys
+        multiplier[hit] = discounts.multipliers[order][pos[hit]]
+        detected = hit
+    return multiplier, detected, len(report.blocs)
+
+
+def top_talks(data: BlocInput, keep: np.ndarray, multiplier: np.ndarray) -> set[int]:
+    weights = ClassWeights()
+    classes = np.where(
+        data.voter_weight >= 1.0,
+        CLASS_CODES[VoterClass.TICKET_HOLDER],
+        np.where(data.voter_weight > 0, CLASS_CODES[VoterClass.PLEDGER], CLASS_CODES[VoterClass.NOT_ELIGIBLE]),
+    ).astype(np.int8)
+    result = tally_compute(
+        TallyInput(
+            talk_ids=data.talk_ids,
+            voter_ids=data.voter_ids[data.vote_voter[keep]],
+            vote_talk_ids=data.talk_ids[data.vote_talk[keep]],
+            scores=data.vote_score[keep],
+            voter_class=classes[data.vote_voter[keep]],
+            scale_min=data.scale.minimum,
+            scale_max=data.scale.maximum,
+            weights=weights,
+            prior_weight=10.0,
+            discount=multiplier[keep],
+        )
+    )
+    places = math.ceil(0.10 * data.n_talks)
+    return {int(t) for t in result.talk_ids[:places]}
+
+
+def measure(name: str, data: BlocInput, planted, colleague, honest, boosted: set[int], planted_blocs: int, rule):
+    gc_free = time.perf_counter()
+    multiplier, detected, n_blocs = detect_with_discounts(data, rule)
+    seconds = time.perf_counter() - gc_free
+    tracemalloc.start()
+    detect_with_discounts(data, rule)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+
+    recall = (detected & planted).sum() / max(1, planted.sum())
+    strict = (detected & planted).sum() / max(1, detected.sum())
+    lenient = (detected & (planted | colleague)).sum() / max(1, detected.sum())
+    collateral = ((multiplier < 1.0) & honest).sum() / max(1, honest.sum())
+    ones = np.ones(len(multiplier))
+    everything = np.ones(len(multiplier), dtype=bool)
+    top_honest = len(top_talks(data, honest, ones) & boosted)
+    top_none = len(top_talks(data, everything, ones) & boosted)
+    top_detect = len(top_talks(data, everything, multiplier) & boosted)
+    excess = top_none - top_honest
+    reduction = (
+        "n/a (no boosted talk gets in without detection)"
+        if excess <= 0
+        else f"{1 - (top_detect - top_honest) / excess:.0%}"
+    )
+    line = (
+        f"| {name} | {len(multiplier):,} | {planted_blocs} → {n_blocs} | {recall:.3f} | {lenient:.3f} / {strict:.3f} | "
+        f"{top_honest} / {top_none} / {top_detect} | {reduction} | {collateral:.2%} | {seconds:.2f} s | "
+        f"{peak / 2**20:,.0f} MB |"
+    )
+    return line
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", choices=["small", "medium", "large"])
+    parser.add_argument("--demo", choices=["small", "medium", "large"])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--record", action="store_true", help="write the row into docs/benchmarks.md")
+    args = parser.parse_args()
+    rule = BlocRule()
+    if args.size:
+        started = time.perf_counter()
+        conf = synthetic_conference(args.size, args.seed)
+        print(f"generated in {time.perf_counter() - started:.1f} s")
+        boosted = {b.boosted_talk for b in conf.blocs if b.boosted_talk is not None}
+        name = f"synthetic {args.size} (seed {args.seed})"
+        line = measure(name, conf.data, conf.planted, conf.colleague, conf.honest, boosted, len(conf.blocs), rule)
+    else:
+        demo = demo_conference(args.demo or "medium", args.seed)
+        name = f"demo {args.demo or 'medium'} (seed {args.seed})"
+        line = measure(name, demo.data, demo.planted, demo.colleague, demo.honest, demo.boosted, demo.n_blocs, rule)
+    print(HEADER)
+    print(line)
+    if args.record:
+        record(SECTION, HEADER, line, key=name)
+
+
+if __name__ == "__main__":
+    main()
