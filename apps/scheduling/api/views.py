@@ -29,6 +29,8 @@ def _public_conference(slug: str) -> Conference:
 class ReleaseList(PublicCacheMixin, generics.ListAPIView):
     """Every published version of the schedule, newest first."""
 
+    queryset = ScheduleRelease.objects.none()  # for the schema; get_queryset scopes the real one
+
     serializer_class = ReleaseOut
 
     def get_queryset(self):
@@ -68,6 +70,8 @@ class ScheduleDocument(PublicCacheMixin, APIView):
 
 class OverrideList(generics.ListCreateAPIView):
     """The committee's overrides (pin, exclude, fix), each with its published reason."""
+
+    queryset = ScheduleOverride.objects.none()  # for the schema; get_queryset scopes the real one
 
     permission_classes = [IsConferenceOrganizer]
     serializer_class = OverrideOut

@@ -34,7 +34,7 @@ class SpeakerOut(serializers.Serializer):
 
 
 class TalkOut(serializers.ModelSerializer):
-    track = serializers.CharField(source="track.name", default=None)
+    track = serializers.CharField(source="track.name", default=None, allow_null=True)
     speakers = serializers.SerializerMethodField()
 
     class Meta:
@@ -76,3 +76,16 @@ class TalkImportOut(serializers.Serializer):
     speakers_created = serializers.IntegerField()
     errors = ProblemOut(many=True)
     notes = ProblemOut(many=True)
+
+
+class ErrorBody(serializers.Serializer):
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(required=False)
+
+
+class ErrorOut(serializers.Serializer):
+    """The shape of every API error."""
+
+    error = ErrorBody()

@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -17,7 +17,8 @@ from apps.talks.importing import talks_import
 from apps.talks.models import Conference, Speaker, Talk
 from confvote.rest import IsConferenceOrganizer
 
-from .serializers import ConferenceOut, TalkImportIn, TalkImportOut, TalkOut
+from . import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
+from .serializers import ConferenceOut, ErrorOut, TalkImportIn, TalkImportOut, TalkOut
 
 PUBLIC_MAX_AGE = 60
 
@@ -70,6 +71,8 @@ class TalkFilter(filters.FilterSet):
 class TalkList(PublicCacheMixin, generics.ListAPIView):
     """A conference's talk proposals (withdrawn ones left out). Speakers are hidden during blind voting."""
 
+    queryset = Talk.objects.none()  # for the schema; get_queryset scopes the real one
+
     serializer_class = TalkOut
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = TalkFilter
@@ -104,7 +107,17 @@ class TalkImport(APIView):
     parser_classes = [MultiPartParser, FormParser]
     throttle_scope = "writes"
 
-    @extend_schema(request=TalkImportIn, responses={200: TalkImportOut, 201: TalkImportOut, 400: TalkImportOut})
+    @extend_schema(
+        request=TalkImportIn,
+        responses={
+            200: TalkImportOut,
+            201: TalkImportOut,
+            # A file with problems answers with its report; a malformed request with the error shape.
+            400: PolymorphicProxySerializer(
+                component_name="TalkImportProblem", serializers=[TalkImportOut, ErrorOut], resource_type_field_name=None
+            ),
+        },
+    )
     def post(self, request, slug: str):
         conference = get_object_or_404(Conference, slug=slug)
         data = TalkImportIn(data=request.data)
