@@ -102,19 +102,23 @@ def discounts_align(
 
 def tally_input_digest(data: TallyInput, *, policy_version: int) -> str:
     """SHA-256 of everything the result depends on, independent of the order the votes came in."""
-    order = np.lexsort((data.vote_talk_ids, data.voter_ids))
     digest = hashlib.sha256()
     digest.update(f"confvote-tally-v1|{policy_version}|{data.scale_min}|{data.scale_max}|".encode())
     digest.update(f"{data.weights.ticket_holder!r}|{data.weights.pledger!r}|{data.prior_weight!r}|".encode())
     digest.update(np.sort(data.talk_ids.astype("<i8")).tobytes())
-    for column, dtype in (
-        (data.voter_ids, "<i8"),
-        (data.vote_talk_ids, "<i8"),
-        (data.scores, "<i2"),
-        (data.voter_class, "<i1"),
-    ):
+    voters, talks = data.voter_ids.astype(np.int64), data.vote_talk_ids.astype(np.int64)
+    talk_span = int(talks.max(initial=0)) + 1
+    discounted = data.discount is not None and bool((data.discount != 1.0).any())
+    if not discounted and (int(voters.max(initial=0)) + 1) * talk_span < 2**56:
+        # Each vote as one int64 (voter, talk, score, class): one plain sort gives a canonical order.
+        # (voter, talk) pairs are unique, so the sort needs no tie-breaking.
+        packed = ((voters * talk_span + talks) << 6) | (data.scores.astype(np.int64) << 2) | data.voter_class
+        digest.update(b"packed|" + np.sort(packed).astype("<i8").tobytes())
+        return digest.hexdigest()
+    order = np.argsort(voters * talk_span + talks)
+    for column, dtype in ((voters, "<i8"), (talks, "<i8"), (data.scores, "<i2"), (data.voter_class, "<i1")):
         digest.update(np.ascontiguousarray(column[order], dtype=dtype).tobytes())
-    if data.discount is not None and (data.discount != 1.0).any():
+    if discounted:
         digest.update(np.ascontiguousarray(data.discount[order], dtype="<f8").tobytes())
     return digest.hexdigest()
 
@@ -123,10 +127,8 @@ def tally_compute(data: TallyInput) -> TallyResult:
     talk_ids = np.sort(np.asarray(data.talk_ids, dtype=np.int64))
     n_talks, n_points = len(talk_ids), data.scale_max - data.scale_min + 1
     # Votes on talks that are not candidates (withdrawn) are ignored.
-    talk_index = np.searchsorted(talk_ids, data.vote_talk_ids)
-    known = (talk_index < n_talks) & (talk_ids[np.minimum(talk_index, max(n_talks - 1, 0))] == data.vote_talk_ids)
-    if n_talks == 0:
-        known = np.zeros(len(data.vote_talk_ids), dtype=bool)
+    talk_index = positions_of(talk_ids, np.asarray(data.vote_talk_ids, dtype=np.int64))
+    known = talk_index >= 0
     idx = talk_index[known]
     scores = data.scores[known].astype(np.float64)
     classes = data.voter_class[known].astype(np.int64)
@@ -180,11 +182,9 @@ def tally_compute(data: TallyInput) -> TallyResult:
     points = (scores - data.scale_min).astype(np.int64)
     score_counts = np.bincount(idx * n_points + points, minlength=n_talks * n_points).reshape(n_talks, n_points)
 
-    voter_ids = data.voter_ids[known]
-    unique_voters, first = np.unique(voter_ids, return_index=True)
-    voter_classes = classes[first]
+    voters_per_class = _voters_per_class(data.voter_ids[known], classes)
     summary = {
-        "voters": {cls.value: int((voter_classes == code).sum()) for cls, code in CLASS_CODES.items()},
+        "voters": {cls.value: int(voters_per_class[code]) for cls, code in CLASS_CODES.items()},
         "weight": {
             VoterClass.TICKET_HOLDER.value: float(weight_by_class[:, 0].sum()),
             VoterClass.PLEDGER.value: float(weight_by_class[:, 1].sum()),
@@ -207,6 +207,32 @@ def tally_compute(data: TallyInput) -> TallyResult:
         score_counts=score_counts[order],
         prior_mean=prior_mean,
         vote_count=len(idx),
-        voter_count=len(unique_voters),
+        voter_count=int(voters_per_class.sum()),
         summary=summary,
     )
+
+
+def _voters_per_class(voter_ids: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """How many distinct voters of each class (a voter has one class, whatever they voted on)."""
+    if len(voter_ids) == 0:
+        return np.zeros(3, dtype=np.int64)
+    largest = int(voter_ids.max())
+    if largest < 64 * len(voter_ids) + 1_000_000:  # ids are dense enough for a lookup table
+        class_of = np.full(largest + 1, -1, dtype=np.int64)
+        class_of[voter_ids] = classes
+        return np.bincount(class_of[class_of >= 0], minlength=3)
+    _, first = np.unique(voter_ids, return_index=True)
+    return np.bincount(classes[first], minlength=3)
+
+
+def positions_of(sorted_ids: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Index of each value in sorted_ids (ascending, unique), or -1 when it is not there."""
+    if len(sorted_ids) == 0:
+        return np.full(len(values), -1, dtype=np.int64)
+    largest = int(max(sorted_ids[-1], values.max(initial=0)))
+    if sorted_ids[0] >= 0 and values.min(initial=0) >= 0 and largest < 64 * len(sorted_ids) + 1_000_000:
+        table = np.full(largest + 1, -1, dtype=np.int64)  # ids are dense enough for a lookup table
+        table[sorted_ids] = np.arange(len(sorted_ids))
+        return table[values]
+    position = np.clip(np.searchsorted(sorted_ids, values), 0, len(sorted_ids) - 1)
+    return np.where(sorted_ids[position] == values, position, -1)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from apps.attendance.selectors import voter_status
-from apps.talks.models import Conference, Speaker, Talk
+from apps.attendance.selectors import talk_ids_of_user, voter_status
+from apps.talks.models import Conference, Talk
 
 from ..domain.ordering import ballot_order
 from ..domain.voting import voting_refusal
@@ -16,23 +16,13 @@ from ..models import BallotReceipt, Vote
 from .policies import class_weights, weight_policy_current
 
 
-def own_talks_filter(*, user) -> Q:
-    """Talks the user is a speaker of. (Switch to attendance's talk_ids_of_user once it lands.)"""
-    return Q(Exists(Speaker.objects.filter(talks=OuterRef("pk"), user_id=user.pk)))
-
-
 def talk_vote_check(*, user, conference: Conference, talk_id: int) -> str:
-    """'ok', 'missing' (not a candidate talk of this conference) or 'own' (the user speaks in it)."""
-    row = (
-        Talk.objects.filter(pk=talk_id, conference=conference)
-        .exclude(status=Talk.Status.WITHDRAWN)
-        .annotate(own=Exists(Speaker.objects.filter(talks=OuterRef("pk"), user_id=user.pk)))
-        .values_list("own", flat=True)
-        .first()
-    )
-    if row is None:
+    """'ok', 'missing' (not a candidate talk of this conference) or 'own' (the user speaks in it:
+    attendance decides who is a speaker of what)."""
+    exists = Talk.objects.filter(pk=talk_id, conference=conference).exclude(status=Talk.Status.WITHDRAWN).exists()
+    if not exists:
         return "missing"
-    return "own" if row else "ok"
+    return "own" if talk_id in talk_ids_of_user(user=user, conference=conference) else "ok"
 
 
 def voting_closed_reason(*, conference: Conference) -> str | None:
@@ -65,7 +55,7 @@ def ballot_talk_ids(*, user, conference: Conference) -> list[int]:
     ids = (
         Talk.objects.filter(conference=conference)
         .exclude(status=Talk.Status.WITHDRAWN)
-        .exclude(own_talks_filter(user=user))
+        .exclude(pk__in=talk_ids_of_user(user=user, conference=conference))
         .values_list("pk", flat=True)
     )
     return ballot_order(voter_id=user.pk, talk_ids=ids)
@@ -115,7 +105,7 @@ def ballot_progress(*, user, conference: Conference) -> tuple[int, int]:
     votable = (
         Talk.objects.filter(conference=conference)
         .exclude(status=Talk.Status.WITHDRAWN)
-        .exclude(own_talks_filter(user=user))
+        .exclude(pk__in=talk_ids_of_user(user=user, conference=conference))
     )
     total = votable.count()
     rated = Vote.objects.filter(user_id=user.pk, talk__in=votable).count()

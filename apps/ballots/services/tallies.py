@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from apps.talks.models import Conference
@@ -46,38 +47,73 @@ def _snapshot_for(*, conference: Conference, policy: WeightPolicy, data: TallyIn
                 prior_mean=result.prior_mean,
                 summary=result.summary,
             )
-            TallyRow.objects.bulk_create(_rows(snapshot, result), batch_size=2000)
+            _rows_store(snapshot, result)
     except IntegrityError:  # another worker stored the same inputs a moment ago
         return TallySnapshot.objects.get(conference=conference, policy=policy, input_digest=digest), False
     return snapshot, True
 
 
-def _number(value: float) -> float | None:
-    return None if math.isnan(value) else float(value)
+_ROW_COLUMNS = (
+    "talk_id",
+    "rank",
+    "rank_best",
+    "rank_worst",
+    "ticket_holders",
+    "pledgers",
+    "not_eligible",
+    "raw_mean",
+    "weighted_mean",
+    "bayes_average",
+    "spread",
+    "weight_ticket_holders",
+    "weight_pledgers",
+    "weight_discounted",
+    "score_counts",
+)
+
+
+def _rows_store(snapshot: TallySnapshot, result: TallyResult) -> None:
+    """One row per talk. On PostgreSQL through COPY straight from the result's arrays (5,000 rows in
+    a few tens of milliseconds; bulk_create spends most of a second building model instances)."""
+    if connection.vendor != "postgresql":
+        TallyRow.objects.bulk_create(_rows(snapshot, result), batch_size=2000)
+        return
+    columns = ", ".join(("snapshot_id", *_ROW_COLUMNS))
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ballots_tallyrow ({columns}) FROM STDIN") as copy:
+        for row in zip(*_row_columns(result), strict=True):
+            copy.write_row((snapshot.pk, *row))
+
+
+def _row_columns(result: TallyResult) -> list[list]:
+    """The row columns in _ROW_COLUMNS order, as plain Python values (NaN → NULL)."""
+
+    def nullable(values) -> list:
+        return [None if math.isnan(v) else v for v in values.tolist()]
+
+    return [
+        result.talk_ids.tolist(),
+        result.rank.tolist(),
+        result.rank_best.tolist(),
+        result.rank_worst.tolist(),
+        *(result.voters_by_class[:, c].tolist() for c in range(3)),
+        nullable(result.raw_mean),
+        nullable(result.weighted_mean),
+        result.bayes_average.tolist(),
+        nullable(result.spread),
+        result.weight_by_class[:, 0].tolist(),
+        result.weight_by_class[:, 1].tolist(),
+        result.weight_discounted.tolist(),
+        [json.dumps(counts) for counts in result.score_counts.tolist()],
+    ]
 
 
 def _rows(snapshot: TallySnapshot, result: TallyResult) -> list[TallyRow]:
-    return [
-        TallyRow(
-            snapshot=snapshot,
-            talk_id=int(result.talk_ids[i]),
-            rank=int(result.rank[i]),
-            rank_best=int(result.rank_best[i]),
-            rank_worst=int(result.rank_worst[i]),
-            ticket_holders=int(result.voters_by_class[i, 0]),
-            pledgers=int(result.voters_by_class[i, 1]),
-            not_eligible=int(result.voters_by_class[i, 2]),
-            raw_mean=_number(result.raw_mean[i]),
-            weighted_mean=_number(result.weighted_mean[i]),
-            bayes_average=float(result.bayes_average[i]),
-            spread=_number(result.spread[i]),
-            weight_ticket_holders=float(result.weight_by_class[i, 0]),
-            weight_pledgers=float(result.weight_by_class[i, 1]),
-            weight_discounted=float(result.weight_discounted[i]),
-            score_counts=result.score_counts[i].tolist(),
-        )
-        for i in range(len(result.talk_ids))
-    ]
+    rows = []
+    for values in zip(*_row_columns(result), strict=True):
+        fields = dict(zip(_ROW_COLUMNS, values, strict=True))
+        fields["score_counts"] = json.loads(fields["score_counts"])
+        rows.append(TallyRow(snapshot=snapshot, **fields))
+    return rows
 
 
 def tally_publish(*, conference: Conference, discount: np.ndarray | None = None) -> TallySnapshot:
