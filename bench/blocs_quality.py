@@ -11,7 +11,9 @@ Figures, per (voter, talk) vote:
   multiplier stays 1.0 (there is no weight to take away);
 - ranking: boosted talks (targets of planted support blocs) in the accepted top 10% of the tally
   engineer's ranking (apps/ballots/domain/tally.py: Bayesian average, prior weight 10, class
-  weights 1.0 / 0.5 / 0) with honest votes only / all votes and no detection / with detection;
+  weights 1.0 / 0.5 / 0) with honest votes only / all votes and no detection / with detection /
+  with detection and every bloc confirmed by an organizer (the stronger discount); the reduction is
+  the share of the blocs' excess (no detection minus honest) that detection removes;
 - collateral: honest votes that lose any weight;
 - time and peak memory (tracemalloc) of detection plus discounts, from arrays in memory.
 """
@@ -30,7 +32,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from apps.attendance.domain.eligibility import VoterClass
-from apps.ballots.domain.blocs import bloc_discounts, blocs_detect
+from apps.ballots.domain.blocs import BlocStatus, bloc_discounts, blocs_detect
 from apps.ballots.domain.blocs_input import BlocInput, BlocRule
 from apps.ballots.domain.tally import CLASS_CODES, TallyInput, tally_compute
 from apps.ballots.domain.weights import ClassWeights
@@ -41,16 +43,19 @@ from bench.record import record
 SECTION = "Bloc detection (bench/blocs_quality.py)"
 HEADER = (
     "| run | votes | blocs planted → found | recall | precision lenient / strict | "
-    "boosted talks in top 10%: honest / no detection / detection | reduction | collateral | "
+    "boosted talks in top 10%: honest / no detection / detection / all confirmed | reduction | collateral | "
     "detection time | peak memory |"
 )
 
 
-def detect_with_discounts(data: BlocInput, rule: BlocRule) -> tuple[np.ndarray, np.ndarray, int]:
+def detect_with_discounts(
+    data: BlocInput, rule: BlocRule, *, confirm_all: bool = False
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Per-vote multipliers and "in a bloc" flags (aligned with data's votes), and the number of blocs.
     A bloc member whose vote weighs nothing anyway (no ticket, no pledge) is detected but keeps 1.0."""
     report = blocs_detect(data, rule)
-    discounts = bloc_discounts(report.blocs, rule)
+    statuses = {b.key: BlocStatus.CONFIRMED for b in report.blocs} if confirm_all else {}
+    discounts = bloc_discounts(report.blocs, rule, statuses)
     multiplier = np.ones(len(data.vote_score))
     detected = np.zeros(len(data.vote_score), dtype=bool)
     if len(discounts.voter_ids):
@@ -65,14 +70,25 @@ def detect_with_discounts(data: BlocInput, rule: BlocRule) -> tuple[np.ndarray, 
     return multiplier, detected, len(report.blocs)
 
 
+def ranks(data: BlocInput, keep: np.ndarray, multiplier: np.ndarray) -> dict[int, int]:
+    result = _tally(data, keep, multiplier)
+    return {int(t): int(r) for t, r in zip(result.talk_ids, result.rank, strict=True)}
+
+
 def top_talks(data: BlocInput, keep: np.ndarray, multiplier: np.ndarray) -> set[int]:
+    result = _tally(data, keep, multiplier)
+    places = math.ceil(0.10 * data.n_talks)
+    return {int(t) for t in result.talk_ids[:places]}
+
+
+def _tally(data: BlocInput, keep: np.ndarray, multiplier: np.ndarray):
     weights = ClassWeights()
     classes = np.where(
         data.voter_weight >= 1.0,
         CLASS_CODES[VoterClass.TICKET_HOLDER],
         np.where(data.voter_weight > 0, CLASS_CODES[VoterClass.PLEDGER], CLASS_CODES[VoterClass.NOT_ELIGIBLE]),
     ).astype(np.int8)
-    result = tally_compute(
+    return tally_compute(
         TallyInput(
             talk_ids=data.talk_ids,
             voter_ids=data.voter_ids[data.vote_voter[keep]],
@@ -86,8 +102,6 @@ def top_talks(data: BlocInput, keep: np.ndarray, multiplier: np.ndarray) -> set[
             discount=multiplier[keep],
         )
     )
-    places = math.ceil(0.10 * data.n_talks)
-    return {int(t) for t in result.talk_ids[:places]}
 
 
 def measure(name: str, data: BlocInput, planted, colleague, honest, boosted: set[int], planted_blocs: int, rule):
@@ -108,6 +122,8 @@ def measure(name: str, data: BlocInput, planted, colleague, honest, boosted: set
     top_honest = len(top_talks(data, honest, ones) & boosted)
     top_none = len(top_talks(data, everything, ones) & boosted)
     top_detect = len(top_talks(data, everything, multiplier) & boosted)
+    confirmed = detect_with_discounts(data, rule, confirm_all=True)[0]
+    top_confirmed = len(top_talks(data, everything, confirmed) & boosted)
     excess = top_none - top_honest
     reduction = (
         "n/a (no boosted talk gets in without detection)"
@@ -116,8 +132,8 @@ def measure(name: str, data: BlocInput, planted, colleague, honest, boosted: set
     )
     line = (
         f"| {name} | {len(multiplier):,} | {planted_blocs} → {n_blocs} | {recall:.3f} | {lenient:.3f} / {strict:.3f} | "
-        f"{top_honest} / {top_none} / {top_detect} | {reduction} | {collateral:.2%} | {seconds:.2f} s | "
-        f"{peak / 2**20:,.0f} MB |"
+        f"{top_honest} / {top_none} / {top_detect} / {top_confirmed} | {reduction} | {collateral:.2%} | "
+        f"{seconds:.2f} s | {peak / 2**20:,.0f} MB |"
     )
     return line
 
@@ -141,6 +157,21 @@ def main() -> None:
         demo = demo_conference(args.demo or "medium", args.seed)
         name = f"demo {args.demo or 'medium'} (seed {args.seed})"
         line = measure(name, demo.data, demo.planted, demo.colleague, demo.honest, demo.boosted, demo.n_blocs, rule)
+        multiplier = detect_with_discounts(demo.data, rule)[0]
+        everything = np.ones(len(multiplier), dtype=bool)
+        before = ranks(demo.data, everything, np.ones(len(multiplier)))
+        honest = ranks(demo.data, demo.honest, np.ones(len(multiplier)))
+        after = ranks(demo.data, everything, multiplier)
+        for talk in sorted(demo.boosted):
+            print(
+                f"talk {talk}: rank {honest[talk]} with honest votes, {before[talk]} with all, "
+                f"{after[talk]} after detection"
+            )
+        for bloc in blocs_detect(demo.data, rule).blocs:
+            if bloc.talk_id in demo.boosted:
+                print(f"bloc on talk {bloc.talk_id}: {bloc.size} members, signals {', '.join(bloc.signals)}")
+                for evidence in bloc.evidence:
+                    print("   ", evidence.sentence)
     print(HEADER)
     print(line)
     if args.record:

@@ -113,7 +113,7 @@ def test_narrow_ballots_rating_only_one_talk_are_found():
     assert "narrow" in bloc.signals
     assert set(bloc.member_ids) == set(range(1001, 1016))
     assert bloc.weight == 7.5
-    assert any(e.sentence.startswith("15 voters who rated at most 2 talk(s) in all") for e in bloc.evidence)
+    assert any(e.sentence.startswith("15 voters who rated no more than 2 talks in all") for e in bloc.evidence)
 
 
 def test_nearly_identical_ballots_are_found_on_every_talk_they_share():

@@ -105,6 +105,10 @@ def _p_text(log_p: float) -> str:
     return f"p = {p:.1g}" if p >= 1e-300 else "p < 1e-300"
 
 
+def _number(x: float) -> str:
+    return f"{x:.1f}" if x >= 0.1 or x == 0 else f"{x:.2g}"
+
+
 def _sentence(f: Finding, data: BlocInput) -> str:
     scale = data.scale
     if f.direction == SUPPORT:
@@ -113,7 +117,7 @@ def _sentence(f: Finding, data: BlocInput) -> str:
         way = "rate this talk down"
     else:
         way = "give this talk the same middle score"
-    tail = f"{f.expected:.1f} expected under independent voting ({_p_text(f.log_p)})."
+    tail = f"{_number(f.expected)} expected under independent voting ({_p_text(f.log_p)})."
     if f.signal == "order":
         return f"{f.observed} of the {f.group_voters} voters on ticket order {f.label} {way}; {tail}"
     if f.signal == "colleagues":
@@ -122,14 +126,14 @@ def _sentence(f: Finding, data: BlocInput) -> str:
         return f"{f.observed} of the {f.group_voters} voters from {f.label} {way}; {tail}"
     if f.signal == "narrow":
         limit = int(f.label or 2)
-        return f"{f.observed} voters who rated at most {limit} talk(s) in all {way}; {tail}"
+        return f"{f.observed} voters who rated no more than {limit} talks in all {way}; {tail}"
     if f.signal == "burst":
         window = f.window or (0, 0)
         start = dt.datetime.fromtimestamp(window[0], tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
         hours = (window[1] - window[0]) / 3600
         votes = "votes rating it up" if f.direction == SUPPORT else "votes rating it down"
         return (
-            f"{f.observed} {votes} in {hours:g} hours from {start}; {f.expected:.1f} expected from the "
+            f"{f.observed} {votes} in {hours:g} hours from {start}; {_number(f.expected)} expected from the "
             f"talk's share of all votes and site-wide activity at that time ({_p_text(f.log_p)})."
         )
     return (

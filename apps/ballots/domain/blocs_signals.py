@@ -336,15 +336,18 @@ def similar_findings(ctx: Context) -> list[Finding]:
         ok, log_p = _significant(np.array([len(members)]), np.array([expected]), rule, len(buckets))
         if not ok[0]:
             continue
-        for it in core:
+        core_talks, first = np.unique(core // 3, return_index=True)
+        for talk_pos, it in zip(core_talks, core[first], strict=True):
             d = int(it % 3) - 1  # a puppet ring's "maybe" votes are bounded too (direction 0)
-            holders = np.unique(members[np.searchsorted(offsets, np.nonzero(pooled == it)[0], side="right") - 1])
+            # Every member's vote on a talk of the common ballot, also one whose score was varied.
+            on_talk = np.nonzero(pooled // 3 == talk_pos)[0]
+            holders = np.unique(members[np.searchsorted(offsets, on_talk, side="right") - 1])
             if len(holders) < rule.min_members:
                 continue
             findings.append(
                 Finding(
                     signal="similar",
-                    talk=int(it // 3),
+                    talk=int(talk_pos),
                     direction=d,
                     members=holders,
                     observed=len(members),
