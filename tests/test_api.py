@@ -221,3 +221,48 @@ def test_openapi_schema_and_docs_render(api):
     assert "/api/v1/conferences/{slug}/overrides/" in paths
     assert "/api/v1/conferences/{slug}/imports/talks/" in paths
     assert api.get(reverse("api-docs")).status_code == 200
+
+
+def test_admin_creates_a_token_shows_the_key_once_and_revokes(staff_client, staff_user):
+    conference = ConferenceFactory()
+    response = staff_client.post(
+        reverse("admin:talks_apitoken_add"),
+        {"conference": conference.pk, "user": staff_user.pk, "name": "schedule sync"},
+        follow=True,
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    key = next(m.rsplit(" ", 1)[1] for m in shown if "Copy the key now" in m)
+    token = ApiToken.objects.get(conference=conference)
+    assert token.key_prefix == key[:8] and key not in token.key_hash
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get(reverse("api-override-list", args=[conference.slug])).status_code == 200
+    staff_client.post(reverse("admin:talks_apitoken_changelist"), {"action": "revoke", "_selected_action": [token.pk]})
+    assert client.get(reverse("api-override-list", args=[conference.slug])).status_code == 401
+
+
+def test_admin_refuses_tokens_for_attendees(staff_client):
+    conference, attendee = ConferenceFactory(), UserFactory()
+    response = staff_client.post(
+        reverse("admin:talks_apitoken_add"), {"conference": conference.pk, "user": attendee.pk, "name": "x"}
+    )
+    assert response.status_code == 200
+    assert "Only organizers" in response.content.decode()
+    assert not ApiToken.objects.exists()
+
+
+def test_token_command(organizer):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    conference = ConferenceFactory()
+    out = io.StringIO()
+    call_command("api_token_create", conference.slug, organizer.email.upper(), "ci", stdout=out)
+    key = out.getvalue().strip()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get(reverse("api-override-list", args=[conference.slug])).status_code == 200
+    with pytest.raises(CommandError, match="Only organizers"):
+        call_command("api_token_create", conference.slug, UserFactory().email, "x", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="No conference"):
+        call_command("api_token_create", "nope", organizer.email, "x", stdout=io.StringIO())

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Room, ScheduleOverride, ScheduleProposal, Slot, SpeakerAvailability
+from .models import (
+    Room,
+    ScheduledTalk,
+    ScheduleOverride,
+    ScheduleProposal,
+    ScheduleRelease,
+    Slot,
+    SpeakerAvailability,
+)
 
 
 @admin.register(Room)
@@ -62,3 +70,47 @@ class ScheduleOverrideAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class ScheduledTalkInline(admin.TabularInline):
+    model = ScheduledTalk
+    extra = 0
+    fields = ("start", "end", "room", "talk")
+    readonly_fields = fields
+    can_delete = False
+    ordering = ("start", "room__position")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ScheduleRelease)
+class ScheduleReleaseAdmin(admin.ModelAdmin):
+    """Published versions are history: readable, never edited (publish a new version instead)."""
+
+    list_display = ("conference", "version", "published_at", "published_by", "changelog")
+    list_filter = ("conference",)
+    search_fields = ("changelog",)
+    readonly_fields = ("conference", "version", "proposal", "changelog", "published_at", "published_by")
+    inlines = [ScheduledTalkInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ScheduledTalk)
+class ScheduledTalkAdmin(admin.ModelAdmin):
+    list_display = ("talk", "room", "start", "end", "release")
+    list_filter = ("release__conference", "release", "room")
+    search_fields = ("talk__title",)
+    list_select_related = ("talk", "room", "release__conference")
+    readonly_fields = ("release", "talk", "room", "start", "end")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

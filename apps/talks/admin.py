@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.shortcuts import redirect
 from django.urls import path
 
 from .admin_import import import_talks_view
-from .models import Conference, Speaker, Talk, Track
+from .models import ApiToken, Conference, Speaker, Talk, Track
+from .services import api_token_create, api_token_revoke
 
 
 class TrackInline(admin.TabularInline):
@@ -67,3 +69,52 @@ class TalkAdmin(admin.ModelAdmin):
     search_fields = ("title", "abstract", "external_id", "speakers__name")
     autocomplete_fields = ("conference", "track", "speakers")
     list_select_related = ("conference", "track")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Organizer API tokens. The key is shown once, right after creation; only its hash is kept."""
+
+    list_display = ("name", "key_prefix", "conference", "user", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("conference", ("revoked_at", admin.EmptyFieldListFilter))
+    search_fields = ("name", "key_prefix", "user__email")
+    autocomplete_fields = ("conference", "user")
+    fields = ("conference", "user", "name")
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("conference", "user", "name", "key_prefix", "created_at", "last_used_at", "revoked_at") if obj else ()
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj) if obj else self.fields
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            return
+        try:
+            token, key = api_token_create(conference=obj.conference, user=obj.user, name=obj.name)
+        except (PermissionDenied, ValueError) as exc:
+            raise ValidationError(str(exc)) from exc
+        obj.pk = token.pk
+        self.message_user(request, f"Token created. Copy the key now, it is not shown again: {key}", messages.WARNING)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            original_clean = form.clean
+
+            def clean(form_self):
+                data = original_clean(form_self)
+                user = data.get("user")
+                if user is not None and not (user.is_active and user.is_staff):
+                    raise ValidationError({"user": "Only organizers (active staff accounts) may hold API tokens."})
+                return data
+
+            form.clean = clean
+        return form
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        for token in queryset:
+            api_token_revoke(token=token)
+        self.message_user(request, f"Revoked {queryset.count()} token(s).")
