@@ -41,6 +41,10 @@ class Budget:
     def deadline(self) -> float:
         return self.started + self.seconds
 
+    def keeping(self, reserve: float) -> Budget:
+        """The same clock and callbacks, ending `reserve` seconds earlier (time kept for the report)."""
+        return Budget(max(0.0, self.seconds - reserve), self.cancel, self.progress, self.started)
+
     def remaining(self) -> float:
         return max(0.0, self.deadline - time.monotonic())
 

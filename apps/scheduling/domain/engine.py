@@ -89,7 +89,8 @@ def schedule_propose(
         stability_weight=params.stability_weight,
         rounds=params.search_rounds,
         seed=params.seed,
-        budget=budget,
+        # rooms, explanations and baselines need a moment after the search: keep 5% of the budget
+        budget=budget.keeping(max(0.5, 0.05 * params.time_limit_seconds)),
     )
     phases.append(PhaseReport("time", timing.seconds, timing.stopped_by, timing.objective, None))
 

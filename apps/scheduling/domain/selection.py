@@ -12,6 +12,11 @@ The solver (OR-Tools CP-SAT) sees each candidate talk and the periods it may use
 is the place in the vote order (0 = best). Each accepted talk is worth at least K, so the program
 takes as many talks as fit; among programs of one size it takes the best-ranked ones. Clashes
 between voters' wishes are not considered here: the time phase does that with the ballots.
+
+First a greedy pass takes the talks in vote order (moving one placed talk aside when that makes
+room). When it skips nobody and meets the track minimums, its program is provably optimal — no
+program can have better ranks — and the solver is not needed; otherwise the greedy program is
+the solver's starting point.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """When each accepted talk takes place, so that voters can attend what they asked for.
 
-Starting from the selection's feasible timetable, talks change periods — moved to a period with a
+Starting from the selection's feasible timetable, first improved quickly on co-attendance alone
+(`clash_pairs`), talks change periods — moved to a period with a
 free slot, or swapped with a talk there — whenever the change increases
 
     attendable (voter, wanted talk) pairs
@@ -23,6 +24,7 @@ import numpy as np
 
 from apps.scheduling.domain.attendance import BallotMatrix
 from apps.scheduling.domain.budget import Budget
+from apps.scheduling.domain.clash_pairs import pairs_descend
 from apps.scheduling.domain.grid import Grid
 from apps.scheduling.domain.rooms import period_overflow
 
@@ -137,7 +139,7 @@ class _Timetable:
     def stab(self, i: int, p: int, q: int) -> float:
         if self.prev[i] < 0:
             return 0.0
-        return self.stability * ((self.prev[i] == q) - (self.prev[i] == p))
+        return self.stability * (int(self.prev[i] == q) - int(self.prev[i] == p))
 
     def gains(self, i: int) -> np.ndarray:
         """Change in attendable pairs if talk i moved to each period (0 for its own)."""
@@ -281,11 +283,12 @@ def timing_improve(
     stopped_by = "converged"
     idle = 0
     done_rounds = 0
-    _descend(state, rng, budget, None)
+    # 1. co-attendance search with random restarts around the best timetable (cheap per round)
+    pairs_descend(state, rng, budget)
     best, best_per = state.objective(), state.per.copy()
     while not budget.should_stop() and idle < rounds:
         touched = state.kick(rng, max(2, state.n // 40))
-        _descend(state, rng, budget, touched)
+        pairs_descend(state, rng, budget, touched)
         value = state.objective()
         if value > best + EPS:
             best, best_per, idle = value, state.per.copy(), 0
@@ -293,10 +296,14 @@ def timing_improve(
             idle += 1
             state.load(best_per)
         done_rounds += 1
-        budget.report("time", 30 + 60 * min(1.0, idle / max(1, rounds)))
+        budget.report("time", 30 + 50 * min(1.0, idle / max(1, rounds)))
+    # 2. the exact ballot-level search finishes from the best timetable
+    state.load(best_per)
     if not budget.should_stop():
-        _descend(state, rng, budget, None)  # a last full pass: no single change improves the result
-        best, best_per = state.objective(), state.per.copy()
+        _descend(state, rng, budget, None)
+        value = state.objective()
+        if value > best + EPS:
+            best, best_per = value, state.per.copy()
     if budget.should_stop():
         stopped_by = "cancelled" if budget.cancelled() else "wall clock"
     final = {t.id: int(best_per[i]) for i, t in enumerate(talks)}
