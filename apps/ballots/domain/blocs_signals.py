@@ -161,9 +161,11 @@ def burst_findings(ctx: Context) -> list[Finding]:
         return []
     n_talks = max(1, data.n_talks)
     t0 = int(data.vote_at.min())
-    every = np.sort(data.vote_at - t0)
     windows = [round(h * 3600) for h in rule.burst_window_hours]
-    span = int(every[-1]) + max(windows) + 1
+    span = int(data.vote_at.max()) - t0 + max(windows) + 1
+    # Site-wide votes before each second, kept per minute: a window's site-wide count is a difference.
+    per_minute = np.bincount((data.vote_at - t0) // 60, minlength=span // 60 + 2)
+    before_minute = np.concatenate(([0], np.cumsum(per_minute)))
     per_direction = []
     n_tests = 0
     for d in (SUPPORT, OPPOSE):
@@ -180,16 +182,19 @@ def burst_findings(ctx: Context) -> list[Finding]:
     for d, sel, at, talk, key in per_direction:
         if not len(sel):
             continue
-        start_site = np.searchsorted(every, at, side="left")
+        start_site = before_minute[at // 60]
         best: dict[int, tuple[float, int, int, int, float]] = {}
         spans: list[np.ndarray] = []  # every significant window: start index, end index
         for wi, w in enumerate(windows):
             end = np.searchsorted(key, key + w, side="left")
             observed = end - np.arange(len(sel))
-            site = np.searchsorted(every, at + w, side="left") - start_site
+            site = before_minute[(at + w) // 60] - start_site
             rest_rate = (ctx.talk_count[d][talk] - observed + 0.5) / (ctx.n_votes - site + 0.5 * n_talks)
             expected = np.maximum(site - observed, 0) * rest_rate
             cand = np.nonzero((observed >= rule.min_members) & (observed >= rule.min_ratio * expected))[0]
+            # Chernoff's bound on the Poisson tail rules out most windows before the exact (slower) test.
+            o, e = observed[cand], np.maximum(expected[cand], 1e-9)
+            cand = cand[o - e - o * np.log(o / e) <= np.log(rule.alpha / max(1, n_tests))]
             if not len(cand):
                 continue
             ok, log_p = _significant(observed[cand], expected[cand], rule, n_tests)
@@ -234,6 +239,23 @@ def burst_findings(ctx: Context) -> list[Finding]:
 
 
 _HASH_ROWS, _HASH_BANDS = 3, 4
+
+
+def _ring_check(item, run_start, run_len, group, member, n_groups, rule: BlocRule, n_talks: int):
+    """For every candidate ring at once: the common ballot (what at least half the members rated
+    alike) and which members share enough of it. Returns (member kept, common ballot size per ring)."""
+    lens = run_len[member]
+    row = np.repeat(np.arange(len(member)), lens)
+    first = np.repeat(np.cumsum(lens) - lens, lens)
+    items = item[run_start[member][row] + (np.arange(len(row)) - first)]
+    span = 3 * n_talks
+    keys, inverse, counts = np.unique(group[row] * span + items, return_inverse=True, return_counts=True)
+    ring_size = np.bincount(group, minlength=n_groups)
+    in_core = counts * 2 >= ring_size[keys // span]
+    core_size = np.bincount(keys[in_core] // span, minlength=n_groups)
+    shared = np.bincount(row, weights=in_core[inverse], minlength=len(member))
+    jaccard = shared / np.maximum(lens + core_size[group] - shared, 1)
+    return jaccard >= rule.similar_min_jaccard, core_size
 
 
 def _ballots(item: np.ndarray, start_of: dict[int, tuple[int, int]], members: np.ndarray):
@@ -304,26 +326,30 @@ def similar_findings(ctx: Context) -> list[Finding]:
 
     ends = np.append(starts[1:], len(sel))
     start_of = dict(zip(owners.tolist(), zip(starts.tolist(), ends.tolist(), strict=True), strict=True))
+    run_start = np.zeros(data.n_voters, dtype=np.int64)
+    run_len = np.zeros(data.n_voters, dtype=np.int64)
+    run_start[owners], run_len[owners] = starts, ends - starts
+    group = np.repeat(np.arange(len(buckets)), [len(b) for b in buckets]) if buckets else np.empty(0, np.int64)
+    member = np.concatenate(buckets) if buckets else np.empty(0, np.int64)
+    for _ in range(2):  # the common ballot, then who really shares it (all candidates at once)
+        keep, core_size = _ring_check(item, run_start, run_len, group, member, len(buckets), rule, n_talks)
+        group, member = group[keep], member[keep]
+        sizes = np.bincount(group, minlength=len(buckets))
+        whole = (sizes[group] >= rule.min_members) & (core_size[group] >= rule.similar_min_talks)
+        group, member = group[whole], member[whole]
+    survivors = np.unique(group)
+
     item_count = np.bincount(item, minlength=3 * n_talks)
     activity, activity_voters = np.unique(ctx.votes_per_voter, return_counts=True)
     findings: list[Finding] = []
     done: set[bytes] = set()
-    for members in buckets:
-        for _ in range(2):  # the common ballot, then who really shares it
-            pooled, offsets, sizes = _ballots(item, start_of, members)
-            values, counts = np.unique(pooled, return_counts=True)
-            core = values[counts * 2 >= len(members)]
-            if not len(core):
-                break
-            in_core = core[np.clip(np.searchsorted(core, pooled), 0, len(core) - 1)] == pooled
-            shared = np.add.reduceat(in_core.astype(np.int64), offsets)
-            jaccard = shared / np.maximum(sizes + len(core) - shared, 1)
-            members = members[jaccard >= rule.similar_min_jaccard]
-            if len(members) < rule.min_members:
-                break
-        if len(members) < rule.min_members or len(core) < rule.similar_min_talks:
-            continue
+    for g in survivors:
+        members = np.sort(member[group == g])
         pooled, offsets, _ = _ballots(item, start_of, members)
+        values, counts = np.unique(pooled, return_counts=True)
+        core = values[counts * 2 >= len(members)]
+        if len(core) < rule.similar_min_talks:
+            continue
         tag = members.tobytes()
         if tag in done:
             continue
