@@ -14,6 +14,7 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from tests.factories import UserFactory
 
@@ -153,6 +154,9 @@ def _drop_celery_connections(app) -> None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps producer pools in a process-wide registry too; a stale entry would hand the next
+    # worker test a pool whose connections were just closed ("Acquire on closed pool").
+    kombu_pools.reset()
 
 
 def wait_for(predicate, *, timeout: float = 60.0, interval: float = 0.2, worker: WorkerProcess | None = None):

@@ -19,8 +19,8 @@ def test_settlement_runs_on_a_real_worker_and_a_rerun_changes_nothing(celery_wor
     tasks.pledges_settle.delay(conference.pk, [talk.pk])
     wait_for(lambda: Pledge.objects.get(pk=pledge.pk).status == Pledge.Status.TRIGGERED, worker=celery_worker_process)
     settled_at = Pledge.objects.get(pk=pledge.pk).settled_at
-    result = tasks.pledges_settle.delay(conference.pk, [])
-    assert result.get(timeout=60) == {"triggered": 0, "released": 0, "fulfilled": 0}
+    # A second run (here in-process, the task body itself) settles nothing again.
+    assert tasks.pledges_settle(conference.pk, []) == {"triggered": 0, "released": 0, "fulfilled": 0}
     assert Pledge.objects.get(pk=pledge.pk).settled_at == settled_at
 
 
