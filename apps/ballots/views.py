@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -108,8 +109,20 @@ def vote_submit(request: HttpRequest, slug: str, talk_id: int) -> HttpResponse:
         response = HttpResponseRedirect(f"{back}?{_return_query(request.POST.get('return', ''))}#talk-{talk_id}")
         response.status_code = 303  # "see other": the browser GETs the page back
         return response
-    talk = selectors.talk_for_card(conference=conference, talk_id=talk_id, user=request.user)
-    context = _card_context(request, conference, talk, outcome=outcome, receipt=outcome.receipt)
+    talk = outcome.talk
+    talk.my_score = outcome.score
+    if not conference.blind_voting:
+        prefetch_related_objects([talk], "speakers")
+    context = {
+        "conference": conference,
+        "talk": talk,
+        "rated": outcome.rated,
+        "total": outcome.total,
+        "hide_speakers": conference.blind_voting,
+        "return_query": _return_query(request.POST.get("return", "")),
+        "outcome": outcome,
+        "receipt": outcome.receipt,
+    }
     return render(request, "ballots/_vote_response.html", context)
 
 

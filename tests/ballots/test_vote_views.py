@@ -165,3 +165,21 @@ def test_voting_page_query_count_does_not_grow_with_talks(user_client, user, dja
         VoteFactory(user=user, talk=TalkFactory(conference=conference, speakers=[speaker]))
     with django_assert_max_num_queries(len(few.captured_queries)):
         user_client.get(page_url(conference))
+
+
+def test_conference_page_links_to_voting(user_client):
+    conference = ConferenceFactory()
+    html = user_client.get(reverse("conference_detail", kwargs={"slug": conference.slug})).content.decode()
+    assert page_url(conference) in html and "Vote on these talks" in html
+
+
+def test_a_vote_costs_a_bounded_number_of_queries(user_client, django_assert_max_num_queries):
+    conference = ConferenceFactory()
+    speaker = SpeakerFactory(conference=conference)
+    talks = [TalkFactory(conference=conference, speakers=[speaker]) for _ in range(5)]
+    for talk in talks[:4]:
+        user_client.post(submit_url(talk), {"score": "1"}, **HTMX)
+    # session, user, conference, talk, own talks, ballot, vote, write, event, ballot read, receipt,
+    # total, speakers — and no more however many votes the ballot holds.
+    with django_assert_max_num_queries(16):
+        assert user_client.post(submit_url(talks[4]), {"score": "2"}, **HTMX).status_code == 200

@@ -61,7 +61,7 @@ class BlocRule:
     narrow_max_votes: int = 2
     burst_window_hours: tuple[float, ...] = (1.0, 6.0, 24.0)
     similar_min_talks: int = 4
-    similar_min_jaccard: float = 0.7
+    similar_min_jaccard: float = 0.5
     similar_max_group: int = 200
     oppose_max_score: int | None = None  # None: the lowest score of the scale
     bound_exponent: float = 0.5  # a bloc of k counts as max(k ** this, its fair share)

@@ -16,13 +16,22 @@ from ..models import BallotReceipt, Vote
 from .policies import class_weights, weight_policy_current
 
 
-def talk_vote_check(*, user, conference: Conference, talk_id: int) -> str:
-    """'ok', 'missing' (not a candidate talk of this conference) or 'own' (the user speaks in it:
-    attendance decides who is a speaker of what)."""
-    exists = Talk.objects.filter(pk=talk_id, conference=conference).exclude(status=Talk.Status.WITHDRAWN).exists()
-    if not exists:
-        return "missing"
-    return "own" if talk_id in talk_ids_of_user(user=user, conference=conference) else "ok"
+def talk_for_vote(*, user, conference: Conference, talk_id: int) -> tuple[Talk | None, set[int]]:
+    """The candidate talk (None if this conference has no such talk, or it was withdrawn) and the
+    talks the user speaks in (attendance decides who is a speaker of what)."""
+    talk = (
+        Talk.objects.select_related("track")
+        .filter(pk=talk_id, conference=conference)
+        .exclude(status=Talk.Status.WITHDRAWN)
+        .first()
+    )
+    return talk, (talk_ids_of_user(user=user, conference=conference) if talk else set())
+
+
+def ballot_total(*, conference: Conference, own_talk_ids: set[int]) -> int:
+    """How many talks the voter may vote on: the candidates, less their own."""
+    talks = Talk.objects.filter(conference=conference).exclude(status=Talk.Status.WITHDRAWN)
+    return talks.exclude(pk__in=own_talk_ids).count()
 
 
 def voting_closed_reason(*, conference: Conference) -> str | None:

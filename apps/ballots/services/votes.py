@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.talks.models import Conference
+from apps.talks.models import Conference, Talk
 
 from ..domain.receipts import receipt_code, receipt_nonce_new
 from ..domain.voting import score_refusal, voting_refusal
 from ..models import BallotReceipt, Vote, VoteEvent
-from ..selectors.voting import talk_vote_check
+from ..selectors.voting import ballot_total, talk_for_vote
 
 
 class VoteRefused(Exception):
@@ -31,10 +31,16 @@ class VoteRefused(Exception):
 
 @dataclass(frozen=True)
 class VoteOutcome:
-    talk_id: int
+    talk: Talk
     score: int | None  # the score now on the ballot; None when there is no vote
     changed: bool  # False when the request asked for what the ballot already said
     receipt: BallotReceipt | None  # the new receipt, when the ballot changed
+    rated: int  # progress: talks the voter has rated …
+    total: int  # … of the talks they may vote on
+
+    @property
+    def talk_id(self) -> int:
+        return self.talk.pk
 
 
 def vote_cast(*, user, conference: Conference, talk_id: int, score: str | int | None) -> VoteOutcome:
@@ -61,10 +67,10 @@ def _ballot_write(*, user, conference: Conference, talk_id: int, score: int | No
     )
     if refusal:
         raise VoteRefused(refusal, status=409)
-    check = talk_vote_check(user=user, conference=conference, talk_id=talk_id)
-    if check == "missing":
+    talk, own_talk_ids = talk_for_vote(user=user, conference=conference, talk_id=talk_id)
+    if talk is None:
         raise VoteRefused("This conference has no such talk (it may have been withdrawn).", status=404)
-    if check == "own":
+    if talk.pk in own_talk_ids:
         raise VoteRefused("You are a speaker of this talk, so you cannot vote on it.", status=403)
 
     with transaction.atomic():
@@ -76,29 +82,50 @@ def _ballot_write(*, user, conference: Conference, talk_id: int, score: int | No
         # after the one it waited for, never before it (and never before the vote it changes).
         now = max(timezone.now(), current.updated_at) if current else timezone.now()
         if old == score:  # nothing to change: undo the ballot's change number too
+            votes = _ballot_votes(user_id=user.pk, conference_id=conference.pk)
+            receipt = None
             transaction.set_rollback(True)
-            return VoteOutcome(talk_id=talk_id, score=old, changed=False, receipt=None)
-        if current is None:
-            Vote.objects.create(user_id=user.pk, talk_id=talk_id, score=score, created_at=now, updated_at=now)
-            kind = VoteEvent.Kind.CAST
-        elif score is None:
-            current.delete()
-            kind = VoteEvent.Kind.WITHDRAW
         else:
-            Vote.objects.filter(pk=current.pk).update(score=score, updated_at=now)
-            kind = VoteEvent.Kind.CHANGE
-        event = VoteEvent.objects.create(
-            user_id=user.pk, talk_id=talk_id, kind=kind, old_score=old, new_score=score, at=now
-        )
-        votes = list(
-            Vote.objects.filter(user_id=user.pk, talk__conference_id=conference.pk).values_list("talk_id", "score")
-        )
-        nonce = receipt_nonce_new()
-        code = receipt_code(conference_id=conference.pk, sequence=sequence, votes=votes, nonce=nonce)
-        receipt = BallotReceipt.objects.create(
-            ballot_id=ballot_id, sequence=sequence, event=event, code=code, nonce=nonce, vote_count=len(votes), at=now
-        )
-    return VoteOutcome(talk_id=talk_id, score=score, changed=True, receipt=receipt)
+            if current is None:
+                Vote.objects.create(user_id=user.pk, talk_id=talk_id, score=score, created_at=now, updated_at=now)
+                kind = VoteEvent.Kind.CAST
+            elif score is None:
+                current.delete()
+                kind = VoteEvent.Kind.WITHDRAW
+            else:
+                Vote.objects.filter(pk=current.pk).update(score=score, updated_at=now)
+                kind = VoteEvent.Kind.CHANGE
+            event = VoteEvent.objects.create(
+                user_id=user.pk, talk_id=talk_id, kind=kind, old_score=old, new_score=score, at=now
+            )
+            votes = _ballot_votes(user_id=user.pk, conference_id=conference.pk)
+            nonce = receipt_nonce_new()
+            ballot = [(voted, value) for voted, value, _ in votes]
+            code = receipt_code(conference_id=conference.pk, sequence=sequence, votes=ballot, nonce=nonce)
+            receipt = BallotReceipt.objects.create(
+                ballot_id=ballot_id,
+                sequence=sequence,
+                event=event,
+                code=code,
+                nonce=nonce,
+                vote_count=len(votes),
+                at=now,
+            )
+    rated = sum(1 for voted, _, status in votes if status != Talk.Status.WITHDRAWN and voted not in own_talk_ids)
+    return VoteOutcome(
+        talk=talk,
+        score=score if receipt else old,
+        changed=receipt is not None,
+        receipt=receipt,
+        rated=rated,
+        total=ballot_total(conference=conference, own_talk_ids=own_talk_ids),
+    )
+
+
+def _ballot_votes(*, user_id: int, conference_id: int) -> list[tuple[int, int, str]]:
+    """(talk, score, talk status) of every vote on the ballot: the receipt commits to all of them."""
+    votes = Vote.objects.filter(user_id=user_id, talk__conference_id=conference_id)
+    return list(votes.values_list("talk_id", "score", "talk__status"))
 
 
 def _ballot_lock_next_change(*, conference_id: int, user_id: int, now) -> tuple[int, int]:
