@@ -1,28 +1,27 @@
 from allauth.account.models import EmailAddress
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from apps.talks.models import Conference
 
-from . import services, tasks
+from . import services
 from .admin_csv import csv_export_action
 from .forms import TicketImportForm
 from .models import (
-    AttendanceSettings,
     Pledge,
-    PretixConnection,
+    StateChange,
     Ticket,
     TicketClaim,
     TicketType,
     User,
 )
+from .services.changes import state_change_record
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -114,6 +113,23 @@ class TicketAdmin(admin.ModelAdmin):
             select=("conference", "ticket_type", "claim"),
         ),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The status changes through the actions below, which record who and why.
+        return (*self.readonly_fields, "status") if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            state_change_record(
+                subject=StateChange.Subject.TICKET,
+                conference_id=obj.conference_id,
+                from_state="",
+                to_state=obj.status,
+                reason="Created by an organizer in the admin.",
+                actor=request.user,
+                ticket=obj,
+            )
 
     @admin.display(description="claimed by")
     def claimed_by(self, ticket):
@@ -261,6 +277,21 @@ class TicketClaimAdmin(admin.ModelAdmin):
         self.message_user(request, f"Unlinked {len(claims)} ticket(s). Their votes are kept but stop counting.")
 
 
+class PledgeAdminForm(forms.ModelForm):
+    class Meta:
+        model = Pledge
+        fields = ("user", "conference", "threshold")
+
+    def clean(self):
+        data = super().clean()
+        conference, threshold = data.get("conference"), data.get("threshold")
+        if conference and threshold is not None and threshold < conference.pledge_threshold:
+            raise forms.ValidationError(
+                f"The threshold cannot be looser than the conference's ({conference.pledge_threshold})."
+            )
+        return data
+
+
 @admin.register(Pledge)
 class PledgeAdmin(admin.ModelAdmin):
     change_list_template = "admin/attendance/pledge/change_list.html"
@@ -311,6 +342,22 @@ class PledgeAdmin(admin.ModelAdmin):
         )
     ]
 
+    form = PledgeAdminForm
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            state_change_record(
+                subject=StateChange.Subject.PLEDGE,
+                conference_id=obj.conference_id,
+                from_state="",
+                to_state=obj.status,
+                reason="Recorded by an organizer in the admin.",
+                actor=request.user,
+                user_id=obj.user_id,
+                pledge=obj,
+            )
+
     def changelist_view(self, request, extra_context=None):
         conferences = Conference.objects.filter(pledges__isnull=False).distinct().order_by("-start_date")[:5]
         return super().changelist_view(request, {**(extra_context or {}), "pledge_conferences": conferences})
@@ -323,57 +370,4 @@ class PledgeAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">Funnel and forecast for {}</a>', url, pledge.conference)
 
 
-class PretixConnectionForm(forms.ModelForm):
-    api_url = forms.URLField(
-        assume_scheme="https", initial="https://pretix.eu/api/v1/", help_text="The pretix API root, ending in /api/v1/."
-    )
-    api_token = forms.CharField(
-        required=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text="A pretix team API token with read access to this event's orders. It is never shown again; "
-        "leave empty to keep the current one.",
-    )
-
-    class Meta:
-        model = PretixConnection
-        fields = ("conference", "api_url", "organizer_slug", "event_slug", "api_token", "active")
-
-    def clean_api_token(self):
-        token = self.cleaned_data["api_token"].strip()
-        if not token and not self.instance.api_token:
-            raise forms.ValidationError("An API token is required.")
-        return token or self.instance.api_token
-
-
-@admin.register(PretixConnection)
-class PretixConnectionAdmin(admin.ModelAdmin):
-    form = PretixConnectionForm
-    list_display = ("conference", "organizer_slug", "event_slug", "active", "last_synced_at", "last_error")
-    list_filter = ("active",)
-    readonly_fields = ("webhook_url", "last_synced_at", "last_result", "last_error")
-    autocomplete_fields = ("conference",)
-    actions = ["sync_now"]
-
-    @admin.display(description="webhook URL for pretix")
-    def webhook_url(self, connection):
-        if not connection.pk:
-            return "Shown after saving."
-        site = settings.SITE_URL.rstrip("/")
-        return site + reverse("attendance:pretix_webhook", args=[connection.webhook_token])
-
-    @admin.action(description="Sync the selected connections now")
-    def sync_now(self, request, queryset):
-        ids = list(queryset.values_list("pk", flat=True))
-        for connection_id in ids:
-            transaction.on_commit(lambda connection_id=connection_id: tasks.pretix_sync_event.delay(connection_id))
-        self.message_user(request, f"Queued {len(ids)} sync(s); refresh to see the results.", messages.SUCCESS)
-
-
-@admin.register(AttendanceSettings)
-class AttendanceSettingsAdmin(admin.ModelAdmin):
-    list_display = ("conference", "past_attendee_class", "pledge_due_days")
-    autocomplete_fields = ("conference",)
-    filter_horizontal = ("past_editions",)
-
-
-from . import admin_logs  # noqa: E402, F401  (registers the read-only logs)
+from . import admin_logs, admin_setup  # noqa: E402, F401  (register the logs, pretix and rules)

@@ -140,3 +140,33 @@ def test_pretix_token_is_never_shown_and_kept_when_left_empty(staff_client):
     staff_client.post(change, data | {"api_token": "", "event_slug": "democon2"})
     connection.refresh_from_db()
     assert (connection.api_token, connection.event_slug) == ("super-secret-token", "democon2")
+
+
+def test_tickets_and_pledges_made_in_the_admin_are_recorded_and_status_is_not_editable(staff_client, staff_user):
+    conference = ConferenceFactory()
+    ticket_type = TicketTypeFactory(conference=conference)
+    add = reverse("admin:attendance_ticket_add")
+    data = {
+        "conference": conference.pk,
+        "ticket_type": ticket_type.pk,
+        "order_code": "HAND1",
+        "secret": "hand-made",
+        "status": "valid",
+    }
+    assert staff_client.post(add, data).status_code == 302
+    ticket = Ticket.objects.get()
+    assert StateChange.objects.get(ticket=ticket).actor == staff_user
+    change = reverse("admin:attendance_ticket_change", args=[ticket.pk])
+    staff_client.post(change, data | {"status": "cancelled", "holder_name": "Renamed"})
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.holder_name) == ("valid", "Renamed")  # status only through the actions
+
+    user = UserFactory()
+    pledge_add = reverse("admin:attendance_pledge_add")
+    looser = staff_client.post(pledge_add, {"user": user.pk, "conference": conference.pk, "threshold": "0.2"})
+    assert looser.status_code == 200 and "cannot be looser" in looser.content.decode()
+    assert (
+        staff_client.post(pledge_add, {"user": user.pk, "conference": conference.pk, "threshold": "0.6"}).status_code
+        == 302
+    )
+    assert StateChange.objects.get(subject="pledge").to_state == "active"

@@ -41,6 +41,25 @@ def test_pages_need_a_login(client):
         assert response.status_code == 302 and reverse("account_login") in response["Location"]
 
 
+def test_from_sign_up_to_a_verified_ticket(client):
+    """The path an attendee takes: sign up with the ticket's email, click the verification link,
+    and the ticket is theirs — nothing else to type."""
+    from django.core import mail
+
+    from tests.factories import PASSWORD
+
+    ticket = TicketFactory(holder_email="newcomer@example.org", ticket_type__name="Full pass")
+    client.post(
+        reverse("account_signup"), {"email": "Newcomer@example.org", "password1": PASSWORD, "password2": PASSWORD}
+    )
+    assert not TicketClaim.objects.exists()  # not before the email is verified
+    link = re.search(r"https?://[^/]+(/accounts/confirm-email/[^\s]+/)", mail.outbox[-1].body).group(1)
+    client.post(link)
+    page = text(client.get(reverse("attendance:my_ticket", args=[ticket.conference.slug])))
+    assert "Full pass" in page and "count in full" in page
+    assert TicketClaim.objects.get().method == TicketClaim.Method.EMAIL
+
+
 def test_my_ticket_empty_state_then_link_in_the_browser(user_client, user):
     ticket = TicketFactory(order_code="ABC12", holder_email="me@example.org", ticket_type__name="Full pass")
     url = reverse("attendance:my_ticket", args=[ticket.conference.slug])
