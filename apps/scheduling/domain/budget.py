@@ -86,6 +86,7 @@ def cp_sat_solve(
     workers: int,
     deterministic_seconds: float,
     share: float = 1.0,
+    small: bool = False,
 ) -> tuple[cp_model.CpSolver, SolveReport]:
     """Solves `model` deterministically (same model, seed and workers → same answer) unless the wall
     clock or a cancel stops it first; a watcher thread enforces both, since CP-SAT can overrun."""
@@ -96,6 +97,11 @@ def cp_sat_solve(
     # interleaving makes a multi-worker search deterministic; its limit is counted in work, not seconds
     params.interleave_search = params.num_workers > 1
     params.max_deterministic_time = deterministic_seconds
+    if small:  # a tiny model: presolve and symmetry detection cost more than they save
+        params.num_workers = 1
+        params.interleave_search = False
+        params.cp_model_presolve = False
+        params.symmetry_level = 0
     params.max_time_in_seconds = max(0.05, budget.remaining() * share)
     hard_stop = time.monotonic() + params.max_time_in_seconds + 0.5
     done = threading.Event()

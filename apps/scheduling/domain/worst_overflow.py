@@ -16,7 +16,7 @@ Decomposition, with a proof of optimality:
 2. Times within the classes chosen in step 1, with the worst overflow held at B: if CP-SAT finds
    such a timetable it is optimal, since it meets the lower bound.
 3. Otherwise the full model (every allowed slot) with the worst overflow as the objective,
-   starting from B as its bound.
+   starting from B as its bound. Small instances go straight to the full model.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from apps.scheduling.domain.budget import Budget, cp_sat_solve
+
+SMALL = 2_500  # events × slots up to which the full model is solved directly
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,22 @@ def worst_overflow_minimise(
     budget = Budget(time_limit)
     floor = -min(s.capacity for s in slots)
     phases: list[tuple[str, float, str]] = []
+    groups = concurrent_groups(slots)
+    if len(events) * len(slots) <= SMALL:
+        # small enough that one solve of the full model beats the two-step decomposition's overhead
+        assignment, stopped_by, seconds, value, bound = _times_solve(
+            events, slots, groups, budget, seed, workers, None, None, share=1.0, small=True
+        )
+        phases.append(("full model", seconds, stopped_by))
+        return EquityResult(
+            assignment or (),
+            value,
+            bound,
+            stopped_by == "optimal",
+            stopped_by,
+            time.monotonic() - started,
+            tuple(phases),
+        )
 
     # 1. rooms only: classes of interchangeable slots
     classes: dict[tuple[str, int], list[EquitySlot]] = defaultdict(list)
@@ -129,12 +147,12 @@ def worst_overflow_minimise(
     for e in events:
         options = []
         for key, members in classes.items():
-            n = sum(1 for s in members if _allowed(e, s))
-            if n:
+            if any(_allowed(e, s) for s in members):
                 z[(e.id, key)] = v = relax.new_bool_var("")
-                options.append(v)
-                relax.add(beta >= e.demand - key[1]).only_enforce_if(v)
-        relax.add_exactly_one(options)
+                options.append((v, key[1]))
+        relax.add_exactly_one([v for v, _ in options])
+        # exactly one class is chosen, so its capacity is this sum: beta >= demand - capacity
+        relax.add(beta + sum(cap * v for v, cap in options) >= e.demand)
     for key, members in classes.items():
         relax.add(sum(v for (_, k), v in z.items() if k == key) <= len(members))
     relax.minimize(beta)
@@ -145,7 +163,6 @@ def worst_overflow_minimise(
     bound = int(rep.bound) if rep.bound is not None else floor
     chosen = {e: k for (e, k), v in z.items() if rep.objective is not None and solver.boolean_value(v)}
 
-    groups = concurrent_groups(slots)
     # 2. times inside the chosen classes, at the lower bound
     if rep.status == cp_model.OPTIMAL:
         fixed = _times_solve(events, slots, groups, budget, seed, workers, bound, chosen, share=0.5)
@@ -167,12 +184,13 @@ def worst_overflow_minimise(
     )
 
 
-def _times_solve(events, slots, groups, budget, seed, workers, at, chosen, *, share, lower=None):
+def _times_solve(events, slots, groups, budget, seed, workers, at, chosen, *, share, lower=None, small=False):
     """With `at`: feasibility at worst overflow `at`, each event in its chosen class. Otherwise: the
     full model minimising the worst overflow (not below `lower`)."""
     model = cp_model.CpModel()
     x = {}
     per_event = defaultdict(list)
+    per_slot_of = defaultdict(list)
     for e in events:
         for s in slots:
             if not _allowed(e, s):
@@ -183,6 +201,7 @@ def _times_solve(events, slots, groups, budget, seed, workers, at, chosen, *, sh
                 continue
             x[(e.id, s.id)] = v = model.new_bool_var("")
             per_event[e.id].append(v)
+            per_slot_of[e.id].append(((e.id, s.id), v))
     for e in events:
         model.add_exactly_one(per_event[e.id])
     by_slot = defaultdict(list)
@@ -198,11 +217,12 @@ def _times_solve(events, slots, groups, budget, seed, workers, at, chosen, *, sh
         cap = {s.id: s.capacity for s in slots}
         demand = {e.id: e.demand for e in events}
         beta = model.new_int_var(max(floor, lower if lower is not None else floor), max(demand.values()) - floor, "b")
-        for (e, s), v in x.items():
-            if demand[e] - cap[s] > floor:
-                model.add(beta >= demand[e] - cap[s]).only_enforce_if(v)
+        for e in events:  # one slot per event, so the sum is the capacity it gets
+            model.add(beta + sum(cap[s] * v for (ev, s), v in per_slot_of[e.id]) >= demand[e.id])
         model.minimize(beta)
-    solver, rep = cp_sat_solve(model, budget, seed=seed, workers=workers, deterministic_seconds=1e9, share=share)
+    solver, rep = cp_sat_solve(
+        model, budget, seed=seed, workers=workers, deterministic_seconds=1e9, share=share, small=small
+    )
     if rep.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, rep.stopped_by, rep.seconds, None, None
     assignment = tuple(sorted(k for k, v in x.items() if solver.boolean_value(v)))
