@@ -170,3 +170,30 @@ def test_tickets_and_pledges_made_in_the_admin_are_recorded_and_status_is_not_ed
         == 302
     )
     assert StateChange.objects.get(subject="pledge").to_state == "active"
+
+
+@pytest.mark.parametrize("model", ["ticket", "ticketclaim", "pledge", "ticketclaimfailure", "statechange"])
+def test_change_lists_do_not_query_per_row(staff_client, model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.attendance import services
+
+    def add_rows():
+        made = TicketClaimFactory()
+        PledgeFactory(conference=made.conference)
+        services.ticket_status_set(ticket=made.ticket, status="cancelled", by=None, reason="Refunded.")
+        with pytest.raises(services.ClaimRefused):
+            services.ticket_claim_by_order_code(
+                user=UserFactory(), conference=made.conference, order_code="NOPE", email="x@example.org", ip="192.0.2.1"
+            )
+
+    url = reverse(f"admin:attendance_{model}_changelist")
+    add_rows()
+    with CaptureQueriesContext(connection) as one:
+        assert staff_client.get(url).status_code == 200
+    for _ in range(3):
+        add_rows()
+    with CaptureQueriesContext(connection) as four:
+        assert staff_client.get(url).status_code == 200
+    assert len(four) == len(one), model

@@ -256,3 +256,22 @@ def test_pretix_webhook_runs_a_sync_of_one_order(client, django_capture_on_commi
     assert client.get(url).status_code == 405
     other = client.post(url, json.dumps(body | {"event": "other"}), content_type="application/json")
     assert other.json()["status"] == "ignored"
+
+
+def test_pledge_dashboard_funnel_after_publication(staff_client, django_capture_on_commit_callbacks):
+    from apps.attendance import services
+
+    conference = ConferenceFactory(status=Conference.Status.PUBLISHED)
+    talk = TalkFactory(conference=conference)
+    pledges = [PledgeFactory(conference=conference) for _ in range(4)]
+    for pledge in pledges[:3]:
+        VoteFactory(user=pledge.user, talk=talk, score=3)
+    services.pledges_settle(conference=conference, accepted_talk_ids=[talk.pk])  # 3 triggered, 1 released
+    ticket = TicketFactory(conference=conference)
+    services.ticket_claim_by_order_code(
+        user=pledges[0].user, conference=conference, order_code=ticket.order_code, email=ticket.holder_email, ip=None
+    )
+    url = reverse("attendance:pledge_dashboard", args=[conference.slug])
+    page = text(staff_client.get(url))
+    assert "3 pledges triggered at publication; 1 fulfilled (33%), 2 still waiting for a ticket, 0 defaulted" in page
+    assert "Forecast" not in page  # published: nothing left to forecast
