@@ -147,3 +147,21 @@ def test_organizers_only(client, user_client, voted):
     url = reverse("admin:ballots_tallysnapshot_change", args=[snapshot.pk])
     assert client.get(url).status_code == 302
     assert user_client.get(url).status_code == 302  # not staff: sent to the login
+
+
+def test_bloc_discounts_reduce_the_weight_and_show_with_their_reason(staff_client, voted):
+    conference, a, _b, (h, p, _n) = voted
+    snapshot = services.tally_snapshot_compute(
+        conference=conference,
+        discounts={(h.pk, a.pk): 0.25},
+        discount_reasons={(h.pk, a.pk): "Five colleagues on one ticket order gave this talk the top score."},
+    )
+    row = snapshot.rows.get(talk=a)
+    assert row.weight_ticket_holders == 0.25 and row.weight_discounted == 0.75
+    assert row.weighted_mean == pytest.approx((0.25 * 3 + 0.5 * 1) / 0.75)
+    html = staff_client.get(reverse("admin:ballots_tallysnapshot_change", args=[snapshot.pk])).content.decode()
+    assert "discounted as a bloc" in html and "Five colleagues on one ticket order" in html
+    published = services.tally_publish(conference=conference, discounts={(h.pk, a.pk): 0.25})
+    latest = BulletinEntry.objects.filter(snapshot=published, receipt__ballot__user=h).order_by("-receipt__sequence")
+    assert (latest[0].status, latest[0].weight) == ("discounted", 0.25)
+    assert BulletinEntry.objects.get(snapshot=published, receipt__ballot__user=p, status="counted").weight == 0.5

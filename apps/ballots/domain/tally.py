@@ -42,7 +42,8 @@ class TallyInput:
     """Votes as parallel arrays (one entry per vote) plus the candidate talks and the policy.
 
     `voter_class` holds CLASS_CODES values. `discount` is the per-vote bloc multiplier in [0, 1]
-    (1.0 = none); build it with `discounts_align` from a {(voter_id, talk_id): multiplier} mapping."""
+    (1.0 = none), aligned with the votes; build it with `discounts_align` from a
+    {(voter_id, talk_id): multiplier} mapping, or `discounts_align_arrays` from parallel arrays."""
 
     talk_ids: np.ndarray  # int64, the candidate talks, any order
     voter_ids: np.ndarray  # int64
@@ -82,17 +83,37 @@ def discounts_align(
     *, voter_ids: np.ndarray, vote_talk_ids: np.ndarray, discounts: Mapping[tuple[int, int], float]
 ) -> np.ndarray:
     """Per-vote multipliers (1.0 where the mapping has no entry), vectorised for a million votes."""
-    multiplier = np.ones(len(voter_ids), dtype=np.float64)
     if not discounts:
-        return multiplier
+        return np.ones(len(voter_ids), dtype=np.float64)
     pairs = np.array(list(discounts.keys()), dtype=np.int64).reshape(-1, 2)
     values = np.fromiter(discounts.values(), dtype=np.float64, count=len(discounts))
-    if ((values < 0) | (values > 1)).any():
+    return discounts_align_arrays(
+        voter_ids=voter_ids,
+        vote_talk_ids=vote_talk_ids,
+        pair_voter_ids=pairs[:, 0],
+        pair_talk_ids=pairs[:, 1],
+        multipliers=values,
+    )
+
+
+def discounts_align_arrays(
+    *,
+    voter_ids: np.ndarray,
+    vote_talk_ids: np.ndarray,
+    pair_voter_ids: np.ndarray,
+    pair_talk_ids: np.ndarray,
+    multipliers: np.ndarray,
+) -> np.ndarray:
+    """The same from parallel arrays (e.g. blocs.BlocDiscounts' voter_ids, talk_ids, multipliers)."""
+    multiplier = np.ones(len(voter_ids), dtype=np.float64)
+    if len(multipliers) == 0:
+        return multiplier
+    if ((multipliers < 0) | (multipliers > 1)).any():
         raise ValueError("A bloc discount multiplier must be between 0 and 1.")
-    key_span = int(max(vote_talk_ids.max(initial=0), pairs[:, 1].max())) + 1
-    keys = pairs[:, 0] * key_span + pairs[:, 1]
+    key_span = int(max(vote_talk_ids.max(initial=0), pair_talk_ids.max())) + 1
+    keys = pair_voter_ids.astype(np.int64) * key_span + pair_talk_ids.astype(np.int64)
     order = np.argsort(keys, kind="stable")
-    keys, values = keys[order], values[order]
+    keys, values = keys[order], np.asarray(multipliers, dtype=np.float64)[order]
     vote_keys = voter_ids.astype(np.int64) * key_span + vote_talk_ids.astype(np.int64)
     position = np.clip(np.searchsorted(keys, vote_keys), 0, len(keys) - 1)
     hit = keys[position] == vote_keys

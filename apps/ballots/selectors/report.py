@@ -23,7 +23,9 @@ def tally_report(*, snapshot: TallySnapshot, track: str = "", format: str = "", 
         rows = rows.filter(Q(talk__title__icontains=q) | Q(talk__abstract__icontains=q))
     shown = list(rows[:MAX_ROWS])
     labels = [label for _, label in conference.scale]
+    discount_reasons = (snapshot.summary or {}).get("discount_reasons", {})
     for row in shown:
+        row.discount_reasons = discount_reasons.get(str(row.talk_id), [])
         total = row.weight_ticket_holders + row.weight_pledgers
         row.share_ticket = 100 * row.weight_ticket_holders / total if total else 0.0
         row.share_pledgers = 100 * row.weight_pledgers / total if total else 0.0

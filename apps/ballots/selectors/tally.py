@@ -17,7 +17,7 @@ from apps.attendance.selectors import voter_class_map
 from apps.talks.models import Conference, Talk
 
 from ..domain.receipts import receipt_preimage
-from ..domain.tally import CLASS_CODES, TallyInput, positions_of
+from ..domain.tally import CLASS_CODES, TallyInput, discounts_align, positions_of
 from ..models import BallotReceipt, TallySnapshot, Vote, VoteEvent, WeightPolicy
 from .policies import class_weights
 
@@ -78,7 +78,10 @@ def voter_class_codes(*, classes: Mapping[int, VoterClass], voter_ids: np.ndarra
     return codes
 
 
-def tally_input(*, conference: Conference, policy: WeightPolicy, discount: np.ndarray | None = None) -> TallyInput:
+def tally_input(
+    *, conference: Conference, policy: WeightPolicy, discounts: Mapping[tuple[int, int], float] | None = None
+) -> TallyInput:
+    """Everything the tally reads. `discounts`: bloc multipliers by (voter id, talk id), 1.0 = none."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # Outside a transaction (the Celery task), attendance's class queries run on a second
         # connection while the votes are read: the database works on both at once.
@@ -99,7 +102,7 @@ def tally_input(*, conference: Conference, policy: WeightPolicy, discount: np.nd
         scale_max=conference.scale_max,
         weights=class_weights(policy),
         prior_weight=float(policy.prior_weight),
-        discount=discount,
+        discount=discounts_align(voter_ids=voters, vote_talk_ids=talks, discounts=discounts) if discounts else None,
     )
 
 

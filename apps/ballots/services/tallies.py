@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 
-import numpy as np
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -19,17 +19,38 @@ from .policies import weight_policy_ensure
 NOT_ELIGIBLE = CLASS_CODES["not_eligible"]
 
 
-def tally_snapshot_compute(*, conference: Conference, discount: np.ndarray | None = None) -> TallySnapshot:
+def tally_snapshot_compute(
+    *,
+    conference: Conference,
+    discounts: Mapping[tuple[int, int], float] | None = None,
+    discount_reasons: Mapping[tuple[int, int], str] | None = None,
+) -> TallySnapshot:
     """The tally of the conference's current votes under its newest weight policy.
 
+    `discounts` are bloc multipliers by (voter id, talk id) (1.0 = none; see docs/voting.md), with
+    an optional reason per pair that the organizer's breakdown shows next to the talk.
     When a snapshot of exactly these inputs exists already it is returned unchanged, so running
     this every few minutes costs one read of the votes and no writes while nothing changes."""
     policy = weight_policy_ensure(conference=conference)
-    data = tally_input(conference=conference, policy=policy, discount=discount)
-    return _snapshot_for(conference=conference, policy=policy, data=data)[0]
+    data = tally_input(conference=conference, policy=policy, discounts=discounts)
+    reasons = _reasons_by_talk(discounts or {}, discount_reasons or {})
+    return _snapshot_for(conference=conference, policy=policy, data=data, reasons=reasons)[0]
 
 
-def _snapshot_for(*, conference: Conference, policy: WeightPolicy, data: TallyInput) -> tuple[TallySnapshot, bool]:
+def _reasons_by_talk(
+    discounts: Mapping[tuple[int, int], float], reasons: Mapping[tuple[int, int], str]
+) -> dict[str, list[str]]:
+    by_talk: dict[str, set[str]] = {}
+    for pair, multiplier in discounts.items():
+        if multiplier < 1.0:
+            reason = reasons.get(pair, "Discounted as part of a bloc of correlated voters.")
+            by_talk.setdefault(str(pair[1]), set()).add(reason)
+    return {talk: sorted(texts) for talk, texts in sorted(by_talk.items())}
+
+
+def _snapshot_for(
+    *, conference: Conference, policy: WeightPolicy, data: TallyInput, reasons: dict | None = None
+) -> tuple[TallySnapshot, bool]:
     digest = tally_input_digest(data, policy_version=policy.version)
     existing = TallySnapshot.objects.filter(conference=conference, policy=policy, input_digest=digest).first()
     if existing is not None:
@@ -45,7 +66,7 @@ def _snapshot_for(*, conference: Conference, policy: WeightPolicy, data: TallyIn
                 vote_count=result.vote_count,
                 voter_count=result.voter_count,
                 prior_mean=result.prior_mean,
-                summary=result.summary,
+                summary={**result.summary, "discount_reasons": reasons or {}},
             )
             _rows_store(snapshot, result)
     except IntegrityError:  # another worker stored the same inputs a moment ago
@@ -116,13 +137,19 @@ def _rows(snapshot: TallySnapshot, result: TallyResult) -> list[TallyRow]:
     return rows
 
 
-def tally_publish(*, conference: Conference, discount: np.ndarray | None = None) -> TallySnapshot:
+def tally_publish(
+    *,
+    conference: Conference,
+    discounts: Mapping[tuple[int, int], float] | None = None,
+    discount_reasons: Mapping[tuple[int, int], str] | None = None,
+) -> TallySnapshot:
     """Publishes the tally of the current votes and fills its bulletin board: every receipt with the
     weight its ballot counted at and its status (counted / not eligible / reduced by a bloc
     discount / superseded by a later change)."""
     policy = weight_policy_ensure(conference=conference)
-    data = tally_input(conference=conference, policy=policy, discount=discount)
-    snapshot, _ = _snapshot_for(conference=conference, policy=policy, data=data)
+    data = tally_input(conference=conference, policy=policy, discounts=discounts)
+    reasons = _reasons_by_talk(discounts or {}, discount_reasons or {})
+    snapshot, _ = _snapshot_for(conference=conference, policy=policy, data=data, reasons=reasons)
     with transaction.atomic():
         snapshot = TallySnapshot.objects.select_for_update(no_key=True).get(pk=snapshot.pk)
         if snapshot.published_at is not None:
