@@ -275,3 +275,10 @@ def test_pledge_dashboard_funnel_after_publication(staff_client, django_capture_
     page = text(staff_client.get(url))
     assert "3 pledges triggered at publication; 1 fulfilled (33%), 2 still waiting for a ticket, 0 defaulted" in page
     assert "Forecast" not in page  # published: nothing left to forecast
+
+
+def test_a_ticket_holder_is_told_there_is_nothing_to_pledge(client):
+    made = TicketClaimFactory()
+    client.force_login(made.user)
+    page = text(client.get(reverse("attendance:my_pledge", args=[made.conference.slug])))
+    assert "nothing to pledge" in page and "Your weight now: 1" in page and 'name="threshold_percent"' not in page

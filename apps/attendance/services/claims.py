@@ -161,14 +161,12 @@ def account_links_apply(*, user) -> int:
 
 def tickets_autolink_for_conference(*, conference: Conference) -> int:
     """After an import or sync: links unclaimed valid tickets to accounts with that verified email."""
-    holder_emails = set(
+    holder_emails = (
         Ticket.objects.filter(conference=conference, status=Ticket.Status.VALID, claim__isnull=True)
         .exclude(holder_email="")
         .annotate(email_ci=Lower("holder_email"))
-        .values_list("email_ci", flat=True)
+        .values("email_ci")
     )
-    if not holder_emails:
-        return 0
     user_ids = set(
         EmailAddress.objects.filter(verified=True)
         .annotate(email_ci=Lower("email"))

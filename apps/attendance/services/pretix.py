@@ -53,7 +53,9 @@ def _apply(connection: PretixConnection, orders: list[dict], *, revoke_unseen_in
     mapped = [t for t in shop_tickets if t.item_id in types]
     incoming = [_incoming(t, types[t.item_id]) for t in mapped]
     with transaction.atomic():
-        report = tickets_upsert(conference=conference, incoming=incoming, by=None)
+        report = tickets_upsert(
+            conference=conference, incoming=incoming, by=None, only_matching=revoke_unseen_in is not None
+        )
         if report.errors:
             transaction.set_rollback(True)
         else:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 
 from apps.talks.models import Conference
 
@@ -90,17 +91,20 @@ def tickets_import_csv(*, conference: Conference, data: bytes, by, commit: bool)
     return report
 
 
-def tickets_upsert(*, conference: Conference, incoming: list[IncomingTicket], by) -> UpsertReport:
+def tickets_upsert(
+    *, conference: Conference, incoming: list[IncomingTicket], by, only_matching: bool = False
+) -> UpsertReport:
     """Creates or updates tickets; call inside a transaction (rows are locked in id order).
-    Conflicts (a ticket code that belongs to another ticket) are reported, not raised."""
+    Conflicts (a ticket code that belongs to another ticket) are reported, not raised.
+
+    By default every ticket of the conference is locked, so that an import and a sync never
+    interleave; `only_matching` locks just the tickets the incoming ones can match (one order)."""
     report = UpsertReport()
-    # Every ticket of the conference, locked in id order: an import and a sync never interleave.
-    existing = list(
-        Ticket.objects.select_for_update(no_key=True, of=("self",))
-        .filter(conference=conference)
-        .select_related("claim")
-        .order_by("id")
-    )
+    candidates = Ticket.objects.select_for_update(no_key=True, of=("self",)).filter(conference=conference)
+    if only_matching:
+        external_ids = [t.external_id for t in incoming if t.external_id]
+        candidates = candidates.filter(Q(external_id__in=external_ids) | Q(secret__in=[t.secret for t in incoming]))
+    existing = list(candidates.select_related("claim").order_by("id"))
     by_external = {t.external_id: t for t in existing if t.external_id}
     by_secret = {t.secret: t for t in existing}
     changes: list[StateChange] = []
