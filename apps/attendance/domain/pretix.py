@@ -2,7 +2,8 @@
 
 Each order position whose product (pretix "item") is mapped to one of our ticket types is a ticket.
 It counts (is valid) only while its order is paid (status p) and the position itself is not
-canceled. A pending order (n) is not a ticket yet; an expired (e) or canceled (c) order — which is how
+canceled, and the order is not a test-mode order (a rehearsal purchase). A pending order (n) is not
+a ticket yet; an expired (e) or canceled (c) order — which is how
 pretix shows a full refund — or a canceled position revokes the ticket. Positions of other products
 (merchandise, donations) are ignored.
 """
@@ -36,6 +37,7 @@ def pretix_order_tickets(order: dict) -> list[ShopTicket]:
         status = str(order["status"])
         positions = list(order.get("positions") or [])
         order_email = str(order.get("email") or "")
+        testmode = bool(order.get("testmode", False))
     except (KeyError, TypeError) as exc:
         raise PretixDataError(f"An order is missing a field: {exc}") from exc
     if status not in ORDER_STATUS_WORDS:
@@ -47,8 +49,10 @@ def pretix_order_tickets(order: dict) -> list[ShopTicket]:
         except (KeyError, TypeError) as exc:
             raise PretixDataError(f"A position of order {code} is missing a field: {exc}") from exc
         canceled = bool(position.get("canceled", False))
-        valid = status == "p" and not canceled
-        if canceled:
+        valid = status == "p" and not canceled and not testmode
+        if testmode:
+            why = f"order {code} is a test-mode order in pretix"
+        elif canceled:
             why = f"position canceled in pretix (order {code})"
         else:
             why = f"order {code} is {ORDER_STATUS_WORDS[status]} in pretix"
