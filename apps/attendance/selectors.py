@@ -4,7 +4,7 @@ holds or pledged, the talks a person speaks in, and the organizers' pledge figur
 from collections import defaultdict
 
 from allauth.account.models import EmailAddress
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
 from apps.ballots.models import Vote
@@ -89,8 +89,9 @@ def conferences_of_user(*, user) -> QuerySet[Conference]:
     return (
         Conference.objects.exclude(status=Conference.Status.DRAFT)
         .annotate(
-            my_claims=Count("ticket_claims", filter=Q(ticket_claims__user=user), distinct=True),
-            my_pledges=Count("pledges", filter=Q(pledges__user=user), distinct=True),
+            # EXISTS, not a join: a join would multiply every claim by every pledge of the conference.
+            my_claims=Exists(TicketClaim.objects.filter(conference=OuterRef("pk"), user=user)),
+            my_pledges=Exists(Pledge.objects.filter(conference=OuterRef("pk"), user=user)),
         )
         .order_by("-start_date", "name")
     )
