@@ -4,11 +4,13 @@ A test that needs a service asks for it through these fixtures. Locally a missin
 test; with CONFVOTE_REQUIRE_SERVICES=1 (set by .ci/run) it fails, so CI can never pass by skipping."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import kombu.pools
 import pytest
 import redis
 from django.conf import settings
@@ -79,9 +81,10 @@ def _database_url() -> str:
 class WorkerProcess:
     """A real `celery worker` process on Redis, sharing the test database."""
 
-    def __init__(self, broker_url: str, log_path: Path):
+    def __init__(self, broker_url: str, log_path: Path, extra_env: dict | None = None):
         self.broker_url = broker_url
         self.log_path = log_path
+        self.extra_env = extra_env or {}
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -91,6 +94,7 @@ class WorkerProcess:
             "DATABASE_URL": _database_url(),
             "CELERY_BROKER_URL": self.broker_url,
             "CELERY_RESULT_BACKEND": self.broker_url,
+            **self.extra_env,
         }
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
@@ -114,6 +118,7 @@ class WorkerProcess:
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so a test can kill all of it at once
         )
 
     def stop(self) -> None:
@@ -125,33 +130,52 @@ class WorkerProcess:
                 self.process.kill()
                 self.process.wait(timeout=10)
 
+    def kill(self) -> None:
+        """SIGKILL to the whole worker (main process and pool children): no chance to clean up."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, redis_url, tmp_path):
-    """Starts a real worker; within the test, `.delay()` sends tasks to it through Redis."""
+def celery_workers(transactional_db, redis_url, tmp_path):
+    """A factory of real workers (`celery_workers(extra_env)`); within the test, `.delay()` sends
+    tasks to them through Redis. Every worker started is stopped afterwards."""
     from confvote.celery import app
 
     redis.Redis.from_url(redis_url).flushdb()
     previous = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
     app.conf.update(broker_url=redis_url, task_always_eager=False)
     _drop_celery_connections(app)
-    worker = WorkerProcess(redis_url, tmp_path / "worker.log")
-    worker.start()
+    started: list[WorkerProcess] = []
+
+    def start(extra_env: dict | None = None) -> WorkerProcess:
+        worker = WorkerProcess(redis_url, tmp_path / f"worker-{len(started)}.log", extra_env)
+        worker.start()
+        started.append(worker)
+        return worker
+
     try:
-        yield worker
+        yield start
     finally:
-        worker.stop()
+        for worker in started:
+            worker.stop()
         app.conf.update(previous)
         _drop_celery_connections(app)
 
 
+@pytest.fixture
+def celery_worker_process(celery_workers):
+    """One real worker (see celery_workers)."""
+    return celery_workers()
+
+
 def _drop_celery_connections(app) -> None:
-    """Celery caches its broker connection pool; forget it so a changed broker_url takes effect."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Celery and kombu cache broker connections (kombu in process-wide pools keyed by URL); forget them
+    all, so a changed broker_url takes effect and a later test never gets a pool closed by an earlier one."""
+    kombu.pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
     # kombu keeps producer pools in a process-wide registry too; a stale entry would hand the next

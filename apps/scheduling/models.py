@@ -89,12 +89,24 @@ class ScheduleProposal(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    tally_snapshot = models.ForeignKey(
+        "ballots.TallySnapshot", null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
+    )
+    cancel_requested = models.BooleanField(default=False)
+    attempt = models.PositiveIntegerField(default=0, help_text="How many times a worker has started this run.")
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life of the running worker.")
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(progress_percent__lte=100), name="proposal_progress_percent_range"),
             models.CheckConstraint(condition=Q(status__in=ScheduleProposalStatus.values), name="proposal_status_valid"),
+            # The same inputs and parameters never run twice at once, nor again after they succeeded.
+            models.UniqueConstraint(
+                fields=["conference", "input_digest"],
+                condition=Q(status__in=["queued", "running", "succeeded"]) & ~Q(input_digest=""),
+                name="proposal_one_live_run_per_input",
+            ),
         ]
 
     def __str__(self) -> str:

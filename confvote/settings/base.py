@@ -110,7 +110,10 @@ CELERY_BEAT_SCHEDULE = {
     "pretix-sync": {"task": "attendance.pretix_sync_all", "schedule": 15 * 60.0},
     "pledges-default-overdue": {"task": "attendance.pledges_default_overdue", "schedule": 60 * 60.0},
     "tally-while-voting": {"task": "ballots.tally_refresh_open", "schedule": 300.0},
+    "proposals-recover": {"task": "scheduling.proposals_recover", "schedule": 60.0},
 }
+# A running schedule proposal whose worker has not reported for this long is taken over.
+SCHEDULING_STALE_AFTER_SECONDS = env.int("SCHEDULING_STALE_AFTER_SECONDS", default=60)
 
 # --- Auth and accounts (django-allauth, email login) ---------------------------------------------
 AUTH_USER_MODEL = "attendance.User"

@@ -1,0 +1,184 @@
+"""Schedule proposals end to end: start (idempotent), run, progress, cancel, take-over after a dead
+worker, publication (release, talk statuses, speaker emails, pledge settlement once)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from apps.attendance.models import Pledge
+from apps.scheduling import proposals
+from apps.scheduling.models import ScheduleOverride, ScheduleProposal, ScheduleRelease
+from apps.talks.models import Conference, Talk
+from tests.factories import (
+    ConferenceFactory,
+    PledgeFactory,
+    RoomFactory,
+    SlotFactory,
+    SpeakerFactory,
+    TalkFactory,
+    TicketClaimFactory,
+    TicketTypeFactory,
+    TrackFactory,
+    VoteFactory,
+)
+
+pytestmark = pytest.mark.django_db
+START = dt.datetime(2027, 5, 3, 9, tzinfo=dt.UTC)
+
+
+def small_conference(*, talks: int = 6, voters: int = 12):
+    """2 rooms × 2 periods = 4 slots for `talks` talks; ticket holders vote with a clear order."""
+    conference = ConferenceFactory(start_date=START.date(), end_date=START.date(), status=Conference.Status.CLOSED)
+    track = TrackFactory(conference=conference, name="Main")
+    big, small = RoomFactory(conference=conference, capacity=200), RoomFactory(conference=conference, capacity=20)
+    for period in range(2):
+        for room in (big, small):
+            SlotFactory(
+                room=room, start=START + dt.timedelta(hours=period), end=START + dt.timedelta(hours=period, minutes=45)
+            )
+    items = [
+        TalkFactory(
+            conference=conference,
+            track=track,
+            title=f"T{i}",
+            duration_minutes=30,
+            speakers=[SpeakerFactory(conference=conference, email=f"s{i}@speakers.example")],
+        )
+        for i in range(talks)
+    ]
+    ticket_type = TicketTypeFactory(conference=conference, may_vote=True)
+    for v in range(voters):
+        user = TicketClaimFactory(ticket__conference=conference, ticket__ticket_type=ticket_type).user
+        for i, talk in enumerate(items):
+            # Talk i is wanted by fewer voters as i grows: a clear vote order T0 > T1 > ...
+            VoteFactory(user=user, talk=talk, score=3 if v < voters - 2 * i else 0)
+    return conference, items
+
+
+def start(conference, django_capture_on_commit_callbacks, **parameters):
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal, created = proposals.proposal_start(
+            conference=conference, parameters={"time_limit_seconds": 20, **parameters}
+        )
+    proposal.refresh_from_db()
+    return proposal, created
+
+
+def test_a_run_accepts_the_most_wanted_talks_and_explains_every_talk(django_capture_on_commit_callbacks):
+    conference, talks = small_conference()
+    proposal, created = start(conference, django_capture_on_commit_callbacks)
+    assert created and proposal.status == ScheduleProposal.Status.SUCCEEDED, proposal.error
+    result = proposal.result
+    assert result["accepted_talk_ids"] == sorted(t.pk for t in talks[:4])
+    assert len(result["placements"]) == 4 and len({p["slot_id"] for p in result["placements"]}) == 4
+    assert {d["talk_id"] for d in result["decisions"]} == {t.pk for t in talks}
+    assert all(d["why"] for d in result["decisions"])
+    assert proposal.progress_percent == 100 and proposal.attempt == 1
+    assert proposal.tally_snapshot is not None and len(proposal.input_digest) == 64
+
+
+def test_same_inputs_do_not_run_twice_and_a_change_does(django_capture_on_commit_callbacks):
+    conference, talks = small_conference()
+    first, _ = start(conference, django_capture_on_commit_callbacks)
+    again, created = start(conference, django_capture_on_commit_callbacks)
+    assert (again.pk, created) == (first.pk, False)
+    other_seed, created = start(conference, django_capture_on_commit_callbacks, seed=7)
+    assert created and other_seed.pk != first.pk
+    ScheduleOverride.objects.create(conference=conference, talk=talks[5], kind="pin", reason="Keynote speaker")
+    pinned, created = start(conference, django_capture_on_commit_callbacks)
+    assert created
+    assert talks[5].pk in pinned.result["accepted_talk_ids"]
+    decision = next(d for d in pinned.result["decisions"] if d["talk_id"] == talks[5].pk)
+    assert decision["override_reason"] == "Keynote speaker" and decision["departs_from_vote"]
+
+
+def test_bad_parameters_are_refused_with_reasons_and_nothing_is_queued():
+    conference, _ = small_conference(talks=2, voters=1)
+    with pytest.raises(ValidationError) as error:
+        proposals.proposal_start(
+            conference=conference, parameters={"time_limit_seconds": "fast", "seed": -1, "track_minimums": {"Nope": 2}}
+        )
+    assert set(error.value.message_dict) == {"time_limit_seconds", "seed", "track_minimums"}
+    assert not ScheduleProposal.objects.exists()
+
+
+def test_an_impossible_program_fails_with_words(django_capture_on_commit_callbacks):
+    conference, talks = small_conference(talks=5, voters=2)
+    for talk in talks:  # five pinned talks, four slots
+        ScheduleOverride.objects.create(conference=conference, talk=talk, kind="pin", reason="Committee choice")
+    proposal, _ = start(conference, django_capture_on_commit_callbacks)
+    assert proposal.status == ScheduleProposal.Status.FAILED
+    assert "5 talks in the program but there are only 4 slots" in proposal.error
+
+
+def test_cancelling_a_queued_run():
+    conference, _ = small_conference(talks=2, voters=1)
+    proposal, _ = proposals.proposal_start(conference=conference, parameters={})  # on_commit not run: stays queued
+    assert proposal.status == ScheduleProposal.Status.QUEUED
+    proposals.proposal_cancel(proposal=proposal)
+    proposal.refresh_from_db()
+    assert proposal.status == ScheduleProposal.Status.CANCELLED
+    assert proposals.proposal_run(proposal_id=proposal.pk) == "skipped"
+
+
+def test_a_live_run_is_not_taken_twice_but_a_dead_one_is_taken_over(django_capture_on_commit_callbacks):
+    conference, _ = small_conference(talks=4, voters=3)
+    proposal, _ = proposals.proposal_start(conference=conference, parameters={})
+    ScheduleProposal.objects.filter(pk=proposal.pk).update(status="running", attempt=1, heartbeat_at=timezone.now())
+    assert proposals.proposal_run(proposal_id=proposal.pk) == "skipped"  # someone is working on it
+    stale = timezone.now() - proposals.stale_after() - dt.timedelta(seconds=1)
+    ScheduleProposal.objects.filter(pk=proposal.pk).update(heartbeat_at=stale)
+    assert proposals.proposal_run(proposal_id=proposal.pk) == "succeeded"
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.attempt) == ("succeeded", 2)
+    # The dead worker's late answer (attempt 1) cannot overwrite the finished run.
+    late = ScheduleProposal.objects.filter(pk=proposal.pk, attempt=1, status="running")
+    assert proposals._finish(late, {"error": RuntimeError("late")}, {"hard": False}, 20) == "failed"
+    proposal.refresh_from_db()
+    assert proposal.status == "succeeded" and proposal.error == ""
+
+
+def test_recover_requeues_dead_and_lost_runs(django_capture_on_commit_callbacks):
+    conference, _ = small_conference(talks=4, voters=3)
+    proposal, _ = proposals.proposal_start(conference=conference, parameters={})
+    old = timezone.now() - proposals.stale_after() - dt.timedelta(seconds=5)
+    ScheduleProposal.objects.filter(pk=proposal.pk).update(created_at=old)  # queued, never picked up
+    assert proposals.proposals_recover() == 1  # eager in tests: it runs right away
+    proposal.refresh_from_db()
+    assert proposal.status == "succeeded"
+    assert proposals.proposals_recover() == 0
+
+
+def test_publishing_makes_a_release_tells_speakers_and_settles_pledges_once(django_capture_on_commit_callbacks):
+    conference, talks = small_conference()
+    pledger = PledgeFactory(conference=conference, threshold=Decimal("0.5")).user
+    VoteFactory(user=pledger, talk=talks[0], score=3)
+    VoteFactory(user=pledger, talk=talks[5], score=3)  # one of two wanted talks accepted: 50%
+    proposal, _ = start(conference, django_capture_on_commit_callbacks)
+    with pytest.raises(ValidationError):
+        proposals.proposal_publish(proposal=ScheduleProposal(conference=conference, status="failed"))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        release = proposals.proposal_publish(proposal=proposal, changelog="First program")
+    assert release.version == 1 and release.entries.count() == 4
+    conference.refresh_from_db()
+    assert conference.status == Conference.Status.PUBLISHED
+    assert set(Talk.objects.filter(conference=conference, status="accepted").values_list("pk", flat=True)) == set(
+        proposal.result["accepted_talk_ids"]
+    )
+    speaker_mails = [m for m in mail.outbox if "Your talk" in m.subject]
+    assert len(speaker_mails) == 6
+    assert any("is in the program" in m.body for m in speaker_mails)
+    pledge = Pledge.objects.get(user=pledger, conference=conference)
+    assert pledge.status == Pledge.Status.TRIGGERED and pledge.accepted_fraction == Decimal("0.5")
+    settled_at = pledge.settled_at
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = proposals.proposal_publish(proposal=proposal, changelog="Same program again")
+    assert second.version == 2 and ScheduleRelease.objects.filter(conference=conference).count() == 2
+    pledge.refresh_from_db()
+    assert pledge.settled_at == settled_at  # settled once
