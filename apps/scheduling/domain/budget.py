@@ -87,15 +87,17 @@ def cp_sat_solve(
     deterministic_seconds: float,
     share: float = 1.0,
     small: bool = False,
+    deterministic: bool = True,
 ) -> tuple[cp_model.CpSolver, SolveReport]:
-    """Solves `model` deterministically (same model, seed and workers → same answer) unless the wall
-    clock or a cancel stops it first; a watcher thread enforces both, since CP-SAT can overrun."""
+    """Solves `model` — deterministically (same model, seed and workers → same answer) unless
+    `deterministic` is off or the wall clock or a cancel stops it first; a watcher thread enforces
+    both, since CP-SAT can overrun its own limit."""
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.random_seed = seed
     params.num_workers = max(1, workers)
-    # interleaving makes a multi-worker search deterministic; its limit is counted in work, not seconds
-    params.interleave_search = params.num_workers > 1
+    # interleaving makes a multi-worker search deterministic (but weaker than a free portfolio)
+    params.interleave_search = deterministic and params.num_workers > 1
     params.max_deterministic_time = deterministic_seconds
     if small:  # a tiny model: presolve and symmetry detection cost more than they save
         params.num_workers = 1
