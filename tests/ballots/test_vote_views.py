@@ -142,6 +142,8 @@ def test_not_eligible_voters_are_told_how_to_count_and_ticket_holders_see_their_
     client.force_login(newcomer)
     html = client.get(page_url(conference)).content.decode()
     assert "Your votes weigh 0" in html and "link the ticket" in html and "https://tickets.example/buy" in html
+    assert reverse("attendance:my_ticket", kwargs={"slug": conference.slug}) in html
+    assert reverse("attendance:my_pledge", kwargs={"slug": conference.slug}) in html
     holder = UserFactory()
     TicketClaimFactory(user=holder, ticket=TicketFactory(conference=conference))
     client.force_login(holder)
