@@ -98,10 +98,11 @@ def conferences_of_user(*, user) -> QuerySet[Conference]:
 
 
 def wanted_talk_ids_by_user(*, conference: Conference, user_ids) -> dict[int, set[int]]:
-    """user id → the talks they scored at or above the conference's "want to see" score. One query."""
+    """user id → the talks they scored at or above the conference's "want to see" score. One query.
+    `user_ids` may be a list or a queryset of user ids (a subquery: no long list of parameters)."""
     wanted: dict[int, set[int]] = defaultdict(set)
     votes = Vote.objects.filter(
-        talk__conference=conference, user_id__in=list(user_ids), score__gte=conference.wanted_min_score
+        talk__conference=conference, user_id__in=user_ids, score__gte=conference.wanted_min_score
     ).values_list("user_id", "talk_id")
     for user_id, talk_id in votes:
         wanted[user_id].add(talk_id)
@@ -113,7 +114,8 @@ def pledges_forecast(*, conference: Conference, accepted_talk_ids) -> dict[str, 
     active = list(
         Pledge.objects.filter(conference=conference, status=Pledge.Status.ACTIVE).values_list("user_id", "threshold")
     )
-    wanted = wanted_talk_ids_by_user(conference=conference, user_ids=[u for u, _ in active])
+    active_user_ids = Pledge.objects.filter(conference=conference, status=Pledge.Status.ACTIVE).values("user_id")
+    wanted = wanted_talk_ids_by_user(conference=conference, user_ids=active_user_ids)
     terms = [PledgeTerms(threshold, frozenset(wanted.get(user_id, ()))) for user_id, threshold in active]
     return pledge_forecast_count(terms, {int(i) for i in accepted_talk_ids}) | {"active": len(active)}
 

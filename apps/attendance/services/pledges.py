@@ -87,7 +87,8 @@ def pledges_settle(*, conference: Conference, accepted_talk_ids, by=None) -> dic
     today = timezone.localdate()
     due = pledge_due_date(settled_on=today, due_days=rules.pledge_due_days, conference_start=conference.start_date)
     pending = list(Pledge.objects.filter(conference=conference, status=Pledge.Status.ACTIVE).order_by("id"))
-    wanted = wanted_talk_ids_by_user(conference=conference, user_ids=[p.user_id for p in pending])
+    active_user_ids = Pledge.objects.filter(conference=conference, status=Pledge.Status.ACTIVE).values("user_id")
+    wanted = wanted_talk_ids_by_user(conference=conference, user_ids=active_user_ids)
     counts = {"triggered": 0, "released": 0, "fulfilled": 0}
     for candidate in pending:
         with transaction.atomic():
