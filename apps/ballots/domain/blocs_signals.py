@@ -258,6 +258,18 @@ def _ring_check(item, run_start, run_len, group, member, n_groups, rule: BlocRul
     return jaccard >= rule.similar_min_jaccard, core_size
 
 
+def _at_least(p: np.ndarray) -> np.ndarray:
+    """P(at least s successes) for independent trials with probabilities p (rows: cases, columns:
+    trials), for s = 0 .. trials (the Poisson-binomial tail, by dynamic programming)."""
+    dist = np.zeros((p.shape[0], p.shape[1] + 1))
+    dist[:, 0] = 1.0
+    for j in range(p.shape[1]):
+        q = p[:, j : j + 1]
+        dist[:, 1 : j + 2] = dist[:, 1 : j + 2] * (1 - q) + dist[:, : j + 1] * q
+        dist[:, 0] *= 1 - q[:, 0]
+    return np.cumsum(dist[:, ::-1], axis=1)[:, ::-1]
+
+
 def _ballots(item: np.ndarray, start_of: dict[int, tuple[int, int]], members: np.ndarray):
     """The members' items back to back, where each member's run starts, and each run's length."""
     runs = [start_of[int(v)] for v in members]
@@ -338,6 +350,7 @@ def similar_findings(ctx: Context) -> list[Finding]:
         whole = (sizes[group] >= rule.min_members) & (core_size[group] >= rule.similar_min_talks)
         group, member = group[whole], member[whole]
     survivors = np.unique(group)
+    n_pairs = len(owners) * (len(owners) - 1) // 2
 
     item_count = np.bincount(item, minlength=3 * n_talks)
     activity, activity_voters = np.unique(ctx.votes_per_voter, return_counts=True)
@@ -357,11 +370,24 @@ def similar_findings(ctx: Context) -> list[Finding]:
         own = np.bincount(pooled, minlength=3 * n_talks)[core]
         rest_votes = ctx.n_votes - int(ctx.votes_per_voter[members].sum())
         rate = (item_count[core] - own + 0.5) / (rest_votes + 1.5 * n_talks)
-        chance = np.prod(np.minimum(1.0, activity[:, None] * rate[None, :]), axis=1)
-        expected = float((chance * activity_voters).sum())
-        ok, log_p = _significant(np.array([len(members)]), np.array([expected]), rule, len(buckets))
-        if not ok[0]:
+        # By chance, an account with a ballot of n ratings holds each rating of the common ballot
+        # with probability n × (the rating's share of all votes), independently. For each s, compare
+        # the members sharing at least s ratings with the accounts anywhere expected to; keep the
+        # most unusual s. The common ballot was picked after looking at the data, so the test is
+        # corrected for every pair of accounts that could have been compared (and for the choice of
+        # s), not just for the candidates examined.
+        shared = np.add.reduceat(np.isin(pooled, core).astype(np.int64), offsets)
+        levels = np.arange(2, len(core) + 1)
+        tail = _at_least(np.minimum(1.0, activity[:, None] * rate[None, :]))  # (activity, shared count)
+        expected_at = (tail[:, levels] * activity_voters[:, None]).sum(axis=0)
+        observed_at = (shared[None, :] >= levels[:, None]).sum(axis=1)
+        ok, log_p = _significant(observed_at, expected_at, rule, n_pairs * len(levels))
+        if not ok.any():
             continue
+        best = int(np.argmin(np.where(ok, log_p, np.inf)))
+        members = members[shared >= levels[best]]
+        pooled, offsets, _ = _ballots(item, start_of, members)
+        expected, log_p = float(expected_at[best]), log_p[best : best + 1]
         core_talks, first = np.unique(core // 3, return_index=True)
         for talk_pos, it in zip(core_talks, core[first], strict=True):
             d = int(it % 3) - 1  # a puppet ring's "maybe" votes are bounded too (direction 0)
