@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import redirect
 
+from .admin_proposals import ProposalAdminViews
 from .models import (
     Room,
     ScheduledTalk,
@@ -9,6 +11,7 @@ from .models import (
     Slot,
     SpeakerAvailability,
 )
+from .proposals import proposal_cancel
 
 
 @admin.register(Room)
@@ -38,24 +41,59 @@ class SpeakerAvailabilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScheduleProposal)
-class ScheduleProposalAdmin(admin.ModelAdmin):
-    list_display = ("id", "conference", "status", "phase", "progress_percent", "objective", "created_at")
+class ScheduleProposalAdmin(ProposalAdminViews, admin.ModelAdmin):
+    """Run, watch, cancel, compare and publish proposals. Runs are never edited by hand."""
+
+    list_display = ("id", "conference", "status", "phase", "progress_percent", "outcome", "created_at", "created_by")
     list_filter = ("conference", "status")
     search_fields = ("input_digest",)
+    actions = ["cancel_runs", "compare_two"]
+    change_form_template = "admin/scheduling/scheduleproposal/change_form.html"
+    change_list_template = "admin/scheduling/scheduleproposal/change_list.html"
     readonly_fields = (
+        "conference",
         "status",
-        "input_digest",
         "phase",
         "progress_percent",
+        "parameters",
+        "seed",
+        "input_digest",
+        "tally_snapshot",
+        "attempt",
         "objective",
         "bound",
-        "result",
         "error",
         "created_by",
         "created_at",
         "started_at",
+        "heartbeat_at",
         "finished_at",
     )
+    exclude = ("result", "cancel_requested")
+
+    @admin.display(description="outcome")
+    def outcome(self, obj) -> str:
+        return (obj.result or {}).get("outcome", "")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # runs start from "Run a proposal", which checks the parameters
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Cancel the selected runs")
+    def cancel_runs(self, request, queryset):
+        for proposal in queryset:
+            proposal_cancel(proposal=proposal)
+        self.message_user(request, "Cancel requested; running proposals stop at their next check.")
+
+    @admin.action(description="Compare the two selected proposals")
+    def compare_two(self, request, queryset):
+        if queryset.count() != 2:
+            self.message_user(request, "Select exactly two proposals to compare.", messages.ERROR)
+            return None
+        a, b = sorted(queryset.values_list("pk", flat=True))
+        return redirect("admin:scheduling_scheduleproposal_compare", a, b)
 
 
 @admin.register(ScheduleOverride)

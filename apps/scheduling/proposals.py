@@ -26,6 +26,7 @@ from apps.talks.models import Conference, Talk
 
 from .domain.engine import schedule_propose
 from .domain.model import Outcome, Parameters
+from .domain.similarity import similarity_evidence
 from .models import Room, ScheduleOverride, ScheduleProposal, Slot, SpeakerAvailability
 from .proposal_input import CANDIDATE_STATUSES, proposal_input_build
 
@@ -239,7 +240,19 @@ def proposal_run(*, proposal_id: int) -> str:
                 error=f"The run overran its hard limit of {limit:.0f} s and was abandoned.",
             )
             return "overran"
+    outcome["similarity"] = [e.to_json() for e in _similarity(proposal.conference, inp)]
     return _finish(mine, outcome, state, limit)
+
+
+def _similarity(conference: Conference, inp) -> tuple:
+    """Measured text similarity for every exclusion the committee made as "too similar"."""
+    if not any(o.similar_to for o in inp.overrides):
+        return ()
+    texts = {
+        pk: f"{title}\n{abstract}"
+        for pk, title, abstract in Talk.objects.filter(conference=conference).values_list("pk", "title", "abstract")
+    }
+    return similarity_evidence(texts, inp.overrides)
 
 
 def _finish(mine, outcome: dict, state: dict, limit: float) -> str:
@@ -251,6 +264,7 @@ def _finish(mine, outcome: dict, state: dict, limit: float) -> str:
         return "failed"
     result = outcome["result"]
     data = result.to_json()
+    data["similarity"] = outcome.get("similarity", [])
     if state["hard"]:
         data["problems"].append(f"Stopped at the hard time limit ({limit:.0f} s); this is the best schedule found.")
     if result.outcome == Outcome.INFEASIBLE:
@@ -306,14 +320,19 @@ def proposal_publish(*, proposal: ScheduleProposal, changelog: str = "", by=None
         raise ValidationError("Some slots of this proposal no longer exist; run a new proposal.")
     durations = dict(Talk.objects.filter(conference=conference).values_list("pk", "duration_minutes"))
     placements = [
-        Placement(talk_id=p["talk_id"], room_id=slots[p["slot_id"]].room_id, start=slots[p["slot_id"]].start,
-                  end=slots[p["slot_id"]].start + dt.timedelta(minutes=durations[p["talk_id"]]))
+        Placement(
+            talk_id=p["talk_id"],
+            room_id=slots[p["slot_id"]].room_id,
+            start=slots[p["slot_id"]].start,
+            end=slots[p["slot_id"]].start + dt.timedelta(minutes=durations[p["talk_id"]]),
+        )
         for p in data.get("placements", [])
-    ]  # fmt: skip
+    ]
     statuses = {d["talk_id"]: d["status"] for d in data.get("decisions", [])}
     with transaction.atomic():
-        release = release_publish(conference=conference, placements=placements, changelog=changelog, by=by,
-                                  proposal=proposal)  # fmt: skip
+        release = release_publish(
+            conference=conference, placements=placements, changelog=changelog, by=by, proposal=proposal
+        )
         for status in (Talk.Status.ACCEPTED, Talk.Status.WAITLISTED, Talk.Status.REJECTED):
             ids = [t for t, s in statuses.items() if s == status]
             Talk.objects.filter(conference=conference, pk__in=ids).exclude(status=Talk.Status.WITHDRAWN).update(

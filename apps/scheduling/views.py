@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_GET
@@ -12,7 +12,7 @@ from django.views.decorators.http import condition, require_GET
 from apps.ballots.models import Vote
 from apps.talks.models import Conference
 
-from . import selectors
+from . import pages, selectors
 from .exports import exporter_for
 from .exports.ical import ICalExporter
 from .models import ScheduleRelease
@@ -111,3 +111,29 @@ def my_schedule_ical(request: HttpRequest, slug: str, token: str) -> HttpRespons
     )
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+@require_GET
+def schedule_grid(request: HttpRequest, slug: str) -> HttpResponse:
+    release = _release(slug, None)
+    grid = pages.schedule_grid(release=release, user=request.user)
+    feed = my_schedule_url(user=request.user, conference=release.conference) if request.user.is_authenticated else ""
+    return render(
+        request,
+        "scheduling/grid.html",
+        {"release": release, "conference": release.conference, "grid": grid, "my_feed": feed},
+    )
+
+
+@require_GET
+def transparency(request: HttpRequest, slug: str) -> HttpResponse:
+    release = _release(slug, None)
+    report = pages.transparency_report(release=release)
+    q = request.GET.get("q", "").strip().lower()
+    if q:
+        report["decisions"] = [d for d in report["decisions"] if q in d["talk"].title.lower()]
+    return render(
+        request,
+        "scheduling/transparency.html",
+        {"conference": release.conference, "report": report, "q": request.GET.get("q", "")},
+    )

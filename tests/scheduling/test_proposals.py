@@ -182,3 +182,25 @@ def test_publishing_makes_a_release_tells_speakers_and_settles_pledges_once(djan
     assert second.version == 2 and ScheduleRelease.objects.filter(conference=conference).count() == 2
     pledge.refresh_from_db()
     assert pledge.settled_at == settled_at  # settled once
+
+
+def test_too_similar_exclusions_carry_measured_similarity(django_capture_on_commit_callbacks):
+    conference, talks = small_conference()
+    Talk.objects.filter(pk=talks[1].pk).update(
+        title="Fuzzing parsers with coverage guidance", abstract="Fuzzing parsers finds crashes fast."
+    )
+    Talk.objects.filter(pk=talks[2].pk).update(
+        title="Coverage-guided fuzzing of parsers", abstract="We fuzz parsers and find crashes."
+    )
+    ScheduleOverride.objects.create(
+        conference=conference,
+        talk=talks[2],
+        kind="exclude",
+        similar_to=talks[1],
+        reason="Too similar to the fuzzing talk",
+    )
+    proposal, _ = start(conference, django_capture_on_commit_callbacks)
+    evidence = proposal.result["similarity"]
+    assert [(e["talk_id"], e["similar_to"]) for e in evidence] == [(talks[2].pk, talks[1].pk)]
+    assert evidence[0]["similarity"] > 0.3 and evidence[0]["percentile"] > 0.9
+    assert talks[2].pk not in proposal.result["accepted_talk_ids"]

@@ -1,0 +1,100 @@
+"""Reads for the public schedule grid and the transparency report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+
+from django.db.models import Count
+
+from apps.attendance.models import Pledge
+from apps.ballots.models import TallyRow, Vote
+from apps.talks.models import Conference
+
+from .models import ScheduledTalk, ScheduleOverride, ScheduleRelease
+
+
+def schedule_grid(*, release: ScheduleRelease, user=None) -> dict:
+    """Days → start times → one cell per room; a signed-in voter's wanted talks are marked, and so are
+    wanted talks that overlap each other (clashes)."""
+    conference = release.conference
+    tz = zoneinfo.ZoneInfo(conference.timezone)
+    rooms = list(conference.rooms.order_by("position", "name"))
+    entries = list(
+        ScheduledTalk.objects.filter(release=release).select_related("talk__track").prefetch_related("talk__speakers")
+    )
+    wanted: set[int] = set()
+    if user is not None and user.is_authenticated:
+        wanted = set(
+            Vote.objects.filter(
+                user=user, talk__conference=conference, score__gte=conference.wanted_min_score
+            ).values_list("talk_id", flat=True)
+        )
+    mine = [e for e in entries if e.talk_id in wanted]
+    clashing = {a.talk_id for a in mine for b in mine if a is not b and a.start < b.end and b.start < a.end}
+    days: dict[dt.date, dict[dt.datetime, dict[int, ScheduledTalk]]] = defaultdict(lambda: defaultdict(dict))
+    for entry in entries:
+        start = entry.start.astimezone(tz)
+        days[start.date()][start][entry.room_id] = entry
+    return {
+        "rooms": rooms,
+        "days": [
+            {
+                "date": day,
+                "rows": [
+                    {"start": start, "cells": [(room, row.get(room.pk)) for room in rooms]}
+                    for start, row in sorted(times.items())
+                ],
+            }
+            for day, times in sorted(days.items())
+        ],
+        "wanted": wanted,
+        "clashing": clashing,
+        "wanted_scheduled": len([e for e in entries if e.talk_id in wanted]),
+        "wanted_total": len(wanted),
+    }
+
+
+def transparency_report(*, release: ScheduleRelease) -> dict:
+    """For every talk: the decision, its rank and counted voters by class, where its weight came
+    from, its place and why, and every departure from the vote with the committee's reason."""
+    conference: Conference = release.conference
+    proposal = release.proposal
+    data = (proposal.result if proposal else None) or {}
+    snapshot = proposal.tally_snapshot if proposal else None
+    rows = {r.talk_id: r for r in TallyRow.objects.filter(snapshot=snapshot)} if snapshot else {}
+    talks = {t.pk: t for t in conference.talks.select_related("track").prefetch_related("speakers")}
+    placed = {e.talk_id: e for e in ScheduledTalk.objects.filter(release=release).select_related("room")}
+    similarity = {e["talk_id"]: e for e in data.get("similarity", [])}
+    decisions = []
+    for d in data.get("decisions", []):
+        talk = talks.get(d["talk_id"])
+        if talk is None:
+            continue
+        evidence = similarity.get(talk.pk)
+        decisions.append(
+            {
+                **d,
+                "talk": talk,
+                "tally": rows.get(talk.pk),
+                "entry": placed.get(talk.pk),
+                "similar_title": talks[evidence["similar_to"]].title
+                if evidence and evidence["similar_to"] in talks
+                else "",
+                "similarity": evidence,
+            }
+        )
+    pledges = dict(Pledge.objects.filter(conference=conference).values_list("status").annotate(n=Count("pk")))
+    return {
+        "release": release,
+        "proposal": proposal,
+        "snapshot": snapshot,
+        "decisions": decisions,
+        "satisfaction": data.get("satisfaction", {}),
+        "baselines": data.get("baselines", {}),
+        "problems": data.get("problems", []),
+        "overrides": ScheduleOverride.objects.filter(conference=conference).count(),
+        "pledges": pledges,
+        "accepted": sum(1 for d in decisions if d["status"] == "accepted"),
+    }

@@ -1,0 +1,119 @@
+"""Organizer screens for proposals and the public schedule grid and transparency report."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from apps.scheduling import proposals
+from apps.scheduling.models import ScheduleOverride, ScheduleProposal, ScheduleRelease
+from tests.factories import UserFactory, VoteFactory
+from tests.scheduling.test_proposals import small_conference
+
+pytestmark = pytest.mark.django_db
+
+
+def run(conference, django_capture_on_commit_callbacks, **parameters):
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal, _ = proposals.proposal_start(conference=conference, parameters=parameters)
+    proposal.refresh_from_db()
+    return proposal
+
+
+def test_organizer_runs_watches_compares_and_publishes(staff_client, django_capture_on_commit_callbacks):
+    conference, talks = small_conference()
+    run_url = reverse("admin:scheduling_scheduleproposal_run")
+    assert staff_client.get(run_url).status_code == 200
+    bad = staff_client.post(
+        run_url,
+        {
+            "conference": conference.pk,
+            "seed": 0,
+            "time_limit_seconds": 2,
+            "committee_slots": 0,
+            "track_minimums": "Nope = x",
+        },
+    )
+    assert bad.status_code == 200 and "write “Track name = number”" in bad.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = staff_client.post(
+            run_url,
+            {
+                "conference": conference.pk,
+                "seed": 0,
+                "time_limit_seconds": 30,
+                "committee_slots": 0,
+                "track_minimums": "Main = 1",
+            },
+        )
+    proposal = ScheduleProposal.objects.get(conference=conference)
+    assert started["Location"] == reverse("admin:scheduling_scheduleproposal_change", args=[proposal.pk])
+    page = staff_client.get(started["Location"]).content.decode()
+    assert "Every talk" in page and "Baseline" in page and talks[0].title in page
+
+    ScheduleOverride.objects.create(conference=conference, talk=talks[5], kind="pin", reason="Local hero")
+    second = run(conference, django_capture_on_commit_callbacks, time_limit_seconds=30, track_minimums={"Main": 1})
+    compare = staff_client.get(reverse("admin:scheduling_scheduleproposal_compare", args=[proposal.pk, second.pk]))
+    assert compare.status_code == 200
+    body = compare.content.decode()
+    assert talks[5].title in body and "What moved" in body
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        published = staff_client.post(
+            reverse("admin:scheduling_scheduleproposal_publish", args=[second.pk]), {"changelog": "First program"}
+        )
+    assert published["Location"] == reverse("schedule_grid", args=[conference.slug])
+    assert ScheduleRelease.objects.get(conference=conference).proposal == second
+    assert any("Your talk" in m.subject for m in mail.outbox)
+
+
+def test_cancel_action_and_compare_needs_two(staff_client):
+    conference, _ = small_conference(talks=2, voters=1)
+    proposal, _ = proposals.proposal_start(conference=conference, parameters={})  # queued (on_commit not run)
+    changelist = reverse("admin:scheduling_scheduleproposal_changelist")
+    staff_client.post(changelist, {"action": "cancel_runs", "_selected_action": [proposal.pk]})
+    proposal.refresh_from_db()
+    assert proposal.status == "cancelled"
+    one = staff_client.post(changelist, {"action": "compare_two", "_selected_action": [proposal.pk]}, follow=True)
+    assert "exactly two" in one.content.decode()
+
+
+def test_proposal_screens_are_for_staff_only(client, user):
+    small_conference(talks=2, voters=1)
+    client.force_login(user)
+    assert client.get(reverse("admin:scheduling_scheduleproposal_run")).status_code == 302
+
+
+def test_grid_highlights_wanted_talks_and_clashes_and_report_explains_every_talk(
+    client, django_capture_on_commit_callbacks
+):
+    conference, talks = small_conference()
+    assert client.get(reverse("schedule_grid", args=[conference.slug])).status_code == 404  # nothing published
+    proposal = run(conference, django_capture_on_commit_callbacks, time_limit_seconds=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        proposals.proposal_publish(proposal=proposal, changelog="v1")
+    placed = {p["talk_id"]: p["slot_id"] for p in proposal.result["placements"]}
+    from apps.scheduling.models import Slot
+
+    slot_start = {s.pk: s.start for s in Slot.objects.filter(conference=conference)}
+    same_time = [t for t in placed if slot_start[placed[t]] == slot_start[placed[talks[0].pk]] and t != talks[0].pk]
+    fan = UserFactory()
+    VoteFactory(user=fan, talk=talks[0], score=3)
+    VoteFactory(user=fan, talk=next(t for t in talks if t.pk == same_time[0]), score=3)
+    client.force_login(fan)
+    grid = client.get(reverse("schedule_grid", args=[conference.slug]))
+    body = grid.content.decode()
+    assert grid.status_code == 200
+    assert "2 of the 2 talks you want to see are on the schedule" in body
+    assert "2 of them clash" in body and body.count("Clashes with another talk you want") == 2
+    assert "my-schedule" in body
+
+    report = client.get(reverse("transparency", args=[conference.slug]))
+    text = report.content.decode()
+    for talk in talks:
+        assert talk.title in text
+    assert "ticket holders" in text and "How the votes were used" in text
+    found = client.get(reverse("transparency", args=[conference.slug]), {"q": talks[5].title})
+    assert found.content.decode().count('class="decision-') == 1
+    none = client.get(reverse("transparency", args=[conference.slug]), {"q": "zzzz"})
+    assert "No talk matches" in none.content.decode()
