@@ -3,9 +3,10 @@
 import random
 
 import numpy as np
+import pytest
 
 from apps.ballots.domain.blocs import blocs_detect
-from apps.ballots.domain.blocs_input import BlocRule, TalkFacts, VoterFacts
+from apps.ballots.domain.blocs_input import BlocRule, TalkFacts, VoterFacts, bloc_input_build
 from tests.ballots.test_blocs_cases import DAY, HOUR, START, Case
 
 
@@ -189,3 +190,18 @@ def test_votes_must_refer_to_described_voters():
     else:
         raise AssertionError("a vote by an unknown voter was accepted")
     assert VoterFacts(voter_id=1, weight=1.0).email_domain == ""
+
+
+def test_one_vote_per_voter_and_talk():
+    case = Case(n_voters=5, n_talks=5, ratings=2)
+    data = case.build()
+    with pytest.raises(ValueError, match="at most one vote per talk"):
+        bloc_input_build(
+            voter_ids=[1, 1],
+            talk_ids=[2, 2],
+            scores=[3, 0],
+            at_seconds=[START, START + 5],
+            voters=list(case.voters.values()),
+            talks=list(case.talks.values()),
+            scale=data.scale,
+        )

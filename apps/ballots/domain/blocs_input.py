@@ -207,8 +207,8 @@ def bloc_input_build(
         or not np.array_equal(t_ids[np.minimum(ti, len(t_ids) - 1)], vt)
     ):
         raise ValueError("Every vote must refer to a described voter and talk.")
-    pair = vi.astype(np.int64) * max(1, len(t_ids)) + ti
-    if len(np.unique(pair)) != len(pair):
+    pair = np.sort(vi.astype(np.int64) * max(1, len(t_ids)) + ti)
+    if (pair[1:] == pair[:-1]).any():
         raise ValueError("A voter has at most one vote per talk.")
     return BlocInput(
         voter_ids=v_ids,
