@@ -296,7 +296,8 @@ def timing_improve(
             idle += 1
             state.load(best_per)
         done_rounds += 1
-        budget.report("time", 30 + 50 * min(1.0, idle / max(1, rounds)))
+        done = max(idle / max(1, rounds), budget.elapsed() / max(budget.seconds, 1e-9))
+        budget.report("time", 30 + 60 * min(1.0, done))
     # 2. the exact ballot-level search finishes from the best timetable
     state.load(best_per)
     if not budget.should_stop():
