@@ -151,6 +151,7 @@ def proposals_compare(first: ScheduleProposal, second: ScheduleProposal) -> dict
             continue
         rows.append(
             {
+                "talk_id": talk_id,
                 "title": titles.get(talk_id, talk_id),
                 "before": a.get("status"),
                 "after": b.get("status"),

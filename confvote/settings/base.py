@@ -201,6 +201,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Conference talk voting that counts the people who will be in the room.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a "status"; give each choice set its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ConferenceStatusEnum": "apps.talks.models.ConferenceStatus",
+        "TalkStatusEnum": "apps.talks.models.TalkStatus",
+        "ProposalStatusEnum": "apps.scheduling.models.ScheduleProposalStatus",
+    },
 }
 
 # --- Content-Security-Policy (django-csp 4) -------------------------------------------------------

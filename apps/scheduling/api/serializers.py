@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from apps.scheduling.models import Room, ScheduleOverride, ScheduleRelease, Slot
+from apps.scheduling.models import Room, ScheduleOverride, ScheduleProposal, ScheduleRelease, Slot
 from apps.talks.models import Talk
 
 
@@ -70,3 +70,65 @@ class OverrideIn(serializers.Serializer):
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
+
+
+class ProposalOut(serializers.ModelSerializer):
+    outcome = serializers.SerializerMethodField()
+    accepted_talk_ids = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ScheduleProposal
+        fields = [
+            "id",
+            "status",
+            "phase",
+            "progress_percent",
+            "parameters",
+            "seed",
+            "input_digest",
+            "attempt",
+            "objective",
+            "bound",
+            "error",
+            "outcome",
+            "accepted_talk_ids",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    def get_outcome(self, obj) -> str | None:
+        return (obj.result or {}).get("outcome")
+
+    def get_accepted_talk_ids(self, obj) -> list[int]:
+        return (obj.result or {}).get("accepted_talk_ids", [])
+
+
+class ProposalDetailOut(ProposalOut):
+    result = serializers.JSONField()
+
+    class Meta(ProposalOut.Meta):
+        fields = [*ProposalOut.Meta.fields, "result"]
+        read_only_fields = fields
+
+
+class ProposalIn(serializers.Serializer):
+    seed = serializers.IntegerField(min_value=0, default=0)
+    time_limit_seconds = serializers.FloatField(min_value=5, max_value=1800, default=60)
+    talks_to_accept = serializers.IntegerField(min_value=1, required=False)
+    committee_slots = serializers.IntegerField(min_value=0, default=0)
+    track_minimums = serializers.DictField(child=serializers.IntegerField(min_value=0), default=dict)
+
+
+class PublishIn(serializers.Serializer):
+    changelog = serializers.CharField(max_length=5000, allow_blank=True, default="")
+
+
+class CompareRowOut(serializers.Serializer):
+    talk_id = serializers.IntegerField()
+    before = serializers.CharField(allow_null=True)
+    after = serializers.CharField(allow_null=True)
+    slot_before = serializers.IntegerField(allow_null=True)
+    slot_after = serializers.IntegerField(allow_null=True)
+    why = serializers.ListField(child=serializers.CharField())

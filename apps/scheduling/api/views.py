@@ -13,13 +13,24 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.scheduling import selectors
+from apps.scheduling.admin_proposals import proposals_compare
 from apps.scheduling.exports.frab_json import FrabJsonExporter
-from apps.scheduling.models import ScheduleOverride, ScheduleRelease
+from apps.scheduling.models import ScheduleOverride, ScheduleProposal, ScheduleRelease
+from apps.scheduling.proposals import proposal_cancel, proposal_publish, proposal_start
 from apps.talks.api.views import PublicCacheMixin
 from apps.talks.models import Conference
 from confvote.rest import IsConferenceOrganizer
 
-from .serializers import OverrideIn, OverrideOut, ReleaseOut
+from .serializers import (
+    CompareRowOut,
+    OverrideIn,
+    OverrideOut,
+    ProposalDetailOut,
+    ProposalIn,
+    ProposalOut,
+    PublishIn,
+    ReleaseOut,
+)
 
 
 def _public_conference(slug: str) -> Conference:
@@ -109,3 +120,98 @@ class OverrideDetail(generics.RetrieveDestroyAPIView):
 
     def get_queryset(self):
         return ScheduleOverride.objects.filter(conference__slug=self.kwargs["slug"]).select_related("created_by")
+
+
+class OrganizerConferenceMixin:
+    permission_classes = [IsConferenceOrganizer]
+
+    def conference(self) -> Conference:
+        return get_object_or_404(Conference, slug=self.kwargs["slug"])
+
+
+class ProposalList(OrganizerConferenceMixin, generics.ListAPIView):
+    """Proposals of a conference, newest first; POST starts one (or returns the live one for the same inputs)."""
+
+    serializer_class = ProposalOut
+    queryset = ScheduleProposal.objects.none()
+    throttle_scope = "writes"
+
+    def get_queryset(self):
+        return ScheduleProposal.objects.filter(conference=self.conference()).order_by("-created_at")
+
+    def get_throttles(self):
+        return super().get_throttles() if self.request.method == "POST" else []
+
+    @extend_schema(request=ProposalIn, responses={201: ProposalOut, 200: ProposalOut})
+    def post(self, request, slug: str):
+        data = ProposalIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal, created = proposal_start(
+            conference=self.conference(), parameters=data.validated_data, by=request.user
+        )
+        return Response(ProposalOut(proposal).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class ProposalDetail(OrganizerConferenceMixin, generics.RetrieveAPIView):
+    """One proposal with its progress, and its full result (decisions, reasons, satisfaction) once done."""
+
+    serializer_class = ProposalDetailOut
+    queryset = ScheduleProposal.objects.none()
+
+    def get_queryset(self):
+        return ScheduleProposal.objects.filter(conference=self.conference())
+
+
+class ProposalCancel(OrganizerConferenceMixin, APIView):
+    throttle_scope = "writes"
+
+    @extend_schema(request=None, responses={200: ProposalOut})
+    def post(self, request, slug: str, pk: int):
+        proposal = get_object_or_404(ScheduleProposal, conference=self.conference(), pk=pk)
+        proposal_cancel(proposal=proposal)
+        proposal.refresh_from_db()
+        return Response(ProposalOut(proposal).data)
+
+
+class ProposalPublish(OrganizerConferenceMixin, APIView):
+    throttle_scope = "writes"
+
+    @extend_schema(request=PublishIn, responses={201: ReleaseOut})
+    def post(self, request, slug: str, pk: int):
+        proposal = get_object_or_404(ScheduleProposal, conference=self.conference(), pk=pk)
+        data = PublishIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        release = proposal_publish(proposal=proposal, changelog=data.validated_data["changelog"], by=request.user)
+        return Response(ReleaseOut(release).data, status=status.HTTP_201_CREATED)
+
+
+class ProposalCompare(OrganizerConferenceMixin, APIView):
+    """What moved between two proposals of the conference (?a=<id>&b=<id>)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("a", OpenApiTypes.INT, required=True),
+            OpenApiParameter("b", OpenApiTypes.INT, required=True),
+        ],
+        responses={200: CompareRowOut(many=True)},
+    )
+    def get(self, request, slug: str):
+        conference = self.conference()
+        ids = [request.GET.get("a", ""), request.GET.get("b", "")]
+        if not all(i.isdigit() for i in ids):
+            raise ValidationError({"a": "Give two proposal ids as ?a=<id>&b=<id>."})
+        first, second = (get_object_or_404(ScheduleProposal, conference=conference, pk=int(i)) for i in ids)
+        rows = proposals_compare(first, second)["rows"]
+        return Response(
+            [
+                {
+                    "talk_id": r["talk_id"],
+                    "before": r["before"],
+                    "after": r["after"],
+                    "slot_before": getattr(r["slot_before"], "pk", None),
+                    "slot_after": getattr(r["slot_after"], "pk", None),
+                    "why": r["why"],
+                }
+                for r in rows
+            ]
+        )
