@@ -8,7 +8,7 @@ from django.urls import path
 from apps.talks.models import Conference
 
 from . import services, tasks
-from .models import Ballot, BallotReceipt, TallySnapshot, Vote, VoteEvent, WeightPolicy
+from .models import Ballot, BallotReceipt, BulletinEntry, TallyRow, TallySnapshot, Vote, VoteEvent, WeightPolicy
 from .selectors.report import tally_report
 
 
@@ -163,3 +163,23 @@ class TallySnapshotAdmin(ReadOnlyAdmin):
             **tally_report(snapshot=snapshot, **filters),
         }
         return TemplateResponse(request, "ballots/admin/tally.html", context)
+
+
+@admin.register(TallyRow)
+class TallyRowAdmin(ReadOnlyAdmin):
+    """One talk's figures in a snapshot; the snapshot's page shows them ranked and explained."""
+
+    list_display = ("snapshot", "rank", "talk", "bayes_average", "weighted_mean", "rank_best", "rank_worst")
+    list_filter = ("snapshot__conference",)
+    list_select_related = ("snapshot__conference", "snapshot__policy", "talk")
+    search_fields = ("talk__title",)
+    show_full_result_count = False
+
+
+@admin.register(BulletinEntry)
+class BulletinEntryAdmin(ReadOnlyAdmin):
+    list_display = ("receipt", "status", "weight", "snapshot")
+    list_filter = ("status", "snapshot__conference")
+    search_fields = ("receipt__code",)
+    list_select_related = ("receipt", "snapshot__conference", "snapshot__policy")
+    show_full_result_count = False
