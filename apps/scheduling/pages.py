@@ -14,6 +14,12 @@ from apps.talks.models import Conference
 
 from .models import ScheduledTalk, ScheduleOverride, ScheduleRelease
 
+BASELINE_LABELS = {
+    "greedy": "greedy baseline (the top talks by vote, periods filled in order, biggest rooms to the most wanted)",
+    "vote_only": "the top talks by vote alone, at the best any timetable could do for them (shows what the "
+    "committee's decisions cost)",
+}
+
 
 def schedule_grid(*, release: ScheduleRelease, user=None) -> dict:
     """Days → start times → one cell per room; a signed-in voter's wanted talks are marked, and so are
@@ -92,7 +98,9 @@ def transparency_report(*, release: ScheduleRelease) -> dict:
         "snapshot": snapshot,
         "decisions": decisions,
         "satisfaction": data.get("satisfaction", {}),
-        "baselines": data.get("baselines", {}),
+        "baselines": [
+            (BASELINE_LABELS.get(name, name), figures) for name, figures in data.get("baselines", {}).items()
+        ],
         "problems": data.get("problems", []),
         "overrides": ScheduleOverride.objects.filter(conference=conference).count(),
         "pledges": pledges,

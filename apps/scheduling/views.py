@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_GET
 
@@ -118,6 +121,7 @@ def schedule_grid(request: HttpRequest, slug: str) -> HttpResponse:
     release = _release(slug, None)
     grid = pages.schedule_grid(release=release, user=request.user)
     feed = my_schedule_url(user=request.user, conference=release.conference) if request.user.is_authenticated else ""
+    timezone.activate(zoneinfo.ZoneInfo(release.conference.timezone))  # times as the attendees will live them
     return render(
         request,
         "scheduling/grid.html",
@@ -129,6 +133,7 @@ def schedule_grid(request: HttpRequest, slug: str) -> HttpResponse:
 def transparency(request: HttpRequest, slug: str) -> HttpResponse:
     release = _release(slug, None)
     report = pages.transparency_report(release=release)
+    timezone.activate(zoneinfo.ZoneInfo(release.conference.timezone))
     q = request.GET.get("q", "").strip().lower()
     if q:
         report["decisions"] = [d for d in report["decisions"] if q in d["talk"].title.lower()]
