@@ -78,6 +78,9 @@ class ScheduleProposalAdmin(ProposalAdminViews, admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # runs start from "Run a proposal", which checks the parameters
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a run's record is what the worker wrote; cancel and publish have their own screens
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
