@@ -240,3 +240,55 @@ class BulletinEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receipt_id}: {self.status}"
+
+
+class BlocStatusChoices(models.TextChoices):
+    DETECTED = "detected", "Detected"
+    CONFIRMED = "confirmed", "Confirmed (stronger discount)"
+    DISMISSED = "dismissed", "Dismissed (full weight)"
+
+
+class Bloc(models.Model):
+    """A group of voters found acting together on one talk, with the evidence and the organizers' decision.
+
+    Rows are kept across detections and matched by `key`; a bloc that is no longer found stays with
+    `present=False`, so decisions and history are never lost."""
+
+    Status = BlocStatusChoices
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="blocs")
+    key = models.CharField(max_length=64, help_text="Stable for the same talk, direction and members.")
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="blocs")
+    direction = models.CharField(max_length=8, help_text="support, oppose or alike")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="blocs", blank=True)
+    size = models.PositiveIntegerField()
+    weight = models.FloatField(help_text="The members' summed vote weight.")
+    fair_share = models.FloatField(help_text="Members expected to vote this way on their own.")
+    counts_as = models.FloatField(help_text="What the members count as together, in vote weight.")
+    multiplier = models.FloatField(help_text="Applied to each member's vote on the talk.")
+    signals = models.JSONField(default=list)
+    evidence = models.JSONField(default=list, help_text="Sentences with numbers an organizer can check.")
+    p_value = models.FloatField()
+    rank_before = models.PositiveIntegerField(null=True, blank=True, help_text="The talk's rank without any discount.")
+    rank_after = models.PositiveIntegerField(null=True, blank=True, help_text="The talk's rank with the discounts.")
+    present = models.BooleanField(default=True, help_text="Found by the latest detection.")
+    first_detected_at = models.DateTimeField()
+    last_detected_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=BlocStatusChoices.choices, default="detected", db_index=True)
+    reason = models.TextField(blank=True, help_text="Required for a confirmation or a dismissal.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["conference", "-present", "rank_before", "-size"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "key"], name="bloc_unique_key"),
+            models.CheckConstraint(condition=Q(status__in=BlocStatusChoices.values), name="bloc_status_valid"),
+            models.CheckConstraint(condition=Q(status="detected") | ~Q(reason=""), name="bloc_decision_has_reason"),
+            models.CheckConstraint(condition=Q(multiplier__gt=0, multiplier__lte=1), name="bloc_multiplier_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.size} voters on {self.talk} ({self.get_status_display()})"
