@@ -1,8 +1,11 @@
+import secrets
+
 from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.cache import cache
 from django.db import IntegrityError
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -145,17 +148,21 @@ class TicketAdmin(admin.ModelAdmin):
             return TemplateResponse(request, "admin/attendance/ticket/import.html", {"forbidden": True}, status=403)
         form = TicketImportForm(request.POST or None, request.FILES or None)
         report, committed, status = None, False, 200
+        preview_token = None
         if request.method == "POST" and form.is_valid():
             commit = "import" in request.POST
-            upload = form.cleaned_data["file"]
+            data = self._import_data(request, form)
+            if data is None:
+                form.add_error("file", "Choose the CSV file (a preview is kept for one hour).")
+                return self._import_page(request, form, None, False, None, status=400)
             report = services.tickets_import_csv(
-                conference=form.cleaned_data["conference"],
-                data=upload.read(services.tickets.MAX_CSV_BYTES + 1),
-                by=request.user,
-                commit=commit,
+                conference=form.cleaned_data["conference"], data=data, by=request.user, commit=commit
             )
             committed = commit and not report.errors
             status = 400 if report.errors else 200
+            if not commit and not report.errors:
+                preview_token = secrets.token_urlsafe(16)
+                cache.set(self._preview_key(request, preview_token), data, timeout=60 * 60)
             if committed:
                 self.message_user(
                     request,
@@ -164,6 +171,9 @@ class TicketAdmin(admin.ModelAdmin):
                 )
         elif request.method == "POST":
             status = 400
+        return self._import_page(request, form, report, committed, preview_token, status=status)
+
+    def _import_page(self, request, form, report, committed, preview_token, *, status):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -171,8 +181,21 @@ class TicketAdmin(admin.ModelAdmin):
             "form": form,
             "report": report,
             "committed": committed,
+            "preview_token": preview_token,
         }
         return TemplateResponse(request, "admin/attendance/ticket/import.html", context, status=status)
+
+    def _import_data(self, request, form) -> bytes | None:
+        """The uploaded file, or the file of a preview this organizer just saw."""
+        upload = form.cleaned_data["file"]
+        if upload is not None:
+            return upload.read(services.tickets.MAX_CSV_BYTES + 1)
+        token = form.cleaned_data["previewed"]
+        return cache.get(self._preview_key(request, token)) if token else None
+
+    @staticmethod
+    def _preview_key(request, token: str) -> str:
+        return f"attendance:csv-preview:{request.user.pk}:{token}"
 
     @admin.action(description="Email a one-time link to the holders of the selected unclaimed tickets")
     def send_links(self, request, queryset):

@@ -54,7 +54,9 @@ class PledgeForm(forms.Form):
 class TicketImportForm(forms.Form):
     conference = forms.ModelChoiceField(queryset=Conference.objects.order_by("-start_date", "name"))
     file = forms.FileField(
+        required=False,
         label="CSV file",
         help_text="UTF-8, with a header row: order_code, ticket_code, ticket_type; optionally holder_email, "
         "holder_name, status (valid or cancelled), external_id. At most 5 MB.",
     )
+    previewed = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -35,9 +35,25 @@ def test_csv_import_preview_then_import(staff_client):
     preview = staff_client.post(reverse(IMPORT), {"conference": conference.pk, "file": upload(csv), "preview": "1"})
     assert preview.status_code == 200 and "nothing was written yet" in preview.content.decode()
     assert not Ticket.objects.exists()
-    done = staff_client.post(reverse(IMPORT), {"conference": conference.pk, "file": upload(csv), "import": "1"})
+    token = re.search(r'name="previewed" value="([^"]+)"', preview.content.decode()).group(1)
+    done = staff_client.post(reverse(IMPORT), {"conference": conference.pk, "previewed": token, "import": "1"})
     assert done.status_code == 200 and "Imported" in done.content.decode()
     assert Ticket.objects.count() == 2
+    again = staff_client.post(reverse(IMPORT), {"conference": conference.pk, "file": upload(csv), "import": "1"})
+    assert "0 new tickets, 0 updated, 2 unchanged" in re.sub(r"\s+", " ", again.content.decode())
+
+
+def test_a_preview_is_only_usable_by_the_organizer_who_made_it(staff_client, client):
+    conference = ConferenceFactory()
+    TicketTypeFactory(conference=conference, name="Conference")
+    csv = "order_code,ticket_code,ticket_type\nA1,c1,Conference\n"
+    preview = staff_client.post(reverse(IMPORT), {"conference": conference.pk, "file": upload(csv), "preview": "1"})
+    token = re.search(r'name="previewed" value="([^"]+)"', preview.content.decode()).group(1)
+    other = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(other)
+    response = client.post(reverse(IMPORT), {"conference": conference.pk, "previewed": token, "import": "1"})
+    assert response.status_code == 400 and "Choose the CSV file" in response.content.decode()
+    assert not Ticket.objects.exists()
 
 
 def test_csv_import_shows_each_error_line_and_imports_nothing(staff_client):
