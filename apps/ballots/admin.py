@@ -7,7 +7,11 @@ from django.urls import path
 
 from apps.talks.models import Conference
 
-from . import services, tasks
+from . import (
+    admin_blocs,  # noqa: F401  (registers the bloc review screens)
+    services,
+    tasks,
+)
 from .models import Ballot, BallotReceipt, BulletinEntry, TallyRow, TallySnapshot, Vote, VoteEvent, WeightPolicy
 from .selectors.report import tally_report
 

@@ -9,11 +9,19 @@ from collections import defaultdict
 from django.db.models import Count
 
 from apps.attendance.models import Pledge
-from apps.ballots.models import TallyRow, Vote
+from apps.ballots.models import Bloc, TallyRow, Vote
 from apps.talks.models import Conference
 
 from .models import ScheduledTalk, ScheduleOverride, ScheduleRelease
 
+BLOC_WORDS = {
+    "colleagues": "colleagues of the speaker",
+    "order": "sharing a ticket order",
+    "affiliation": "from one organisation",
+    "burst": "voting within a short time",
+    "narrow": "rating only one or two talks",
+    "similar": "with nearly identical ballots",
+}
 BASELINE_LABELS = {
     "greedy": "greedy baseline (the top talks by vote, periods filled in order, biggest rooms to the most wanted)",
     "vote_only": "the top talks by vote alone, at the best any timetable could do for them (shows what the "
@@ -92,6 +100,18 @@ def transparency_report(*, release: ScheduleRelease) -> dict:
             }
         )
     pledges = dict(Pledge.objects.filter(conference=conference).values_list("status").annotate(n=Count("pk")))
+    blocs = list(Bloc.objects.filter(conference=conference, present=True).exclude(status="dismissed"))
+    by_talk: dict[int, list[str]] = defaultdict(list)
+    for bloc in blocs:
+        # Public words only: evidence with order codes or domains stays in the organizers' admin.
+        by_talk[bloc.talk_id].append(
+            f"A group of {bloc.size} voters ({', '.join(BLOC_WORDS.get(s, s) for s in bloc.signals)}) who rated it "
+            f"{'up' if bloc.direction == 'support' else 'down' if bloc.direction == 'oppose' else 'alike'} together "
+            f"counts as {bloc.counts_as:.1f} votes' weight instead of {bloc.weight:.1f}"
+            f"{' (confirmed by the organizers)' if bloc.status == 'confirmed' else ''}."
+        )
+    for decision in decisions:
+        decision["blocs"] = by_talk.get(decision["talk"].pk, [])
     return {
         "release": release,
         "proposal": proposal,
@@ -105,4 +125,6 @@ def transparency_report(*, release: ScheduleRelease) -> dict:
         "overrides": ScheduleOverride.objects.filter(conference=conference).count(),
         "pledges": pledges,
         "accepted": sum(1 for d in decisions if d["status"] == "accepted"),
+        "blocs": len(blocs),
+        "bloc_weight_removed": sum(b.weight - b.counts_as for b in blocs),
     }

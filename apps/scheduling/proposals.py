@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.ballots.services.tallies import tally_snapshot_compute
+from apps.ballots.services.blocs import tally_with_blocs
 from apps.talks.models import Conference, Talk
 
 from .domain.engine import schedule_propose
@@ -127,7 +127,7 @@ def proposal_start(*, conference: Conference, parameters: dict, by=None) -> tupl
     from .tasks import proposal_run
 
     clean = proposal_parameters_clean(parameters, conference=conference)
-    snapshot = tally_snapshot_compute(conference=conference)
+    snapshot = tally_with_blocs(conference=conference).snapshot  # blocs detected and bounded first
     digest = _fingerprint(conference=conference, parameters=clean, snapshot=snapshot)
     existing = ScheduleProposal.objects.filter(conference=conference, input_digest=digest, status__in=LIVE).first()
     if existing is not None:

@@ -1,0 +1,86 @@
+"""Reads that feed bloc detection: votes with their first-cast time, who each voter is, who speaks."""
+
+from __future__ import annotations
+
+import numpy as np
+from django.conf import settings
+
+from apps.attendance.domain.eligibility import VoterClass
+from apps.attendance.models import Ticket, TicketClaim
+from apps.attendance.selectors import voter_class_map
+from apps.talks.models import Conference, Talk
+
+from ..domain.blocs_input import BlocInput, TalkFacts, VoterFacts, VoteScale, bloc_input_build
+from ..models import Bloc, Vote, WeightPolicy
+from .policies import class_weights
+
+
+def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
+    """Every current vote (time = when it was first cast), each voter's class weight, ticket order
+    and email domain, and each talk's speakers' domains and companies."""
+    rows = np.array(
+        list(
+            Vote.objects.filter(talk__conference=conference)
+            .exclude(talk__status=Talk.Status.WITHDRAWN)
+            .values_list("user_id", "talk_id", "score", "created_at")
+            .order_by("user_id", "talk_id")
+        ),
+        dtype=object,
+    ).reshape(-1, 4)
+    voter_ids = rows[:, 0].astype(np.int64)
+    at = np.array([t.timestamp() for t in rows[:, 3]], dtype=np.float64)
+    weights = class_weights(policy)
+    classes = voter_class_map(conference=conference)
+    orders = dict(
+        TicketClaim.objects.filter(conference=conference, ticket__status=Ticket.Status.VALID).values_list(
+            "user_id", "ticket__order_code"
+        )
+    )
+    from apps.attendance.models import User
+
+    emails = dict(User.objects.filter(pk__in=set(voter_ids.tolist())).values_list("pk", "email"))
+    voters = [
+        VoterFacts(
+            voter_id=v,
+            weight=weights.of(classes.get(v, VoterClass.NOT_ELIGIBLE)),
+            order_code=orders.get(v),
+            email_domain=emails.get(v, "").rsplit("@", 1)[-1].lower(),
+        )
+        for v in sorted(set(voter_ids.tolist()))
+    ]
+    talks = [
+        TalkFacts(
+            talk_id=t.pk,
+            speaker_email_domains=tuple(s.email_domain for s in t.speakers.all() if s.email_domain),
+            speaker_companies=tuple(s.company for s in t.speakers.all() if s.company),
+        )
+        for t in Talk.objects.filter(conference=conference).prefetch_related("speakers")
+    ]
+    return bloc_input_build(
+        voter_ids=voter_ids,
+        talk_ids=rows[:, 1].astype(np.int64),
+        scores=rows[:, 2].astype(np.int16),
+        at_seconds=at,
+        voters=voters,
+        talks=talks,
+        scale=VoteScale(
+            minimum=conference.scale_min,
+            maximum=conference.scale_max,
+            wanted_min=conference.wanted_min_score,
+            labels=tuple(conference.scale_labels),
+        ),
+        free_mail_domains=settings.FREE_MAIL_DOMAINS,
+    )
+
+
+def bloc_reasons_for_user(*, user, conference: Conference) -> dict[int, str]:
+    """talk id → what happened to this person's vote on it, in words that name nobody else."""
+    reasons = {}
+    for bloc in Bloc.objects.filter(conference=conference, present=True, members=user).exclude(status="dismissed"):
+        counted = bloc.multiplier * bloc.size
+        reasons[bloc.talk_id] = (
+            f"Counted at {bloc.multiplier:.2f} of its weight because it is part of a group of {bloc.size} voters "
+            f"who rated this talk alike together ({', '.join(bloc.signals)}); such a group counts as "
+            f"{counted:.1f} voters."
+        )
+    return reasons

@@ -1,0 +1,119 @@
+"""Bloc detection with every tally: detect, keep the organizers' decisions, bound the blocs' votes.
+
+`tally_with_blocs` is what the periodic tally and a schedule proposal call: it runs detection on
+the current votes, stores what it found (matched to earlier findings by key, so confirmations and
+dismissals stay), and computes the tally snapshot with each bloc's members' votes on its talk
+multiplied down to the bloc's bound. Dismissed blocs count in full; confirmed ones get the policy's
+stronger discount."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.talks.models import Conference
+
+from ..domain.blocs import Bloc as FoundBloc
+from ..domain.blocs import BlocStatus, bloc_counts_as, bloc_discounts, bloc_multiplier, blocs_detect
+from ..domain.blocs_input import BlocRule
+from ..domain.tally import discounts_align, tally_compute
+from ..models import Bloc, TallySnapshot
+from ..selectors.blocs import bloc_input
+from ..selectors.tally import tally_input
+from .policies import weight_policy_ensure
+from .tallies import _snapshot_for
+
+
+@dataclass(frozen=True)
+class BlocRefresh:
+    found: int
+    new: int
+    gone: int
+    snapshot: TallySnapshot
+
+
+def tally_with_blocs(*, conference: Conference) -> BlocRefresh:
+    policy = weight_policy_ensure(conference=conference)
+    rule = BlocRule.from_json(policy.bloc_rule or {})
+    report = blocs_detect(bloc_input(conference=conference, policy=policy), rule)
+    data = tally_input(conference=conference, policy=policy)
+    statuses = dict(Bloc.objects.filter(conference=conference).exclude(status="detected").values_list("key", "status"))
+    discounts = bloc_discounts(report.blocs, rule, statuses)
+    discount = discounts_align(
+        voter_ids=data.voter_ids, vote_talk_ids=data.vote_talk_ids, discounts=discounts.mapping()
+    )
+    before = _ranks(tally_compute(data))
+    with_discount = _replace_discount(data, discount)
+    after = _ranks(tally_compute(with_discount))
+    new, gone = _store(conference, report.blocs, rule, statuses, before, after)
+    snapshot, _ = _snapshot_for(conference=conference, policy=policy, data=with_discount)
+    return BlocRefresh(found=len(report.blocs), new=new, gone=gone, snapshot=snapshot)
+
+
+def _replace_discount(data, discount: np.ndarray):
+    from dataclasses import replace
+
+    return replace(data, discount=discount if np.any(discount < 1.0) else None)
+
+
+def _ranks(result) -> dict[int, int]:
+    return {int(t): int(r) for t, r in zip(result.talk_ids, result.rank, strict=True)}
+
+
+@transaction.atomic
+def _store(conference, found: tuple[FoundBloc, ...], rule, statuses, before, after) -> tuple[int, int]:
+    now = timezone.now()
+    existing = {b.key: b for b in Bloc.objects.select_for_update(no_key=True).filter(conference=conference)}
+    new = 0
+    for bloc in found:
+        status = BlocStatus(statuses.get(bloc.key, "detected"))
+        fields = {
+            "talk_id": bloc.talk_id,
+            "direction": bloc.direction,
+            "size": bloc.size,
+            "weight": bloc.weight,
+            "fair_share": bloc.fair_share,
+            "counts_as": bloc_counts_as(bloc, rule, status),
+            "multiplier": max(1e-6, bloc_multiplier(bloc, rule, status)),
+            "signals": list(bloc.signals),
+            "evidence": [
+                {
+                    "signal": e.signal,
+                    "sentence": e.sentence,
+                    "observed": e.observed,
+                    "expected": e.expected,
+                    "p_value": e.p_value,
+                }
+                for e in bloc.evidence
+            ],
+            "p_value": bloc.p_value,
+            "rank_before": before.get(bloc.talk_id),
+            "rank_after": after.get(bloc.talk_id),
+            "present": True,
+            "last_detected_at": now,
+        }
+        row = existing.pop(bloc.key, None)
+        if row is None:
+            row = Bloc.objects.create(conference=conference, key=bloc.key, first_detected_at=now, **fields)
+            new += 1
+        else:
+            Bloc.objects.filter(pk=row.pk).update(**fields)
+        row.members.set(bloc.member_ids)
+    gone = Bloc.objects.filter(pk__in=[b.pk for b in existing.values() if b.present]).update(present=False)
+    return new, gone
+
+
+def bloc_decide(*, bloc: Bloc, status: str, reason: str, by) -> Bloc:
+    """Confirm or dismiss a bloc (or return it to detected), with a reason that is kept."""
+    reason = (reason or "").strip()
+    if status not in Bloc.Status.values:
+        raise ValidationError({"status": f"Choose one of {', '.join(Bloc.Status.values)}."})
+    if status != Bloc.Status.DETECTED and not reason:
+        raise ValidationError({"reason": "Say why: the reason is kept with the decision."})
+    Bloc.objects.filter(pk=bloc.pk).update(status=status, reason=reason, decided_by=by, decided_at=timezone.now())
+    bloc.refresh_from_db()
+    return bloc

@@ -1,0 +1,95 @@
+"""Bloc detection wired to the database and the tally: found with evidence, bounded in the tally,
+decisions kept across detections, explained to members without naming anyone."""
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from apps.ballots.models import Bloc, TallyRow
+from apps.ballots.selectors.blocs import bloc_reasons_for_user
+from apps.ballots.services.blocs import bloc_decide, tally_with_blocs
+from apps.talks.models import Conference, Talk
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command(
+        "seed_demo", "--no-progress", "--today", "2026-11-01", "--seed", "1", stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    return Conference.objects.get(slug="demo")
+
+
+def test_the_demo_corporate_bloc_is_found_bounded_and_explained(demo):
+    refresh = tally_with_blocs(conference=demo)
+    assert refresh.found >= 1 and refresh.new == refresh.found
+    bloc = max((b for b in Bloc.objects.filter(conference=demo) if "colleagues" in b.signals), key=lambda b: b.size)
+    boosted = Talk.objects.get(pk=bloc.talk_id)
+    assert any(s.company == "Initech" for s in boosted.speakers.all())
+    assert bloc.size >= 10 and 0 < bloc.multiplier < 1
+    assert bloc.counts_as < bloc.weight
+    assert any("initech.example" in e["sentence"] and "expected" in e["sentence"] for e in bloc.evidence)
+    assert bloc.rank_after > bloc.rank_before  # the talk drops once the bloc is bounded
+    row = TallyRow.objects.get(snapshot=refresh.snapshot, talk=boosted)
+    assert row.weight_discounted > 0 and row.rank == bloc.rank_after
+
+    member = bloc.members.first()
+    reason = bloc_reasons_for_user(user=member, conference=demo)[boosted.pk]
+    assert f"group of {bloc.size}" in reason
+    others = bloc.members.exclude(pk=member.pk)
+    assert not any(o.email in reason or o.email.split("@")[0] in reason for o in others)
+
+
+def test_decisions_survive_redetection_and_change_the_weight(demo):
+    tally_with_blocs(conference=demo)
+    bloc = Bloc.objects.filter(conference=demo).order_by("-size").first()
+    detected = bloc.multiplier
+    with pytest.raises(ValidationError):
+        bloc_decide(bloc=bloc, status="dismissed", reason="  ", by=None)
+    bloc_decide(bloc=bloc, status="dismissed", reason="They really are all fans", by=None)
+    again = tally_with_blocs(conference=demo)
+    assert again.new == 0
+    bloc.refresh_from_db()
+    assert (bloc.status, bloc.multiplier) == ("dismissed", 1.0)
+    assert bloc.rank_after == bloc.rank_before
+    assert TallyRow.objects.get(snapshot=again.snapshot, talk=bloc.talk).weight_discounted == pytest.approx(
+        sum(
+            b.weight - b.counts_as
+            for b in Bloc.objects.filter(conference=demo, talk=bloc.talk, present=True)
+            .exclude(pk=bloc.pk)
+            .exclude(status="dismissed")
+        ),
+        abs=1e-6,
+    )
+    bloc_decide(bloc=bloc, status="confirmed", reason="Same order, same hour, same talk", by=None)
+    tally_with_blocs(conference=demo)
+    bloc.refresh_from_db()
+    assert bloc.status == "confirmed" and bloc.multiplier < detected
+
+
+def test_detection_is_deterministic(demo):
+    tally_with_blocs(conference=demo)
+    first = sorted(Bloc.objects.filter(conference=demo).values_list("key", "size", "multiplier"))
+    Bloc.objects.filter(conference=demo).delete()
+    tally_with_blocs(conference=demo)
+    assert sorted(Bloc.objects.filter(conference=demo).values_list("key", "size", "multiplier")) == first
+
+
+def test_organizer_reviews_and_decides_in_the_admin(demo, staff_client):
+    from django.urls import reverse
+
+    tally_with_blocs(conference=demo)
+    bloc = Bloc.objects.filter(conference=demo).order_by("-size").first()
+    listing = staff_client.get(reverse("admin:ballots_bloc_changelist"))
+    assert listing.status_code == 200 and bloc.talk.title in listing.content.decode()
+    page = staff_client.get(reverse("admin:ballots_bloc_change", args=[bloc.pk])).content.decode()
+    assert bloc.evidence[0]["sentence"].split(";")[0][:40] in page
+    decide = reverse("admin:ballots_bloc_decide", args=[bloc.pk])
+    refused = staff_client.post(decide, {"status": "dismissed", "reason": ""})
+    assert refused.status_code == 200 and "Say why" in refused.content.decode()
+    staff_client.post(decide, {"status": "dismissed", "reason": "Genuine interest, checked with the company"})
+    bloc.refresh_from_db()
+    assert (bloc.status, bloc.multiplier, bloc.decided_by.is_staff) == ("dismissed", 1.0, True)
