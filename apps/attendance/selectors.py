@@ -4,7 +4,7 @@ holds or pledged, the talks a person speaks in, and the organizers' pledge figur
 from collections import defaultdict
 
 from allauth.account.models import EmailAddress
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
 from apps.ballots.models import Vote
@@ -149,7 +149,7 @@ def pledge_dashboard(*, conference: Conference) -> dict:
     if conference.status != Conference.Status.PUBLISHED:
         proposal = (
             ScheduleProposal.objects.filter(conference=conference, status=ScheduleProposal.Status.SUCCEEDED)
-            .order_by("-finished_at", "-created_at")
+            .order_by(F("finished_at").desc(nulls_last=True), "-created_at")
             .only("id", "result", "finished_at", "created_at")
             .first()
         )
