@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("apps.talks.api.urls")),
     path("", include("apps.scheduling.api.urls")),
+    path("", include("apps.ballots.api.urls")),
 ]

@@ -234,6 +234,7 @@ SPECTACULAR_SETTINGS = {
         "ConferenceStatusEnum": "apps.talks.models.ConferenceStatus",
         "TalkStatusEnum": "apps.talks.models.TalkStatus",
         "ProposalStatusEnum": "apps.scheduling.models.ScheduleProposalStatus",
+        "BlocStatusEnum": "apps.ballots.models.BlocStatusChoices",
     },
 }
 

@@ -93,3 +93,25 @@ def test_organizer_reviews_and_decides_in_the_admin(demo, staff_client):
     staff_client.post(decide, {"status": "dismissed", "reason": "Genuine interest, checked with the company"})
     bloc.refresh_from_db()
     assert (bloc.status, bloc.multiplier, bloc.decided_by.is_staff) == ("dismissed", 1.0, True)
+
+
+def test_blocs_through_the_api(demo):
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    from apps.talks.services import api_token_create
+    from tests.factories import UserFactory
+
+    tally_with_blocs(conference=demo)
+    _, key = api_token_create(conference=demo, user=UserFactory(is_staff=True), name="review")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    listing = client.get(reverse("api-bloc-list", args=[demo.slug])).json()
+    assert listing["count"] == Bloc.objects.filter(conference=demo).count() > 0
+    first = listing["results"][0]
+    assert "members" not in first and first["evidence"]
+    url = reverse("api-bloc-decide", args=[demo.slug, first["id"]])
+    assert client.post(url, {"status": "dismissed"}, format="json").status_code == 400
+    done = client.post(url, {"status": "dismissed", "reason": "Checked: genuine fans"}, format="json").json()
+    assert (done["status"], done["multiplier"]) == ("dismissed", 1.0)
+    assert APIClient().get(reverse("api-bloc-list", args=[demo.slug])).status_code == 401

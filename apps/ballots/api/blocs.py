@@ -1,0 +1,78 @@
+"""Organizers review blocs through the API: list with evidence and effect, confirm or dismiss with a reason."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.ballots.models import Bloc
+from apps.ballots.services.blocs import bloc_decide, tally_with_blocs
+from apps.talks.models import Conference
+from confvote.rest import IsConferenceOrganizer
+
+
+class BlocOut(serializers.ModelSerializer):
+    talk = serializers.IntegerField(source="talk_id")
+    decided_by = serializers.EmailField(source="decided_by.email", default=None, allow_null=True)
+
+    class Meta:
+        model = Bloc
+        fields = [
+            "id",
+            "key",
+            "talk",
+            "direction",
+            "size",
+            "weight",
+            "fair_share",
+            "counts_as",
+            "multiplier",
+            "signals",
+            "evidence",
+            "p_value",
+            "rank_before",
+            "rank_after",
+            "present",
+            "status",
+            "reason",
+            "decided_by",
+            "decided_at",
+            "first_detected_at",
+            "last_detected_at",
+        ]
+        read_only_fields = fields
+
+
+class DecisionIn(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Bloc.Status.choices)
+    reason = serializers.CharField(max_length=2000, allow_blank=True, default="")
+
+
+class BlocList(generics.ListAPIView):
+    """Blocs found in the conference's votes, newest detection first. Members are never listed."""
+
+    permission_classes = [IsConferenceOrganizer]
+    serializer_class = BlocOut
+    queryset = Bloc.objects.none()
+
+    def get_queryset(self):
+        conference = get_object_or_404(Conference, slug=self.kwargs["slug"])
+        return Bloc.objects.filter(conference=conference).select_related("decided_by").order_by("-present", "pk")
+
+
+class BlocDecide(APIView):
+    """Confirm (stronger discount) or dismiss (full weight) a bloc; the tally is recomputed."""
+
+    permission_classes = [IsConferenceOrganizer]
+    throttle_scope = "writes"
+
+    @extend_schema(request=DecisionIn, responses={200: BlocOut})
+    def post(self, request, slug: str, pk: int):
+        bloc = get_object_or_404(Bloc, conference__slug=slug, pk=pk)
+        data = DecisionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        bloc = bloc_decide(bloc=bloc, by=request.user, **data.validated_data)
+        tally_with_blocs(conference=bloc.conference)
+        bloc.refresh_from_db()
+        return Response(BlocOut(bloc).data)
