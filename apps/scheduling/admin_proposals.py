@@ -27,6 +27,33 @@ class RunForm(forms.Form):
         help_text="One per line, e.g. “Security = 3”: at least that many accepted talks of the track.",
     )
 
+    sensitivity_pledge_weights = forms.CharField(
+        required=False,
+        label="Sensitivity: pledge weights",
+        help_text="e.g. “0.25, 0.75”: which decisions would flip under these pledge weights.",
+    )
+    sensitivity_bloc = forms.MultipleChoiceField(
+        required=False,
+        label="Sensitivity: bloc rule",
+        widget=forms.CheckboxSelectMultiple,
+        choices=[("off", "no bloc bound at all"), ("confirmed", "every bloc treated as confirmed")],
+    )
+
+    def clean_sensitivity_pledge_weights(self) -> list[float]:
+        text = self.cleaned_data["sensitivity_pledge_weights"].replace(";", ",")
+        try:
+            return [float(part) for part in text.split(",") if part.strip()]
+        except ValueError:
+            raise ValidationError("Write numbers between 0 and 1, separated by commas.") from None
+
+    def parameters(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("conference")
+        weights, blocs = data.pop("sensitivity_pledge_weights"), data.pop("sensitivity_bloc")
+        if weights or blocs:
+            data["sensitivity"] = {"pledge_weights": weights, "bloc": blocs}
+        return data
+
     def clean_track_minimums(self) -> dict:
         minimums = {}
         for number, line in enumerate(self.cleaned_data["track_minimums"].splitlines(), start=1):
@@ -67,10 +94,9 @@ class ProposalAdminViews:
             return redirect("admin:index")
         form = RunForm(request.POST or None, initial={"conference": request.GET.get("conference")})
         if request.method == "POST" and form.is_valid():
-            data = dict(form.cleaned_data)
-            conference = data.pop("conference")
+            conference = form.cleaned_data["conference"]
             try:
-                proposal, created = proposal_start(conference=conference, parameters=data, by=request.user)
+                proposal, created = proposal_start(conference=conference, parameters=form.parameters(), by=request.user)
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -135,7 +161,14 @@ def proposal_summary(proposal: ScheduleProposal) -> dict:
         "decisions": decisions,
         "baselines": data.get("baselines", {}),
         "satisfaction": data.get("satisfaction", {}),
+        "sensitivity": sensitivity_rows(data, talks),
     }
+
+
+def sensitivity_rows(data: dict, titles: dict) -> list[dict]:
+    """The talks whose acceptance depends on the weights, with the scenarios on each side."""
+    report = data.get("sensitivity") or {}
+    return [{**flip, "title": titles.get(flip["talk_id"], flip["talk_id"])} for flip in report.get("flips", [])]
 
 
 def proposals_compare(first: ScheduleProposal, second: ScheduleProposal) -> dict:

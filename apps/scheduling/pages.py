@@ -126,5 +126,10 @@ def transparency_report(*, release: ScheduleRelease) -> dict:
         "pledges": pledges,
         "accepted": sum(1 for d in decisions if d["status"] == "accepted"),
         "blocs": len(blocs),
+        "sensitivity": data.get("sensitivity"),
+        "sensitivity_rows": [
+            {**f, "title": talks[f["talk_id"]].title if f["talk_id"] in talks else f["talk_id"]}
+            for f in (data.get("sensitivity") or {}).get("flips", [])
+        ],
         "bloc_weight_removed": sum(b.weight - b.counts_as for b in blocs),
     }

@@ -26,9 +26,11 @@ from apps.talks.models import Conference, Talk
 
 from .domain.engine import schedule_propose
 from .domain.model import Outcome, Parameters
+from .domain.sensitivity import decisions_sensitivity
 from .domain.similarity import similarity_evidence
 from .models import Room, ScheduleOverride, ScheduleProposal, Slot, SpeakerAvailability
 from .proposal_input import CANDIDATE_STATUSES, proposal_input_build
+from .sensitivity_input import BLOC_SCENARIOS, sensitivity_scenarios
 
 Status = ScheduleProposal.Status
 LIVE = (Status.QUEUED, Status.RUNNING, Status.SUCCEEDED)
@@ -83,6 +85,20 @@ def proposal_parameters_clean(raw: dict, *, conference: Conference) -> dict:
         elif int(value):
             clean_minimums[name] = int(value)
     out["track_minimums"] = dict(sorted(clean_minimums.items()))
+    sensitivity = raw.get("sensitivity") or {}
+    if sensitivity:
+        weights = sensitivity.get("pledge_weights") or []
+        blocs = sensitivity.get("bloc") or []
+        try:
+            weights = sorted({round(float(w), 3) for w in weights})
+        except (TypeError, ValueError):
+            weights = [-1.0]
+        if len(weights) > 5 or any(not 0 <= w <= 1 for w in weights):
+            errors["sensitivity"] = "Give at most five pledge weights between 0 and 1."
+        elif any(b not in BLOC_SCENARIOS for b in blocs):
+            errors["sensitivity"] = f"Bloc scenarios are {' and '.join(BLOC_SCENARIOS)}."
+        elif weights or blocs:
+            out["sensitivity"] = {"pledge_weights": weights, "bloc": sorted(set(blocs))}
     if errors:
         raise ValidationError(errors)
     return out
@@ -194,6 +210,7 @@ def proposal_run(*, proposal_id: int) -> str:
 
     try:
         inp = proposal_input_build(proposal=proposal)
+        scenarios = sensitivity_scenarios(proposal=proposal)
     except Exception as exc:  # report, never leave it running
         mine.update(status=Status.FAILED, error=f"Could not read the inputs: {exc}", finished_at=timezone.now())
         raise
@@ -218,6 +235,16 @@ def proposal_run(*, proposal_id: int) -> str:
                 progress=progress,
                 cancel=cancel,
             )
+            if scenarios and not state["cancel"]:
+                progress("sensitivity", 95)
+                budget = min(60.0, max(5.0, limit / 2))
+                flips = decisions_sensitivity(
+                    inp, scenarios, Parameters(seed=int(params.get("seed", 0)), time_limit_seconds=budget)
+                )
+                outcome["sensitivity"] = {
+                    "scenarios": [sc.name for sc in scenarios],
+                    "flips": [f.to_json() for f in flips],
+                }
         except Exception as exc:
             outcome["error"] = exc
 
@@ -265,6 +292,7 @@ def _finish(mine, outcome: dict, state: dict, limit: float) -> str:
     result = outcome["result"]
     data = result.to_json()
     data["similarity"] = outcome.get("similarity", [])
+    data["sensitivity"] = outcome.get("sensitivity")
     if state["hard"]:
         data["problems"].append(f"Stopped at the hard time limit ({limit:.0f} s); this is the best schedule found.")
     if result.outcome == Outcome.INFEASIBLE:

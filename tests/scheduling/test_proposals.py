@@ -204,3 +204,19 @@ def test_too_similar_exclusions_carry_measured_similarity(django_capture_on_comm
     assert [(e["talk_id"], e["similar_to"]) for e in evidence] == [(talks[2].pk, talks[1].pk)]
     assert evidence[0]["similarity"] > 0.3 and evidence[0]["percentile"] > 0.9
     assert talks[2].pk not in proposal.result["accepted_talk_ids"]
+
+
+def test_sensitivity_lists_the_decisions_that_depend_on_the_pledge_weight(django_capture_on_commit_callbacks):
+    conference, talks = small_conference()
+    # Talk 5 is the pledgers' favourite: in with a heavy pledge weight, out with none.
+    for _ in range(40):
+        VoteFactory(user=PledgeFactory(conference=conference).user, talk=talks[5], score=3)
+    proposal, _ = start(
+        conference, django_capture_on_commit_callbacks, sensitivity={"pledge_weights": [0, 1], "bloc": ["off"]}
+    )
+    report = proposal.result["sensitivity"]
+    assert report["scenarios"] == ["pledge weight 0", "pledge weight 1", "bloc rule: off"]
+    flip = next(f for f in report["flips"] if f["talk_id"] == talks[5].pk)
+    assert "pledge weight 1" in flip["accepted_in"] and "pledge weight 0" in flip["rejected_in"]
+    with pytest.raises(ValidationError):
+        proposals.proposal_parameters_clean({"sensitivity": {"pledge_weights": [2]}}, conference=conference)

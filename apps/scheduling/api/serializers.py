@@ -113,12 +113,20 @@ class ProposalDetailOut(ProposalOut):
         read_only_fields = fields
 
 
+class SensitivityIn(serializers.Serializer):
+    pledge_weights = serializers.ListField(
+        child=serializers.FloatField(min_value=0, max_value=1), max_length=5, default=list
+    )
+    bloc = serializers.ListField(child=serializers.ChoiceField(choices=["off", "confirmed"]), default=list)
+
+
 class ProposalIn(serializers.Serializer):
     seed = serializers.IntegerField(min_value=0, default=0)
     time_limit_seconds = serializers.FloatField(min_value=5, max_value=1800, default=60)
     talks_to_accept = serializers.IntegerField(min_value=1, required=False)
     committee_slots = serializers.IntegerField(min_value=0, default=0)
     track_minimums = serializers.DictField(child=serializers.IntegerField(min_value=0), default=dict)
+    sensitivity = SensitivityIn(required=False)
 
 
 class PublishIn(serializers.Serializer):

@@ -1,0 +1,58 @@
+"""Scenarios for the sensitivity report: the tally re-weighted under other pledge weights and bloc rules.
+
+Each scenario recomputes every talk's score (the Bayesian average of the weighted vote) from the same
+votes with one thing changed: the pledgers' weight, or how blocs are bounded ("off": no bloc bound at
+all; "confirmed": every bloc found treated as confirmed, the policy's stronger discount). The engine
+then re-runs the selection per scenario and lists the talks whose acceptance changes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from apps.ballots.domain.blocs_input import BlocRule
+from apps.ballots.domain.tally import discounts_align, tally_compute
+from apps.ballots.domain.weights import ClassWeights
+from apps.ballots.models import Bloc
+from apps.ballots.selectors.tally import tally_input
+
+from .domain.sensitivity import Scenario
+from .models import ScheduleProposal
+
+BLOC_SCENARIOS = ("off", "confirmed")
+
+
+def sensitivity_scenarios(*, proposal: ScheduleProposal) -> tuple[Scenario, ...]:
+    spec = (proposal.parameters or {}).get("sensitivity") or {}
+    if not spec or proposal.tally_snapshot is None:
+        return ()
+    conference, policy = proposal.conference, proposal.tally_snapshot.policy
+    data = tally_input(conference=conference, policy=policy)
+    rule = BlocRule.from_json(policy.bloc_rule or {})
+    blocs = list(Bloc.objects.filter(conference=conference, present=True).prefetch_related("members"))
+
+    def discount(mode: str):
+        mapping = {}
+        for bloc in blocs:
+            if mode == "current":
+                multiplier = bloc.multiplier
+            elif mode == "confirmed":
+                k = bloc.size
+                counted = min(bloc.weight, max(k**rule.confirmed_exponent, bloc.fair_share) * bloc.weight / k)
+                multiplier = counted / bloc.weight if bloc.weight > 0 else 1.0
+            else:
+                continue
+            for member in bloc.members.all():
+                mapping[(member.pk, bloc.talk_id)] = multiplier
+        return discounts_align(voter_ids=data.voter_ids, vote_talk_ids=data.vote_talk_ids, discounts=mapping)
+
+    def scores(weights: ClassWeights, mode: str) -> tuple[tuple[int, float], ...]:
+        result = tally_compute(replace(data, weights=weights, discount=discount(mode)))
+        return tuple((int(t), float(s)) for t, s in zip(result.talk_ids, result.bayes_average, strict=True))
+
+    current = ClassWeights(ticket_holder=float(policy.ticket_holder_weight), pledger=float(policy.pledger_weight))
+    scenarios = [
+        Scenario(f"pledge weight {w:g}", scores(replace(current, pledger=float(w)), "current"))
+        for w in spec.get("pledge_weights", [])
+    ]
+    scenarios += [Scenario(f"bloc rule: {mode}", scores(current, mode)) for mode in spec.get("bloc", [])]
+    return tuple(scenarios)
