@@ -61,3 +61,31 @@ def test_the_honest_background_alone_forms_no_bloc():
 
     for seed in range(5):
         assert blocs_detect(Case(seed=seed).build()).blocs == ()
+
+
+def test_the_synthetic_benchmark_conference_is_deterministic_and_its_blocs_are_found():
+    """Guards the recorded benchmark configuration (small, seed 1: recall 0.92 in docs/blocs.md)."""
+    import numpy as np
+
+    from apps.ballots.domain.blocs import bloc_discounts, blocs_detect
+    from bench.blocs_synthetic import synthetic_conference
+
+    first, second = synthetic_conference("small", 1), synthetic_conference("small", 1)
+    for column in ("vote_voter", "vote_talk", "vote_score", "vote_at", "voter_order", "voter_domain"):
+        assert np.array_equal(getattr(first.data, column), getattr(second.data, column))
+    assert first.blocs == second.blocs
+
+    data = first.data
+    report = blocs_detect(data)
+    discounts = bloc_discounts(report.blocs, report.rule)
+    span = int(data.talk_ids.max()) + 1
+    detected = np.isin(
+        data.voter_ids[data.vote_voter] * span + data.talk_ids[data.vote_talk],
+        discounts.voter_ids * span + discounts.talk_ids,
+    )
+    reduced = np.isin(
+        data.voter_ids[data.vote_voter] * span + data.talk_ids[data.vote_talk],
+        (discounts.voter_ids * span + discounts.talk_ids)[discounts.multipliers < 1],
+    )
+    assert (detected & first.planted).sum() / first.planted.sum() >= 0.85
+    assert (reduced & first.honest).sum() / first.honest.sum() < 0.01
