@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -184,7 +184,8 @@ def bulletin(request: HttpRequest, slug: str) -> HttpResponse:
     conference = _conference(slug)
     snapshot = selectors.tally_latest(conference=conference, published_only=True)
     if snapshot is None:
-        raise Http404("The tally of this conference has not been published yet.")
+        context = {"conference": conference, "snapshot": None}
+        return render(request, "ballots/bulletin.html", context, status=404)
     entries = BulletinEntry.objects.filter(snapshot=snapshot).select_related("receipt").order_by("receipt__code")
     code = request.GET.get("receipt", "").strip().lower()[:64]
     found = entries.filter(receipt__code=code).first() if code else None

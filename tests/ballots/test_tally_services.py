@@ -93,7 +93,8 @@ def test_publication_fills_the_bulletin_board_with_every_receipt(client, voted):
     services.vote_cast(user=p, conference=conference, talk_id=b.pk, score=2)
     services.vote_withdraw(user=p, conference=conference, talk_id=b.pk)
     url = reverse("ballots:bulletin", kwargs={"slug": conference.slug})
-    assert client.get(url).status_code == 404  # nothing published yet
+    unpublished = client.get(url)
+    assert unpublished.status_code == 404 and "has not been published yet" in unpublished.content.decode()
     snapshot = services.tally_publish(conference=conference)
     assert services.tally_publish(conference=conference) == snapshot
     entries = BulletinEntry.objects.filter(snapshot=snapshot).select_related("receipt__ballot")
