@@ -40,10 +40,11 @@
   });
 
   // After htmx swaps in the saved card: move on to the next talk when the vote came from a key,
-  // otherwise keep the focus on the card that was voted on.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var card = event.detail.target && document.getElementById(event.detail.target.id);
-    if (!card || !card.classList.contains("vote-card")) { return; }
+  // otherwise keep the focus on the card that was voted on. The response also updates the progress
+  // line out of band, which settles separately: only the card's own event counts.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var card = event.detail.elt;
+    if (!card || !card.classList || !card.classList.contains("vote-card")) { return; }
     var failed = event.detail.xhr && event.detail.xhr.status >= 400;
     if (movedByKey && !failed) { step(card, 1); } else { focusCard(card); }
     movedByKey = false;
