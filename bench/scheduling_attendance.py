@@ -60,11 +60,25 @@ def row(label: str, run_name: str, result, wall: float, reference: float | None)
     )
 
 
+def recorded_reference(label: str) -> float | None:
+    """The attendable pairs of the reference run recorded for `label` in docs/benchmarks.md."""
+    from bench.record import DOC
+
+    for line in DOC.read_text().splitlines():
+        if line.startswith(f"| {label} | reference"):
+            cell = line.split("|")[3]  # "88.69% (418,167 of 471,470)"
+            return float(cell.split("(")[1].split(" of")[0].replace(",", ""))
+    return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
     parser.add_argument("--seconds", type=float, default=55.0)  # the target is under 60 s, all in
     parser.add_argument("--reference", type=float, default=0.0, help="also run the method this long")
+    parser.add_argument(
+        "--reference-from-doc", action="store_true", help="compare with the reference row already recorded"
+    )
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     talks, rooms, periods, voters = SIZES[args.size]
@@ -83,6 +97,8 @@ def main() -> None:
         print(line, flush=True)
         if not args.no_record:
             record(SECTION, HEADER, line, key=f"{label} | {name}")
+    if args.reference_from_doc:
+        reference = recorded_reference(label)
     name = f"{args.seconds:.0f} s budget"
     line = row(label, name, result, wall, reference)
     print(line, flush=True)

@@ -89,8 +89,8 @@ def schedule_propose(
         stability_weight=params.stability_weight,
         rounds=params.search_rounds,
         seed=params.seed,
-        # rooms, explanations and baselines need a moment after the search: keep 5% of the budget
-        budget=budget.keeping(max(0.5, 0.05 * params.time_limit_seconds)),
+        # rooms, explanations and baselines need a moment after the search: keep 8% of the budget
+        budget=budget.keeping(max(0.5, 0.08 * params.time_limit_seconds)),
     )
     phases.append(PhaseReport("time", timing.seconds, timing.stopped_by, timing.objective, None))
 

@@ -74,7 +74,7 @@ def decisions_explain(
     per_track = defaultdict(int)
     for t in placements:
         per_track[talks[t].track] += 1
-    co = _co_attendance(matrix, list(placements))
+    co = _co_attendance(matrix, periods)
     rooms = {r.id: r for r in inp.rooms}
     waitlist = 0
     out: list[TalkDecision] = []
@@ -154,19 +154,28 @@ def decisions_explain(
     return tuple(out)
 
 
-def _co_attendance(matrix: BallotMatrix, talk_ids: list[int]) -> dict[int, dict[int, float]]:
-    """For each accepted talk: its voters' weight (key -1) and the weight shared with each other talk."""
-    cols = [matrix.column[t] for t in talk_ids if t in matrix.column]
-    ids = [t for t in talk_ids if t in matrix.column]
-    if not cols or matrix.voters == 0:
+def _co_attendance(
+    matrix: BallotMatrix, periods: dict[int, int]
+) -> dict[int, tuple[float, tuple[float, int] | None, tuple[float, int] | None]]:
+    """For each accepted talk: its voters' weight, and the most co-wanted talk kept apart from it and
+    the most co-wanted talk in parallel with it, as (shared weight, talk id) — ties to the lower id."""
+    ids = sorted(t for t in periods if t in matrix.column)
+    if not ids or matrix.voters == 0:
         return {}
-    sub = matrix.wants[:, cols]
+    sub = matrix.wants[:, [matrix.column[t] for t in ids]]
     both = np.asarray((sub.T @ (sub.multiply(matrix.weights[:, None]))).todense())
-    out: dict[int, dict[int, float]] = {}
-    for a, ta in enumerate(ids):
-        row = {tb: float(both[a, b]) for b, tb in enumerate(ids) if b != a and both[a, b] > 0}
-        row[-1] = float(both[a, a])
-        out[ta] = row
+    per = np.array([periods[t] for t in ids])
+    out = {}
+    for a, talk_id in enumerate(ids):
+        row = both[a].copy()
+        row[a] = 0.0
+        same = per == per[a]
+        picks = []
+        for mask in (~same, same):
+            masked = np.where(mask & (row > 0), row, -1.0)
+            b = int(np.argmax(masked))
+            picks.append((float(row[b]), ids[b]) if masked[b] > 0 else None)
+        out[talk_id] = (float(both[a, a]), picks[0], picks[1])
     return out
 
 
@@ -182,15 +191,11 @@ def _where(talk, slot, grid, rooms, co, periods, talks, matrix, ks) -> tuple[str
     allowed = grid.allowed_periods(talk.id)
     if len(allowed) < len(grid.periods):
         words.append(f"fits only {len(allowed)} of {len(grid.periods)} periods (slot length, speakers' availability)")
-    row = co.get(talk.id, {})
-    total = row.get(-1, 0.0)
-    p = periods[talk.id]
-    apart = [(w, t) for t, w in row.items() if t != -1 and periods.get(t) != p]
-    together = [(w, t) for t, w in row.items() if t != -1 and periods.get(t) == p]
-    if apart:
-        w, t = max(apart, key=lambda x: (x[0], -x[1]))
+    total, apart, together = co.get(talk.id, (0.0, None, None))
+    if apart is not None:
+        w, t = apart
         words.append(f"not in parallel with {_name(talks[t])}: {_pct(w, total)} of its voters also want it")
-    if together:
-        w, t = max(together, key=lambda x: (x[0], -x[1]))
+    if together is not None:
+        w, t = together
         words.append(f"in parallel with {_name(talks[t])}, wanted by {_pct(w, total)} of its voters too")
     return tuple(words)

@@ -23,9 +23,10 @@ class Grid:
     capacity_of_slot: dict[int, int]
     allowed_slots: dict[int, tuple[int, ...]]  # talk id -> slots it may use (empty: none)
     blocked_because: dict[int, str]  # talk id -> why it has no slot at all, in words
+    periods_of_talk: dict[int, tuple[int, ...]]  # talk id -> periods with an allowed slot
 
     def allowed_periods(self, talk_id: int) -> tuple[int, ...]:
-        return tuple(sorted({self.period_of_slot[s] for s in self.allowed_slots.get(talk_id, ())}))
+        return self.periods_of_talk.get(talk_id, ())
 
 
 def fixed_rooms(inp: ScheduleInput, grid: Grid) -> dict[int, int]:
@@ -113,4 +114,5 @@ def grid_build(inp: ScheduleInput) -> Grid:
         capacity_of_slot={s.id: capacity.get(s.room_id, 0) for s in inp.slots},
         allowed_slots=allowed,
         blocked_because=blocked,
+        periods_of_talk={t: tuple(sorted({period_of_slot[s] for s in ok})) for t, ok in allowed.items()},
     )
