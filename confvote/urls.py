@@ -1,6 +1,7 @@
 """Top-level URL configuration."""
 
 from allauth.account.decorators import secure_admin_login
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
@@ -24,5 +25,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("confvote.api")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/v1/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    # Redoc styles itself inline and parses in a web worker: this one page gets those two allowances.
+    path(
+        "api/v1/docs/",
+        csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]})(
+            SpectacularRedocView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
 ]
