@@ -172,8 +172,11 @@ def receipts(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def receipt_email(request: HttpRequest, slug: str) -> HttpResponse:
     conference = _conference(slug)
-    if services.receipt_email_request(user=request.user, conference=conference):
+    outcome = services.receipt_email_request(user=request.user, conference=conference)
+    if outcome == "queued":
         messages.success(request, f"We are emailing your newest receipt to {request.user.email}.")
+    elif outcome == "unavailable":
+        messages.error(request, "We cannot send email right now. Your votes are saved; please try again later.")
     else:
         messages.info(request, "You have no receipt yet: vote on a talk first.")
     return redirect("ballots:receipts", slug=slug)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from apps.ballots.services.blocs import tally_with_blocs
 from apps.talks.models import Conference, Talk
+from confvote.celery import enqueue
 
 from .domain.engine import schedule_propose
 from .domain.model import Outcome, Parameters
@@ -159,7 +160,8 @@ def proposal_start(*, conference: Conference, parameters: dict, by=None) -> tupl
                 created_by=by,
                 phase="queued",
             )
-            transaction.on_commit(lambda: proposal_run.delay(proposal.pk))
+            # With the queue down the proposal stays queued; proposals_recover starts it when it is back.
+            transaction.on_commit(lambda: enqueue(proposal_run, proposal.pk))
     except IntegrityError:  # someone started the same run a moment ago
         return ScheduleProposal.objects.get(conference=conference, input_digest=digest, status__in=LIVE), False
     return proposal, True
@@ -324,7 +326,26 @@ def proposals_recover() -> int:
     ids = list(stale.values_list("pk", flat=True)) + list(lost.values_list("pk", flat=True))
     for pk in ids:
         proposal_run.delay(pk)
+    _settlements_recover()
     return len(ids)
+
+
+def _settlements_recover() -> None:
+    """Published conferences that still have active pledges: settle them against the newest release
+    (settling is idempotent, so a settlement that did run changes nothing)."""
+    from apps.attendance.models import Pledge
+    from apps.attendance.tasks import pledges_settle
+
+    from .models import ScheduleRelease
+
+    published = Conference.objects.filter(
+        status=Conference.Status.PUBLISHED, pledges__status=Pledge.Status.ACTIVE
+    ).distinct()
+    for conference in published:
+        release = ScheduleRelease.objects.filter(conference=conference).order_by("-version").first()
+        if release is not None:
+            accepted = list(release.entries.values_list("talk_id", flat=True))
+            pledges_settle.delay(conference.pk, accepted, None)
 
 
 def proposal_publish(*, proposal: ScheduleProposal, changelog: str = "", by=None):
@@ -369,7 +390,8 @@ def proposal_publish(*, proposal: ScheduleProposal, changelog: str = "", by=None
         accepted = [t for t, s in statuses.items() if s == Talk.Status.ACCEPTED]
         messages = _speaker_messages(conference, statuses, release.version, settings.DEFAULT_FROM_EMAIL)
         transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
-        transaction.on_commit(lambda: pledges_settle.delay(conference.pk, accepted, getattr(by, "pk", None)))
+        # With the queue down, proposals_recover settles the published conference when it is back.
+        transaction.on_commit(lambda: enqueue(pledges_settle, conference.pk, accepted, getattr(by, "pk", None)))
     return release
 
 
