@@ -14,6 +14,7 @@ from . import (
 )
 from .models import Ballot, BallotReceipt, BulletinEntry, TallyRow, TallySnapshot, Vote, VoteEvent, WeightPolicy
 from .selectors.report import tally_report
+from .services.blocs import tally_publish_with_blocs
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -152,7 +153,7 @@ class TallySnapshotAdmin(ReadOnlyAdmin):
     @admin.action(description="Publish the tally of these conferences (opens the bulletin board)")
     def publish(self, request, queryset):
         for conference in Conference.objects.filter(pk__in=queryset.values("conference")):
-            snapshot = services.tally_publish(conference=conference)
+            snapshot = tally_publish_with_blocs(conference=conference)
             self.message_user(request, f"Published the tally of {conference} ({snapshot.computed_at:%d %b %H:%M}).")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -6,14 +6,16 @@ from django.urls import reverse
 
 from apps.talks.models import Conference
 
-from . import services
 from .models import BallotReceipt
 
 
 @shared_task(name="ballots.tally_snapshot_compute")
 def tally_snapshot_compute(conference_id: int) -> int:
+    """Bloc detection runs with every recomputation; the snapshot bounds the blocs it found."""
+    from .services.blocs import tally_with_blocs
+
     conference = Conference.objects.get(pk=conference_id)
-    return services.tally_snapshot_compute(conference=conference).pk
+    return tally_with_blocs(conference=conference).snapshot.pk
 
 
 @shared_task(name="ballots.tally_refresh_open")

@@ -115,3 +115,36 @@ def test_blocs_through_the_api(demo):
     done = client.post(url, {"status": "dismissed", "reason": "Checked: genuine fans"}, format="json").json()
     assert (done["status"], done["multiplier"]) == ("dismissed", 1.0)
     assert APIClient().get(reverse("api-bloc-list", args=[demo.slug])).status_code == 401
+
+
+def test_published_bulletin_board_marks_bloc_reduced_ballots(demo):
+    from apps.ballots.models import BulletinEntry
+    from apps.ballots.services.blocs import tally_publish_with_blocs
+    from apps.ballots.tasks import tally_snapshot_compute
+
+    snapshot_id = tally_snapshot_compute(demo.pk)  # the periodic task detects blocs too
+    assert Bloc.objects.filter(conference=demo).exists()
+    assert TallyRow.objects.filter(snapshot_id=snapshot_id, weight_discounted__gt=0).exists()
+    # The demo's votes were bulk-loaded without receipts: two voters change their ballot now.
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from apps.ballots.services import vote_cast
+
+    Conference.objects.filter(pk=demo.pk).update(voting_closes_at=timezone.now() + dt.timedelta(days=1))
+    demo.refresh_from_db()
+    bloc = Bloc.objects.filter(conference=demo).order_by("-size").first()
+    member = bloc.members.first()
+    honest = TallyRow.objects.filter(snapshot_id=snapshot_id).exclude(talk=bloc.talk).first()
+    other = next(t for t in Talk.objects.filter(conference=demo) if t.pk not in (bloc.talk_id,))
+    vote_cast(user=member, conference=demo, talk_id=other.pk, score=1)
+    outsider = next(v.user for v in honest.talk.votes.all() if not v.user.blocs.exists())
+    vote_cast(user=outsider, conference=demo, talk_id=other.pk, score=0)
+    snapshot = tally_publish_with_blocs(conference=demo)
+    entries = BulletinEntry.objects.filter(snapshot=snapshot)
+    assert entries.get(receipt__ballot__user=member).status == BulletinEntry.Status.DISCOUNTED
+    assert entries.get(receipt__ballot__user=outsider).status in (
+        BulletinEntry.Status.COUNTED,
+        BulletinEntry.Status.NOT_ELIGIBLE,
+    )

@@ -117,3 +117,29 @@ def bloc_decide(*, bloc: Bloc, status: str, reason: str, by) -> Bloc:
     Bloc.objects.filter(pk=bloc.pk).update(status=status, reason=reason, decided_by=by, decided_at=timezone.now())
     bloc.refresh_from_db()
     return bloc
+
+
+def bloc_discount_mappings(*, conference: Conference) -> tuple[dict, dict]:
+    """The stored blocs' current effect, for publishing the tally: (voter, talk) → multiplier and the
+    sentence each member sees. Dismissed blocs and blocs no longer found have no effect."""
+    multipliers, reasons = {}, {}
+    active = Bloc.objects.filter(conference=conference, present=True, multiplier__lt=1).exclude(status="dismissed")
+    for bloc in active.prefetch_related("members"):
+        sentence = (
+            f"Counted at {bloc.multiplier:.2f} of its weight because it is part of a group of {bloc.size} voters who "
+            f"rated this talk alike together; such a group counts as {bloc.multiplier * bloc.size:.1f} voters."
+        )
+        for member in bloc.members.all():
+            pair = (member.pk, bloc.talk_id)
+            if bloc.multiplier < multipliers.get(pair, 1.0):
+                multipliers[pair], reasons[pair] = bloc.multiplier, sentence
+    return multipliers, reasons
+
+
+def tally_publish_with_blocs(*, conference: Conference) -> TallySnapshot:
+    """Detects blocs once more, then publishes the tally and its bulletin board with their discounts."""
+    from .tallies import tally_publish
+
+    tally_with_blocs(conference=conference)
+    multipliers, reasons = bloc_discount_mappings(conference=conference)
+    return tally_publish(conference=conference, discounts=multipliers, discount_reasons=reasons)
