@@ -164,8 +164,20 @@ def receipts(request: HttpRequest, slug: str) -> HttpResponse:
             "latest": latest,
             "preimage": selectors.receipt_preimage_of(receipt=latest) if latest else "",
             "weight": selectors.voter_weight(user=request.user, conference=conference),
+            "bloc_reasons": _bloc_reasons(request.user, conference),
         },
     )
+
+
+def _bloc_reasons(user, conference) -> list[tuple[str, str]]:
+    """(talk title, what happened to this person's vote on it) for each vote a bloc bound reduced."""
+    from apps.talks.models import Talk
+
+    from .selectors.blocs import bloc_reasons_for_user
+
+    reasons = bloc_reasons_for_user(user=user, conference=conference)
+    titles = dict(Talk.objects.filter(pk__in=reasons).values_list("pk", "title"))
+    return [(titles.get(talk_id, ""), reason) for talk_id, reason in sorted(reasons.items())]
 
 
 @require_POST

@@ -148,3 +148,21 @@ def test_published_bulletin_board_marks_bloc_reduced_ballots(demo):
         BulletinEntry.Status.COUNTED,
         BulletinEntry.Status.NOT_ELIGIBLE,
     )
+
+
+def test_a_member_sees_on_the_receipts_page_why_their_vote_counted_less(demo, client):
+    from django.urls import reverse
+
+    tally_with_blocs(conference=demo)
+    bloc = Bloc.objects.filter(conference=demo).order_by("-size").first()
+    member = bloc.members.first()
+    client.force_login(member)
+    page = client.get(reverse("ballots:receipts", args=[demo.slug])).content.decode()
+    assert "Votes counted at a reduced weight" in page and f"group of {bloc.size} voters" in page
+    for other in bloc.members.exclude(pk=member.pk)[:5]:
+        assert other.email not in page
+    client.force_login(next(v.user for v in bloc.talk.votes.all() if not v.user.blocs.exists()))
+    assert (
+        "Votes counted at a reduced weight"
+        not in client.get(reverse("ballots:receipts", args=[demo.slug])).content.decode()
+    )
