@@ -111,3 +111,44 @@ def test_a_worker_killed_mid_run_is_taken_over_and_the_run_completes_once(postgr
     assert len(proposal.result["placements"]) == len(proposal.result["accepted_talk_ids"]) > 0
     assert ScheduleProposal.objects.filter(conference=conference).count() == 1
     assert second.log().count("scheduling.proposal_run") >= 1 and "'succeeded'" in second.log()
+
+
+def test_two_organizers_starting_the_same_run_at_once_get_one_proposal(postgres, transactional_db):
+    """Threads on PostgreSQL: the conditional unique constraint decides, and both callers get the same row."""
+    import threading
+
+    from django.db import connection
+
+    conference, _ = small_conference(talks=4, voters=3)
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def start():
+        try:
+            barrier.wait(timeout=10)
+            results.append(proposals.proposal_start(conference=conference, parameters={"seed": 3}))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    from confvote.celery import app
+    from tests.conftest import _drop_celery_connections
+
+    previous = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
+    # No worker is needed (a dead broker: the runs stay queued); what matters is that nothing is started twice.
+    app.conf.update(broker_url="redis://127.0.0.1:6399/0", task_always_eager=False)
+    _drop_celery_connections(app)
+    try:
+        threads = [threading.Thread(target=start) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        app.conf.update(previous)
+        _drop_celery_connections(app)
+    assert not errors, errors
+    assert len({proposal.pk for proposal, _ in results}) == 1
+    assert sorted(created for _, created in results) == [False, True]
+    assert ScheduleProposal.objects.filter(conference=conference).count() == 1
