@@ -1,0 +1,102 @@
+"""The attendee API: my ballot, votes, receipts, ticket link and pledge — only ever my own."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from apps.ballots.models import Vote
+from tests.factories import (
+    ConferenceFactory,
+    PledgeFactory,
+    SpeakerFactory,
+    TalkFactory,
+    TicketFactory,
+    TicketTypeFactory,
+    UserFactory,
+    VoteFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup():
+    conference = ConferenceFactory(slug="apiconf")
+    talks = [TalkFactory(conference=conference) for _ in range(3)]
+    me, other = UserFactory(), UserFactory()
+    VoteFactory(user=other, talk=talks[0], score=3)  # someone else's ballot exists
+    client = APIClient()
+    client.force_authenticate(me)
+    return conference, talks, me, other, client
+
+
+def test_vote_change_withdraw_and_read_my_ballot(setup):
+    conference, talks, _me, other, client = setup
+    url = reverse("api-my-vote", args=[conference.slug, talks[0].pk])
+    cast = client.put(url, {"score": 2}, format="json")
+    assert cast.status_code == 200 and cast.json()["changed"] and cast.json()["receipt"]
+    assert client.put(url, {"score": 3}, format="json").json()["score"] == 3
+    ballot = client.get(reverse("api-my-ballot", args=[conference.slug])).json()
+    assert ballot["votes"] == {str(talks[0].pk): 3} and ballot["rated"] == 1 and ballot["total"] == 3
+    assert ballot["weight"]["voter_class"] == "not_eligible" and ballot["weight"]["weight"] == 0
+    assert client.delete(url).json()["score"] is None
+    receipts = client.get(reverse("api-my-receipts", args=[conference.slug])).json()
+    assert [r["sequence"] for r in receipts] == [3, 2, 1]
+    assert Vote.objects.get(user=other).score == 3  # untouched
+
+
+def test_refusals_are_clear_4xx(setup):
+    conference, talks, me, _other, client = setup
+    assert (
+        client.put(reverse("api-my-vote", args=[conference.slug, talks[0].pk]), {"score": 9}, format="json").status_code
+        == 400
+    )
+    foreign = TalkFactory()
+    assert (
+        client.put(reverse("api-my-vote", args=[conference.slug, foreign.pk]), {"score": 1}, format="json").status_code
+        == 404
+    )
+    own = TalkFactory(conference=conference, speakers=[SpeakerFactory(conference=conference, user=me)])
+    refused = client.put(reverse("api-my-vote", args=[conference.slug, own.pk]), {"score": 1}, format="json")
+    assert refused.status_code == 403 and refused.json()["error"]["message"]
+    closed = ConferenceFactory(status="closed")
+    closed_talk = TalkFactory(conference=closed)
+    late = client.put(reverse("api-my-vote", args=[closed.slug, closed_talk.pk]), {"score": 1}, format="json")
+    assert late.status_code == 409
+    assert APIClient().get(reverse("api-my-ballot", args=[conference.slug])).status_code in (401, 403)
+
+
+def test_ticket_link_and_pledge(setup):
+    conference, _talks, _me, _other, client = setup
+    assert client.get(reverse("api-my-ticket", args=[conference.slug])).status_code == 404
+    pledge = client.post(reverse("api-my-pledge", args=[conference.slug]), {}, format="json")
+    assert pledge.status_code == 200 and pledge.json()["status"] == "active"
+    looser = client.post(reverse("api-my-pledge", args=[conference.slug]), {"threshold": "0.1"}, format="json")
+    assert looser.status_code == 400
+    ticket = TicketFactory(
+        conference=conference,
+        ticket_type=TicketTypeFactory(conference=conference),
+        order_code="ORD77",
+        holder_email="me@tickets.example",
+    )
+    wrong = client.post(
+        reverse("api-my-ticket", args=[conference.slug]),
+        {"order_code": "ORD77", "email": "nope@tickets.example"},
+        format="json",
+    )
+    assert wrong.status_code == 400 and "order_code" in wrong.json()["error"]["fields"]
+    linked = client.post(
+        reverse("api-my-ticket", args=[conference.slug]),
+        {"order_code": "ord77", "email": "ME@tickets.example"},
+        format="json",
+    )
+    assert linked.status_code == 201 and linked.json()["order_code"] == ticket.order_code
+    weight = client.get(reverse("api-my-ballot", args=[conference.slug])).json()["weight"]
+    assert weight["voter_class"] == "ticket_holder"
+
+
+def test_i_never_see_another_users_pledge_or_ticket(setup):
+    conference, _talks, _me, other, client = setup
+    PledgeFactory(conference=conference, user=other)
+    assert client.get(reverse("api-my-pledge", args=[conference.slug])).status_code == 404
+    assert client.get(reverse("api-my-ticket", args=[conference.slug])).status_code == 404
