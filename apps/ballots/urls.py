@@ -10,4 +10,5 @@ urlpatterns = [
     path("vote/receipts/", views.receipts, name="receipts"),
     path("vote/receipts/email/", views.receipt_email, name="receipt_email"),
     path("bulletin/", views.bulletin, name="bulletin"),
+    path("anonymised-ballots.json", views.anonymised_ballots, name="anonymised_ballots"),
 ]

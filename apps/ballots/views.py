@@ -210,3 +210,21 @@ def bulletin(request: HttpRequest, slug: str) -> HttpResponse:
         "ballots/bulletin.html",
         {"conference": conference, "snapshot": snapshot, "page": page, "code": code, "found": found},
     )
+
+
+@require_GET
+def anonymised_ballots(request: HttpRequest, slug: str) -> HttpResponse:
+    """The published tally's ballots, anonymised, for anyone to recompute (manage.py verify_tally)."""
+    from django.http import Http404, JsonResponse
+
+    from .selectors.export import anonymised_ballots as export
+
+    conference = _conference(slug)
+    if conference.status == Conference.Status.VOTING:
+        raise Http404("The anonymised ballots are published after voting closes.")
+    snapshot = selectors.tally_latest(conference=conference, published_only=True)
+    if snapshot is None:
+        raise Http404("No tally has been published yet.")
+    response = JsonResponse(export(conference=conference, snapshot=snapshot))
+    response["Content-Disposition"] = f'attachment; filename="{conference.slug}-anonymised-ballots.json"'
+    return response

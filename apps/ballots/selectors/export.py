@@ -1,0 +1,66 @@
+"""The anonymised ballots of a published tally: receipts, votes and their weights, nothing that names anyone."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from apps.talks.models import Conference
+
+from ..domain.tally import CLASS_CODES
+from ..models import Ballot, BallotReceipt, TallyRow, TallySnapshot
+from .tally import tally_input
+
+
+def anonymised_ballots(*, conference: Conference, snapshot: TallySnapshot) -> dict:
+    """Every ballot as its newest receipt (or none for ballots loaded in bulk) and its votes as
+    (talk, score, weight), in an order that reveals nothing (sorted by receipt, then talk)."""
+    from ..services.blocs import bloc_discount_mappings
+
+    policy = snapshot.policy
+    multipliers, _ = bloc_discount_mappings(conference=conference)
+    data = tally_input(conference=conference, policy=policy, discounts=multipliers)
+    per_class = {
+        CLASS_CODES["ticket_holder"]: float(policy.ticket_holder_weight),
+        CLASS_CODES["pledger"]: float(policy.pledger_weight),
+    }
+    discount = data.discount.tolist() if data.discount is not None else [1.0] * len(data.voter_ids)
+    votes: dict[int, list] = defaultdict(list)
+    for voter, talk, score, code, multiplier in zip(
+        data.voter_ids.tolist(),
+        data.vote_talk_ids.tolist(),
+        data.scores.tolist(),
+        data.voter_class.tolist(),
+        discount,
+        strict=True,
+    ):
+        votes[voter].append([talk, score, round(per_class.get(code, 0.0) * multiplier, 12)])
+    receipts = {}
+    latest = dict(Ballot.objects.filter(conference=conference).values_list("user_id", "changes"))
+    for user_id, code, sequence in BallotReceipt.objects.filter(ballot__conference=conference).values_list(
+        "ballot__user_id", "code", "sequence"
+    ):
+        if sequence == latest.get(user_id):
+            receipts[user_id] = code
+    ballots = sorted(
+        ({"receipt": receipts.get(voter, ""), "votes": sorted(v)} for voter, v in votes.items()),
+        key=lambda b: (b["receipt"], b["votes"]),
+    )
+    rows = TallyRow.objects.filter(snapshot=snapshot).values("talk_id", "rank", "bayes_average", "weighted_mean")
+    return {
+        "format": "confvote-anonymised-ballots/1",
+        "conference": conference.slug,
+        "scale": {"min": conference.scale_min, "max": conference.scale_max},
+        "policy": {
+            "version": policy.version,
+            "ticket_holder_weight": float(policy.ticket_holder_weight),
+            "pledger_weight": float(policy.pledger_weight),
+            "prior_weight": float(policy.prior_weight),
+        },
+        "talk_ids": sorted(int(t) for t in data.talk_ids.tolist()),
+        "tally": {
+            "input_digest": snapshot.input_digest,
+            "published_at": snapshot.published_at.isoformat(),
+            "talks": sorted(rows, key=lambda r: r["rank"]),
+        },
+        "ballots": ballots,
+    }
