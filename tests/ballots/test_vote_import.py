@@ -1,0 +1,108 @@
+"""Importing votes cast elsewhere: pretalx-public-voting style CSV, emails linked to tickets, opaque
+voters kept at weight 0, every problem with its line, all or nothing, idempotent."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from apps.attendance.domain.eligibility import VoterClass
+from apps.attendance.selectors import voter_class_map
+from apps.ballots.domain.vote_import import score_map_parse, votes_parse
+from apps.ballots.models import Vote, VoteEvent
+from apps.ballots.services.vote_import import votes_import
+from tests.factories import ConferenceFactory, SpeakerFactory, TalkFactory, TicketFactory, TicketTypeFactory
+
+pytestmark = pytest.mark.django_db
+
+PRETALX_STYLE = """code,voter_hash,timestamp,score
+ABC123,5f2b9c0e,2026-10-01T10:00:00Z,1
+ABC123,ann@example.org,2026-10-01T11:00:00+02:00,-1
+XYZ789,ann@example.org,,0
+"""
+
+
+@pytest.fixture
+def conference():
+    conference = ConferenceFactory()
+    TalkFactory(conference=conference, external_id="ABC123")
+    TalkFactory(conference=conference, external_id="XYZ789")
+    TicketFactory(
+        conference=conference,
+        ticket_type=TicketTypeFactory(conference=conference, may_vote=True),
+        holder_email="Ann@Example.org",
+    )
+    return conference
+
+
+def parse(conference, text=PRETALX_STYLE, mapping="-1=0,0=1,1=3"):
+    return votes_parse(text, scale=(conference.scale_min, conference.scale_max), score_map=score_map_parse(mapping))
+
+
+def test_import_maps_scores_links_tickets_and_is_idempotent(conference):
+    report = votes_import(conference=conference, parsed=parse(conference), dry_run=False)
+    assert (report.created, report.accounts_created, report.tickets_linked) == (3, 2, 1), report.errors
+    ann = Vote.objects.filter(user__email="ann@example.org")
+    assert sorted(ann.values_list("talk__external_id", "score")) == [("ABC123", 0), ("XYZ789", 1)]
+    classes = voter_class_map(conference=conference)
+    assert classes.get(ann.first().user_id) == VoterClass.TICKET_HOLDER  # counts like any ticket holder
+    opaque = Vote.objects.exclude(user__email="ann@example.org").get()
+    assert opaque.score == 3 and not opaque.user.is_active and opaque.user.email.endswith("@imported.invalid")
+    assert classes.get(opaque.user_id, VoterClass.NOT_ELIGIBLE) == VoterClass.NOT_ELIGIBLE
+    assert VoteEvent.objects.filter(kind="cast").count() == 3
+
+    again = votes_import(conference=conference, parsed=parse(conference), dry_run=False)
+    assert (again.created, again.changed, again.unchanged, again.accounts_created) == (0, 0, 3, 0)
+    changed = votes_import(conference=conference, parsed=parse(conference, mapping="-1=1,0=1,1=3"), dry_run=False)
+    assert (changed.changed, changed.unchanged) == (1, 2)
+    assert VoteEvent.objects.filter(kind="change").count() == 1
+
+
+def test_every_problem_is_reported_with_its_line_and_nothing_is_written(conference):
+    bad = """talk,voter,score,timestamp
+ABC123,a@example.org,5,
+NOPE,b@example.org,1,
+ABC123,,1,
+XYZ789,c@example.org,high,
+XYZ789,d@example.org,1,yesterday
+ABC123,a@example.org,2,
+ABC123,a@example.org,2,
+"""
+    parsed = votes_parse(bad, scale=(0, 3))
+    assert [e.split(":")[0] for e in parsed.errors] == ["line 2", "line 4", "line 5", "line 6", "line 8"]
+    assert "outside the conference's scale" in parsed.errors[0]
+    assert "first on line 7" in parsed.errors[-1]
+    report = votes_import(conference=conference, parsed=parsed, dry_run=False)
+    assert report.errors and not Vote.objects.exists()
+    unknown = votes_import(
+        conference=conference,
+        parsed=votes_parse("talk,voter,score\nNOPE,x@example.org,1\n", scale=(0, 3)),
+        dry_run=False,
+    )
+    assert unknown.errors == [f"line 2: no talk “NOPE” in {conference.name}"]
+
+
+def test_dry_run_and_speakers_own_talks(conference):
+    speaker_talk = TalkFactory(
+        conference=conference,
+        external_id="OWN1",
+        speakers=[SpeakerFactory(conference=conference, email="spk@example.org")],
+    )
+    text = f"talk,voter,score\n{speaker_talk.external_id},spk@example.org,3\nABC123,spk@example.org,2\n"
+    dry = votes_import(conference=conference, parsed=votes_parse(text, scale=(0, 3)), dry_run=True)
+    assert dry.created == 1 and "own talk" in dry.notes[0] and not Vote.objects.exists()
+    done = votes_import(conference=conference, parsed=votes_parse(text, scale=(0, 3)), dry_run=False)
+    assert done.created == 1 and Vote.objects.count() == 1
+
+
+def test_command(conference, tmp_path):
+    path = tmp_path / "votes.csv"
+    path.write_text(PRETALX_STYLE)
+    out = io.StringIO()
+    call_command("import_votes", conference.slug, str(path), "--score-map=-1=0,0=1,1=3", stdout=out)
+    assert "Imported votes: 3 new" in out.getvalue()
+    with pytest.raises(CommandError, match="score-map"):
+        call_command("import_votes", conference.slug, str(path), "--score-map", "yes=no")
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_votes", conference.slug, str(path), stderr=io.StringIO())  # -1 is off the scale
