@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.urls import path
 
 from .admin_import import import_talks_view
+from .admin_vote_import import import_votes_view
 from .models import ApiToken, Conference, Speaker, Talk, Track
 from .services import api_token_create, api_token_revoke
 
@@ -24,11 +25,23 @@ class ConferenceAdmin(admin.ModelAdmin):
     date_hierarchy = "start_date"
     inlines = [TrackInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    actions = ["import_talks"]
+    actions = ["import_talks", "import_votes"]
 
     def get_urls(self):
-        view = self.admin_site.admin_view(lambda request, pk: import_talks_view(self, request, pk))
-        return [path("<int:pk>/import-talks/", view, name="talks_conference_import_talks"), *super().get_urls()]
+        talks = self.admin_site.admin_view(lambda request, pk: import_talks_view(self, request, pk))
+        votes = self.admin_site.admin_view(lambda request, pk: import_votes_view(self, request, pk))
+        return [
+            path("<int:pk>/import-talks/", talks, name="talks_conference_import_talks"),
+            path("<int:pk>/import-votes/", votes, name="talks_conference_import_votes"),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description="Import votes from a file…", permissions=["change"])
+    def import_votes(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one conference to import votes into.", messages.ERROR)
+            return None
+        return redirect("admin:talks_conference_import_votes", queryset.get().pk)
 
     @admin.action(description="Import talks from a file…", permissions=["change"])
     def import_talks(self, request, queryset):

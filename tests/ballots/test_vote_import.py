@@ -106,3 +106,20 @@ def test_command(conference, tmp_path):
         call_command("import_votes", conference.slug, str(path), "--score-map", "yes=no")
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_votes", conference.slug, str(path), stderr=io.StringIO())  # -1 is off the scale
+
+
+def test_admin_preview_then_commit(conference, staff_client):
+    from django.urls import reverse
+
+    url = reverse("admin:talks_conference_import_votes", args=[conference.pk])
+    assert staff_client.get(url).status_code == 200
+    upload = io.BytesIO(PRETALX_STYLE.encode())
+    upload.name = "votes.csv"
+    preview = staff_client.post(url, {"file": upload, "score_map": "-1=0, 0=1, 1=3", "preview": "1"})
+    assert "Would import votes: 3 new" in preview.content.decode() and not Vote.objects.exists()
+    done = staff_client.post(url, {"token": preview.context["token"], "commit": "1"})
+    assert done.status_code == 302 and Vote.objects.count() == 3
+    bad = io.BytesIO(b"talk,voter,score\nNOPE,x@example.org,1\n")
+    bad.name = "bad.csv"
+    refused = staff_client.post(url, {"file": bad, "preview": "1"})
+    assert "no talk “NOPE”" in refused.content.decode() and "Import these votes" not in refused.content.decode()
