@@ -102,3 +102,25 @@ def test_cancelling_records_who_and_why_and_keeps_the_link(conference):
         "Refunded.",
     )
     assert TicketClaim.objects.filter(pk=made.pk).exists()
+
+
+def test_the_import_command(conference, tmp_path):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "tickets.csv"
+    path.write_text(GOOD)
+    out = io.StringIO()
+    call_command("import_tickets", conference.slug, str(path), "--dry-run", stdout=out)
+    assert "Would import tickets: created 3" in out.getvalue() and not Ticket.objects.exists()
+    call_command("import_tickets", conference.slug, str(path), stdout=io.StringIO())
+    assert Ticket.objects.filter(conference=conference).count() == 3
+    path.write_text("order_code,ticket_code,ticket_type\nA9,,Conference\n")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_tickets", conference.slug, str(path), stderr=err)
+    assert "line 2" in err.getvalue()
+    with pytest.raises(CommandError, match="No conference"):
+        call_command("import_tickets", "nope", str(path))
