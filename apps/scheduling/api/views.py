@@ -16,6 +16,7 @@ from apps.scheduling import selectors
 from apps.scheduling.admin_proposals import proposals_compare
 from apps.scheduling.exports.frab_json import FrabJsonExporter
 from apps.scheduling.models import ScheduleOverride, ScheduleProposal, ScheduleRelease
+from apps.scheduling.pages import transparency_report
 from apps.scheduling.proposals import proposal_cancel, proposal_publish, proposal_start
 from apps.talks.api.views import PublicCacheMixin
 from apps.talks.models import Conference
@@ -214,4 +215,61 @@ class ProposalCompare(OrganizerConferenceMixin, APIView):
                 }
                 for r in rows
             ]
+        )
+
+
+class TransparencyReport(PublicCacheMixin, APIView):
+    """How the votes were used for the newest published schedule: every talk's decision and its reasons."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, slug: str):
+        release = _requested_release(request, slug)
+        report = transparency_report(release=release)
+
+        def tally(row):
+            if row is None:
+                return None
+            return {
+                "ticket_holders": row.ticket_holders,
+                "pledgers": row.pledgers,
+                "not_eligible": row.not_eligible,
+                "weight_ticket_holders": row.weight_ticket_holders,
+                "weight_pledgers": row.weight_pledgers,
+                "weight_discounted": row.weight_discounted,
+                "bayes_average": row.bayes_average,
+            }
+
+        return Response(
+            {
+                "version": release.version,
+                "published_at": release.published_at,
+                "overall": {
+                    "accepted": report["accepted"],
+                    "overrides": report["overrides"],
+                    "blocs": report["blocs"],
+                    "bloc_weight_removed": report["bloc_weight_removed"],
+                    "pledges": report["pledges"],
+                    "satisfaction": report["satisfaction"],
+                    "baselines": dict(report["baselines"]),
+                    "sensitivity": report["sensitivity"],
+                },
+                "talks": [
+                    {
+                        "talk": d["talk"].pk,
+                        "title": d["talk"].title,
+                        "status": d["status"],
+                        "rank": d["rank"],
+                        "why": d["why"],
+                        "where": d["where"],
+                        "override_reason": d["override_reason"],
+                        "departs_from_vote": d["departs_from_vote"],
+                        "votes": tally(d["tally"]),
+                        "blocs": d["blocs"],
+                        "similarity": d["similarity"],
+                        "room": d["entry"].room.name if d["entry"] else None,
+                        "start": d["entry"].start if d["entry"] else None,
+                    }
+                    for d in report["decisions"]
+                ],
+            }
         )
