@@ -266,3 +266,14 @@ def test_token_command(organizer):
         call_command("api_token_create", conference.slug, UserFactory().email, "x", stdout=io.StringIO())
     with pytest.raises(CommandError, match="No conference"):
         call_command("api_token_create", "nope", organizer.email, "x", stdout=io.StringIO())
+
+
+def test_talk_list_ordering(api):
+    conference = ConferenceFactory()
+    TalkFactory(conference=conference, title="B", duration_minutes=45)
+    TalkFactory(conference=conference, title="A", duration_minutes=30)
+    TalkFactory(conference=conference, title="C", duration_minutes=5)
+    by_length = api.get(reverse("api-talk-list", args=[conference.slug]), {"ordering": "-duration_minutes"}).json()
+    assert [t["title"] for t in by_length["results"]] == ["B", "A", "C"]
+    default = api.get(reverse("api-talk-list", args=[conference.slug])).json()
+    assert [t["title"] for t in default["results"]] == ["A", "B", "C"]

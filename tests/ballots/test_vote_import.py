@@ -16,7 +16,7 @@ from tests.factories import ConferenceFactory, SpeakerFactory, TalkFactory, Tick
 
 pytestmark = pytest.mark.django_db
 
-PRETALX_STYLE = """code,voter_hash,timestamp,score
+PRETALX_STYLE = """Code,Voter hash,Timestamp,Score
 ABC123,5f2b9c0e,2026-10-01T10:00:00Z,1
 ABC123,ann@example.org,2026-10-01T11:00:00+02:00,-1
 XYZ789,ann@example.org,,0

@@ -69,7 +69,7 @@ def votes_parse(content: bytes | str, *, scale: tuple[int, int], score_map: dict
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(content), dialect=dialect)
-    header = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
+    header = {re.sub(r"[\s-]+", "_", (name or "").strip().lower()): name for name in reader.fieldnames or []}
     columns = {key: next((header[a] for a in aliases if a in header), None) for key, aliases in ALIASES.items()}
     missing = [key for key in ("talk", "voter", "score") if columns[key] is None]
     if missing:

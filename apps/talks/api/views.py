@@ -6,6 +6,7 @@ from django.utils.cache import patch_cache_control
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, status
+from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -74,8 +75,9 @@ class TalkList(PublicCacheMixin, generics.ListAPIView):
     queryset = Talk.objects.none()  # for the schema; get_queryset scopes the real one
 
     serializer_class = TalkOut
-    filter_backends = [filters.DjangoFilterBackend]
+    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
     filterset_class = TalkFilter
+    ordering_fields = ["title", "duration_minutes", "created_at"]
 
     def conference(self) -> Conference:
         if not hasattr(self, "_conference"):
