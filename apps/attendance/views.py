@@ -5,11 +5,9 @@ import json
 import logging
 from decimal import Decimal
 
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -26,6 +24,7 @@ from .domain.eligibility import VoterClass
 from .domain.pledges import percent_label
 from .forms import PledgeForm, TicketClaimForm
 from .models import PretixConnection
+from .services.throttle import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -35,13 +34,6 @@ def _conference(slug: str) -> Conference:
     if conference is None:
         raise Http404("No such conference.")
     return conference
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return None
 
 
 @login_required
@@ -64,7 +56,7 @@ def my_ticket(request: HttpRequest, slug: str) -> HttpResponse:
                 conference=conference,
                 order_code=form.cleaned_data["order_code"],
                 email=form.cleaned_data["email"],
-                ip=_client_ip(request),
+                ip=client_ip(request),
             )
         except services.ClaimRefused as refusal:
             form.add_error(None, refusal.message)
@@ -133,7 +125,7 @@ def ticket_link(request: HttpRequest, token: str) -> HttpResponse:
     the button POSTs."""
     if request.method == "POST":
         try:
-            claim = services.ticket_claim_by_invitation(user=request.user, token=token, ip=_client_ip(request))
+            claim = services.ticket_claim_by_invitation(user=request.user, token=token, ip=client_ip(request))
         except services.ClaimRefused as refusal:
             return render(request, "attendance/ticket_link.html", {"error": refusal.message}, status=400)
         messages.success(request, "Your ticket is linked. Your votes now count as a ticket holder's.")

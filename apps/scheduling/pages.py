@@ -9,19 +9,12 @@ from collections import defaultdict
 from django.db.models import Count
 
 from apps.attendance.models import Pledge
+from apps.ballots.domain.blocs import GROUP_WORDS
 from apps.ballots.models import Bloc, TallyRow, Vote
 from apps.talks.models import Conference
 
 from .models import ScheduledTalk, ScheduleOverride, ScheduleRelease
 
-BLOC_WORDS = {
-    "colleagues": "colleagues of the speaker",
-    "order": "sharing a ticket order",
-    "affiliation": "from one organisation",
-    "burst": "voting within a short time",
-    "narrow": "rating only one or two talks",
-    "similar": "with nearly identical ballots",
-}
 BASELINE_LABELS = {
     "greedy": "greedy baseline (the top talks by vote, periods filled in order, biggest rooms to the most wanted)",
     "vote_only": "the top talks by vote alone, at the best any timetable could do for them (shows what the "
@@ -105,7 +98,7 @@ def transparency_report(*, release: ScheduleRelease) -> dict:
     for bloc in blocs:
         # Public words only: evidence with order codes or domains stays in the organizers' admin.
         by_talk[bloc.talk_id].append(
-            f"A group of {bloc.size} voters ({', '.join(BLOC_WORDS.get(s, s) for s in bloc.signals)}) who rated it "
+            f"A group of {bloc.size} voters ({', '.join(GROUP_WORDS.get(s, s) for s in bloc.signals)}) who rated it "
             f"{'up' if bloc.direction == 'support' else 'down' if bloc.direction == 'oppose' else 'alike'} together "
             f"counts as {bloc.counts_as:.1f} votes' weight instead of {bloc.weight:.1f}"
             f"{' (confirmed by the organizers)' if bloc.status == 'confirmed' else ''}."

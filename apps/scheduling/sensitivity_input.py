@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from apps.ballots.domain.blocs import BlocStatus, bloc_multiplier
 from apps.ballots.domain.blocs_input import BlocRule
 from apps.ballots.domain.tally import discounts_align, tally_compute
 from apps.ballots.domain.weights import ClassWeights
 from apps.ballots.models import Bloc
+from apps.ballots.selectors.blocs import stored_bloc_as_found
 from apps.ballots.selectors.tally import tally_input
 
 from .domain.sensitivity import Scenario
@@ -36,9 +38,7 @@ def sensitivity_scenarios(*, proposal: ScheduleProposal) -> tuple[Scenario, ...]
             if mode == "current":
                 multiplier = bloc.multiplier
             elif mode == "confirmed":
-                k = bloc.size
-                counted = min(bloc.weight, max(k**rule.confirmed_exponent, bloc.fair_share) * bloc.weight / k)
-                multiplier = counted / bloc.weight if bloc.weight > 0 else 1.0
+                multiplier = bloc_multiplier(stored_bloc_as_found(bloc), rule, BlocStatus.CONFIRMED)
             else:
                 continue
             for member in bloc.members.all():

@@ -32,18 +32,37 @@ def _release(slug: str, version: int | None) -> ScheduleRelease:
     return release
 
 
+def _release_modified(request, slug: str, version: int | None):
+    """(release, last modified) or None, looked up once per request: the ETag, the Last-Modified check
+    and the view all need them."""
+    memo = request.__dict__.setdefault("_release_modified", {})
+    if (slug, version) not in memo:
+        try:
+            release = _release(slug, version)
+        except Http404:
+            memo[(slug, version)] = None
+        else:
+            memo[(slug, version)] = (release, selectors.release_last_modified(release=release))
+    return memo[(slug, version)]
+
+
+def _release_memo(request, slug: str, version: int | None) -> ScheduleRelease:
+    found = _release_modified(request, slug, version)
+    if found is None:
+        return _release(slug, version)  # raises the 404 with its message
+    return found[0]
+
+
 def _last_modified(request, slug: str, version: int | None = None, **kwargs):
-    try:
-        return selectors.release_last_modified(release=_release(slug, version))
-    except Http404:
-        return None
+    found = _release_modified(request, slug, version)
+    return found[1] if found else None
 
 
 def _etag(request, slug: str, version: int | None = None, **kwargs):
-    modified = _last_modified(request, slug, version)
-    if modified is None:
+    found = _release_modified(request, slug, version)
+    if found is None:
         return None
-    release = _release(slug, version)
+    release, modified = found
     return f"{release.pk}-{release.version}-{modified.timestamp():.6f}-{kwargs.get('fmt') or kwargs.get('talk_id')}"
 
 
@@ -58,7 +77,7 @@ def _respond(body: bytes, content_type: str, filename: str) -> HttpResponse:
 @require_GET
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def schedule_export(request: HttpRequest, slug: str, fmt: str, version: int | None = None) -> HttpResponse:
-    release = _release(slug, version)
+    release = _release_memo(request, slug, version)
     exporter = exporter_for(fmt)
     schedule = selectors.published_schedule(release=release, base_url=request.build_absolute_uri("/"))
     return _respond(exporter.render(schedule), exporter.content_type, fmt)
@@ -67,7 +86,7 @@ def schedule_export(request: HttpRequest, slug: str, fmt: str, version: int | No
 @require_GET
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def talk_ical(request: HttpRequest, slug: str, talk_id: int, version: int | None = None) -> HttpResponse:
-    release = _release(slug, version)
+    release = _release_memo(request, slug, version)
     schedule = selectors.published_schedule(release=release, base_url=request.build_absolute_uri("/"))
     items = tuple(i for i in schedule.items if i.talk_id == talk_id)
     if not items:

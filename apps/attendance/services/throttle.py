@@ -6,7 +6,9 @@ at its limit every attempt is refused before any ticket is looked up, so guessin
 import logging
 from dataclasses import dataclass
 
+from allauth.account.adapter import get_adapter
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +22,15 @@ class Limit:
 PER_USER = Limit(attempts=5, seconds=15 * 60)
 PER_IP = Limit(attempts=20, seconds=60 * 60)
 THROTTLED_MESSAGE = "Too many unsuccessful attempts. Please wait 15 minutes, or ask the organizers for a link."
+
+
+def client_ip(request) -> str | None:
+    """The client's address as the limits count it: the proxy-appended X-Forwarded-For entry behind
+    TRUSTED_PROXY_COUNT proxies, else REMOTE_ADDR (allauth's rule, shared with its own limits)."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return None
 
 
 def _keys(user_id: int | None, ip: str | None) -> list[tuple[str, Limit]]:

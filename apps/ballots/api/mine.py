@@ -5,8 +5,6 @@ comes from the server, never from the request."""
 
 from decimal import Decimal
 
-from allauth.account.adapter import get_adapter
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -18,6 +16,7 @@ from rest_framework.views import APIView
 from apps.attendance import selectors as attendance
 from apps.attendance.services.claims import ClaimRefused, ticket_claim_by_order_code
 from apps.attendance.services.pledges import PledgeRefused, pledge_make, pledge_withdraw
+from apps.attendance.services.throttle import client_ip
 from apps.ballots import selectors
 from apps.ballots.services import VoteRefused, vote_cast, vote_withdraw
 from apps.talks.models import Conference
@@ -175,12 +174,8 @@ class MyTicket(APIView):
         data = TicketLinkIn(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            ip = get_adapter(request).get_client_ip(request)
-        except PermissionDenied:
-            ip = None
-        try:
             claim = ticket_claim_by_order_code(
-                user=request.user, conference=_conference(slug), ip=ip, **data.validated_data
+                user=request.user, conference=_conference(slug), ip=client_ip(request), **data.validated_data
             )
         except ClaimRefused as refusal:
             raise ValidationError({"order_code": refusal.message}) from None

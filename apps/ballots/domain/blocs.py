@@ -47,7 +47,7 @@ class BlocStatus(StrEnum):
 
 
 # How a voter's group is named on their receipt, most specific first. Never names a person.
-_GROUP_WORDS = {
+GROUP_WORDS = {
     "colleagues": "colleagues of the speaker",
     "order": "people who share a ticket order",
     "similar": "accounts with nearly identical ballots",
@@ -243,7 +243,7 @@ def bloc_multiplier(bloc: Bloc, rule: BlocRule, status: BlocStatus = BlocStatus.
 
 def bloc_explanation(bloc: Bloc, multiplier: float) -> str:
     """For the member's own receipt: what happened to their vote, without naming anyone else."""
-    words = next((_GROUP_WORDS[s] for s in _GROUP_WORDS if s in bloc.signals), "voters")
+    words = next((GROUP_WORDS[s] for s in GROUP_WORDS if s in bloc.signals), "voters")
     way = {"support": "rated it up", "oppose": "rated it down"}.get(bloc.direction, "rated it alike")
     counted = multiplier * len(bloc.member_ids)
     return (
@@ -314,6 +314,7 @@ def bloc_discounts(
 
 
 __all__ = [
+    "GROUP_WORDS",
     "OPPOSE",
     "SUPPORT",
     "Bloc",

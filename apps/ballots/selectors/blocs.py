@@ -10,6 +10,7 @@ from apps.attendance.models import Ticket, TicketClaim
 from apps.attendance.selectors import voter_class_map
 from apps.talks.models import Conference, Talk
 
+from ..domain.blocs import Bloc as FoundBloc
 from ..domain.blocs_input import BlocInput, TalkFacts, VoterFacts, VoteScale, bloc_input_build
 from ..models import Bloc, Vote, WeightPolicy
 from .policies import class_weights
@@ -75,12 +76,30 @@ def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
 
 def bloc_reasons_for_user(*, user, conference: Conference) -> dict[int, str]:
     """talk id → what happened to this person's vote on it, in words that name nobody else."""
-    reasons = {}
-    for bloc in Bloc.objects.filter(conference=conference, present=True, members=user).exclude(status="dismissed"):
-        counted = bloc.multiplier * bloc.size
-        reasons[bloc.talk_id] = (
-            f"Counted at {bloc.multiplier:.2f} of its weight because it is part of a group of {bloc.size} voters "
-            f"who rated this talk alike together ({', '.join(bloc.signals)}); such a group counts as "
-            f"{counted:.1f} voters."
-        )
-    return reasons
+    blocs = Bloc.objects.filter(conference=conference, present=True, members=user).exclude(status="dismissed")
+    return {bloc.talk_id: stored_bloc_sentence(bloc) for bloc in blocs}
+
+
+def stored_bloc_sentence(bloc: Bloc) -> str:
+    """What a member's vote on the bloc's talk counted at, and why; names no member."""
+    return (
+        f"Counted at {bloc.multiplier:.2f} of its weight because it is part of a group of {bloc.size} voters "
+        f"who rated this talk alike together ({', '.join(bloc.signals)}); such a group counts as "
+        f"{bloc.multiplier * bloc.size:.1f} voters."
+    )
+
+
+def stored_bloc_as_found(bloc: Bloc) -> FoundBloc:
+    """A stored bloc as the detection code's own Bloc, so its rules (bounds, discounts) apply to it.
+    The members must be prefetched."""
+    return FoundBloc(
+        key=bloc.key,
+        talk_id=bloc.talk_id,
+        direction=bloc.direction,
+        member_ids=tuple(sorted(m.pk for m in bloc.members.all())),
+        weight=bloc.weight,
+        fair_share=bloc.fair_share,
+        signals=tuple(bloc.signals),
+        evidence=(),
+        p_value=bloc.p_value,
+    )

@@ -22,7 +22,7 @@ from ..domain.blocs import BlocStatus, bloc_counts_as, bloc_discounts, bloc_mult
 from ..domain.blocs_input import BlocRule
 from ..domain.tally import discounts_align, tally_compute
 from ..models import Bloc, TallySnapshot
-from ..selectors.blocs import bloc_input
+from ..selectors.blocs import bloc_input, stored_bloc_sentence
 from ..selectors.tally import tally_input
 from .policies import weight_policy_ensure
 from .tallies import _snapshot_for
@@ -125,10 +125,7 @@ def bloc_discount_mappings(*, conference: Conference) -> tuple[dict, dict]:
     multipliers, reasons = {}, {}
     active = Bloc.objects.filter(conference=conference, present=True, multiplier__lt=1).exclude(status="dismissed")
     for bloc in active.prefetch_related("members"):
-        sentence = (
-            f"Counted at {bloc.multiplier:.2f} of its weight because it is part of a group of {bloc.size} voters who "
-            f"rated this talk alike together; such a group counts as {bloc.multiplier * bloc.size:.1f} voters."
-        )
+        sentence = stored_bloc_sentence(bloc)
         for member in bloc.members.all():
             pair = (member.pk, bloc.talk_id)
             if bloc.multiplier < multipliers.get(pair, 1.0):
