@@ -28,6 +28,37 @@ class TalkImportForm(forms.Form):
         return upload
 
 
+def preview_then_commit(
+    request, *, name: str, conference, form, payload_of, run, done_url: str, template: str, context: dict
+):
+    """The import flow every import screen shares: an upload runs as a dry run and shows its report;
+    when it has no problems the file is kept (in the cache, for this organizer and conference) and one
+    click imports exactly that file. `payload_of(form)` turns a valid form into what `run(payload,
+    dry_run)` reads; the report needs `.errors` and `.summary()`."""
+    cache_key = f"{name}-import:{request.user.pk}:{conference.pk}:"
+    if request.method == "POST" and "commit" in request.POST:
+        stored = cache.get(cache_key + request.POST.get("token", ""))
+        if stored is None:
+            messages.error(request, "That preview has expired; upload the file again.")
+            return redirect(request.path)
+        report = run(stored, dry_run=False)
+        if not report.errors:
+            cache.delete(cache_key + request.POST["token"])
+            messages.success(request, report.summary())
+            return redirect(done_url)
+        context["report"] = report
+    elif form.is_bound and form.is_valid():
+        payload = payload_of(form)
+        report = run(payload, dry_run=True)
+        context["report"] = report
+        if not report.errors:
+            token = uuid.uuid4().hex
+            cache.set(cache_key + token, payload, PREVIEW_SECONDS)
+            context["token"] = token
+    context["form"] = form
+    return TemplateResponse(request, template, context)
+
+
 def import_talks_view(model_admin, request, conference_id: int):
     conference = get_object_or_404(Conference, pk=conference_id)
     if not model_admin.has_change_permission(request, conference):
@@ -40,35 +71,27 @@ def import_talks_view(model_admin, request, conference_id: int):
         "opts": Conference._meta,
         "title": "Import talks",
     }
-    form = TalkImportForm()
-    cache_key = f"talk-import:{request.user.pk}:{conference.pk}:"
-    if request.method == "POST" and "commit" in request.POST:
-        stored = cache.get(cache_key + request.POST.get("token", ""))
-        if stored is None:
-            messages.error(request, "That preview has expired; upload the file again.")
-            return redirect(request.path)
-        content, kind, filename = stored
-        report = talks_import(
-            conference=conference, parsed=talks_parse(content, kind=kind, filename=filename), dry_run=False
+
+    def payload_of(form):
+        upload = form.cleaned_data["file"]
+        return upload.read(), form.cleaned_data["kind"], upload.name
+
+    def run(payload, *, dry_run: bool):
+        content, kind, filename = payload
+        return talks_import(
+            conference=conference, parsed=talks_parse(content, kind=kind, filename=filename), dry_run=dry_run
         )
-        if report.ok:
-            cache.delete(cache_key + request.POST["token"])
-            messages.success(request, report.summary())
-            return redirect(reverse("admin:talks_talk_changelist") + f"?conference__id__exact={conference.pk}")
-        context["report"] = report
-    elif request.method == "POST":
-        form = TalkImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            content = upload.read()
-            kind = form.cleaned_data["kind"]
-            report = talks_import(
-                conference=conference, parsed=talks_parse(content, kind=kind, filename=upload.name), dry_run=True
-            )
-            context["report"] = report
-            if report.ok:
-                token = uuid.uuid4().hex
-                cache.set(cache_key + token, (content, kind, upload.name), PREVIEW_SECONDS)
-                context["token"] = token
-    context["form"] = form
-    return TemplateResponse(request, "admin/talks/conference/import_talks.html", context)
+
+    uploading = request.method == "POST" and "commit" not in request.POST
+    form = TalkImportForm(request.POST, request.FILES) if uploading else TalkImportForm()
+    return preview_then_commit(
+        request,
+        name="talk",
+        conference=conference,
+        form=form,
+        payload_of=payload_of,
+        run=run,
+        done_url=reverse("admin:talks_talk_changelist") + f"?conference__id__exact={conference.pk}",
+        template="admin/talks/conference/import_talks.html",
+        context=context,
+    )

@@ -1,18 +1,14 @@
 """The organizer's "Import votes" screen: upload a CSV, preview (a dry run), then commit the same file."""
 
-import uuid
-
 from django import forms
 from django.contrib import messages
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from apps.ballots.domain.vote_import import score_map_parse, votes_parse
 from apps.ballots.services.vote_import import votes_import
 
-from .admin_import import MAX_UPLOAD_BYTES, PREVIEW_SECONDS
+from .admin_import import MAX_UPLOAD_BYTES, preview_then_commit
 from .models import Conference
 
 
@@ -46,40 +42,25 @@ def import_votes_view(model_admin, request, conference_id: int):
         "opts": Conference._meta,
         "title": "Import votes",
     }
-    form = VoteImportForm()
-    cache_key = f"vote-import:{request.user.pk}:{conference.pk}:"
-    scale = (conference.scale_min, conference.scale_max)
-    if request.method == "POST" and "commit" in request.POST:
-        stored = cache.get(cache_key + request.POST.get("token", ""))
-        if stored is None:
-            messages.error(request, "That preview has expired; upload the file again.")
-            return redirect(request.path)
-        content, mapping = stored
-        report = votes_import(
-            conference=conference,
-            parsed=votes_parse(content, scale=scale, score_map=mapping),
-            dry_run=False,
-            by=request.user,
-        )
-        if not report.errors:
-            cache.delete(cache_key + request.POST["token"])
-            messages.success(request, report.summary())
-            return redirect(reverse("admin:ballots_vote_changelist") + f"?talk__conference__id__exact={conference.pk}")
-        context["report"] = report
-    elif request.method == "POST":
-        form = VoteImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            content, mapping = form.cleaned_data["file"].read(), form.cleaned_data["score_map"]
-            report = votes_import(
-                conference=conference,
-                parsed=votes_parse(content, scale=scale, score_map=mapping),
-                dry_run=True,
-                by=request.user,
-            )
-            context["report"] = report
-            if not report.errors:
-                token = uuid.uuid4().hex
-                cache.set(cache_key + token, (content, mapping), PREVIEW_SECONDS)
-                context["token"] = token
-    context["form"] = form
-    return TemplateResponse(request, "admin/talks/conference/import_votes.html", context)
+
+    def payload_of(form):
+        return form.cleaned_data["file"].read(), form.cleaned_data["score_map"]
+
+    def run(payload, *, dry_run: bool):
+        content, mapping = payload
+        parsed = votes_parse(content, scale=(conference.scale_min, conference.scale_max), score_map=mapping)
+        return votes_import(conference=conference, parsed=parsed, dry_run=dry_run, by=request.user)
+
+    uploading = request.method == "POST" and "commit" not in request.POST
+    form = VoteImportForm(request.POST, request.FILES) if uploading else VoteImportForm()
+    return preview_then_commit(
+        request,
+        name="vote",
+        conference=conference,
+        form=form,
+        payload_of=payload_of,
+        run=run,
+        done_url=reverse("admin:ballots_vote_changelist") + f"?talk__conference__id__exact={conference.pk}",
+        template="admin/talks/conference/import_votes.html",
+        context=context,
+    )
