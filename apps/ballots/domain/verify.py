@@ -1,4 +1,5 @@
-"""Recomputing a published tally from the anonymised ballots alone.
+"""Recomputing a published tally from the anonymised ballots alone, and a published bulletin board's
+hash chain from the board alone.
 
 The export lists, for every ballot, its receipt and each vote as (talk, score, weight), where the
 weight is everything the tally applied to that vote: the voter's class weight times any bloc
@@ -14,6 +15,7 @@ import numpy as np
 
 from apps.attendance.domain.eligibility import VoterClass
 
+from .bulletin import BULLETIN_SCHEME, BoardCheck, ChainedEntry, bulletin_genesis, bulletin_verify
 from .tally import CLASS_CODES, TallyInput, tally_compute
 from .weights import ClassWeights
 
@@ -72,3 +74,34 @@ def tally_verify(export: dict) -> tuple[int, list[Difference]]:
     for talk_id in sorted(set(published) - set(result.talk_ids.tolist())):
         differences.append(Difference(talk_id, "in the published tally but not in the ballots"))
     return len(published), differences
+
+
+def bulletin_verify_export(export: dict | list, *, head: str | None = None) -> BoardCheck:
+    """Checks a bulletin board as the public API serves it: one answer `{"board": …, "results": […]}`
+    holding every entry, or the list of its pages in order. The genesis is recomputed from the
+    board's conference id and input digest, the chain from the entries; `head` is the value the
+    checker wrote down at publication (by default the one the board states).
+    Raises ValueError for something that is not a bulletin board."""
+    pages = export if isinstance(export, list) else [export]
+    if not pages or not all(isinstance(page, dict) and "board" in page and "results" in page for page in pages):
+        raise ValueError('Not a bulletin board: expected {"board": …, "results": […]} or a list of those pages.')
+    board = pages[0]["board"]
+    if any(page["board"] != board for page in pages):
+        raise ValueError("The pages are from different bulletin boards (their board headers differ).")
+    if board.get("scheme") != BULLETIN_SCHEME:
+        raise ValueError(f"Unknown chain scheme {board.get('scheme')!r} (this checker knows {BULLETIN_SCHEME}).")
+    if not board.get("head"):
+        raise ValueError("This board was published before the bulletin board was chained: there is nothing to check.")
+    genesis = bulletin_genesis(conference_id=int(board["conference_id"]), input_digest=str(board["input_digest"]))
+    entries = (
+        ChainedEntry(
+            position=int(row["position"]),
+            receipt=str(row["receipt"]),
+            weight=float(row["weight"]),
+            status=str(row["status"]),
+            chain=str(row["chain"]),
+        )
+        for page in pages
+        for row in page["results"]
+    )
+    return bulletin_verify(entries, genesis=genesis, head=(head or board["head"]).strip().lower(), size=board["size"])
