@@ -8,7 +8,6 @@ from urllib.parse import parse_qsl, urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -109,16 +108,11 @@ def vote_submit(request: HttpRequest, slug: str, talk_id: int) -> HttpResponse:
         response = HttpResponseRedirect(f"{back}?{_return_query(request.POST.get('return', ''))}#talk-{talk_id}")
         response.status_code = 303  # "see other": the browser GETs the page back
         return response
-    talk = outcome.talk
-    talk.my_score = outcome.score
-    if not conference.blind_voting:
-        prefetch_related_objects([talk], "speakers")
     context = {
         "conference": conference,
-        "talk": talk,
+        "talk": {"pk": outcome.talk_id, "title": outcome.talk_title, "my_score": outcome.score},
         "rated": outcome.rated,
         "total": outcome.total,
-        "hide_speakers": conference.blind_voting,
         "return_query": _return_query(request.POST.get("return", "")),
         "outcome": outcome,
         "receipt": outcome.receipt,

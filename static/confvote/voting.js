@@ -39,12 +39,13 @@
     }
   });
 
-  // After htmx swaps in the saved card: move on to the next talk when the vote came from a key,
+  // After htmx swaps in the saved vote form: move on to the next talk when the vote came from a key,
   // otherwise keep the focus on the card that was voted on. The response also updates the progress
-  // line out of band, which settles separately: only the card's own event counts.
+  // line out of band, which settles separately: only the form's own event counts.
   document.addEventListener("htmx:afterSettle", function (event) {
-    var card = event.detail.elt;
-    if (!card || !card.classList || !card.classList.contains("vote-card")) { return; }
+    var form = event.detail.elt;
+    if (!form || !form.classList || !form.classList.contains("vote-form")) { return; }
+    var card = cardOf(form);
     var failed = event.detail.xhr && event.detail.xhr.status >= 400;
     if (movedByKey && !failed) { step(card, 1); } else { focusCard(card); }
     movedByKey = false;

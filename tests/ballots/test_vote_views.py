@@ -33,13 +33,15 @@ def page_url(conference):
     return reverse("ballots:vote", kwargs={"slug": conference.slug})
 
 
-def test_htmx_vote_returns_the_card_and_the_progress(user_client, user):
+def test_htmx_vote_returns_the_talks_form_and_the_progress(user_client, user):
     conference = ConferenceFactory()
     talk, _other = TalkFactory(conference=conference), TalkFactory(conference=conference)
     response = user_client.post(submit_url(talk), {"score": "3"}, **HTMX)
     assert response.status_code == 200
     html = response.content.decode()
-    assert f'id="talk-{talk.pk}"' in html and 'aria-pressed="true"' in html and "Receipt" in html
+    assert html.lstrip().startswith('<form method="post" action="' + submit_url(talk))
+    assert html.count('aria-pressed="true"') == 1 and 'value="3" class="score-button" aria-pressed="true"' in html
+    assert "Receipt" in html and talk.title in html  # the form's legend names the talk
     assert 'hx-swap-oob="true"' in html and "1 of 2" in html
     assert Vote.objects.get(user=user, talk=talk).score == 3
 
