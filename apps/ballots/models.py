@@ -165,6 +165,12 @@ class TallySnapshot(models.Model):
     voter_count = models.PositiveIntegerField()
     prior_mean = models.FloatField()
     summary = models.JSONField(default=dict, help_text="Weight and voters by class, over the whole tally.")
+    # Set when the tally is published (see apps/ballots/domain/bulletin.py). Empty on snapshots that
+    # are not published, and on those published before the board was chained.
+    bulletin_head = models.CharField(
+        max_length=64, blank=True, default="", help_text="The bulletin board's last chain value."
+    )
+    bulletin_size = models.PositiveIntegerField(null=True, blank=True, help_text="Entries on the bulletin board.")
 
     class Meta:
         ordering = ["conference", "-computed_at", "-id"]
@@ -172,6 +178,11 @@ class TallySnapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["conference", "policy", "input_digest"], name="tally_unique_inputs"),
             models.CheckConstraint(condition=Q(input_digest__regex=r"^[0-9a-f]{64}$"), name="tally_digest_hex"),
+            models.CheckConstraint(
+                condition=Q(bulletin_head="", bulletin_size__isnull=True)
+                | Q(bulletin_head__regex=r"^[0-9a-f]{64}$", bulletin_size__isnull=False, published_at__isnull=False),
+                name="tally_bulletin_head_hex_when_published",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -221,7 +232,9 @@ class ReceiptStatus(models.TextChoices):
 
 
 class BulletinEntry(models.Model):
-    """The public bulletin board of a published tally: every receipt with its weight and status."""
+    """The public bulletin board of a published tally: every receipt with its weight and status, each
+    entry chained to the one before it (apps/ballots/domain/bulletin.py). `position` and `chain` are
+    empty on boards published before the chain existed."""
 
     Status = ReceiptStatus
 
@@ -229,11 +242,21 @@ class BulletinEntry(models.Model):
     receipt = models.ForeignKey(BallotReceipt, on_delete=models.CASCADE, related_name="bulletin_entries")
     weight = models.FloatField()
     status = models.CharField(max_length=16, choices=Status.choices)
+    position = models.PositiveIntegerField(null=True, blank=True, help_text="0, 1, … in receipt-code order.")
+    chain = models.CharField(max_length=64, blank=True, default="", help_text="SHA-256 chain value of this entry.")
 
     class Meta:
-        ordering = ["snapshot", "receipt__code"]
+        ordering = ["snapshot", "position", "receipt__code"]
         constraints = [
             models.UniqueConstraint(fields=["snapshot", "receipt"], name="bulletin_one_entry_per_receipt"),
+            # Also the index the board is read through, in order.
+            models.UniqueConstraint(fields=["snapshot", "position"], name="bulletin_unique_position"),
+            # No regular expression on the chain value: on 100,000 rows it would cost a second at
+            # publication, and the verifier checks every value anyway.
+            models.CheckConstraint(
+                condition=Q(position__isnull=True, chain="") | (Q(position__isnull=False) & ~Q(chain="")),
+                name="bulletin_chain_with_position",
+            ),
             models.CheckConstraint(condition=Q(status__in=ReceiptStatus.values), name="bulletin_status_valid"),
             models.CheckConstraint(condition=Q(weight__gte=0, weight__lte=1), name="bulletin_weight_range"),
         ]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.talks.models import Conference, Talk
 
 from . import selectors, services
+from .domain.bulletin import bulletin_genesis, bulletin_link_preimage
 from .models import BulletinEntry
 
 PAGE_SIZE = 30
@@ -195,15 +196,30 @@ def bulletin(request: HttpRequest, slug: str) -> HttpResponse:
     if snapshot is None:
         context = {"conference": conference, "snapshot": None}
         return render(request, "ballots/bulletin.html", context, status=404)
-    entries = BulletinEntry.objects.filter(snapshot=snapshot).select_related("receipt").order_by("receipt__code")
+    entries = (
+        BulletinEntry.objects.filter(snapshot=snapshot)
+        .select_related("receipt")
+        .order_by("position", "receipt__code")
+        .only("weight", "status", "position", "chain", "receipt__code")
+    )
     code = request.GET.get("receipt", "").strip().lower()[:64]
     found = entries.filter(receipt__code=code).first() if code else None
-    page = Paginator(entries.only("weight", "status", "receipt__code"), 100).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "ballots/bulletin.html",
-        {"conference": conference, "snapshot": snapshot, "page": page, "code": code, "found": found},
-    )
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    context = {"conference": conference, "snapshot": snapshot, "page": page, "code": code, "found": found}
+    if selectors.bulletin_chained(snapshot):
+        context["genesis"] = bulletin_genesis(conference_id=conference.pk, input_digest=snapshot.input_digest)
+        if found is not None and found.position is not None:
+            previous = context["genesis"]
+            if found.position:
+                previous = entries.filter(position=found.position - 1).values_list("chain", flat=True).first()
+            context["link_text"] = bulletin_link_preimage(
+                previous=previous or "",
+                position=found.position,
+                receipt=found.receipt.code,
+                weight=found.weight,
+                status=found.status,
+            )
+    return render(request, "ballots/bulletin.html", context)
 
 
 @require_GET

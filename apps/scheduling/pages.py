@@ -11,6 +11,7 @@ from django.db.models import Count
 from apps.attendance.models import Pledge
 from apps.ballots.domain.blocs import GROUP_WORDS
 from apps.ballots.models import Bloc, TallyRow, Vote
+from apps.ballots.selectors import tally_latest
 from apps.talks.models import Conference
 
 from .models import ScheduledTalk, ScheduleOverride, ScheduleRelease
@@ -109,6 +110,8 @@ def transparency_report(*, release: ScheduleRelease) -> dict:
         "release": release,
         "proposal": proposal,
         "snapshot": snapshot,
+        # The public bulletin board's tally (often a later snapshot than the one the proposal used).
+        "published_tally": tally_latest(conference=conference, published_only=True),
         "decisions": decisions,
         "satisfaction": data.get("satisfaction", {}),
         "baselines": [

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from apps.ballots.models import TallySnapshot
 from apps.ballots.services import vote_cast
 from apps.ballots.services.blocs import tally_publish_with_blocs, tally_with_blocs
 from apps.scheduling import proposals
@@ -113,3 +114,6 @@ def test_public_bulletin_and_transparency(client, django_capture_on_commit_callb
     accepted = [t for t in report["talks"] if t["status"] == "accepted"]
     assert len(accepted) == 4 and all(t["room"] and t["why"] for t in accepted)
     assert report["overall"]["satisfaction"]["share"] > 0
+    published = TallySnapshot.objects.get(conference=conference, published_at__isnull=False)
+    assert report["published_tally"]["bulletin_head"] == published.bulletin_head == board["board"]["head"]
+    assert published.bulletin_head in client.get(reverse("transparency", args=[conference.slug])).content.decode()

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from apps.attendance.services.tickets import tickets_import_csv
 from apps.ballots import selectors
+from apps.ballots.domain.bulletin import BULLETIN_SCHEME, bulletin_genesis
 from apps.ballots.domain.vote_import import score_map_parse, votes_parse
 from apps.ballots.models import BulletinEntry, TallyRow
 from apps.ballots.services.vote_import import votes_import
@@ -17,7 +18,7 @@ from apps.ballots.tasks import tally_snapshot_compute
 from apps.talks.api.views import PublicCacheMixin
 from apps.talks.models import Conference
 from confvote.celery import enqueue
-from confvote.rest import IsConferenceOrganizer
+from confvote.rest import IsConferenceOrganizer, Pagination
 
 
 class TallyRowOut(serializers.ModelSerializer):
@@ -54,6 +55,10 @@ class TallyOut(serializers.Serializer):
     input_digest = serializers.CharField()
     vote_count = serializers.IntegerField()
     voter_count = serializers.IntegerField()
+    bulletin_head = serializers.CharField(
+        allow_blank=True, help_text="The published bulletin board's hash-chain head; empty until published."
+    )
+    bulletin_size = serializers.IntegerField(allow_null=True)
     rows = serializers.SerializerMethodField()
 
     @extend_schema_field(TallyRowOut(many=True))
@@ -179,26 +184,108 @@ class TicketImport(OrganizerMixin, APIView):
 
 class BulletinEntryOut(serializers.ModelSerializer):
     receipt = serializers.CharField(source="receipt.code")
+    position = serializers.IntegerField(allow_null=True, help_text="0, 1, … in receipt order; null before chaining.")
+    chain = serializers.CharField(help_text="SHA-256 chain value of the entry (docs/voting.md); empty before chaining.")
 
     class Meta:
         model = BulletinEntry
-        fields = ["receipt", "weight", "status"]
+        fields = ["position", "receipt", "weight", "status", "chain"]
         read_only_fields = fields
 
 
+class BulletinBoardOut(serializers.Serializer):
+    """What an outsider needs, besides the entries, to recompute the chain."""
+
+    scheme = serializers.CharField(help_text="The hashed text's format; see docs/voting.md.")
+    conference_id = serializers.IntegerField()
+    input_digest = serializers.CharField(help_text="The tally's input digest, hashed into the genesis.")
+    published_at = serializers.DateTimeField()
+    policy_version = serializers.IntegerField()
+    genesis = serializers.CharField(allow_null=True, help_text="The chain value before position 0.")
+    head = serializers.CharField(allow_null=True, help_text="The last entry's chain value; null before chaining.")
+    size = serializers.IntegerField(allow_null=True, help_text="Entries on the board; null before chaining.")
+
+
+_HEX64 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+BULLETIN_BOARD_SCHEMA = {  # BulletinBoardOut as OpenAPI, for the paginated answer's schema
+    "type": "object",
+    "description": BulletinBoardOut.__doc__,
+    "properties": {
+        "scheme": {"type": "string", "example": "confvote-bulletin-v1"},
+        "conference_id": {"type": "integer"},
+        "input_digest": _HEX64,
+        "published_at": {"type": "string", "format": "date-time"},
+        "policy_version": {"type": "integer"},
+        "genesis": {**_HEX64, "nullable": True},
+        "head": {**_HEX64, "nullable": True},
+        "size": {"type": "integer", "nullable": True},
+    },
+    "required": [
+        *("scheme", "conference_id", "input_digest", "published_at", "policy_version"),
+        *("genesis", "head", "size"),
+    ],
+}
+
+
+def bulletin_board_header(snapshot) -> dict:
+    chained = selectors.bulletin_chained(snapshot)
+    return BulletinBoardOut(
+        {
+            "scheme": BULLETIN_SCHEME,
+            "conference_id": snapshot.conference_id,
+            "input_digest": snapshot.input_digest,
+            "published_at": snapshot.published_at,
+            "policy_version": snapshot.policy.version,
+            "genesis": bulletin_genesis(conference_id=snapshot.conference_id, input_digest=snapshot.input_digest)
+            if chained
+            else None,
+            "head": snapshot.bulletin_head if chained else None,
+            "size": snapshot.bulletin_size if chained else None,
+        }
+    ).data
+
+
+class BulletinPagination(Pagination):
+    """Every page also carries the board's header (`board`), so each page can be checked on its own."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.board = bulletin_board_header(view.snapshot)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["board"] = self.board
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["board"] = BULLETIN_BOARD_SCHEMA
+        paginated["required"] = [*paginated.get("required", []), "board"]
+        return paginated
+
+
 class Bulletin(PublicCacheMixin, generics.ListAPIView):  # PublicCacheMixin makes it public (AllowAny)
-    """The published tally's bulletin board: every receipt with its weight and status (?receipt= to look one up)."""
+    """The published tally's bulletin board: every receipt with its weight and status, in chain order,
+    and in `board` the chain's genesis and head (?receipt= to look one up; ?page_size= up to 1000)."""
 
     serializer_class = BulletinEntryOut
+    pagination_class = BulletinPagination
     queryset = BulletinEntry.objects.none()
 
     def get_queryset(self):
         conference = get_object_or_404(
             Conference.objects.exclude(status=Conference.Status.DRAFT), slug=self.kwargs["slug"]
         )
-        snapshot = selectors.tally_latest(conference=conference, published_only=True)
-        if snapshot is None:
+        self.snapshot = selectors.tally_latest(conference=conference, published_only=True)
+        if self.snapshot is None:
             raise NotFound("No tally has been published yet.")
-        entries = BulletinEntry.objects.filter(snapshot=snapshot).select_related("receipt").order_by("receipt__code")
+        entries = (
+            BulletinEntry.objects.filter(snapshot=self.snapshot)
+            .select_related("receipt")
+            .order_by("position", "receipt__code")
+        )
         code = self.request.GET.get("receipt", "").strip().lower()[:64]
         return entries.filter(receipt__code=code) if code else entries

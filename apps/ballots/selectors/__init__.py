@@ -1,5 +1,6 @@
 """Reads of ballots: weight policies, the voting page, the tally's inputs, receipts."""
 
+from .bulletin import bulletin_chained, bulletin_chained_entries, bulletin_check
 from .policies import class_weights, weight_policy_current
 from .tally import candidate_talk_ids, receipt_preimage_of, tally_input, tally_latest, vote_arrays, voter_class_codes
 from .voting import (
@@ -27,6 +28,9 @@ __all__ = [
     "ballot_progress",
     "ballot_talk_ids",
     "ballot_total",
+    "bulletin_chained",
+    "bulletin_chained_entries",
+    "bulletin_check",
     "candidate_talk_ids",
     "class_weights",
     "my_scores",

@@ -60,6 +60,7 @@ def anonymised_ballots(*, conference: Conference, snapshot: TallySnapshot) -> di
         "tally": {
             "input_digest": snapshot.input_digest,
             "published_at": snapshot.published_at.isoformat(),
+            "bulletin_head": snapshot.bulletin_head or None,
             "talks": sorted(rows, key=lambda r: r["rank"]),
         },
         "ballots": ballots,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apps.talks.models import Conference
 
+from ..domain.bulletin import BoardEntry, ChainedEntry, bulletin_chain, bulletin_genesis, bulletin_head
 from ..domain.tally import CLASS_CODES, TallyInput, TallyResult, tally_compute, tally_input_digest
 from ..models import Ballot, BallotReceipt, BulletinEntry, TallyRow, TallySnapshot, WeightPolicy
 from ..selectors.tally import tally_input
@@ -145,7 +146,8 @@ def tally_publish(
 ) -> TallySnapshot:
     """Publishes the tally of the current votes and fills its bulletin board: every receipt with the
     weight its ballot counted at and its status (counted / not eligible / reduced by a bloc
-    discount / superseded by a later change)."""
+    discount / superseded by a later change), chained in receipt order; the snapshot keeps the
+    chain's head and the number of entries (docs/voting.md, "The bulletin board's hash chain")."""
     policy = weight_policy_ensure(conference=conference)
     data = tally_input(conference=conference, policy=policy, discounts=discounts)
     reasons = _reasons_by_talk(discounts or {}, discount_reasons or {})
@@ -154,13 +156,20 @@ def tally_publish(
         snapshot = TallySnapshot.objects.select_for_update(no_key=True).get(pk=snapshot.pk)
         if snapshot.published_at is not None:
             return snapshot
+        genesis = bulletin_genesis(conference_id=conference.pk, input_digest=snapshot.input_digest)
+        receipt_ids, board = _bulletin(snapshot, data)
+        chained = bulletin_chain(board, genesis=genesis)
         snapshot.published_at = timezone.now()
-        snapshot.save(update_fields=["published_at"])
-        BulletinEntry.objects.bulk_create(_bulletin(snapshot, data), batch_size=5000)
+        snapshot.bulletin_head = bulletin_head(chained, genesis=genesis)
+        snapshot.bulletin_size = len(chained)
+        snapshot.save(update_fields=["published_at", "bulletin_head", "bulletin_size"])
+        _bulletin_store(snapshot, chained, receipt_ids)
     return snapshot
 
 
-def _bulletin(snapshot: TallySnapshot, data: TallyInput) -> list[BulletinEntry]:
+def _bulletin(snapshot: TallySnapshot, data: TallyInput) -> tuple[dict[str, int], list[BoardEntry]]:
+    """Every receipt of the conference with the weight its ballot counted at and its status, and
+    the receipt ids by code."""
     weights = data.weights
     per_class = {CLASS_CODES["ticket_holder"]: weights.ticket_holder, CLASS_CODES["pledger"]: weights.pledger}
     voter_class: dict[int, int] = dict(zip(data.voter_ids.tolist(), data.voter_class.tolist(), strict=True))
@@ -170,20 +179,50 @@ def _bulletin(snapshot: TallySnapshot, data: TallyInput) -> list[BulletinEntry]:
             if multiplier < 1.0:
                 smallest_discount[voter] = min(multiplier, smallest_discount.get(voter, 1.0))
     latest = dict(Ballot.objects.filter(conference=snapshot.conference_id).values_list("id", "changes"))
-    entries = []
+    receipt_ids: dict[str, int] = {}
+    board = []
     receipts = BallotReceipt.objects.filter(ballot__conference=snapshot.conference_id).values_list(
-        "id", "ballot_id", "ballot__user_id", "sequence"
+        "id", "code", "ballot_id", "ballot__user_id", "sequence"
     )
-    for receipt_id, ballot_id, user_id, sequence in receipts.iterator(chunk_size=5000):
-        code = voter_class.get(user_id, NOT_ELIGIBLE)
-        weight = per_class.get(code, 0.0) * smallest_discount.get(user_id, 1.0)
+    for receipt_id, code, ballot_id, user_id, sequence in receipts.iterator(chunk_size=5000):
+        voter = voter_class.get(user_id, NOT_ELIGIBLE)
+        weight = per_class.get(voter, 0.0) * smallest_discount.get(user_id, 1.0)
         if sequence < latest[ballot_id]:
             status, weight = BulletinEntry.Status.SUPERSEDED, 0.0
-        elif weight == 0.0 and code == NOT_ELIGIBLE:
+        elif weight == 0.0 and voter == NOT_ELIGIBLE:
             status = BulletinEntry.Status.NOT_ELIGIBLE
         elif user_id in smallest_discount:
             status = BulletinEntry.Status.DISCOUNTED
         else:
             status = BulletinEntry.Status.COUNTED
-        entries.append(BulletinEntry(snapshot=snapshot, receipt_id=receipt_id, weight=weight, status=status))
-    return entries
+        receipt_ids[code] = receipt_id
+        board.append(BoardEntry(receipt=code, weight=weight, status=str(status)))
+    return receipt_ids, board
+
+
+def _bulletin_store(snapshot: TallySnapshot, chained: list[ChainedEntry], receipt_ids: dict[str, int]) -> None:
+    """The chained board, in one go: COPY on PostgreSQL (bulk_create of 100,000 model instances
+    costs seconds of Python), bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        BulletinEntry.objects.bulk_create(
+            (
+                BulletinEntry(
+                    snapshot=snapshot,
+                    receipt_id=receipt_ids[e.receipt],
+                    weight=e.weight,
+                    status=e.status,
+                    position=e.position,
+                    chain=e.chain,
+                )
+                for e in chained
+            ),
+            batch_size=5000,
+        )
+        return
+    columns = "snapshot_id, receipt_id, weight, status, position, chain"
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY ballots_bulletinentry ({columns}) FROM STDIN") as copy,
+    ):
+        for e in chained:
+            copy.write_row((snapshot.pk, receipt_ids[e.receipt], e.weight, e.status, e.position, e.chain))

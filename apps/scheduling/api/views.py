@@ -218,6 +218,19 @@ class ProposalCompare(OrganizerConferenceMixin, APIView):
         )
 
 
+def _published_tally_info(snapshot) -> dict | None:
+    """The conference's published tally and its bulletin board's hash-chain head (null before chaining)."""
+    if snapshot is None:
+        return None
+    return {
+        "input_digest": snapshot.input_digest,
+        "policy_version": snapshot.policy.version,
+        "published_at": snapshot.published_at,
+        "bulletin_head": snapshot.bulletin_head or None,
+        "bulletin_size": snapshot.bulletin_size,
+    }
+
+
 class TransparencyReport(PublicCacheMixin, APIView):
     """How the votes were used for the newest published schedule: every talk's decision and its reasons."""
 
@@ -243,6 +256,7 @@ class TransparencyReport(PublicCacheMixin, APIView):
             {
                 "version": release.version,
                 "published_at": release.published_at,
+                "published_tally": _published_tally_info(report["published_tally"]),
                 "overall": {
                     "accepted": report["accepted"],
                     "overrides": report["overrides"],
