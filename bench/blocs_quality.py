@@ -138,6 +138,22 @@ def measure(name: str, data: BlocInput, planted, colleague, honest, boosted: set
     return line
 
 
+def recall_by_kind(conf, rule: BlocRule) -> str:
+    """Planted bloc votes found, per kind of planted bloc (to see what is missed, not a target)."""
+    detected = detect_with_discounts(conf.data, rule)[1]
+    data = conf.data
+    voters, talks = data.voter_ids[data.vote_voter], data.talk_ids[data.vote_talk]
+    found: dict[str, list[int]] = {}
+    for bloc in conf.blocs:
+        mine = conf.planted & np.isin(voters, bloc.member_ids) & np.isin(talks, bloc.talk_ids)
+        counts = found.setdefault(bloc.kind, [0, 0])
+        counts[0] += int((detected & mine).sum())
+        counts[1] += int(mine.sum())
+    return ", ".join(
+        f"{kind} {got}/{total} ({got / max(1, total):.2f})" for kind, (got, total) in sorted(found.items())
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=["small", "medium", "large"])
@@ -153,6 +169,7 @@ def main() -> None:
         boosted = {b.boosted_talk for b in conf.blocs if b.boosted_talk is not None}
         name = f"synthetic {args.size} (seed {args.seed})"
         line = measure(name, conf.data, conf.planted, conf.colleague, conf.honest, boosted, len(conf.blocs), rule)
+        print("recall by planted kind:", recall_by_kind(conf, rule))
     else:
         demo = demo_conference(args.demo or "medium", args.seed)
         name = f"demo {args.demo or 'medium'} (seed {args.seed})"

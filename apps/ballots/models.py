@@ -8,6 +8,8 @@ from django.db.models import F, Q
 
 from apps.talks.models import SCALE_CEILING, SCALE_FLOOR, Conference, Talk
 
+from .domain.blocs_input import bloc_rule_default
+
 
 class Vote(models.Model):
     """A user's current score for one talk. Withdrawing deletes the row; the history keeps it."""
@@ -78,7 +80,10 @@ class WeightPolicy(models.Model):
     pledger_weight = models.DecimalField(
         max_digits=4, decimal_places=3, default=Decimal("0.500"), help_text="Weight of an active pledger's vote."
     )
-    bloc_rule = models.JSONField(default=dict, blank=True, help_text="Parameters of the bloc discount rule.")
+    # Written out in full (see docs/blocs.md), so a version keeps its meaning when the code's defaults change.
+    bloc_rule = models.JSONField(
+        default=bloc_rule_default, blank=True, help_text="Parameters of the bloc discount rule."
+    )
     prior_weight = models.DecimalField(
         max_digits=7,
         decimal_places=2,

@@ -137,7 +137,12 @@ def test_published_bulletin_board_marks_bloc_reduced_ballots(demo):
     bloc = Bloc.objects.filter(conference=demo).order_by("-size").first()
     member = bloc.members.first()
     honest = TallyRow.objects.filter(snapshot_id=snapshot_id).exclude(talk=bloc.talk).first()
-    other = next(t for t in Talk.objects.filter(conference=demo) if t.pk not in (bloc.talk_id,))
+    # A talk the member has not rated yet, so the vote is a change that gets a receipt.
+    other = next(
+        t
+        for t in Talk.objects.filter(conference=demo).order_by("pk")
+        if t.pk != bloc.talk_id and not t.votes.filter(user=member).exists()
+    )
     vote_cast(user=member, conference=demo, talk_id=other.pk, score=1)
     outsider = next(v.user for v in honest.talk.votes.all() if not v.user.blocs.exists())
     vote_cast(user=outsider, conference=demo, talk_id=other.pk, score=0)

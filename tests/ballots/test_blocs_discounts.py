@@ -1,4 +1,5 @@
-"""The bounding rule: a bloc of k counts as max(√k, its fair share); confirm, dismiss; receipts name no one."""
+"""The bounding rule: a bloc of k counts as max(k ** 0.25, its fair share) by default (a committee may choose
+√k); confirm, dismiss; receipts name no one."""
 
 import math
 import random
@@ -39,10 +40,19 @@ def _bloc(k: int, *, fair: float = 0.4, weight: float | None = None, talk: int =
 RULE = BlocRule()
 
 
-def test_a_bloc_of_25_counts_as_5_voters():
-    bloc = _bloc(25)
-    assert bloc_counts_as(bloc, RULE) == pytest.approx(5.0)  # √25 > 0.4
-    assert bloc_multiplier(bloc, RULE) == pytest.approx(0.2)
+def test_a_bloc_of_16_counts_as_2_voters_and_one_of_81_as_3():
+    bloc = _bloc(16)
+    assert bloc_counts_as(bloc, RULE) == pytest.approx(2.0)  # 16 ** 0.25 = 2 > 0.4
+    assert bloc_multiplier(bloc, RULE) == pytest.approx(2 / 16)
+    assert bloc_counts_as(_bloc(81), RULE) == pytest.approx(3.0)  # 81 ** 0.25 = 3
+    assert bloc_multiplier(_bloc(81), RULE) == pytest.approx(1 / 27)
+
+
+def test_a_committee_can_choose_the_square_root_bound():
+    sqrt_rule = BlocRule.from_json({"bound_exponent": 0.5})
+    assert bloc_counts_as(_bloc(25), sqrt_rule) == pytest.approx(5.0)  # √25 > 0.4
+    assert bloc_multiplier(_bloc(25), sqrt_rule) == pytest.approx(0.2)
+    assert bloc_counts_as(_bloc(25, fair=7.5), sqrt_rule) == pytest.approx(7.5)  # the fair share, above √25
 
 
 def test_a_big_groups_fair_share_is_kept():
@@ -53,13 +63,14 @@ def test_a_big_groups_fair_share_is_kept():
 
 def test_the_bound_never_adds_weight():
     assert bloc_multiplier(_bloc(3, fair=7.0), RULE) == 1.0  # fair share above the bloc's size
-    assert bloc_multiplier(_bloc(2, fair=0.0), RULE) == pytest.approx(math.sqrt(2) / 2)
+    assert bloc_multiplier(_bloc(2, fair=0.0), RULE) == pytest.approx(math.sqrt(math.sqrt(2)) / 2)  # 2 ** 0.25 of 2
+    assert bloc_multiplier(_bloc(1, fair=0.0), RULE) == 1.0  # 1 ** 0.25 = 1: one voter is one voter
 
 
 def test_pledgers_count_at_their_weight():
     bloc = _bloc(16, weight=8.0)  # sixteen pledgers at 0.5
-    assert bloc_counts_as(bloc, RULE) == pytest.approx(4 * 0.5)
-    assert bloc_multiplier(bloc, RULE) == pytest.approx(0.25)
+    assert bloc_counts_as(bloc, RULE) == pytest.approx(2 * 0.5)  # 16 ** 0.25 voters of weight 0.5
+    assert bloc_multiplier(bloc, RULE) == pytest.approx(1.0 / 8.0)  # 1 of their 8
     assert bloc_multiplier(_bloc(6, weight=0.0), RULE) == 1.0  # nothing to take from weightless votes
 
 
@@ -75,25 +86,26 @@ def test_confirmed_blocs_count_as_their_fair_share_and_dismissed_ones_in_full():
 
 
 def test_discounts_are_the_mapping_the_tally_takes_and_dismissing_restores_full_weight():
-    up, down = _bloc(25, talk=5), _bloc(9, talk=6)
-    down = Bloc(**{**down.__dict__, "direction": "oppose", "member_ids": tuple(range(800_001, 800_010))})
+    up, down = _bloc(16, talk=5), _bloc(81, talk=6)
+    down = Bloc(**{**down.__dict__, "direction": "oppose", "member_ids": tuple(range(800_001, 800_082))})
     discounts = bloc_discounts([up, down], RULE)
     mapping = discounts.mapping()
-    assert len(mapping) == 34
-    assert mapping[(900_001, 5)] == pytest.approx(0.2)
-    assert mapping[(800_001, 6)] == pytest.approx(1 / 3)  # opposition bounded the same way: √9 of 9
+    assert len(mapping) == 97
+    assert mapping[(900_001, 5)] == pytest.approx(0.125)  # 2 of 16
+    assert mapping[(800_001, 6)] == pytest.approx(1 / 27)  # opposition bounded the same way: 3 of 81
     reasons = discounts.reason_mapping()
-    assert reasons[(900_001, 5)].startswith("Your vote on this talk counted at 0.20 of its weight")
+    assert reasons[(900_001, 5)].startswith("Your vote on this talk counted at 0.12 of its weight")
+    assert reasons[(900_001, 5)].endswith("such a group counts as 2.0 voters.")
 
     dismissed = bloc_discounts([up, down], RULE, {up.key: "dismissed"})
     assert (900_001, 5) not in dismissed.mapping() and (800_001, 6) in dismissed.mapping()
     confirmed = bloc_discounts([up, down], RULE, {up.key: BlocStatus.CONFIRMED})
-    assert confirmed.mapping()[(900_001, 5)] == pytest.approx(1 / 25)
+    assert confirmed.mapping()[(900_001, 5)] == pytest.approx(1 / 16)
 
     voters = np.array([900_001, 900_002, 123, 800_001], dtype=np.int64)
     talks = np.array([5, 5, 5, 6], dtype=np.int64)
     per_vote = discounts_align(voter_ids=voters, vote_talk_ids=talks, discounts=mapping)
-    assert per_vote.tolist() == pytest.approx([0.2, 0.2, 1.0, 1 / 3])
+    assert per_vote.tolist() == pytest.approx([0.125, 0.125, 1.0, 1 / 27])
 
 
 def test_explanations_never_name_other_voters():

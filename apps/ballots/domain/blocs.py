@@ -111,7 +111,9 @@ def _number(x: float) -> str:
 
 def _sentence(f: Finding, data: BlocInput) -> str:
     scale = data.scale
-    if f.direction == SUPPORT:
+    if f.top_score:
+        way = f"give this talk the top score, '{scale.label(scale.maximum)}'"
+    elif f.direction == SUPPORT:
         way = f"rate this talk '{scale.label(scale.wanted_min)}' or higher"
     elif f.direction == OPPOSE:
         way = "rate this talk down"
@@ -131,7 +133,8 @@ def _sentence(f: Finding, data: BlocInput) -> str:
         window = f.window or (0, 0)
         start = dt.datetime.fromtimestamp(window[0], tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
         hours = (window[1] - window[0]) / 3600
-        votes = "votes rating it up" if f.direction == SUPPORT else "votes rating it down"
+        votes = {True: "votes giving it the top score", False: "votes rating it up"}[f.top_score]
+        votes = votes if f.direction == SUPPORT else "votes rating it down"
         return (
             f"{f.observed} {votes} in {hours:g} hours from {start}; {_number(f.expected)} expected from the "
             f"talk's share of all votes and site-wide activity at that time ({_p_text(f.log_p)})."
@@ -201,9 +204,15 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
 def _bloc(group: list[Finding], data: BlocInput, talk: int, direction: int) -> Bloc:
     members = np.unique(np.concatenate([f.members for f in group]))
     ids = tuple(int(v) for v in data.voter_ids[members])
-    group = sorted(group, key=lambda f: (f.log_p, f.signal, f.label))
+    group = sorted(group, key=lambda f: (f.log_p, f.signal, f.label, f.top_score))
+    # One sentence per group (the most convincing of its tests: top score or any upward rating, one
+    # burst window); every finding's members are in the bloc and every prediction in its fair share.
+    strongest: dict[tuple[str, str], Finding] = {}
+    for f in group:
+        strongest.setdefault((f.signal, f.label), f)
     evidence = tuple(
-        Evidence(f.signal, _sentence(f, data), f.observed, round(f.expected, 6), float(np.exp(f.log_p))) for f in group
+        Evidence(f.signal, _sentence(f, data), f.observed, round(f.expected, 6), float(np.exp(f.log_p)))
+        for f in strongest.values()
     )
     word = _DIRECTION_WORDS[direction]
     talk_id = int(data.talk_ids[talk])

@@ -59,12 +59,13 @@ class BlocRule:
     min_ratio: float = 3.0  # observed must be at least this many times what independent voting predicts
     colleague_min_ratio: float = 1.5  # the same for colleagues of the speaker voting on their talk
     narrow_max_votes: int = 2
-    burst_window_hours: tuple[float, ...] = (1.0, 6.0, 24.0)
+    # Doubling lengths: a burst of any length from 1 h to a day fits a window at most twice as long.
+    burst_window_hours: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 24.0)
     similar_min_talks: int = 4
     similar_min_jaccard: float = 0.5
     similar_max_group: int = 200
     oppose_max_score: int | None = None  # None: the lowest score of the scale
-    bound_exponent: float = 0.5  # a bloc of k counts as max(k ** this, its fair share)
+    bound_exponent: float = 0.25  # a bloc of k counts as max(k ** this, its fair share); see docs/blocs.md
     confirmed_exponent: float = 0.0  # a confirmed bloc counts as max(k ** this, its fair share)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -108,6 +109,12 @@ class BlocRule:
             problems.append("bound_exponent and confirmed_exponent must be in [0, 1]")
         if problems:
             raise ValueError("Invalid bloc rule: " + "; ".join(problems) + ".")
+
+
+def bloc_rule_default() -> dict[str, Any]:
+    """The default `WeightPolicy.bloc_rule`: every parameter written out, so a stored policy version
+    keeps its meaning when the code's defaults change."""
+    return BlocRule().to_json()
 
 
 def company_normalize(name: str | None) -> str:

@@ -1,0 +1,26 @@
+"""A new weight policy stores the bloc rule written out in full, so its meaning never depends on the
+code's defaults of the day."""
+
+import pytest
+
+from apps.ballots.domain.blocs_input import BlocRule
+from apps.ballots.services.policies import weight_policy_ensure, weight_policy_revise
+from tests.factories import ConferenceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_policy_stores_every_parameter_of_the_bloc_rule():
+    policy = weight_policy_ensure(conference=ConferenceFactory())
+    assert policy.bloc_rule == BlocRule().to_json()
+    assert policy.bloc_rule["bound_exponent"] == 0.25
+    assert policy.bloc_rule["burst_window_hours"] == [1.0, 2.0, 4.0, 8.0, 24.0]
+    assert BlocRule.from_json(policy.bloc_rule) == BlocRule()
+
+
+def test_a_revision_keeps_the_rule_it_does_not_change():
+    conference = ConferenceFactory()
+    weight_policy_ensure(conference=conference)
+    revised = weight_policy_revise(conference=conference, bloc_rule={**BlocRule().to_json(), "bound_exponent": 0.5})
+    assert BlocRule.from_json(revised.bloc_rule).bound_exponent == 0.5
+    assert revised.bloc_rule["min_ratio"] == BlocRule().min_ratio
