@@ -29,6 +29,7 @@ from enum import StrEnum
 import numpy as np
 
 from .blocs_input import BlocInput, BlocRule
+from .blocs_saturation import narrow_expected
 from .blocs_signals import (
     OPPOSE,
     SUPPORT,
@@ -184,7 +185,7 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
         findings += group_findings(ctx, data.voter_domain, "affiliation", data.domain_labels, data.talk_domain)
     if "narrow" in rule.signals:
         narrow = np.where(ctx.votes_per_voter <= rule.narrow_max_votes, 0, -1).astype(np.int32)
-        findings += group_findings(ctx, narrow, "narrow", (str(rule.narrow_max_votes),))
+        findings += group_findings(ctx, narrow, "narrow", (str(rule.narrow_max_votes),), None, narrow_expected(ctx))
     if "burst" in rule.signals:
         findings += burst_findings(ctx)
     if "similar" in rule.signals:

@@ -98,11 +98,14 @@ def group_findings(
     signal: str,
     labels: tuple[str, ...] = (),
     speaker_pairs: np.ndarray | None = None,
+    expected_by_talk: dict[int, np.ndarray] | None = None,
 ) -> list[Finding]:
     """Tests every (group, talk) pair where `column` assigns voters to groups (-1: none).
 
     `speaker_pairs` ((talk, group) rows) marks the pairs where the group is the speaker's company or
-    domain: they form their own, much smaller family of tests and are reported as "colleagues"."""
+    domain: they form their own, much smaller family of tests and are reported as "colleagues".
+    `expected_by_talk` (per tested direction, per talk) replaces the prediction for a column with a
+    single group (the light voters, whose prediction accounts for heavy voters' saturation)."""
     data, rule = ctx.data, ctx.rule
     n_talks = max(1, data.n_talks)
     in_group = column >= 0
@@ -133,7 +136,7 @@ def group_findings(
         keys, observed = keys[big], observed[big]
         grp, talk = keys // n_talks, keys % n_talks
         rest_rate = (ctx.talk_count[d][talk] - observed + 0.5) / (ctx.n_votes - group_votes[grp] + 0.5 * n_talks)
-        expected = group_votes[grp] * rest_rate
+        expected = group_votes[grp] * rest_rate if expected_by_talk is None else expected_by_talk[d][talk]
         coi = np.isin(keys, coi_keys)
         candidates.append((d, sel, key, keys, observed, expected, coi, grp, talk))
 
