@@ -8,6 +8,7 @@ from apps.ballots.models import Vote
 from tests.factories import ConferenceFactory, TalkFactory, TicketClaimFactory
 
 DEAD_REDIS = "redis://127.0.0.1:6399/0"  # nothing listens there
+HTMX = {"hx-request": "true"}
 DOWN = {
     "CACHES": {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DEAD_REDIS}},
 }
@@ -58,6 +59,24 @@ def test_votes_are_saved_while_redis_is_down(client, broker_down):
             )
             assert response.status_code == 200
     assert Vote.objects.filter(user=user).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signing_in_and_voting_work_while_the_session_cache_is_down(client, broker_down):
+    """Sessions live in the database too (confvote/sessions.py): a dead Redis is a cache miss."""
+    conference = ConferenceFactory()
+    talk = TalkFactory(conference=conference)
+    user = TicketClaimFactory(ticket__conference=conference).user
+    with override_settings(**DOWN):
+        client.force_login(user)  # the session is written to the database; the cache write is skipped
+        response = client.post(
+            reverse("ballots:vote_submit", args=[conference.slug, talk.pk]), {"score": "1"}, headers=HTMX
+        )
+        assert response.status_code == 200
+        assert client.get(reverse("ballots:receipts", args=[conference.slug])).status_code == 200
+    assert Vote.objects.get(user=user, talk=talk).score == 1
+    # Once Redis is back the same session is read from it (filled from the database on the first read).
+    assert client.get(reverse("ballots:receipts", args=[conference.slug])).status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)

@@ -75,6 +75,14 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DATABASE_PREPARED_STATEMENTS", default=True
+):
+    # psycopg prepares only the statements that ask for it — the vote write path's
+    # (apps/ballots/services/votes.py); Django's own queries bind client-side and are never
+    # prepared. Behind a pooler that cannot carry prepared statements (pgbouncer in transaction
+    # mode before 1.21), set DATABASE_PREPARED_STATEMENTS=false.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 2**31 - 1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------------
@@ -88,10 +96,15 @@ if CACHE_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="confvote"),
+            # A hung Redis must not hang requests: sessions fall back to the database (confvote/sessions.py).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "confvote"}}
+
+# Sessions are read from the cache and written through to the database (confvote/sessions.py).
+SESSION_ENGINE = "confvote.sessions"
 
 # --- Celery ---------------------------------------------------------------------------------------
 # With no broker configured, tasks run in-process (eagerly) so a laptop needs no server.
