@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -32,6 +33,32 @@ def ballot_total(*, conference: Conference, own_talk_ids: set[int]) -> int:
     """How many talks the voter may vote on: the candidates, less their own."""
     talks = Talk.objects.filter(conference=conference).exclude(status=Talk.Status.WITHDRAWN)
     return talks.exclude(pk__in=own_talk_ids).count()
+
+
+# Conferences by slug for the vote write path, kept a few seconds per process. The write path checks
+# every rule that matters (window, scale, talk) in the database itself, so a stale copy can only show
+# a renamed scale label for those seconds; saving a conference in this process forgets it at once.
+CONFERENCE_CACHE_SECONDS = 5.0
+_conferences: dict[str, tuple[float, Conference]] = {}
+
+
+def conference_for_vote(*, slug: str) -> Conference | None:
+    """The conference (not a draft) with this slug, or None; from the short per-process cache."""
+    now = time.monotonic()
+    cached = _conferences.get(slug)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    conference = Conference.objects.exclude(status=Conference.Status.DRAFT).filter(slug=slug).first()
+    if conference is not None:
+        if len(_conferences) > 1000:  # never grows without bound
+            _conferences.clear()
+        _conferences[slug] = (now + CONFERENCE_CACHE_SECONDS, conference)
+    return conference
+
+
+def conference_for_vote_forget(**_kwargs) -> None:
+    """A `post_save`/`post_delete` receiver for Conference (connected in apps.ballots.apps)."""
+    _conferences.clear()
 
 
 def voting_closed_reason(*, conference: Conference) -> str | None:
