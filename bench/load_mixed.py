@@ -1,7 +1,7 @@
 """Mixed load against gunicorn + PostgreSQL (+ Redis cache): voters, browsers and exporters, loopback only.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/confvote_load_bench REDIS_URL=redis://127.0.0.1:6379/4 \\
-        .venv/bin/python bench/load_mixed.py --users 300 --ramp 60 --steady 600 --workers 4 [--record]
+        .venv/bin/python bench/load_mixed.py --users 300 --ramp 60 --steady 600 --workers 8 [--record]
 
 A spike from 0 to --users simulated users in --ramp seconds, then --steady seconds at that number.
 Users are 60% voters (cast or change a vote, the HTMX way), 30% browsers (home, conference page, the
@@ -138,7 +138,7 @@ def main() -> None:
     parser.add_argument("--talks", type=int, default=120)
     parser.add_argument("--ramp", type=float, default=60)
     parser.add_argument("--steady", type=float, default=600)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()

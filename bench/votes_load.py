@@ -2,16 +2,25 @@
 client against a bare Django view for the ratio. Records the figures in docs/benchmarks.md.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/confvote_votes_bench REDIS_URL=redis://127.0.0.1:6379/4 \\
-        .venv/bin/python bench/votes_load.py --voters 200 --seconds 30 --workers 4 [--record]
+        .venv/bin/python bench/votes_load.py [--rate 600 --seconds 60 --voters 200 --workers 6] [--record]
 
 It migrates that database (never the shared demo), creates a conference with --talks talks and
---voters voters with logged-in sessions, starts gunicorn with the production settings (TLS
-redirect off, loopback only), and runs --voters concurrent simulated voters for --seconds: each
-casts or changes a vote on a random talk (always a score different from its current one, so every
-request is a real change), the HTMX way, waits for the answer and goes again. Afterwards it checks
-that every answered vote is in the database (one history event per 200 answer, and the Vote rows
-equal to the voters' last scores). The bare view is /healthz (one `SELECT 1`), with the same client.
-The load generator runs on the same 2 cores; its own CPU use is part of the figure."""
+--voters voters with signed-in sessions, and starts gunicorn (sync workers, --preload) with the
+production settings (TLS redirect off, loopback only). Every request casts or changes a vote on a
+random talk, the HTMX way, always to a score different from the current one, so every request is a
+real change. After a 3 s warm-up it measures three phases:
+
+- capacity: every voter votes again as soon as the last vote is answered (a closed loop);
+- bare view: the same client and voters on /healthz (one `SELECT 1`), for the ratio the issue asks;
+- sustained: the voters together offer --rate votes/s at random (Poisson) moments for --seconds,
+  the way people voting after a reminder email arrive; latency counts from the moment each vote was
+  due, so a voter held up by a slow answer is not hidden. This is the issue's target: at least 600
+  votes/s with p95 under 100 ms. (A closed loop of 200 voters cannot show it: by Little's law its
+  latency is 200 / throughput, i.e. 333 ms at 600 votes/s, whatever the server does.)
+
+Afterwards it checks that every acknowledged vote is in the database: one history event per 200
+answer, and the Vote rows equal to the scores the voters were told were saved. The load generator
+runs on the same 2 cores; its own CPU use is part of the figure."""
 
 import argparse
 import asyncio
@@ -19,7 +28,6 @@ import os
 import random
 import secrets
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -37,7 +45,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
@@ -45,6 +52,7 @@ from apps.attendance.models import User  # noqa: E402
 from apps.ballots.models import Vote, VoteEvent  # noqa: E402
 from apps.talks.models import Conference, Talk  # noqa: E402
 from bench.record import record  # noqa: E402
+from confvote.sessions import SessionStore  # noqa: E402
 
 HOST = "127.0.0.1"
 SLUG = "votebench"
@@ -86,51 +94,92 @@ async def http(method: str, path: str, *, port: int, headers: dict, body: bytes 
         lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
     writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
     await writer.drain()
-    status_line = await reader.readline()
-    await reader.read()  # the rest, until the server closes
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except asyncio.IncompleteReadError:
+        writer.close()
+        return 599
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    await reader.readexactly(length)
+    # Close at once, as a browser that got the whole answer would: gunicorn waits for our side of
+    # the close before its worker takes the next request.
     writer.close()
-    return int(status_line.split()[1]) if status_line else 599
+    return int(head.split(b" ", 2)[1])
 
 
-async def run_load(*, port: int, seconds: float, voters, talk_ids, vote: bool, slug: str) -> dict:
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    scores: dict[tuple[int, int], int] = {}
-    deadline = time.perf_counter() + seconds
+class Load:
+    """What the simulated voters sent and what came back; `scores` is every ballot as the server
+    acknowledged it (the persistence check compares it with the database afterwards)."""
+
+    def __init__(self) -> None:
+        self.scores: dict[tuple[int, int], int] = {}
+        self.reset()
+
+    def reset(self) -> None:
+        self.latencies: list[float] = []
+        self.statuses: dict[int, int] = {}
+        self.elapsed = 0.0
+
+    def summary(self) -> dict:
+        lat = sorted(self.latencies)
+
+        def pct(q: float) -> float:
+            return lat[min(int(q * len(lat)), len(lat) - 1)] * 1000 if lat else float("nan")
+
+        return {
+            "requests": len(lat),
+            "ok": self.statuses.get(200, 0),
+            "rate": len(lat) / self.elapsed if self.elapsed else 0.0,
+            "p50": pct(0.50),
+            "p95": pct(0.95),
+            "p99": pct(0.99),
+            "statuses": dict(sorted(self.statuses.items())),
+        }
+
+
+async def run_load(
+    load: Load, *, port: int, seconds: float, voters, talk_ids, vote: bool, slug: str, rate: float | None = None
+) -> dict:
+    """`voters` simulated voters for `seconds`. Without `rate` each sends its next request as soon as
+    the last one is answered (the capacity); with `rate` (requests/s over all voters) each sends at
+    random (Poisson) moments, and a request's latency counts from the moment it was due, so a slow
+    answer that delays the voter's next vote is not hidden (no coordinated omission)."""
+    load.reset()
     rng = random.Random(1)
+    started = time.perf_counter()
+    deadline = started + seconds
 
     async def voter(user_id: int, session_key: str) -> None:
         csrf = secrets.token_hex(16)
         headers = {"Cookie": f"sessionid={session_key}; csrftoken={csrf}", "HX-Request": "true"}
-        while time.perf_counter() < deadline:
+        due = time.perf_counter() + (rng.expovariate(rate / len(voters)) if rate else 0)
+        while due < deadline:
+            if rate:
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            else:
+                due = time.perf_counter()
             if vote:
                 talk = rng.choice(talk_ids)
-                current = scores.get((user_id, talk))
+                current = load.scores.get((user_id, talk))
                 score = rng.choice([s for s in range(4) if s != current])
                 body = f"score={score}&csrfmiddlewaretoken={csrf}".encode()
-                path = f"/c/{slug}/vote/{talk}/"
-                started = time.perf_counter()
-                status = await http("POST", path, port=port, headers=headers, body=body)
+                status = await http("POST", f"/c/{slug}/vote/{talk}/", port=port, headers=headers, body=body)
                 if status == 200:
-                    scores[(user_id, talk)] = score
+                    load.scores[(user_id, talk)] = score
             else:
-                started = time.perf_counter()
                 status = await http("GET", "/healthz", port=port, headers={})
-            latencies.append(time.perf_counter() - started)
-            statuses[status] = statuses.get(status, 0) + 1
+            load.latencies.append(time.perf_counter() - due)
+            load.statuses[status] = load.statuses.get(status, 0) + 1
+            if rate:
+                due += rng.expovariate(rate / len(voters))
 
-    started = time.perf_counter()
     await asyncio.gather(*(voter(u, s) for u, s in voters))
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "requests": len(latencies),
-        "rate": len(latencies) / elapsed,
-        "p50": statistics.median(latencies) * 1000,
-        "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000,
-        "statuses": statuses,
-        "scores": scores,
-    }
+    load.elapsed = time.perf_counter() - started
+    return load.summary()
 
 
 def gunicorn(*, port: int, workers: int) -> subprocess.Popen:
@@ -149,6 +198,7 @@ def gunicorn(*, port: int, workers: int) -> subprocess.Popen:
             "confvote.wsgi",
             f"--bind={HOST}:{port}",
             f"--workers={workers}",
+            "--preload",  # import the app once in the master: workers start at once, sharing its memory
             "--backlog=2048",
             "--log-level=warning",
         ],
@@ -169,43 +219,48 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--voters", type=int, default=200)
     parser.add_argument("--talks", type=int, default=120)
-    parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--rate", type=float, default=600, help="the sustained phase's target, votes/s")
+    parser.add_argument("--seconds", type=float, default=60, help="length of the sustained phase")
+    parser.add_argument("--capacity-seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
     conference, talk_ids, voters = prepare(voters=args.voters, talks=args.talks)
-    events_before = VoteEvent.objects.filter(talk__conference=conference).count()
     connection.close()
     server = gunicorn(port=args.port, workers=args.workers)
+    load = Load()
+    common = {"port": args.port, "voters": voters, "talk_ids": talk_ids, "slug": SLUG}
     try:
-        votes = asyncio.run(
-            run_load(port=args.port, seconds=args.seconds, voters=voters, talk_ids=talk_ids, vote=True, slug=SLUG)
-        )
-        bare = asyncio.run(
-            run_load(port=args.port, seconds=args.seconds / 3, voters=voters, talk_ids=talk_ids, vote=False, slug=SLUG)
-        )
+        asyncio.run(run_load(load, seconds=3, vote=True, **common))  # warm-up: connections, caches
+        events_before = VoteEvent.objects.filter(talk__conference=conference).count()
+        connection.close()
+        capacity = asyncio.run(run_load(load, seconds=args.capacity_seconds, vote=True, **common))
+        bare = asyncio.run(run_load(load, seconds=args.capacity_seconds, vote=False, **common))
+        sustained = asyncio.run(run_load(load, seconds=args.seconds, vote=True, rate=args.rate, **common))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    ok = votes["statuses"].get(200, 0)
-    errors = votes["requests"] - ok
+    ok = capacity["ok"] + sustained["ok"]
     events = VoteEvent.objects.filter(talk__conference=conference).count() - events_before
     rows = Vote.objects.filter(talk__conference=conference).values_list("user_id", "talk_id", "score")
-    stored = {(u, t): s for u, t, s in rows}
-    persisted = events == ok and stored == votes["scores"]
+    persisted = events == ok and {(u, t): s for u, t, s in rows} == load.scores
+    errors = sustained["requests"] - sustained["ok"] + capacity["requests"] - capacity["ok"]
     line = (
-        f"| cast votes (HTMX POST) | {args.voters} voters, {args.talks} talks, {args.workers} gunicorn workers, "
-        f"{args.seconds:.0f} s | {votes['rate']:,.0f} votes/s | p50 {votes['p50']:.0f} ms, p95 {votes['p95']:.0f} ms | "
-        f"{errors} errors {dict(sorted(votes['statuses'].items()))} | "
-        f"{'all' if persisted else 'NOT all'} {ok:,} persisted ({events:,} events) | "
-        f"bare view {bare['rate']:,.0f} req/s (p95 {bare['p95']:.0f} ms), ratio {votes['rate'] / bare['rate']:.2f} |"
+        f"| cast votes (HTMX POST) | {args.voters} voters, {args.talks} talks, gunicorn {args.workers} sync workers "
+        f"(--preload), PostgreSQL, Redis sessions | {args.rate:.0f} votes/s offered for {args.seconds:.0f} s: "
+        f"{sustained['rate']:,.0f} votes/s answered, p50 {sustained['p50']:.0f} ms, p95 {sustained['p95']:.0f} ms, "
+        f"p99 {sustained['p99']:.0f} ms | {capacity['rate']:,.0f} votes/s (p95 {capacity['p95']:.0f} ms) | "
+        f"{bare['rate']:,.0f} req/s; votes at {capacity['rate'] / bare['rate']:.2f}× | "
+        f"{errors} errors {sustained['statuses']} | {'all' if persisted else 'NOT all'} {ok:,} acknowledged votes "
+        f"in the database ({events:,} history events) |"
     )
     print(line)
     if args.record:
         record(
-            "Vote casting (issue 4: ≥ 600 votes/s, p95 < 100 ms, 200 voters, 0 errors, all persisted)",
-            "| run | setup | throughput | latency | errors | persisted | bare Django view |",
+            "Vote casting (issue 4: ≥ 600 votes/s sustained, p95 < 100 ms, 200 voters, 0 errors, all persisted)",
+            "| run | setup | sustained (open loop) | capacity (closed loop) | bare Django view, same client | "
+            "errors | persisted |",
             line,
             key="cast votes (HTMX POST)",
         )
