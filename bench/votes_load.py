@@ -247,7 +247,8 @@ def main() -> None:
     persisted = events == ok and {(u, t): s for u, t, s in rows} == load.scores
     errors = sustained["requests"] - sustained["ok"] + capacity["requests"] - capacity["ok"]
     line = (
-        f"| cast votes (HTMX POST) | {args.voters} voters, {args.talks} talks, gunicorn {args.workers} sync workers "
+        f"| cast votes (HTMX POST), {args.rate:.0f}/s offered | {args.voters} voters, {args.talks} talks, "
+        f"gunicorn {args.workers} sync workers "
         f"(--preload), PostgreSQL, Redis sessions | {args.rate:.0f} votes/s offered for {args.seconds:.0f} s: "
         f"{sustained['rate']:,.0f} votes/s answered, p50 {sustained['p50']:.0f} ms, p95 {sustained['p95']:.0f} ms, "
         f"p99 {sustained['p99']:.0f} ms | {capacity['rate']:,.0f} votes/s (p95 {capacity['p95']:.0f} ms) | "
@@ -262,7 +263,7 @@ def main() -> None:
             "| run | setup | sustained (open loop) | capacity (closed loop) | bare Django view, same client | "
             "errors | persisted |",
             line,
-            key="cast votes (HTMX POST)",
+            key=f"cast votes (HTMX POST), {args.rate:.0f}/s offered",
         )
 
 

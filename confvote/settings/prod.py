@@ -4,7 +4,7 @@ DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL; optional EMAIL_URL (SMTP), see RE
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CACHES, env
+from .base import CACHES, DATABASES, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -23,6 +23,11 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+
+# Keep database connections between requests (and with them the vote path's prepared statements);
+# health checks drop a connection the database closed meanwhile.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Rate limits must be shared by all web processes: production requires Redis.
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):

@@ -9,8 +9,9 @@ not assumed: from how popular the talk is with everyone else, how many votes the
 total, and how busy the whole site was at that moment. A group is a bloc only when the difference
 is large and very unlikely by chance; every bloc carries sentences with the numbers behind it.
 
-A bloc's influence is bounded, not erased: its k voters count together as max(√k, the number of
-them that independent voting would have given the talk anyway), never more than k. So a large
+A bloc's influence is bounded, not erased: its k voters count together as max(k ** e, the number
+of them that independent voting would have given the talk anyway), never more than k; the policy's
+`bound_exponent` e is 0.25 by default (k^¼; docs/blocs.md says why not the issue's √k example). So a large
 company that genuinely likes a talk keeps its fair share; only the excess is cut. Organised
 down-voting is bounded the same way. Each member's vote on that talk is multiplied by
 (what the bloc counts as) / k. An organizer can dismiss a bloc (its votes count in full again) or
@@ -240,7 +241,7 @@ def bloc_counts_as(bloc: Bloc, rule: BlocRule, status: BlocStatus = BlocStatus.D
     exponent = rule.confirmed_exponent if status == BlocStatus.CONFIRMED else rule.bound_exponent
     k = len(bloc.member_ids)
     mean_weight = bloc.weight / k
-    counted = max(k**exponent, bloc.fair_share) * mean_weight  # √k voters of the members' mean weight
+    counted = max(k**exponent, bloc.fair_share) * mean_weight  # k^e voters of the members' mean weight
     return min(bloc.weight, counted)
 
 
