@@ -110,7 +110,8 @@ def vote_submit(request: HttpRequest, slug: str, talk_id: int) -> HttpResponse:
         label = dict(conference.scale).get(outcome.score, "withdrawn") if outcome.score is not None else "withdrawn"
         messages.success(request, f"Saved: {label}.")
         back = reverse("ballots:vote", kwargs={"slug": slug})
-        response = HttpResponseRedirect(f"{back}?{_return_query(request.POST.get('return', ''))}#talk-{talk_id}")
+        query = _return_query(request.POST.get("return", ""))
+        response = HttpResponseRedirect(f"{back}{'?' + query if query else ''}#talk-{talk_id}")
         response.status_code = 303  # "see other": the browser GETs the page back
         return response
     context = {
