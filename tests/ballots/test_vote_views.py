@@ -189,3 +189,19 @@ def test_a_vote_costs_a_bounded_number_of_queries(user_client, django_assert_max
     # total, speakers — and no more however many votes the ballot holds.
     with django_assert_max_num_queries(16):
         assert user_client.post(submit_url(talks[4]), {"score": "2"}, **HTMX).status_code == 200
+
+
+def test_the_database_decides_even_when_the_view_holds_a_stale_copy_of_the_conference(user_client, user):
+    """The vote view reads the conference from a short per-process cache; changes that bypass
+    `save()` (so the cache does not hear of them) still take effect at once."""
+    conference = ConferenceFactory()
+    talk = TalkFactory(conference=conference)
+    assert user_client.post(submit_url(talk), {"score": "1"}, **HTMX).status_code == 200  # cached now
+    Conference.objects.filter(pk=conference.pk).update(scale_max=4, scale_labels=["a", "b", "c", "d", "e"])
+    assert user_client.post(submit_url(talk), {"score": "4"}, **HTMX).status_code == 200  # the wider scale
+    assert Vote.objects.get(user=user, talk=talk).score == 4
+    Conference.objects.filter(pk=conference.pk).update(voting_closes_at=timezone.now() - dt.timedelta(minutes=1))
+    late = user_client.post(submit_url(talk), {"score": "2"}, **HTMX)
+    assert late.status_code == 409 and "Voting closed" in late.content.decode()
+    assert Vote.objects.get(user=user, talk=talk).score == 4
+    assert user_client.post(submit_url(talk), {"score": "99999999999999999999"}, **HTMX).status_code == 400

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from apps.talks.models import Conference, Speaker, Talk
+from apps.talks.models import SCALE_CEILING, SCALE_FLOOR, Conference, Speaker, Talk
 
 from ..domain.receipts import receipt_code, receipt_nonce_new
 from ..domain.voting import score_refusal, voting_refusal
@@ -54,8 +54,11 @@ class VoteOutcome:
 
 def vote_cast(*, user, conference: Conference, talk_id: int, score: str | int | None) -> VoteOutcome:
     """Casts or changes `user`'s vote on a talk. Raises VoteRefused (with a 4xx status) on bad input."""
-    value, problem = score_refusal(raw=score, scale_min=conference.scale_min, scale_max=conference.scale_max)
+    # Here only "a whole number inside any scale"; the conference's own range is checked by the
+    # database with the other rules, since `conference` may be a cached copy (see _ballot_write).
+    value, problem = score_refusal(raw=score, scale_min=SCALE_FLOOR, scale_max=SCALE_CEILING)
     if problem:
+        _, problem = score_refusal(raw=score, scale_min=conference.scale_min, scale_max=conference.scale_max)
         raise VoteRefused(problem, status=400)
     return _ballot_write(user=user, conference=conference, talk_id=talk_id, score=value)
 
