@@ -93,7 +93,7 @@ CACHE_URL = env("CACHE_URL", default=REDIS_URL)
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "confvote.cache.SharedClientRedisCache",  # Django's, with one client per pool
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="confvote"),
             # A hung Redis must not hang requests: sessions fall back to the database (confvote/sessions.py).
