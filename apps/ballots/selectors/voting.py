@@ -29,12 +29,6 @@ def talk_for_vote(*, user, conference: Conference, talk_id: int) -> tuple[Talk |
     return talk, (talk_ids_of_user(user=user, conference=conference) if talk else set())
 
 
-def ballot_total(*, conference: Conference, own_talk_ids: set[int]) -> int:
-    """How many talks the voter may vote on: the candidates, less their own."""
-    talks = Talk.objects.filter(conference=conference).exclude(status=Talk.Status.WITHDRAWN)
-    return talks.exclude(pk__in=own_talk_ids).count()
-
-
 # Conferences by slug for the vote write path, kept a few seconds per process. The write path checks
 # every rule that matters (window, scale, talk) in the database itself, so a stale copy can only show
 # a renamed scale label for those seconds; saving a conference in this process forgets it at once.

@@ -27,9 +27,9 @@ from django.utils.dateparse import parse_datetime
 from apps.talks.models import SCALE_CEILING, SCALE_FLOOR, Conference, Speaker, Talk
 
 from ..domain.receipts import receipt_code, receipt_nonce_new
-from ..domain.voting import score_refusal, voting_refusal
+from ..domain.voting import score_refusal
 from ..models import Ballot, BallotReceipt, Vote, VoteEvent
-from ..selectors.voting import talk_for_vote
+from ..selectors.voting import talk_for_vote, voting_closed_reason
 
 
 class VoteRefused(Exception):
@@ -70,20 +70,19 @@ def vote_withdraw(*, user, conference: Conference, talk_id: int) -> VoteOutcome:
 def _ballot_write(*, user, conference: Conference, talk_id: int, score: int | None) -> VoteOutcome:
     if not getattr(user, "is_authenticated", False):
         raise VoteRefused("Log in to vote.", status=403)
-    sql = _STATEMENTS
     with transaction.atomic(), _cursor() as cursor:
         # One statement checks everything a vote needs (voting open now, score on the scale, a
         # candidate talk of this conference, not the voter's own) against the database itself — so
         # a conference read a moment ago from a cache cannot let a late vote in — and takes the lock.
         now = timezone.now()
         params = {"conference": conference.pk, "user": user.pk, "talk": talk_id, "score": score, "now": _db_time(now)}
-        cursor.execute(sql.ballot_lock, params)
+        cursor.execute(_STATEMENTS.ballot_lock, params)
         locked = cursor.fetchone()
         if locked is None:
             message, status = _refusal(user=user, conference_id=conference.pk, talk_id=talk_id, score=score)
             raise VoteRefused(message, status=status)
         ballot_id, sequence, title, total = locked
-        cursor.execute(sql.ballot_read, params)
+        cursor.execute(_STATEMENTS.ballot_read, params)
         rows = cursor.fetchall()
         ballot = {voted: value for voted, value, _, _ in rows}  # talk → score
         counted = {voted for voted, _, counts, _ in rows if counts}  # …on talks the progress line counts
@@ -96,9 +95,7 @@ def _ballot_write(*, user, conference: Conference, talk_id: int, score: int | No
             # Timestamps are taken once the ballot is ours: a request that waited for the lock writes
             # after the one it waited for, never before it (and never before the vote it changes).
             now = max(timezone.now(), updated_at) if updated_at else timezone.now()
-            event_id = _vote_and_event_write(
-                cursor, sql, user_id=user.pk, talk_id=talk_id, old=old, score=score, now=now
-            )
+            event_id = _vote_and_event_write(cursor, user_id=user.pk, talk_id=talk_id, old=old, score=score, now=now)
             if score is None:
                 del ballot[talk_id]
                 counted.discard(talk_id)
@@ -145,12 +142,7 @@ def _receipt_write(cursor, *, conference_id: int, ballot_id: int, sequence: int,
 def _refusal(*, user, conference_id: int, talk_id: int, score: int | None) -> tuple[str, int]:
     """Why the lock statement found nothing to lock, in words, from fresh reads (the rare path)."""
     conference = Conference.objects.get(pk=conference_id)
-    refusal = voting_refusal(
-        is_open_status=conference.status == Conference.Status.VOTING,
-        opens_at=conference.voting_opens_at,
-        closes_at=conference.voting_closes_at,
-        now=timezone.now(),
-    )
+    refusal = voting_closed_reason(conference=conference)
     if refusal:
         return refusal, 409
     if score is not None:
@@ -165,19 +157,19 @@ def _refusal(*, user, conference_id: int, talk_id: int, score: int | None) -> tu
     return "The conference changed while you voted; please try again.", 409
 
 
-def _vote_and_event_write(cursor, sql, *, user_id: int, talk_id: int, old, score, now) -> int:
+def _vote_and_event_write(cursor, *, user_id: int, talk_id: int, old, score, now) -> int:
     """Writes the vote itself and its history event; returns the event's id."""
     at = _db_time(now)
     if old is None:
-        cursor.execute(sql.vote_insert, [user_id, talk_id, score, at, at])
+        cursor.execute(_STATEMENTS.vote_insert, [user_id, talk_id, score, at, at])
         kind = VoteEvent.Kind.CAST.value
     elif score is None:
-        cursor.execute(sql.vote_delete, [user_id, talk_id])
+        cursor.execute(_STATEMENTS.vote_delete, [user_id, talk_id])
         kind = VoteEvent.Kind.WITHDRAW.value
     else:
-        cursor.execute(sql.vote_update, [score, at, user_id, talk_id])
+        cursor.execute(_STATEMENTS.vote_update, [score, at, user_id, talk_id])
         kind = VoteEvent.Kind.CHANGE.value
-    cursor.execute(sql.event_insert, [user_id, talk_id, kind, old, score, at])
+    cursor.execute(_STATEMENTS.event_insert, [user_id, talk_id, kind, old, score, at])
     return cursor.fetchone()[0]
 
 
