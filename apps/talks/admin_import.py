@@ -29,14 +29,17 @@ class TalkImportForm(forms.Form):
 
 
 def preview_then_commit(
-    request, *, name: str, conference, form, payload_of, run, done_url: str, template: str, context: dict
+    request, *, name: str, conference, form_class, payload_of, run, done_url: str, template: str, context: dict
 ):
     """The import flow every import screen shares: an upload runs as a dry run and shows its report;
     when it has no problems the file is kept (in the cache, for this organizer and conference) and one
     click imports exactly that file. `payload_of(form)` turns a valid form into what `run(payload,
     dry_run)` reads; the report needs `.errors` and `.summary()`."""
     cache_key = f"{name}-import:{request.user.pk}:{conference.pk}:"
-    if request.method == "POST" and "commit" in request.POST:
+    committing = request.method == "POST" and "commit" in request.POST
+    uploading = request.method == "POST" and not committing
+    form = form_class(request.POST, request.FILES) if uploading else form_class()
+    if committing:
         stored = cache.get(cache_key + request.POST.get("token", ""))
         if stored is None:
             messages.error(request, "That preview has expired; upload the file again.")
@@ -82,13 +85,11 @@ def import_talks_view(model_admin, request, conference_id: int):
             conference=conference, parsed=talks_parse(content, kind=kind, filename=filename), dry_run=dry_run
         )
 
-    uploading = request.method == "POST" and "commit" not in request.POST
-    form = TalkImportForm(request.POST, request.FILES) if uploading else TalkImportForm()
     return preview_then_commit(
         request,
         name="talk",
         conference=conference,
-        form=form,
+        form_class=TalkImportForm,
         payload_of=payload_of,
         run=run,
         done_url=reverse("admin:talks_talk_changelist") + f"?conference__id__exact={conference.pk}",

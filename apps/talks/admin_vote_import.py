@@ -51,13 +51,11 @@ def import_votes_view(model_admin, request, conference_id: int):
         parsed = votes_parse(content, scale=(conference.scale_min, conference.scale_max), score_map=mapping)
         return votes_import(conference=conference, parsed=parsed, dry_run=dry_run, by=request.user)
 
-    uploading = request.method == "POST" and "commit" not in request.POST
-    form = VoteImportForm(request.POST, request.FILES) if uploading else VoteImportForm()
     return preview_then_commit(
         request,
         name="vote",
         conference=conference,
-        form=form,
+        form_class=VoteImportForm,
         payload_of=payload_of,
         run=run,
         done_url=reverse("admin:ballots_vote_changelist") + f"?talk__conference__id__exact={conference.pk}",
