@@ -205,3 +205,12 @@ def test_the_database_decides_even_when_the_view_holds_a_stale_copy_of_the_confe
     assert late.status_code == 409 and "Voting closed" in late.content.decode()
     assert Vote.objects.get(user=user, talk=talk).score == 4
     assert user_client.post(submit_url(talk), {"score": "99999999999999999999"}, **HTMX).status_code == 400
+
+
+def test_the_voting_pages_links_keep_the_filters(user_client):
+    conference = ConferenceFactory()
+    TalkFactory.create_batch(31, conference=conference, title="Pagination talk")
+    html = user_client.get(page_url(conference), {"q": "Pagination"}).content.decode()
+    assert "Page 1 of 2" in html and 'href="?q=Pagination&amp;page=2"' in html
+    html = user_client.get(page_url(conference), {"q": "Pagination", "page": "2"}).content.decode()
+    assert 'href="?q=Pagination&amp;page=1"' in html

@@ -43,7 +43,7 @@ def test_conference_page_paginates(client):
     conference = ConferenceFactory()
     TalkFactory.create_batch(51, conference=conference)
     first = client.get(reverse("conference_detail", args=[conference.slug]))
-    assert "Page 1 of 2" in first.content.decode()
+    assert "Page 1 of 2" in first.content.decode() and 'href="?page=2"' in first.content.decode()
     second = client.get(reverse("conference_detail", args=[conference.slug]), {"page": "2"})
     assert second.content.decode().count('class="talk"') == 1
     junk = client.get(reverse("conference_detail", args=[conference.slug]), {"page": "zzz"})
