@@ -154,6 +154,33 @@ def recall_by_kind(conf, rule: BlocRule) -> str:
     )
 
 
+def ranking_residue(conf, rule: BlocRule) -> list[str]:
+    """Boosted talks that detection leaves in the accepted top 10% although honest votes alone keep
+    them out: their rank with honest votes / all votes / detection, and how much of the bloc was found
+    (to see whether a miss is a bloc not found or a talk just outside the cut; not a target)."""
+    data = conf.data
+    multiplier, detected, _ = detect_with_discounts(data, rule)
+    ones, everything = np.ones(len(multiplier)), np.ones(len(multiplier), dtype=bool)
+    honest, none, after = (
+        ranks(data, conf.honest, ones),
+        ranks(data, everything, ones),
+        ranks(data, everything, multiplier),
+    )
+    places = math.ceil(0.10 * data.n_talks)
+    voters, talks = data.voter_ids[data.vote_voter], data.talk_ids[data.vote_talk]
+    lines = []
+    for bloc in conf.blocs:
+        t = bloc.boosted_talk
+        if t is None or after[t] > places or honest[t] <= places:
+            continue
+        mine = conf.planted & np.isin(voters, bloc.member_ids) & (talks == t)
+        lines.append(
+            f"talk {t} ({bloc.kind}, {int(mine.sum())} planted votes, {int((detected & mine).sum())} found): "
+            f"rank {honest[t]} honest / {none[t]} all / {after[t]} detected, cut {places}"
+        )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=["small", "medium", "large"])
@@ -170,6 +197,8 @@ def main() -> None:
         name = f"synthetic {args.size} (seed {args.seed})"
         line = measure(name, conf.data, conf.planted, conf.colleague, conf.honest, boosted, len(conf.blocs), rule)
         print("recall by planted kind:", recall_by_kind(conf, rule))
+        for residue in ranking_residue(conf, rule):
+            print("still in the top 10%:", residue)
     else:
         demo = demo_conference(args.demo or "medium", args.seed)
         name = f"demo {args.demo or 'medium'} (seed {args.seed})"

@@ -30,6 +30,7 @@ from enum import StrEnum
 import numpy as np
 
 from .blocs_input import BlocInput, BlocRule
+from .blocs_organisations import organisations_build
 from .blocs_saturation import narrow_expected
 from .blocs_signals import (
     OPPOSE,
@@ -182,8 +183,12 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
     if "order" in rule.signals:
         findings += group_findings(ctx, data.voter_order, "order", data.order_labels)
     if "affiliation" in rule.signals:
-        findings += group_findings(ctx, data.voter_company, "affiliation", data.company_labels, data.talk_company)
-        findings += group_findings(ctx, data.voter_domain, "affiliation", data.domain_labels, data.talk_domain)
+        if rule.organisations:
+            orgs = organisations_build(data)
+            findings += group_findings(ctx, orgs.voter_org, "affiliation", orgs.labels, orgs.speaker_pairs)
+        else:  # the rule of policies stored before organisations (docs/blocs.md, round 4)
+            findings += group_findings(ctx, data.voter_company, "affiliation", data.company_labels, data.talk_company)
+            findings += group_findings(ctx, data.voter_domain, "affiliation", data.domain_labels, data.talk_domain)
     if "narrow" in rule.signals:
         narrow = np.where(ctx.votes_per_voter <= rule.narrow_max_votes, 0, -1).astype(np.int32)
         findings += group_findings(ctx, narrow, "narrow", (str(rule.narrow_max_votes),), None, narrow_expected(ctx))

@@ -67,6 +67,9 @@ class BlocRule:
     oppose_max_score: int | None = None  # None: the lowest score of the scale
     bound_exponent: float = 0.25  # a bloc of k counts as max(k ** this, its fair share); see docs/blocs.md
     confirmed_exponent: float = 0.0  # a confirmed bloc counts as max(k ** this, its fair share)
+    # A company and the email domain its voters pair it with are one organisation, completed through
+    # company ticket orders (blocs_organisations.py); False tests companies and domains apart.
+    organisations: bool = True
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -107,6 +110,8 @@ class BlocRule:
             problems.append("similar_min_talks must be at least 2 and similar_min_jaccard in (0, 1]")
         if not 0 <= self.bound_exponent <= 1 or not 0 <= self.confirmed_exponent <= 1:
             problems.append("bound_exponent and confirmed_exponent must be in [0, 1]")
+        if not isinstance(self.organisations, bool):
+            problems.append("organisations must be true or false")
         if problems:
             raise ValueError("Invalid bloc rule: " + "; ".join(problems) + ".")
 

@@ -1,0 +1,94 @@
+"""Organisations: a company name and an email domain that name the same employer are one group.
+
+Voters are known by a company field, by a work email domain, or by both. Tested apart, a company of
+ten would show up as six people with the company field and seven with the work address, each group
+too small to say anything. So a company and a domain become one organisation when the voters who
+give both mostly pair them: the domain is the one that most (more than half) of the company's
+voters with a work address use, and the company is the one that most of the domain's voters with a
+company field name. One stray pairing (a consultant, someone who changed jobs) links nothing. A
+voter belongs to the organisation of their company field if they gave one, else of their domain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .blocs_input import BlocInput
+
+
+@dataclass(frozen=True)
+class Organisations:
+    voter_org: np.ndarray  # int32 per voter, -1 for none
+    labels: tuple[str, ...]  # "company (domain)", or whichever of the two is known
+    speaker_pairs: np.ndarray  # (n, 2) int32: talk position, organisation of one of its speakers
+
+
+def _mutual_majority(company: np.ndarray, domain: np.ndarray, n_companies: int, n_domains: int) -> np.ndarray:
+    """Per company, the domain it is linked to (-1 for none)."""
+    both = (company >= 0) & (domain >= 0)
+    pairs, counts = np.unique(company[both].astype(np.int64) * max(1, n_domains) + domain[both], return_counts=True)
+    c, d = pairs // max(1, n_domains), pairs % max(1, n_domains)
+    per_company = np.bincount(c, weights=counts, minlength=n_companies)
+    per_domain = np.bincount(d, weights=counts, minlength=n_domains)
+    linked = (2 * counts > per_company[c]) & (2 * counts > per_domain[d])
+    out = np.full(n_companies, -1, dtype=np.int64)
+    out[c[linked]] = d[linked]
+    return out
+
+
+def _through_orders(voter_org: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """A voter with no company or work address, on a ticket order that at least two known members of
+    one organisation share and that no other organisation has as many in, belongs to that one."""
+    known = (voter_org >= 0) & (order >= 0)
+    if not known.any():
+        return voter_org
+    n_orgs = int(voter_org.max()) + 1
+    pairs, counts = np.unique(order[known].astype(np.int64) * n_orgs + voter_org[known], return_counts=True)
+    o, g = pairs // n_orgs, pairs % n_orgs
+    per_order = np.bincount(o, weights=counts, minlength=int(order.max()) + 1)
+    best = (counts >= 2) & (2 * counts > per_order[o])
+    org_of_order = np.full(int(order.max()) + 1, -1, dtype=np.int64)
+    org_of_order[o[best]] = g[best]
+    out = voter_org.copy()
+    unknown = (voter_org < 0) & (order >= 0)
+    out[unknown] = org_of_order[order[unknown]]
+    return out
+
+
+def organisations_build(data: BlocInput) -> Organisations:
+    n_c, n_d = len(data.company_labels), len(data.domain_labels)
+    domain_of = _mutual_majority(data.voter_company, data.voter_domain, n_c, n_d)
+    # Organisation codes: every company, then every domain not linked to a company; sorted by label
+    # so the codes are deterministic.
+    company_of_domain = np.full(n_d, -1, dtype=np.int64)
+    company_of_domain[domain_of[domain_of >= 0]] = np.nonzero(domain_of >= 0)[0]
+    names = [
+        f"{data.company_labels[c]} ({data.domain_labels[domain_of[c]]})"
+        if domain_of[c] >= 0
+        else data.company_labels[c]
+        for c in range(n_c)
+    ] + [data.domain_labels[d] for d in range(n_d) if company_of_domain[d] < 0]
+    order = sorted(range(len(names)), key=lambda i: names[i])
+    code = np.empty(len(names), dtype=np.int64)
+    code[order] = np.arange(len(names))
+    org_of_company = code[:n_c]
+    org_of_domain = np.full(n_d, -1, dtype=np.int64)
+    unlinked = np.nonzero(company_of_domain < 0)[0]
+    org_of_domain[unlinked] = code[n_c:]
+    linked = company_of_domain >= 0
+    org_of_domain[linked] = org_of_company[company_of_domain[linked]]
+
+    voter_org = np.where(
+        data.voter_company >= 0,
+        org_of_company[np.maximum(data.voter_company, 0)] if n_c else -1,
+        np.where(data.voter_domain >= 0, org_of_domain[np.maximum(data.voter_domain, 0)] if n_d else -1, -1),
+    ).astype(np.int32)
+    voter_org = _through_orders(voter_org, data.voter_order)
+    speaker = [
+        np.stack([data.talk_company[:, 0], org_of_company[data.talk_company[:, 1]]], axis=1),
+        np.stack([data.talk_domain[:, 0], org_of_domain[data.talk_domain[:, 1]]], axis=1),
+    ]
+    speaker_pairs = np.unique(np.concatenate(speaker).reshape(-1, 2), axis=0).astype(np.int32)
+    return Organisations(voter_org, tuple(names[i] for i in order), speaker_pairs.reshape(-1, 2))
