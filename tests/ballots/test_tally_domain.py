@@ -1,5 +1,6 @@
 """The tally maths on small hand-computed cases; determinism; discounts; the Bayesian average."""
 
+import hashlib
 import math
 
 import numpy as np
@@ -135,3 +136,39 @@ def test_ties_are_broken_by_talk_id_and_votes_on_non_candidates_are_ignored():
     result = tally_compute(make(votes, talks=[5, 3]))
     assert result.talk_ids.tolist() == [3, 5] and result.vote_count == 2
     assert tally_compute(make([], talks=[])).talk_ids.tolist() == []
+
+
+def test_scores_outside_a_since_narrowed_scale_count_in_the_means_but_not_in_the_score_counts():
+    # The organizer narrowed the scale to 1–3 after votes of 0 and 4 were cast.
+    result = tally_compute(make([(1, 1, 4, TICKET), (2, 1, 0, TICKET), (3, 1, 2, TICKET)], talks=[1], scale=(1, 3)))
+    assert (result.raw_mean[0], result.weighted_mean[0]) == (2.0, 2.0)
+    assert result.score_counts[0].tolist() == [0, 1, 0]
+
+
+def test_the_digest_of_a_large_input_is_sha256_of_its_votes_in_canonical_order():
+    """Stored snapshots are found again by their digest, so its definition must not drift: a fixed
+    header, the candidate talks, then every vote packed as ((voter·span + talk)·64 + score·4 + class)
+    in ascending order, whatever order the votes came in (a million votes are sorted in buckets)."""
+    rng = np.random.default_rng(11)
+    keys = rng.choice(3_000 * 700, size=300_000, replace=False)
+    voters, talks = keys // 700 + 1, keys % 700
+    scores, classes = rng.integers(0, 4, len(keys)).astype(np.int16), rng.integers(0, 3, len(keys)).astype(np.int8)
+    data = TallyInput(
+        talk_ids=np.arange(700, dtype=np.int64),
+        voter_ids=voters,
+        vote_talk_ids=talks,
+        scores=scores,
+        voter_class=classes,
+        scale_min=0,
+        scale_max=3,
+        weights=DEFAULT_WEIGHTS,
+        prior_weight=5.0,
+    )
+    packed = ((voters * 700 + talks) << 6) | (scores.astype(np.int64) << 2) | classes
+    expected = hashlib.sha256(
+        b"confvote-tally-v1|4|0|3|1.0|0.5|5.0|"
+        + np.arange(700, dtype="<i8").tobytes()
+        + b"packed|"
+        + np.sort(packed).astype("<i8").tobytes()
+    ).hexdigest()
+    assert tally_input_digest(data, policy_version=4) == expected

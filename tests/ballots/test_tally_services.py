@@ -1,13 +1,16 @@
 """Tally snapshots from the database: classes from attendance, policy versions, same inputs → same
 snapshot, the beat task, publication and the bulletin board."""
 
+import math
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from apps.ballots import services, tasks
+from apps.ballots.domain.tally import tally_compute
 from apps.ballots.models import BulletinEntry, TallyRow, TallySnapshot
+from apps.ballots.selectors import tally_input
 from apps.talks.models import Talk
 from tests.conftest import wait_for
 from tests.factories import (
@@ -57,6 +60,43 @@ def test_snapshot_figures_come_from_attendance_classes_and_the_policy(voted):
     assert row.weighted_mean == pytest.approx((3 + 0.5) / 1.5)
     assert (row.weight_ticket_holders, row.weight_pledgers, row.score_counts) == (1.0, 0.5, [1, 1, 0, 1])
     assert snapshot.policy.version == 1 and snapshot.vote_count == 4 and len(snapshot.input_digest) == 64
+
+
+def test_stored_rows_are_the_computed_figures_with_null_where_a_talk_has_no_counted_votes(voted):
+    """On PostgreSQL the rows travel as one binary COPY: every column of every row is checked here."""
+    conference, a, _b, (_h, _p, newcomer) = voted
+    silent, ignored = TalkFactory(conference=conference), TalkFactory(conference=conference)
+    services.vote_cast(user=newcomer, conference=conference, talk_id=ignored.pk, score=2)  # weighs nothing
+    snapshot = services.tally_snapshot_compute(conference=conference)
+    policy = snapshot.policy
+    result = tally_compute(tally_input(conference=conference, policy=policy))
+    stored = list(snapshot.rows.order_by("rank").values())
+    assert [row["talk_id"] for row in stored] == result.talk_ids.tolist()
+
+    def nullable(values):
+        return [None if math.isnan(v) else v for v in values.tolist()]
+
+    expected = {
+        "rank": result.rank.tolist(),
+        "rank_best": result.rank_best.tolist(),
+        "rank_worst": result.rank_worst.tolist(),
+        "ticket_holders": result.voters_by_class[:, 0].tolist(),
+        "pledgers": result.voters_by_class[:, 1].tolist(),
+        "not_eligible": result.voters_by_class[:, 2].tolist(),
+        "raw_mean": nullable(result.raw_mean),
+        "weighted_mean": nullable(result.weighted_mean),
+        "bayes_average": result.bayes_average.tolist(),
+        "spread": nullable(result.spread),
+        "weight_ticket_holders": result.weight_by_class[:, 0].tolist(),
+        "weight_pledgers": result.weight_by_class[:, 1].tolist(),
+        "weight_discounted": result.weight_discounted.tolist(),
+        "score_counts": result.score_counts.tolist(),
+    }
+    assert {name: [row[name] for row in stored] for name in expected} == expected
+    by_talk = {row["talk_id"]: row for row in stored}
+    assert [by_talk[silent.pk][name] for name in ("raw_mean", "weighted_mean", "spread")] == [None, None, None]
+    assert [by_talk[ignored.pk][name] for name in ("raw_mean", "weighted_mean", "spread")] == [2.0, None, None]
+    assert by_talk[ignored.pk]["score_counts"] == [0, 0, 1, 0] and by_talk[a.pk]["score_counts"] == [1, 1, 0, 1]
 
 
 def test_same_inputs_give_the_same_snapshot_and_a_new_policy_a_new_one(voted):

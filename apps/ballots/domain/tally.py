@@ -127,14 +127,19 @@ def tally_input_digest(data: TallyInput, *, policy_version: int) -> str:
     digest.update(f"confvote-tally-v1|{policy_version}|{data.scale_min}|{data.scale_max}|".encode())
     digest.update(f"{data.weights.ticket_holder!r}|{data.weights.pledger!r}|{data.prior_weight!r}|".encode())
     digest.update(np.sort(data.talk_ids.astype("<i8")).tobytes())
-    voters, talks = data.voter_ids.astype(np.int64), data.vote_talk_ids.astype(np.int64)
+    voters = data.voter_ids.astype(np.int64, copy=False)
+    talks = data.vote_talk_ids.astype(np.int64, copy=False)
     talk_span = int(talks.max(initial=0)) + 1
     discounted = data.discount is not None and bool((data.discount != 1.0).any())
     if not discounted and (int(voters.max(initial=0)) + 1) * talk_span < 2**56:
         # Each vote as one int64 (voter, talk, score, class): one plain sort gives a canonical order.
         # (voter, talk) pairs are unique, so the sort needs no tie-breaking.
-        packed = ((voters * talk_span + talks) << 6) | (data.scores.astype(np.int64) << 2) | data.voter_class
-        digest.update(b"packed|" + np.sort(packed).astype("<i8").tobytes())
+        packed = voters * talk_span
+        packed += talks
+        packed <<= 6
+        packed |= data.scores.astype(np.int64) << 2
+        packed |= data.voter_class
+        digest.update(b"packed|" + _sorted_int64(packed).astype("<i8", copy=False).tobytes())
         return digest.hexdigest()
     order = np.argsort(voters * talk_span + talks)
     for column, dtype in ((voters, "<i8"), (talks, "<i8"), (data.scores, "<i2"), (data.voter_class, "<i1")):
@@ -144,42 +149,83 @@ def tally_input_digest(data: TallyInput, *, policy_version: int) -> str:
     return digest.hexdigest()
 
 
+def _sorted_int64(values: np.ndarray) -> np.ndarray:
+    """np.sort(values), about twice as fast on a million values: a radix pass on the top 12 bits
+    puts the values into 4,096 buckets in value order, then each bucket is small enough to sort
+    inside the CPU cache (one sort of the whole array is bound by memory)."""
+    if len(values) < 1 << 17:
+        return np.sort(values)
+    low = int(values.min())
+    shift = max((int(values.max()) - low).bit_length() - 12, 0)
+    bucket = ((values - low) >> shift).astype(np.uint16)
+    ordered = values[np.argsort(bucket, kind="stable")]  # stable on 16 bits = radix sort, O(n)
+    start = 0
+    for end in np.cumsum(np.bincount(bucket)).tolist():
+        if end - start > 1:
+            ordered[start:end].sort()
+        start = end
+    return ordered
+
+
 def tally_compute(data: TallyInput) -> TallyResult:
     talk_ids = np.sort(np.asarray(data.talk_ids, dtype=np.int64))
     n_talks, n_points = len(talk_ids), data.scale_max - data.scale_min + 1
     # Votes on talks that are not candidates (withdrawn) are ignored.
     talk_index = positions_of(talk_ids, np.asarray(data.vote_talk_ids, dtype=np.int64))
     known = talk_index >= 0
-    idx = talk_index[known]
-    scores = data.scores[known].astype(np.float64)
-    classes = data.voter_class[known].astype(np.int64)
-    class_weight = np.array([data.weights.ticket_holder, data.weights.pledger, 0.0])[classes]
-    discount = np.ones(len(idx)) if data.discount is None else data.discount[known].astype(np.float64)
-    weight = class_weight * discount
+    every = bool(known.all())  # the database sends candidates' votes only: no copies then
+    idx = talk_index if every else talk_index[known]
+    classes = data.voter_class if every else data.voter_class[known]
+    scores = data.scores if every else data.scores[known]
+    class_weight = np.array([data.weights.ticket_holder, data.weights.pledger, 0.0])
 
-    def per_talk(values: np.ndarray) -> np.ndarray:
-        return np.bincount(idx, weights=values, minlength=n_talks)
-
-    voters_by_class = np.bincount(idx * 3 + classes, minlength=n_talks * 3).reshape(n_talks, 3)
+    # Everything but the discounts comes from one integer histogram: votes per (talk, class, score).
+    # Sums over it are exact, so the figures do not depend on the order the votes came in.
+    lowest = min(data.scale_min, int(scores.min(initial=data.scale_min)))  # a scale narrowed after voting
+    n_values = max(data.scale_max, int(scores.max(initial=data.scale_max))) - lowest + 1
+    cell = idx * 3
+    cell += classes
+    cell *= n_values
+    cell += scores
+    cell -= lowest
+    histogram = np.bincount(cell, minlength=n_talks * 3 * n_values).reshape(n_talks, 3, n_values)
+    values = np.arange(lowest, lowest + n_values, dtype=np.float64)
+    voters_by_class = histogram.sum(axis=2)  # (talks, 3)
     counts = voters_by_class.sum(axis=1)
-    w_sum, ws_sum = per_talk(weight), per_talk(weight * scores)
+    score_sum = histogram @ values  # (talks, 3)
+    square_sum = histogram @ values**2
+    if data.discount is None:
+        multiplier_sum, multiplier_square_sum = voters_by_class.astype(np.float64), voters_by_class
+        discounted_score_sum, discounted_square_sum = score_sum, square_sum
+    else:
+        discount = np.asarray(data.discount if every else data.discount[known], dtype=np.float64)
+        pair = idx * 3 + classes
+
+        def per_talk_class(weights: np.ndarray) -> np.ndarray:
+            return np.bincount(pair, weights=weights, minlength=n_talks * 3).reshape(n_talks, 3)
+
+        multiplier_sum, multiplier_square_sum = per_talk_class(discount), per_talk_class(discount**2)
+        discounted_score_sum = per_talk_class(discount * scores)
+        discounted_square_sum = per_talk_class(discount * scores.astype(np.float64) ** 2)
+    # A vote weighs its class weight times its discount: the per-talk sums follow per class.
+    w_sum, ws_sum = multiplier_sum @ class_weight, discounted_score_sum @ class_weight
+    w2_sum = multiplier_square_sum @ class_weight**2
     with np.errstate(invalid="ignore", divide="ignore"):
-        raw_mean = per_talk(scores) / counts
+        raw_mean = score_sum.sum(axis=1) / counts
         weighted_mean = ws_sum / w_sum
-        variance = np.maximum(per_talk(weight * scores**2) / w_sum - weighted_mean**2, 0.0)
+        variance = np.maximum((discounted_square_sum @ class_weight) / w_sum - weighted_mean**2, 0.0)
     weighted_mean[w_sum == 0] = np.nan
     spread = np.sqrt(variance)
     spread[w_sum == 0] = np.nan
 
-    total_weight = float(weight.sum())
+    total_weight = float(w_sum.sum())
     midpoint = (data.scale_min + data.scale_max) / 2
-    prior_mean = float(weight @ scores / total_weight) if total_weight > 0 else midpoint
+    prior_mean = float(ws_sum.sum() / total_weight) if total_weight > 0 else midpoint
     prior = float(data.prior_weight)
     bayes = (prior * prior_mean + ws_sum) / np.where(prior + w_sum > 0, prior + w_sum, 1.0)
     bayes[(prior + w_sum) == 0] = prior_mean
 
     # Standard error of the Bayesian average with Kish's effective number of votes.
-    w2_sum = per_talk(weight**2)
     with np.errstate(invalid="ignore", divide="ignore"):
         n_eff = np.where(w2_sum > 0, w_sum**2 / w2_sum, 0.0)
         shrink = np.where(prior + w_sum > 0, w_sum / (prior + w_sum), 0.0)
@@ -198,12 +244,13 @@ def tally_compute(data: TallyInput) -> TallyResult:
     rank_best = np.minimum(surely_better + 1, rank)
     rank_worst = np.maximum(n_talks - surely_worse, rank)
 
-    weight_by_class = np.stack([per_talk(np.where(classes == c, weight, 0.0)) for c in (0, 1)], axis=1)
-    weight_discounted = per_talk(class_weight - weight)
-    points = (scores - data.scale_min).astype(np.int64)
-    score_counts = np.bincount(idx * n_points + points, minlength=n_talks * n_points).reshape(n_talks, n_points)
+    weight_by_class = multiplier_sum[:, :2] * class_weight[:2]
+    weight_discounted = (voters_by_class - multiplier_sum) @ class_weight
+    in_scale = data.scale_min - lowest
+    score_counts = histogram.sum(axis=1)[:, in_scale : in_scale + n_points]
 
-    voters_per_class = _voters_per_class(data.voter_ids[known], classes)
+    voters_per_class = _voters_per_class(data.voter_ids if every else data.voter_ids[known], classes)
+
     summary = {
         "voters": {cls.value: int(voters_per_class[code]) for cls, code in CLASS_CODES.items()},
         "weight": {

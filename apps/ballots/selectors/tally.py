@@ -5,7 +5,7 @@ NumPy reads without a Python loop; elsewhere (SQLite for `make run`) through the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -66,16 +66,32 @@ def _on_own_connection(function, **kwargs):
 
 def voter_class_codes(*, classes: Mapping[int, VoterClass], voter_ids: np.ndarray) -> np.ndarray:
     """Per-vote class code (CLASS_CODES) from attendance's voter_class_map; absent = not eligible."""
-    codes = np.full(len(voter_ids), CLASS_CODES[VoterClass.NOT_ELIGIBLE], dtype=np.int8)
-    if not classes:
-        return codes
+    return _class_lookup(classes)(voter_ids)
+
+
+def _class_lookup(classes: Mapping[int, VoterClass]) -> Callable[[np.ndarray], np.ndarray]:
+    """voter ids → class codes, prepared from the map before the votes arrive (a dense table when
+    the ids allow it: one gather for a million votes)."""
+    not_eligible = CLASS_CODES[VoterClass.NOT_ELIGIBLE]
     known_ids = np.fromiter(classes.keys(), dtype=np.int64, count=len(classes))
     known_codes = np.fromiter((CLASS_CODES[c] for c in classes.values()), dtype=np.int8, count=len(classes))
+    largest = int(known_ids.max(initial=0))
+    if known_ids.min(initial=0) >= 0 and largest < 64 * len(known_ids) + 1_000_000:
+        table = np.full(largest + 2, not_eligible, dtype=np.int8)  # the last entry: any larger id
+        table[known_ids] = known_codes
+        return lambda voter_ids: table[np.clip(voter_ids, 0, largest + 1)]
     order = np.argsort(known_ids)
-    position = positions_of(known_ids[order], voter_ids)
-    hit = position >= 0
-    codes[hit] = known_codes[order][position[hit]]
+    known_ids, known_codes = known_ids[order], known_codes[order]
+
+    def codes(voter_ids: np.ndarray) -> np.ndarray:
+        position = positions_of(known_ids, voter_ids)
+        return np.where(position >= 0, known_codes[position], not_eligible).astype(np.int8)
+
     return codes
+
+
+def _classes_and_talks(*, conference: Conference) -> tuple[Callable[[np.ndarray], np.ndarray], np.ndarray]:
+    return _class_lookup(voter_class_map(conference=conference)), candidate_talk_ids(conference=conference)
 
 
 def tally_input(
@@ -83,21 +99,22 @@ def tally_input(
 ) -> TallyInput:
     """Everything the tally reads. `discounts`: bloc multipliers by (voter id, talk id), 1.0 = none."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        # Outside a transaction (the Celery task), attendance's class queries run on a second
-        # connection while the votes are read: the database works on both at once.
+        # Outside a transaction (the Celery task), the voter classes and the candidate talks are read
+        # and prepared on a second connection while the votes are read: the database works on both
+        # at once, and all that is left when the votes arrive is one lookup.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            classes_future = pool.submit(_on_own_connection, voter_class_map, conference=conference)
+            other_future = pool.submit(_on_own_connection, _classes_and_talks, conference=conference)
             voters, talks, scores = vote_arrays(conference=conference)
-            classes = classes_future.result()
+            class_codes, talk_ids = other_future.result()
     else:
         voters, talks, scores = vote_arrays(conference=conference)
-        classes = voter_class_map(conference=conference)
+        class_codes, talk_ids = _classes_and_talks(conference=conference)
     return TallyInput(
-        talk_ids=candidate_talk_ids(conference=conference),
+        talk_ids=talk_ids,
         voter_ids=voters,
         vote_talk_ids=talks,
         scores=scores,
-        voter_class=voter_class_codes(classes=classes, voter_ids=voters),
+        voter_class=class_codes(voters),
         scale_min=conference.scale_min,
         scale_max=conference.scale_max,
         weights=class_weights(policy),
