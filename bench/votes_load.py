@@ -51,6 +51,7 @@ from django.db import connection  # noqa: E402
 from apps.attendance.models import User  # noqa: E402
 from apps.ballots.models import Vote, VoteEvent  # noqa: E402
 from apps.talks.models import Conference, Talk  # noqa: E402
+from bench.cpu import CpuMeter, per_request  # noqa: E402
 from bench.record import record  # noqa: E402
 from confvote.sessions import SessionStore  # noqa: E402
 
@@ -78,7 +79,7 @@ def prepare(*, voters: int, talks: int) -> tuple[Conference, list[int], list[tup
         user, _ = User.objects.get_or_create(email=f"voter{i}@votebench.example")
         session = SessionStore()
         session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
         session["_auth_user_hash"] = user.get_session_auth_hash()
         session.create()
         users.append((user.pk, session.session_key))
@@ -235,8 +236,13 @@ def main() -> None:
         asyncio.run(run_load(load, seconds=3, vote=True, **common))  # warm-up: connections, caches
         events_before = VoteEvent.objects.filter(talk__conference=conference).count()
         connection.close()
+        meter = CpuMeter(server_pid=server.pid, database=settings.DATABASES["default"]["NAME"])
+        before = meter.reading()
         capacity = asyncio.run(run_load(load, seconds=args.capacity_seconds, vote=True, **common))
+        print("capacity:", capacity, "\n ", per_request(meter.since(before), capacity["requests"]), flush=True)
+        before = meter.reading()
         bare = asyncio.run(run_load(load, seconds=args.capacity_seconds, vote=False, **common))
+        print("bare view:", bare, "\n ", per_request(meter.since(before), bare["requests"]), flush=True)
         sustained = asyncio.run(run_load(load, seconds=args.seconds, vote=True, rate=args.rate, **common))
     finally:
         server.send_signal(signal.SIGTERM)

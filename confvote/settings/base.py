@@ -161,8 +161,9 @@ SCHEDULING_STALE_AFTER_SECONDS = env.int("SCHEDULING_STALE_AFTER_SECONDS", defau
 # --- Auth and accounts (django-allauth, email login) ---------------------------------------------
 AUTH_USER_MODEL = "attendance.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends, finding the signed-in user with a prepared statement (confvote/auth.py)
+    "confvote.auth.ModelBackend",
+    "confvote.auth.AllauthBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -18,13 +18,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import psycopg
 from allauth.account.models import EmailAddress
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from apps.talks.models import SCALE_CEILING, SCALE_FLOOR, Conference, Speaker, Talk
+from confvote.db import statements
 
 from ..domain.receipts import receipt_code, receipt_nonce_new
 from ..domain.voting import score_refusal
@@ -70,20 +70,19 @@ def vote_withdraw(*, user, conference: Conference, talk_id: int) -> VoteOutcome:
 def _ballot_write(*, user, conference: Conference, talk_id: int, score: int | None) -> VoteOutcome:
     if not getattr(user, "is_authenticated", False):
         raise VoteRefused("Log in to vote.", status=403)
-    with transaction.atomic(), _cursor() as cursor:
+    with transaction.atomic(), statements() as db:
         # One statement checks everything a vote needs (voting open now, score on the scale, a
         # candidate talk of this conference, not the voter's own) against the database itself — so
         # a conference read a moment ago from a cache cannot let a late vote in — and takes the lock.
+        # The ballot is read by the next statement, which starts after the lock is ours and so sees
+        # every change committed before it (on PostgreSQL both travel in one round trip).
         now = timezone.now()
         params = {"conference": conference.pk, "user": user.pk, "talk": talk_id, "score": score, "now": _db_time(now)}
-        cursor.execute(_STATEMENTS.ballot_lock, params)
-        locked = cursor.fetchone()
-        if locked is None:
+        locked, rows = db.run((_STATEMENTS.ballot_lock, params), (_STATEMENTS.ballot_read, params))
+        if not locked:
             message, status = _refusal(user=user, conference_id=conference.pk, talk_id=talk_id, score=score)
             raise VoteRefused(message, status=status)
-        ballot_id, sequence, title, total = locked
-        cursor.execute(_STATEMENTS.ballot_read, params)
-        rows = cursor.fetchall()
+        ballot_id, sequence, title, total = locked[0]
         ballot = {voted: value for voted, value, _, _ in rows}  # talk → score
         counted = {voted for voted, _, counts, _ in rows if counts}  # …on talks the progress line counts
         updated_at = next((_aware(at) for voted, _, _, at in rows if voted == talk_id), None)
@@ -95,19 +94,21 @@ def _ballot_write(*, user, conference: Conference, talk_id: int, score: int | No
             # Timestamps are taken once the ballot is ours: a request that waited for the lock writes
             # after the one it waited for, never before it (and never before the vote it changes).
             now = max(timezone.now(), updated_at) if updated_at else timezone.now()
-            event_id = _vote_and_event_write(cursor, user_id=user.pk, talk_id=talk_id, old=old, score=score, now=now)
             if score is None:
                 del ballot[talk_id]
                 counted.discard(talk_id)
             else:
                 ballot[talk_id] = score
                 counted.add(talk_id)  # the lock statement checked that it is a candidate and not theirs
-            receipt = _receipt_write(
-                cursor,
+            receipt = _vote_event_receipt_write(
+                db,
                 conference_id=conference.pk,
+                user_id=user.pk,
+                talk_id=talk_id,
+                old=old,
+                score=score,
                 ballot_id=ballot_id,
                 sequence=sequence,
-                event_id=event_id,
                 votes=list(ballot.items()),
                 now=now,
             )
@@ -120,22 +121,6 @@ def _ballot_write(*, user, conference: Conference, talk_id: int, score: int | No
         receipt=receipt,
         rated=rated,
         total=total,
-    )
-
-
-def _receipt_write(cursor, *, conference_id: int, ballot_id: int, sequence: int, event_id: int, votes, now):
-    nonce = receipt_nonce_new()
-    code = receipt_code(conference_id=conference_id, sequence=sequence, votes=votes, nonce=nonce)
-    cursor.execute(_STATEMENTS.receipt_insert, [ballot_id, sequence, event_id, code, nonce, len(votes), _db_time(now)])
-    return BallotReceipt(
-        pk=cursor.fetchone()[0],
-        ballot_id=ballot_id,
-        sequence=sequence,
-        event_id=event_id,
-        code=code,
-        nonce=nonce,
-        vote_count=len(votes),
-        at=now,
     )
 
 
@@ -157,20 +142,47 @@ def _refusal(*, user, conference_id: int, talk_id: int, score: int | None) -> tu
     return "The conference changed while you voted; please try again.", 409
 
 
-def _vote_and_event_write(cursor, *, user_id: int, talk_id: int, old, score, now) -> int:
-    """Writes the vote itself and its history event; returns the event's id."""
-    at = _db_time(now)
+def _vote_event_receipt_write(
+    db, *, conference_id: int, user_id: int, talk_id: int, old, score, ballot_id: int, sequence: int, votes, now
+) -> BallotReceipt:
+    """Writes the vote itself, its history event and the receipt that commits to the new ballot
+    (`votes`): one statement on PostgreSQL, three on SQLite (which has no writing CTEs)."""
     if old is None:
-        cursor.execute(_STATEMENTS.vote_insert, [user_id, talk_id, score, at, at])
-        kind = VoteEvent.Kind.CAST.value
+        kind, vote = VoteEvent.Kind.CAST.value, "insert"
     elif score is None:
-        cursor.execute(_STATEMENTS.vote_delete, [user_id, talk_id])
-        kind = VoteEvent.Kind.WITHDRAW.value
+        kind, vote = VoteEvent.Kind.WITHDRAW.value, "delete"
     else:
-        cursor.execute(_STATEMENTS.vote_update, [score, at, user_id, talk_id])
-        kind = VoteEvent.Kind.CHANGE.value
-    cursor.execute(_STATEMENTS.event_insert, [user_id, talk_id, kind, old, score, at])
-    return cursor.fetchone()[0]
+        kind, vote = VoteEvent.Kind.CHANGE.value, "update"
+    nonce = receipt_nonce_new()
+    code = receipt_code(conference_id=conference_id, sequence=sequence, votes=votes, nonce=nonce)
+    params = {
+        "user": user_id,
+        "talk": talk_id,
+        "score": score,
+        "old": old,
+        "kind": kind,
+        "at": _db_time(now),
+        "ballot": ballot_id,
+        "sequence": sequence,
+        "code": code,
+        "nonce": nonce,
+        "count": len(votes),
+    }
+    if db.merged_writes:
+        [[event_id, receipt_id]] = db.run((_MERGED_WRITES[vote], params))[0]
+    else:
+        [[event_id]] = db.run((getattr(_STATEMENTS, f"vote_{vote}"), params), (_STATEMENTS.event_insert, params))[1]
+        [[receipt_id]] = db.run((_STATEMENTS.receipt_insert, {**params, "event": event_id}))[0]
+    return BallotReceipt(
+        pk=receipt_id,
+        ballot_id=ballot_id,
+        sequence=sequence,
+        event_id=event_id,
+        code=code,
+        nonce=nonce,
+        vote_count=len(votes),
+        at=now,
+    )
 
 
 @dataclass(frozen=True)
@@ -229,16 +241,37 @@ _STATEMENTS = _Statements(
         FROM ballots_vote v JOIN talks_talk t ON t.id = v.talk_id
         WHERE v.user_id = %(user)s AND t.conference_id = %(conference)s""",
     vote_insert="""
-        INSERT INTO ballots_vote (user_id, talk_id, score, created_at, updated_at) VALUES (%s, %s, %s, %s, %s)""",
-    vote_update="UPDATE ballots_vote SET score = %s, updated_at = %s WHERE user_id = %s AND talk_id = %s",
-    vote_delete="DELETE FROM ballots_vote WHERE user_id = %s AND talk_id = %s",
+        INSERT INTO ballots_vote (user_id, talk_id, score, created_at, updated_at)
+        VALUES (%(user)s, %(talk)s, %(score)s, %(at)s, %(at)s)""",
+    vote_update="""
+        UPDATE ballots_vote SET score = %(score)s, updated_at = %(at)s
+        WHERE user_id = %(user)s AND talk_id = %(talk)s""",
+    vote_delete="DELETE FROM ballots_vote WHERE user_id = %(user)s AND talk_id = %(talk)s",
     event_insert="""
         INSERT INTO ballots_voteevent (user_id, talk_id, kind, old_score, new_score, at)
-        VALUES (%s, %s, %s, %s, %s, %s) RETURNING id""",
+        VALUES (%(user)s, %(talk)s, %(kind)s, %(old)s, %(score)s, %(at)s) RETURNING id""",
     receipt_insert="""
         INSERT INTO ballots_ballotreceipt (ballot_id, sequence, event_id, code, nonce, vote_count, at)
-        VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id""",
+        VALUES (%(ballot)s, %(sequence)s, %(event)s, %(code)s, %(nonce)s, %(count)s, %(at)s) RETURNING id""",
 )
+
+
+# On PostgreSQL the vote, its history event and the receipt are written by one statement (writing
+# CTEs; SQLite has none and runs the three statements above): one parse, one plan, one round trip
+# instead of three, and the event's id reaches the receipt inside the statement.
+_MERGED_TAIL = """,
+    new_event AS (
+        INSERT INTO ballots_voteevent (user_id, talk_id, kind, old_score, new_score, at)
+        VALUES (%(user)s, %(talk)s, %(kind)s, %(old)s, %(score)s, %(at)s) RETURNING id),
+    new_receipt AS (
+        INSERT INTO ballots_ballotreceipt (ballot_id, sequence, event_id, code, nonce, vote_count, at)
+        SELECT %(ballot)s, %(sequence)s, new_event.id, %(code)s, %(nonce)s, %(count)s, %(at)s FROM new_event
+        RETURNING id)
+    SELECT new_event.id, new_receipt.id FROM new_event, new_receipt"""
+_MERGED_WRITES = {  # only literals are joined here
+    vote: f"WITH new_vote AS ({getattr(_STATEMENTS, f'vote_{vote}')}){_MERGED_TAIL}"
+    for vote in ("insert", "update", "delete")
+}
 # The tables the statements name, for the test that keeps them in step with the models.
 STATEMENT_TABLES = {
     "talks_conference": Conference,
@@ -251,39 +284,6 @@ STATEMENT_TABLES = {
     "ballots_voteevent": VoteEvent,
     "ballots_ballotreceipt": BallotReceipt,
 }
-
-
-class _PreparedCursor:
-    """On PostgreSQL the write path's statements are prepared once per connection: planning the
-    lock and ballot statements cost more than running them (measured: docs/voting.md). Django's
-    psycopg cursors bind parameters client-side and never prepare, so this one binds server-side
-    and asks psycopg to prepare; errors are still Django's (IntegrityError, OperationalError)."""
-
-    def __init__(self) -> None:
-        connection.ensure_connection()
-        self._cursor = psycopg.Cursor(connection.connection)
-
-    def execute(self, sql: str, params) -> None:
-        with connection.wrap_database_errors:
-            self._cursor.execute(sql, params, prepare=True)
-
-    def fetchone(self):
-        return self._cursor.fetchone()
-
-    def fetchall(self):
-        return self._cursor.fetchall()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._cursor.close()
-
-
-def _cursor():
-    if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("prepare_threshold"):
-        return _PreparedCursor()
-    return connection.cursor()
 
 
 def _db_time(value: dt.datetime):
