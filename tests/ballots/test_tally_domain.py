@@ -145,30 +145,47 @@ def test_scores_outside_a_since_narrowed_scale_count_in_the_means_but_not_in_the
     assert result.score_counts[0].tolist() == [0, 1, 0]
 
 
-def test_the_digest_of_a_large_input_is_sha256_of_its_votes_in_canonical_order():
-    """Stored snapshots are found again by their digest, so its definition must not drift: a fixed
-    header, the candidate talks, then every vote packed as ((voter·span + talk)·64 + score·4 + class)
-    in ascending order, whatever order the votes came in (a million votes are sorted in buckets)."""
-    rng = np.random.default_rng(11)
+def large_input(*, seed: int, discounted: bool = False) -> TallyInput:
+    """300,000 distinct (voter, talk) votes in random order: enough for the bucketed sorts."""
+    rng = np.random.default_rng(seed)
     keys = rng.choice(3_000 * 700, size=300_000, replace=False)
-    voters, talks = keys // 700 + 1, keys % 700
-    scores, classes = rng.integers(0, 4, len(keys)).astype(np.int16), rng.integers(0, 3, len(keys)).astype(np.int8)
-    data = TallyInput(
+    return TallyInput(
         talk_ids=np.arange(700, dtype=np.int64),
-        voter_ids=voters,
-        vote_talk_ids=talks,
-        scores=scores,
-        voter_class=classes,
+        voter_ids=keys // 700 + 1,
+        vote_talk_ids=keys % 700,
+        scores=rng.integers(0, 4, len(keys)).astype(np.int16),
+        voter_class=rng.integers(0, 3, len(keys)).astype(np.int8),
         scale_min=0,
         scale_max=3,
         weights=DEFAULT_WEIGHTS,
         prior_weight=5.0,
+        discount=np.where(rng.random(len(keys)) < 0.05, 0.25, 1.0) if discounted else None,
     )
-    packed = ((voters * 700 + talks) << 6) | (scores.astype(np.int64) << 2) | classes
-    expected = hashlib.sha256(
-        b"confvote-tally-v1|4|0|3|1.0|0.5|5.0|"
-        + np.arange(700, dtype="<i8").tobytes()
-        + b"packed|"
-        + np.sort(packed).astype("<i8").tobytes()
-    ).hexdigest()
+
+
+DIGEST_HEADER = b"confvote-tally-v1|4|0|3|1.0|0.5|5.0|" + np.arange(700, dtype="<i8").tobytes()
+
+
+def test_the_digest_of_a_large_input_is_sha256_of_its_votes_in_canonical_order():
+    """Stored snapshots are found again by their digest, so its definition must not drift: a fixed
+    header, the candidate talks, then every vote packed as ((voter·span + talk)·64 + score·4 + class)
+    in ascending order, whatever order the votes came in (a million votes are sorted in buckets)."""
+    data = large_input(seed=11)
+    packed = ((data.voter_ids * 700 + data.vote_talk_ids) << 6) | (data.scores.astype(np.int64) << 2)
+    packed |= data.voter_class
+    expected = hashlib.sha256(DIGEST_HEADER + b"packed|" + np.sort(packed).astype("<i8").tobytes()).hexdigest()
     assert tally_input_digest(data, policy_version=4) == expected
+
+
+def test_the_digest_with_discounts_is_sha256_of_each_column_in_voter_then_talk_order():
+    data = large_input(seed=12, discounted=True)
+    order = np.argsort(data.voter_ids * 700 + data.vote_talk_ids)
+    columns = (
+        (data.voter_ids, "<i8"),
+        (data.vote_talk_ids, "<i8"),
+        (data.scores, "<i2"),
+        (data.voter_class, "<i1"),
+        (data.discount, "<f8"),
+    )
+    votes = b"".join(np.ascontiguousarray(column[order], dtype=dtype).tobytes() for column, dtype in columns)
+    assert tally_input_digest(data, policy_version=4) == hashlib.sha256(DIGEST_HEADER + votes).hexdigest()

@@ -141,7 +141,7 @@ def tally_input_digest(data: TallyInput, *, policy_version: int) -> str:
         packed |= data.voter_class
         digest.update(b"packed|" + _sorted_int64(packed).astype("<i8", copy=False).tobytes())
         return digest.hexdigest()
-    order = np.argsort(voters * talk_span + talks)
+    order = _argsort_distinct(voters * talk_span + talks)
     for column, dtype in ((voters, "<i8"), (talks, "<i8"), (data.scores, "<i2"), (data.voter_class, "<i1")):
         digest.update(np.ascontiguousarray(column[order], dtype=dtype).tobytes())
     if discounted:
@@ -165,6 +165,15 @@ def _sorted_int64(values: np.ndarray) -> np.ndarray:
             ordered[start:end].sort()
         start = end
     return ordered
+
+
+def _argsort_distinct(keys: np.ndarray) -> np.ndarray:
+    """np.argsort of distinct non-negative keys: each key with its position in the low bits, sorted
+    by _sorted_int64 (several times faster than an argsort of a million keys)."""
+    bits = max(len(keys) - 1, 1).bit_length()
+    if len(keys) == 0 or int(keys.min()) < 0 or int(keys.max()) >= 2 ** (62 - bits):
+        return np.argsort(keys)
+    return _sorted_int64((keys << bits) | np.arange(len(keys))) & ((1 << bits) - 1)
 
 
 def tally_compute(data: TallyInput) -> TallyResult:

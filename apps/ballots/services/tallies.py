@@ -59,21 +59,31 @@ def _snapshot_for(
         return existing, False
     result = tally_compute(data)
     try:
-        with transaction.atomic():
-            snapshot = TallySnapshot.objects.create(
-                conference=conference,
-                policy=policy,
-                input_digest=digest,
-                computed_at=timezone.now(),
-                vote_count=result.vote_count,
-                voter_count=result.voter_count,
-                prior_mean=result.prior_mean,
-                summary={**result.summary, "discount_reasons": reasons or {}},
-            )
-            _rows_store(snapshot, result)
+        snapshot = tally_snapshot_store(
+            conference=conference, policy=policy, digest=digest, result=result, reasons=reasons
+        )
     except IntegrityError:  # another worker stored the same inputs a moment ago
         return TallySnapshot.objects.get(conference=conference, policy=policy, input_digest=digest), False
     return snapshot, True
+
+
+def tally_snapshot_store(
+    *, conference: Conference, policy: WeightPolicy, digest: str, result: TallyResult, reasons: dict | None = None
+) -> TallySnapshot:
+    """The snapshot of a computed tally with one row per talk, in one transaction."""
+    with transaction.atomic():
+        snapshot = TallySnapshot.objects.create(
+            conference=conference,
+            policy=policy,
+            input_digest=digest,
+            computed_at=timezone.now(),
+            vote_count=result.vote_count,
+            voter_count=result.voter_count,
+            prior_mean=result.prior_mean,
+            summary={**result.summary, "discount_reasons": reasons or {}},
+        )
+        _rows_store(snapshot, result)
+    return snapshot
 
 
 def _row_arrays(result: TallyResult) -> dict[str, np.ndarray]:
