@@ -15,6 +15,7 @@ def test_a_new_policy_stores_every_parameter_of_the_bloc_rule():
     assert policy.bloc_rule == BlocRule().to_json()
     assert policy.bloc_rule["bound_exponent"] == 0.25
     assert policy.bloc_rule["burst_window_hours"] == [1.0, 2.0, 4.0, 8.0, 24.0]
+    assert policy.bloc_rule["error_control"] == "false_discovery"
     assert BlocRule.from_json(policy.bloc_rule) == BlocRule()
 
 

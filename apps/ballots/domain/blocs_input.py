@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 SIGNALS = ("order", "affiliation", "narrow", "burst", "similar")
+ERROR_CONTROLS = ("false_discovery", "familywise")
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,11 @@ class BlocRule:
     # A company and the email domain its voters pair it with are one organisation, completed through
     # company ticket orders (blocs_organisations.py); False tests companies and domains apart.
     organisations: bool = True
+    # "false_discovery": within one signal, each finding lowers the bar for the next by one step of
+    # alpha / tests (step-down false-discovery control); the first must still pass alpha / tests, so
+    # honest voting alone flags nothing in 1 - alpha of conferences, as before. "familywise": every
+    # finding must pass alpha / tests (Bonferroni), the behaviour of policies stored before round 5.
+    error_control: str = "false_discovery"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -110,6 +116,8 @@ class BlocRule:
             problems.append("similar_min_talks must be at least 2 and similar_min_jaccard in (0, 1]")
         if not 0 <= self.bound_exponent <= 1 or not 0 <= self.confirmed_exponent <= 1:
             problems.append("bound_exponent and confirmed_exponent must be in [0, 1]")
+        if self.error_control not in ERROR_CONTROLS:
+            problems.append(f"error_control must be one of {list(ERROR_CONTROLS)}")
         if not isinstance(self.organisations, bool):
             problems.append("organisations must be true or false")
         if problems:

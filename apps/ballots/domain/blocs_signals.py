@@ -9,7 +9,9 @@ the rest of the conference, how many votes the group cast in total, and — for 
 votes the whole site received in that window (a reminder email makes everyone vote at once).
 A group is reported only when it is at least `min_members` strong, at least `min_ratio` times the
 prediction, and so unlikely by chance (Poisson tail, corrected for the number of groups examined)
-that honest voting would flag anything in only `alpha` of conferences.
+that honest voting would flag anything in only `alpha` of conferences. Under false-discovery control
+each finding of a signal lowers the bar for the next by one step of alpha / tests, so about `alpha`
+of a signal's findings are chance findings; colleagues of the speaker keep the first bar for all.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+from scipy.special import gammaln
 from scipy.stats import poisson
 
 from .blocs_input import BlocInput, BlocRule
@@ -82,14 +85,49 @@ def context_build(data: BlocInput, rule: BlocRule) -> Context:
 
 
 def _significant(
-    observed: np.ndarray, expected: np.ndarray, rule: BlocRule, n_tests: int, min_ratio: float | None = None
+    observed: np.ndarray,
+    expected: np.ndarray,
+    rule: BlocRule,
+    n_tests: int,
+    min_ratio: float | None = None,
 ):
     """(mask, log p) for observed counts against Poisson expectations, Bonferroni over n_tests."""
     log_p = poisson.logsf(observed - 1, np.maximum(expected, 1e-9))
     threshold = np.log(rule.alpha / max(1, n_tests))
+    return _large_enough(observed, expected, rule, min_ratio) & (log_p <= threshold), log_p
+
+
+def _large_enough(observed: np.ndarray, expected: np.ndarray, rule: BlocRule, min_ratio: float | None = None):
+    """The size a finding needs whatever its p-value: `min_members`, and `min_ratio` times the prediction."""
     ratio = rule.min_ratio if min_ratio is None else min_ratio
-    ok = (observed >= rule.min_members) & (observed >= ratio * expected) & (log_p <= threshold)
-    return ok, log_p
+    return (observed >= rule.min_members) & (observed >= ratio * expected)
+
+
+def _threshold(unit_log_p: np.ndarray, rule: BlocRule, n_tests: int, familywise: bool = False) -> float:
+    """The log p-value a finding of one signal must reach. `unit_log_p` holds the smallest p of each
+    (group or window, talk, up or down) that is large enough to report.
+
+    Familywise: alpha / n_tests (Bonferroni). False discovery (step-down): sorted, the i-th unit needs
+    p ≤ i × alpha / n_tests, and the first that misses stops the list; the threshold is that of the
+    last unit kept. The first unit needs what Bonferroni asks, so a conference of honest voters is
+    flagged no more often than before; after r findings, a further one is expected to be a chance
+    finding at most about alpha × r / n_tests × n_tests / r = alpha of the time."""
+    if familywise or rule.error_control == "familywise" or not len(unit_log_p):
+        return float(np.log(rule.alpha / max(1, n_tests)))
+    ranked = np.sort(unit_log_p)
+    passes = ranked <= np.log(rule.alpha * np.arange(1, len(ranked) + 1) / max(1, n_tests))
+    kept = len(ranked) if passes.all() else int(np.argmin(passes))
+    return float(np.log(rule.alpha * max(1, kept) / max(1, n_tests)))
+
+
+def _unit_minimum(keys: np.ndarray, log_p: np.ndarray) -> np.ndarray:
+    """The smallest log p per distinct key."""
+    if not len(keys):
+        return np.empty(0)
+    order = np.lexsort((log_p, keys))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = keys[order][1:] != keys[order][:-1]
+    return log_p[order][first]
 
 
 def group_findings(
@@ -143,11 +181,25 @@ def group_findings(
     findings: list[Finding] = []
     for family in (False, True):
         n_tests = examined[family]
-        for d, sel, key, keys, observed, expected, coi, grp, talk in candidates:
+        # Colleagues keep their fair share through the bound anyway, so a smaller excess is enough.
+        ratio = rule.colleague_min_ratio if family else rule.min_ratio
+        tested = []
+        for *_, observed, expected, coi, _, _ in candidates:
             fam = np.nonzero(coi == family)[0]
-            # Colleagues keep their fair share through the bound anyway, so a smaller excess is enough.
-            ratio = rule.colleague_min_ratio if family else rule.min_ratio
-            ok, log_p = _significant(observed[fam], expected[fam], rule, n_tests, ratio)
+            log_p = poisson.logsf(observed[fam] - 1, np.maximum(expected[fam], 1e-9))
+            big = _large_enough(observed[fam], expected[fam], rule, ratio)
+            tested.append((fam[big], log_p[big]))
+        # A unit is a group, a talk and a way (up: any rating from "want to see" or the top score).
+        unit_keys = np.concatenate(
+            [2 * c[3][fam] + (c[0] == OPPOSE) for c, (fam, _) in zip(candidates, tested, strict=True)]
+        )
+        # Colleagues of a speaker do favour their talk on their own (loyalty, not organisation), so
+        # with false-discovery control this family would find every loyal company: it stays
+        # familywise (docs/blocs.md, round 5).
+        unit_log_p = _unit_minimum(unit_keys, np.concatenate([lp for _, lp in tested]))
+        threshold = _threshold(unit_log_p, rule, n_tests, familywise=family)
+        for (d, sel, key, keys, observed, expected, _, grp, talk), (fam, log_p) in zip(candidates, tested, strict=True):
+            ok = log_p <= threshold
             hit, log_p = fam[ok], log_p[ok]
             if not len(hit):
                 continue
@@ -183,7 +235,6 @@ def burst_findings(ctx: Context) -> list[Finding]:
     data, rule = ctx.data, ctx.rule
     if not ctx.n_votes:
         return []
-    n_talks = max(1, data.n_talks)
     t0 = int(data.vote_at.min())
     windows = [round(h * 3600) for h in rule.burst_window_hours]
     span = int(data.vote_at.max()) - t0 + max(windows) + 1
@@ -202,28 +253,32 @@ def burst_findings(ctx: Context) -> list[Finding]:
         per_direction.append((d, sel, at, talk, key))
         n_tests += len(sel) * len(windows)
 
+    # Every window large enough to report whose p could reach `reach` (a multiple of alpha / tests:
+    # 1 under familywise control, more under false-discovery control, widened until it covers the
+    # threshold that the windows found set).
+    reach = 1 if rule.error_control == "familywise" else 64
+    while True:
+        tested = [_burst_windows(ctx, item, windows, before_minute, n_tests, reach) for item in per_direction]
+        # A unit is a talk and a way (up: any rating from "want to see" or the top score).
+        units, log_ps = [np.empty(0, dtype=np.int64)], [np.empty(0)]
+        for (d, _, _, talk, _), found in zip(per_direction, tested, strict=True):
+            units += [2 * talk[cand] + (d == OPPOSE) for cand, _, _, _ in found]
+            log_ps += [log_p for _, log_p, _, _ in found]
+        threshold = _threshold(_unit_minimum(np.concatenate(units), np.concatenate(log_ps)), rule, n_tests)
+        if threshold <= np.log(rule.alpha * reach / max(1, n_tests)) or reach >= n_tests:
+            break
+        reach *= 8
+
     findings: list[Finding] = []
-    for d, sel, at, talk, key in per_direction:
-        if not len(sel):
-            continue
-        start_site = before_minute[at // 60]
+    for (d, sel, at, talk, _), found in zip(per_direction, tested, strict=True):
         best: dict[int, tuple[float, int, int, int, float]] = {}
         spans: list[np.ndarray] = []  # every significant window: start index, end index
-        for wi, w in enumerate(windows):
-            end = np.searchsorted(key, key + w, side="left")
-            observed = end - np.arange(len(sel))
-            site = before_minute[(at + w) // 60] - start_site
-            rest_rate = (ctx.talk_count[d][talk] - observed + 0.5) / (ctx.n_votes - site + 0.5 * n_talks)
-            expected = np.maximum(site - observed, 0) * rest_rate
-            cand = np.nonzero((observed >= rule.min_members) & (observed >= rule.min_ratio * expected))[0]
-            # Chernoff's bound on the Poisson tail rules out most windows before the exact (slower) test.
-            o, e = observed[cand], np.maximum(expected[cand], 1e-9)
-            cand = cand[o - e - o * np.log(o / e) <= np.log(rule.alpha / max(1, n_tests))]
+        for wi, (cand, log_p, end, expected) in enumerate(found):
+            ok = log_p <= threshold
+            cand, log_p, end, expected = cand[ok], log_p[ok], end[ok], expected[ok]
             if not len(cand):
                 continue
-            ok, log_p = _significant(observed[cand], expected[cand], rule, n_tests)
-            cand, log_p = cand[ok], log_p[ok]
-            spans.append(np.stack([cand, end[cand], np.full(len(cand), wi)], axis=1))
+            spans.append(np.stack([cand, end, np.full(len(cand), wi)], axis=1))
             # Per talk, the smallest p; ties go to the shorter window, then the earlier start.
             pick = np.lexsort((cand, log_p, talk[cand]))
             first = np.ones(len(pick), dtype=bool)
@@ -231,7 +286,7 @@ def burst_findings(ctx: Context) -> list[Finding]:
             for i in pick[first]:
                 s = int(cand[i])
                 t = int(talk[s])
-                item = (float(log_p[i]), wi, s, int(end[s]), float(expected[s]))
+                item = (float(log_p[i]), wi, s, int(end[i]), float(expected[i]))
                 if t not in best or item[:3] < best[t][:3]:
                     best[t] = item
         if not best:
@@ -261,6 +316,36 @@ def burst_findings(ctx: Context) -> list[Finding]:
                 )
             )
     return findings
+
+
+def _burst_windows(ctx: Context, direction_votes, windows, before_minute, n_tests: int, reach: float):
+    """Per window length: the windows (by first vote) large enough to report whose p-value may be at
+    most reach × alpha / n_tests, with their log p, end (vote index) and prediction."""
+    data, rule = ctx.data, ctx.rule
+    d, sel, at, talk, key = direction_votes
+    n_talks = max(1, data.n_talks)
+    start_site = before_minute[at // 60]
+    limit = np.log(rule.alpha * reach / max(1, n_tests))
+    out = []
+    for w in windows:
+        end = np.searchsorted(key, key + w, side="left")
+        observed = end - np.arange(len(sel))
+        site = before_minute[(at + w) // 60] - start_site
+        rest_rate = (ctx.talk_count[d][talk] - observed + 0.5) / (ctx.n_votes - site + 0.5 * n_talks)
+        expected = np.maximum(site - observed, 0) * rest_rate
+        cand = np.nonzero(_large_enough(observed, expected, rule))[0]
+        # A window starts at a vote on the talk, so that vote is given; only the other votes in the
+        # window are random. The chance of exactly that many others is below the chance of at least
+        # that many, so a window whose exact count is already too likely cannot pass the (slower)
+        # tail test. (An upper bound such as Chernoff's cannot rule a window out: docs/blocs.md,
+        # round 5.)
+        o, e = observed[cand] - 1, np.maximum(expected[cand], 1e-9)
+        cand = cand[o * np.log(e) - e - gammaln(o + 1) <= limit]
+        log_p = poisson.logsf(observed[cand] - 2, np.maximum(expected[cand], 1e-9))
+        keep = log_p <= limit
+        cand = cand[keep]
+        out.append((cand, log_p[keep], end[cand], expected[cand]))
+    return out
 
 
 _HASH_ROWS, _HASH_BANDS = 3, 4
