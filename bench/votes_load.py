@@ -44,13 +44,14 @@ import django  # noqa: E402
 
 django.setup()
 
+from allauth.account.models import EmailAddress  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from apps.attendance.models import User  # noqa: E402
 from apps.ballots.models import Vote, VoteEvent  # noqa: E402
-from apps.talks.models import Conference, Talk  # noqa: E402
+from apps.talks.models import Conference, Speaker, Talk  # noqa: E402
 from bench.cpu import CpuMeter, per_request  # noqa: E402
 from bench.record import record  # noqa: E402
 from confvote.sessions import SessionStore  # noqa: E402
@@ -74,9 +75,19 @@ def prepare(*, voters: int, talks: int) -> tuple[Conference, list[int], list[tup
         [Talk(conference=conference, title=f"Bench talk {i}", abstract="…") for i in range(existing, talks)]
     )
     talk_ids = list(conference.talks.values_list("pk", flat=True)[:talks])
+    # Every talk has a speaker with an email, as at a real conference: the write path's "not one of
+    # the voter's own talks" then has speakers to look through (none of them is a voter here).
+    unspoken = list(Talk.objects.filter(pk__in=talk_ids, speakers=None))
+    speakers = Speaker.objects.bulk_create(
+        [Speaker(conference=conference, name=f"Speaker {t.pk}", email=f"speaker{t.pk}@talks.example") for t in unspoken]
+    )
+    Talk.speakers.through.objects.bulk_create(
+        [Talk.speakers.through(talk=t, speaker=s) for t, s in zip(unspoken, speakers, strict=True)]
+    )
     users = []
     for i in range(voters):
         user, _ = User.objects.get_or_create(email=f"voter{i}@votebench.example")
+        EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
         session = SessionStore()
         session["_auth_user_id"] = str(user.pk)
         session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]

@@ -3,9 +3,10 @@
 import datetime as dt
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from apps.ballots import services
+from apps.ballots import selectors, services
 from apps.ballots.domain.receipts import receipt_verify
 from apps.ballots.models import Ballot, BallotReceipt, Vote, VoteEvent
 from apps.ballots.selectors import receipt_preimage_of
@@ -84,6 +85,34 @@ def test_refusals_name_the_problem_and_write_nothing():
             services.vote_cast(user=user, conference=conference, talk_id=talk_id, score=2)
         assert refused.value.status == status
     assert not Vote.objects.exists() and not Ballot.objects.exists()
+
+
+def test_own_talks_by_profile_or_verified_email_are_refused_and_left_out_of_the_progress():
+    user = UserFactory(email="ada@example.org")
+    EmailAddress.objects.create(user=user, email="ada@work.example", verified=True)
+    EmailAddress.objects.create(user=user, email="ada@old.example", verified=False)
+    conference = ConferenceFactory()
+    by_profile = TalkFactory(conference=conference, speakers=[SpeakerFactory(conference=conference, user=user)])
+    by_email = TalkFactory(  # a verified address, in other letters: still theirs
+        conference=conference, speakers=[SpeakerFactory(conference=conference, email="ADA@Work.Example")]
+    )
+    unverified = TalkFactory(  # an address they never confirmed proves nothing: they may vote on it
+        conference=conference, speakers=[SpeakerFactory(conference=conference, email="ada@old.example")]
+    )
+    TalkFactory(conference=conference, status=Talk.Status.WITHDRAWN)
+    others = TalkFactory.create_batch(3, conference=conference)
+    for own in (by_profile, by_email):
+        with pytest.raises(services.VoteRefused) as refused:
+            services.vote_cast(user=user, conference=conference, talk_id=own.pk, score=2)
+        assert refused.value.status == 403
+    first = services.vote_cast(user=user, conference=conference, talk_id=unverified.pk, score=1)
+    assert (first.rated, first.total) == (1, 4)  # unverified + 3 others; not the withdrawn or own ones
+    second = services.vote_cast(user=user, conference=conference, talk_id=others[0].pk, score=3)
+    assert (second.rated, second.total) == (2, 4) == selectors.ballot_progress(user=user, conference=conference)
+    others[1].status = Talk.Status.WITHDRAWN
+    others[1].save()  # the progress line's total follows at once in this process
+    third = services.vote_cast(user=user, conference=conference, talk_id=others[2].pk, score=0)
+    assert (third.rated, third.total) == (3, 3) == selectors.ballot_progress(user=user, conference=conference)
 
 
 def test_the_voting_window_is_enforced():

@@ -51,8 +51,28 @@ def conference_for_vote(*, slug: str) -> Conference | None:
 
 
 def conference_for_vote_forget(**_kwargs) -> None:
-    """A `post_save`/`post_delete` receiver for Conference (connected in apps.ballots.apps)."""
+    """A `post_save`/`post_delete` receiver for Conference and Talk (connected in apps.ballots.apps)."""
     _conferences.clear()
+    _candidate_counts.clear()
+
+
+_candidate_counts: dict[int, tuple[float, int]] = {}
+
+
+def candidate_talk_count(*, conference_id: int) -> int:
+    """How many of the conference's talks are up for a vote (not withdrawn), for the progress line
+    after each vote: from the same short per-process cache as the conference, since counting a large
+    conference's talks on every vote was a scan of all of them (display only; the vote's rules are
+    the database's)."""
+    now = time.monotonic()
+    cached = _candidate_counts.get(conference_id)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    count = Talk.objects.filter(conference_id=conference_id).exclude(status=Talk.Status.WITHDRAWN).count()
+    if len(_candidate_counts) > 1000:  # never grows without bound
+        _candidate_counts.clear()
+    _candidate_counts[conference_id] = (now + CONFERENCE_CACHE_SECONDS, count)
+    return count
 
 
 def voting_closed_reason(*, conference: Conference) -> str | None:
