@@ -29,50 +29,51 @@ def talk_for_vote(*, user, conference: Conference, talk_id: int) -> tuple[Talk |
     return talk, (talk_ids_of_user(user=user, conference=conference) if talk else set())
 
 
-# Conferences by slug for the vote write path, kept a few seconds per process. The write path checks
-# every rule that matters (window, scale, talk) in the database itself, so a stale copy can only show
-# a renamed scale label for those seconds; saving a conference in this process forgets it at once.
+# Reads for the vote write path, kept a few seconds per process: the conference by slug, and how
+# many of its talks are candidates. The write path checks every rule that matters (window, scale,
+# talk) in the database itself, so a stale copy can only show a renamed scale label or an old
+# progress total for those seconds; saving a conference or a talk in this process forgets both.
 CONFERENCE_CACHE_SECONDS = 5.0
 _conferences: dict[str, tuple[float, Conference]] = {}
+_candidate_counts: dict[int, tuple[float, int]] = {}
+
+
+def _kept(store: dict, key, load):
+    """`store[key]` while it is fresh, else `load()` kept for CONFERENCE_CACHE_SECONDS (None is not kept)."""
+    now = time.monotonic()
+    cached = store.get(key)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    value = load()
+    if value is not None:
+        if len(store) > 1000:  # never grows without bound
+            store.clear()
+        store[key] = (now + CONFERENCE_CACHE_SECONDS, value)
+    return value
 
 
 def conference_for_vote(*, slug: str) -> Conference | None:
     """The conference (not a draft) with this slug, or None; from the short per-process cache."""
-    now = time.monotonic()
-    cached = _conferences.get(slug)
-    if cached is not None and cached[0] > now:
-        return cached[1]
-    conference = Conference.objects.exclude(status=Conference.Status.DRAFT).filter(slug=slug).first()
-    if conference is not None:
-        if len(_conferences) > 1000:  # never grows without bound
-            _conferences.clear()
-        _conferences[slug] = (now + CONFERENCE_CACHE_SECONDS, conference)
-    return conference
+    return _kept(
+        _conferences, slug, lambda: Conference.objects.exclude(status=Conference.Status.DRAFT).filter(slug=slug).first()
+    )
+
+
+def candidate_talk_count(*, conference_id: int) -> int:
+    """How many of the conference's talks are up for a vote (not withdrawn), for the progress line
+    after each vote, from the short per-process cache: counting a large conference's talks on every
+    vote was a scan of all of them (display only; the vote's rules are the database's)."""
+    return _kept(
+        _candidate_counts,
+        conference_id,
+        lambda: Talk.objects.filter(conference_id=conference_id).exclude(status=Talk.Status.WITHDRAWN).count(),
+    )
 
 
 def conference_for_vote_forget(**_kwargs) -> None:
     """A `post_save`/`post_delete` receiver for Conference and Talk (connected in apps.ballots.apps)."""
     _conferences.clear()
     _candidate_counts.clear()
-
-
-_candidate_counts: dict[int, tuple[float, int]] = {}
-
-
-def candidate_talk_count(*, conference_id: int) -> int:
-    """How many of the conference's talks are up for a vote (not withdrawn), for the progress line
-    after each vote: from the same short per-process cache as the conference, since counting a large
-    conference's talks on every vote was a scan of all of them (display only; the vote's rules are
-    the database's)."""
-    now = time.monotonic()
-    cached = _candidate_counts.get(conference_id)
-    if cached is not None and cached[0] > now:
-        return cached[1]
-    count = Talk.objects.filter(conference_id=conference_id).exclude(status=Talk.Status.WITHDRAWN).count()
-    if len(_candidate_counts) > 1000:  # never grows without bound
-        _candidate_counts.clear()
-    _candidate_counts[conference_id] = (now + CONFERENCE_CACHE_SECONDS, count)
-    return count
 
 
 def voting_closed_reason(*, conference: Conference) -> str | None:
