@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.db.models import Count
 
@@ -64,6 +64,44 @@ def schedule_grid(*, release: ScheduleRelease, user=None) -> dict:
     }
 
 
+def _by_talk(blocs: list[Bloc]) -> dict[int, list[Bloc]]:
+    grouped: dict[int, list[Bloc]] = defaultdict(list)
+    for bloc in blocs:
+        grouped[bloc.talk_id].append(bloc)
+    return grouped
+
+
+def _bloc_lines(blocs: list[Bloc]) -> list[str]:
+    """One public sentence per kind of bloc on a talk. Public words only: evidence with order codes or
+    domains stays in the organizers' admin, so two blocs alike in size, signals, direction and effect
+    read the same; they are told as one line with their number rather than as repeated lines."""
+    counted = Counter(
+        (
+            bloc.size,
+            ", ".join(GROUP_WORDS.get(s, s) for s in bloc.signals),
+            {"support": "up", "oppose": "down"}.get(bloc.direction, "alike"),
+            round(bloc.counts_as, 1),
+            round(bloc.weight, 1),
+            bloc.status == "confirmed",
+        )
+        for bloc in blocs
+    )
+    lines = []
+    for (size, signals, way, counts_as, weight, confirmed), n in counted.items():
+        confirmed_words = " (confirmed by the organizers)" if confirmed else ""
+        if n == 1:
+            lines.append(
+                f"A group of {size} voters ({signals}) who rated it {way} together counts as {counts_as:.1f} "
+                f"votes' weight instead of {weight:.1f}{confirmed_words}."
+            )
+        else:
+            lines.append(
+                f"{n} separate groups of {size} voters ({signals}), each rating it {way} together, count as "
+                f"{counts_as:.1f} votes' weight each instead of {weight:.1f}{confirmed_words}."
+            )
+    return lines
+
+
 def transparency_report(*, release: ScheduleRelease) -> dict:
     """For every talk: the decision, its rank and counted voters by class, where its weight came
     from, its place and why, and every departure from the vote with the committee's reason."""
@@ -94,16 +132,10 @@ def transparency_report(*, release: ScheduleRelease) -> dict:
             }
         )
     pledges = dict(Pledge.objects.filter(conference=conference).values_list("status").annotate(n=Count("pk")))
-    blocs = list(Bloc.objects.filter(conference=conference, present=True).exclude(status="dismissed"))
-    by_talk: dict[int, list[str]] = defaultdict(list)
-    for bloc in blocs:
-        # Public words only: evidence with order codes or domains stays in the organizers' admin.
-        by_talk[bloc.talk_id].append(
-            f"A group of {bloc.size} voters ({', '.join(GROUP_WORDS.get(s, s) for s in bloc.signals)}) who rated it "
-            f"{'up' if bloc.direction == 'support' else 'down' if bloc.direction == 'oppose' else 'alike'} together "
-            f"counts as {bloc.counts_as:.1f} votes' weight instead of {bloc.weight:.1f}"
-            f"{' (confirmed by the organizers)' if bloc.status == 'confirmed' else ''}."
-        )
+    blocs = list(
+        Bloc.objects.filter(conference=conference, present=True).exclude(status="dismissed").order_by("talk_id", "key")
+    )
+    by_talk: dict[int, list[str]] = {talk_id: _bloc_lines(group) for talk_id, group in _by_talk(blocs).items()}
     for decision in decisions:
         decision["blocs"] = by_talk.get(decision["talk"].pk, [])
     return {

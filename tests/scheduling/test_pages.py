@@ -117,3 +117,39 @@ def test_grid_highlights_wanted_talks_and_clashes_and_report_explains_every_talk
     assert found.content.decode().count('class="decision-') == 1
     none = client.get(reverse("transparency", args=[conference.slug]), {"q": "zzzz"})
     assert "No talk matches" in none.content.decode()
+
+
+def test_report_tells_each_kind_of_bloc_once_and_hides_dismissed_ones(client, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from apps.ballots.models import Bloc
+
+    conference, talks = small_conference()
+    proposal = run(conference, django_capture_on_commit_callbacks, time_limit_seconds=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        proposals.proposal_publish(proposal=proposal, changelog="v1")
+    Bloc.objects.filter(conference=conference).delete()  # only the blocs below, whatever detection found
+    now = timezone.now()
+
+    def bloc(key, talk, *, size=6, signals=("similar",), direction="oppose", status="detected", reason=""):
+        return Bloc.objects.create(
+            conference=conference, key=key, talk=talk, direction=direction, size=size, weight=float(size),
+            fair_share=0.2, counts_as=1.0, multiplier=1 / size, signals=list(signals),
+            evidence=["6 of the 6 voters on ticket order SECRET1 rate this talk down"], p_value=1e-9,
+            first_detected_at=now, last_detected_at=now, status=status, reason=reason,
+        )  # fmt: skip
+
+    bloc("a1", talks[0])
+    bloc("a2", talks[0])  # alike in everything the public sees
+    bloc("b1", talks[0], size=9, signals=("order", "burst"), direction="support", status="confirmed", reason="Seen")
+    bloc("c1", talks[1], size=4, signals=("narrow",), status="dismissed", reason="A real fan club")
+    text = client.get(reverse("transparency", args=[conference.slug]), {"q": talks[0].title}).content.decode()
+    collapsed = "2 separate groups of 6 voters (accounts with nearly identical ballots), each rating it down"
+    assert text.count(collapsed) == 1
+    assert "count as 1.0 votes&#x27;" in text and "each instead of 6.0." in text
+    assert "A group of 6 voters" not in text
+    assert "A group of 9 voters (" in text and "who rated it up together" in text
+    assert "instead of 9.0 (confirmed by the organizers)." in text
+    assert "SECRET1" not in text  # evidence with order codes stays in the admin
+    other = client.get(reverse("transparency", args=[conference.slug]), {"q": talks[1].title}).content.decode()
+    assert "A group of 4" not in other and "groups of 4" not in other  # dismissed: full weight, not reported
