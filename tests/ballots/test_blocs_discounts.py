@@ -55,6 +55,22 @@ def test_a_committee_can_choose_the_square_root_bound():
     assert bloc_counts_as(_bloc(25, fair=7.5), sqrt_rule) == pytest.approx(7.5)  # the fair share, above √25
 
 
+def test_a_puppet_ring_counts_as_one_voter_or_its_fair_share():
+    """Round 6: nearly identical ballots are one judgement, so a ring's bloc counts as max(k ** 0, fair
+    share) = one voter; policies stored before (ring_exponent null) keep max(k ** bound_exponent, ...)."""
+    ring = _bloc(16, signals=("burst", "similar"))
+    assert bloc_counts_as(ring, RULE) == pytest.approx(1.0)
+    assert bloc_multiplier(ring, RULE) == pytest.approx(1 / 16)
+    assert bloc_counts_as(_bloc(16, fair=3.0, signals=("similar",)), RULE) == pytest.approx(3.0)
+    assert bloc_counts_as(_bloc(16), RULE) == pytest.approx(2.0)  # not a ring: k ** 0.25
+    stored = BlocRule.from_json({"ring_exponent": None})
+    assert bloc_counts_as(ring, stored) == pytest.approx(2.0)
+    # Confirming never loosens the bound: the stronger of the two exponents applies.
+    assert bloc_counts_as(ring, BlocRule(confirmed_exponent=0.5), BlocStatus.CONFIRMED) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="ring_exponent must be null or in"):
+        BlocRule.from_json({"ring_exponent": 2})
+
+
 def test_a_big_groups_fair_share_is_kept():
     bloc = _bloc(16, fair=9.0)  # independent voting would have given 9 of the 16 anyway
     assert bloc_counts_as(bloc, RULE) == pytest.approx(9.0)

@@ -25,3 +25,31 @@ def test_a_revision_keeps_the_rule_it_does_not_change():
     revised = weight_policy_revise(conference=conference, bloc_rule={**BlocRule().to_json(), "bound_exponent": 0.5})
     assert BlocRule.from_json(revised.bloc_rule).bound_exponent == 0.5
     assert revised.bloc_rule["min_ratio"] == BlocRule().min_ratio
+
+
+ROUND_6 = ("discovery_unit", "merge", "ring_exponent")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_round_6_migrations_pin_stored_policies_to_the_rule_they_were_stored_with():
+    """0009 writes `discovery_unit: group`, `merge: whole` and `ring_exponent: null` into
+    policies stored without them (docs/blocs.md, round 6); a policy that already names them keeps its
+    choice."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from apps.ballots.models import WeightPolicy
+
+    MigrationExecutor(connection).migrate([("ballots", "0008_bloc_rule_error_control")])
+    conference = ConferenceFactory()
+    before = {k: v for k, v in BlocRule().to_json().items() if k not in ROUND_6}
+    old = WeightPolicy.objects.create(conference=conference, version=1, bloc_rule=before)
+    chosen = WeightPolicy.objects.create(conference=conference, version=2, bloc_rule=BlocRule().to_json())
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    old.refresh_from_db()
+    chosen.refresh_from_db()
+    assert old.bloc_rule == {**before, "discovery_unit": "group", "merge": "whole", "ring_exponent": None}
+    assert BlocRule.from_json(old.bloc_rule) == BlocRule(discovery_unit="group", merge="whole", ring_exponent=None)
+    assert chosen.bloc_rule == BlocRule().to_json()

@@ -13,10 +13,12 @@ A bloc's influence is bounded, not erased: its k voters count together as max(k 
 of them that independent voting would have given the talk anyway), never more than k; the policy's
 `bound_exponent` e is 0.25 by default (k^¼; docs/blocs.md says why not the issue's √k example). So a large
 company that genuinely likes a talk keeps its fair share; only the excess is cut. Organised
-down-voting is bounded the same way. Each member's vote on that talk is multiplied by
-(what the bloc counts as) / k. An organizer can dismiss a bloc (its votes count in full again) or
-confirm it (it then counts as max(k ** confirmed_exponent, its fair share): by default just its
-fair share, at least one voter). Weights are in vote weight, so pledgers count half.
+down-voting is bounded the same way. Accounts with nearly identical ballots are one judgement, most
+likely one person's, so a puppet ring counts as max(1, its fair share) (`ring_exponent` 0). Each
+member's vote on that talk is multiplied by (what the bloc counts as) / k. An organizer can dismiss
+a bloc (its votes count in full again) or confirm it (it then counts as max(k ** confirmed_exponent,
+its fair share): by default just its fair share, at least one voter). Weights are in vote weight,
+so pledgers count half.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from enum import StrEnum
 import numpy as np
 
 from .blocs_input import BlocInput, BlocRule
+from .blocs_merge import findings_admit, findings_merge, follow_up_count
 from .blocs_organisations import organisations_build
 from .blocs_saturation import narrow_expected
 from .blocs_signals import (
@@ -148,33 +151,6 @@ def _sentence(f: Finding, data: BlocInput) -> str:
     )
 
 
-def _merge(findings: list[Finding]) -> list[list[Finding]]:
-    """Findings on one talk and direction that share a voter become one bloc, and so do all the
-    speaker's colleagues (found through the company field or the email domain)."""
-    parent = list(range(len(findings)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    owner: dict[int, int] = {}
-    colleagues = [i for i, f in enumerate(findings) if f.signal == "colleagues"]
-    for i in colleagues[1:]:
-        parent[i] = colleagues[0]
-    for i, f in enumerate(findings):
-        for v in f.members.tolist():
-            j = owner.setdefault(v, i)
-            a, b = root(i), root(j)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    groups: dict[int, list[Finding]] = {}
-    for i, f in enumerate(findings):
-        groups.setdefault(root(i), []).append(f)
-    return [groups[k] for k in sorted(groups)]
-
-
 def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
     """Runs every signal the rule enables and returns the blocs, ordered by talk id, then strength."""
     rule = rule or BlocRule()
@@ -200,9 +176,10 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
     by_target: dict[tuple[int, int], list[Finding]] = {}
     for f in findings:
         by_target.setdefault((f.talk, f.direction), []).append(f)
+    follow_ups = follow_up_count(list(by_target.values()))
     blocs = []
     for talk, direction in sorted(by_target):
-        for group in _merge(by_target[(talk, direction)]):
+        for group in findings_merge(findings_admit(by_target[(talk, direction)], rule, follow_ups)):
             blocs.append(_bloc(group, data, talk, direction))
     blocs.sort(key=lambda b: (b.talk_id, b.direction, -b.size, b.key))
     return BlocReport(tuple(blocs), rule)
@@ -244,6 +221,8 @@ def bloc_counts_as(bloc: Bloc, rule: BlocRule, status: BlocStatus = BlocStatus.D
     if status == BlocStatus.DISMISSED or bloc.weight <= 0:
         return bloc.weight
     exponent = rule.confirmed_exponent if status == BlocStatus.CONFIRMED else rule.bound_exponent
+    if "similar" in bloc.signals and rule.ring_exponent is not None:  # a puppet ring: one judgement
+        exponent = min(exponent, rule.ring_exponent)
     k = len(bloc.member_ids)
     mean_weight = bloc.weight / k
     counted = max(k**exponent, bloc.fair_share) * mean_weight  # k^e voters of the members' mean weight

@@ -17,6 +17,8 @@ import numpy as np
 
 SIGNALS = ("order", "affiliation", "narrow", "burst", "similar")
 ERROR_CONTROLS = ("false_discovery", "familywise")
+DISCOVERY_UNITS = ("talk", "group")
+MERGES = ("evidenced", "whole")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,10 @@ class BlocRule:
     oppose_max_score: int | None = None  # None: the lowest score of the scale
     bound_exponent: float = 0.25  # a bloc of k counts as max(k ** this, its fair share); see docs/blocs.md
     confirmed_exponent: float = 0.0  # a confirmed bloc counts as max(k ** this, its fair share)
+    # A puppet ring (nearly identical ballots) is one judgement, most likely one person's: its bloc on
+    # each talk of the common ballot counts as max(k ** this, its fair share); None: bound_exponent,
+    # as in policies stored before round 6.
+    ring_exponent: float | None = 0.0
     # A company and the email domain its voters pair it with are one organisation, completed through
     # company ticket orders (blocs_organisations.py); False tests companies and domains apart.
     organisations: bool = True
@@ -76,6 +82,14 @@ class BlocRule:
     # honest voting alone flags nothing in 1 - alpha of conferences, as before. "familywise": every
     # finding must pass alpha / tests (Bonferroni), the behaviour of policies stored before round 5.
     error_control: str = "false_discovery"
+    # What one finding is under false-discovery control: "talk" counts a signal's findings on one talk
+    # and way once (a company's bloc booked in three orders is one discovery, not three that lower the
+    # bar for everyone else); "group" counts each group on each talk, as policies stored before round 6.
+    discovery_unit: str = "talk"
+    # "evidenced": a finding that shares voters with a stronger one on the same talk and way adds its
+    # other voters only when they are themselves more than chance puts there (colleagues of the speaker
+    # and puppet rings are taken whole); "whole": findings that share a voter merge whole (before round 6).
+    merge: str = "evidenced"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -116,8 +130,18 @@ class BlocRule:
             problems.append("similar_min_talks must be at least 2 and similar_min_jaccard in (0, 1]")
         if not 0 <= self.bound_exponent <= 1 or not 0 <= self.confirmed_exponent <= 1:
             problems.append("bound_exponent and confirmed_exponent must be in [0, 1]")
+        if self.ring_exponent is not None and (
+            isinstance(self.ring_exponent, bool)
+            or not isinstance(self.ring_exponent, int | float)
+            or not 0 <= self.ring_exponent <= 1
+        ):
+            problems.append("ring_exponent must be null or in [0, 1]")
         if self.error_control not in ERROR_CONTROLS:
             problems.append(f"error_control must be one of {list(ERROR_CONTROLS)}")
+        if self.discovery_unit not in DISCOVERY_UNITS:
+            problems.append(f"discovery_unit must be one of {list(DISCOVERY_UNITS)}")
+        if self.merge not in MERGES:
+            problems.append(f"merge must be one of {list(MERGES)}")
         if not isinstance(self.organisations, bool):
             problems.append("organisations must be true or false")
         if problems:

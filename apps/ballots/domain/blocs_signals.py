@@ -11,7 +11,8 @@ A group is reported only when it is at least `min_members` strong, at least `min
 prediction, and so unlikely by chance (Poisson tail, corrected for the number of groups examined)
 that honest voting would flag anything in only `alpha` of conferences. Under false-discovery control
 each finding of a signal lowers the bar for the next by one step of alpha / tests, so about `alpha`
-of a signal's findings are chance findings; colleagues of the speaker keep the first bar for all.
+of a signal's findings are chance findings (a signal's findings on one talk and way count once);
+colleagues of the speaker keep the first bar for all.
 """
 
 from __future__ import annotations
@@ -189,9 +190,14 @@ def group_findings(
             log_p = poisson.logsf(observed[fam] - 1, np.maximum(expected[fam], 1e-9))
             big = _large_enough(observed[fam], expected[fam], rule, ratio)
             tested.append((fam[big], log_p[big]))
-        # A unit is a group, a talk and a way (up: any rating from "want to see" or the top score).
+        # A unit is a talk and a way (up: any rating from "want to see" or the top score), or under
+        # discovery_unit "group" a group, a talk and a way.
+        per_talk = rule.discovery_unit == "talk"
         unit_keys = np.concatenate(
-            [2 * c[3][fam] + (c[0] == OPPOSE) for c, (fam, _) in zip(candidates, tested, strict=True)]
+            [
+                2 * (c[3][fam] % n_talks if per_talk else c[3][fam]) + (c[0] == OPPOSE)
+                for c, (fam, _) in zip(candidates, tested, strict=True)
+            ]
         )
         # Colleagues of a speaker do favour their talk on their own (loyalty, not organisation), so
         # with false-discovery control this family would find every loyal company: it stays

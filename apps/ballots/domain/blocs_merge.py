@@ -1,0 +1,103 @@
+"""How the findings on one talk and way become blocs.
+
+Findings on one talk and way that share a voter describe one group acting together, so they become
+one bloc; so do all the speaker's colleagues (found through the company field or the email domain).
+What a finding adds to a bloc must be evidence too (rule key `merge`, round 6 in docs/blocs.md):
+taken strongest first, a finding that shares voters with a stronger one adds its other voters only
+when they are themselves more than chance puts there — so an honest "want to see" cast inside a
+colleague bloc's burst, or an honest friend on a bloc member's ticket order, is not swept in with
+the bloc. Colleagues of the speaker (the relationship is the rule) and puppet rings (membership is
+decided over the whole ballot) are taken whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from scipy.stats import poisson
+
+from .blocs_input import BlocRule
+from .blocs_signals import Finding
+
+# Findings whose members are decided by what they are, not by how many of them voted this way.
+TAKEN_WHOLE = ("colleagues", "similar")
+
+
+def _in_order(findings: list[Finding]) -> list[Finding]:
+    """Strongest first, except that a group's (or burst's) test of any upward rating comes right after
+    its top-score test when both flagged: "they gave it the top score together" is the narrower claim,
+    and the lower upward ratings beside it must then show up as unusual on their own. The remaining
+    keys only make the order the same for any input order."""
+    top_p = {(f.signal, f.label): f.log_p for f in findings if f.top_score}
+
+    def key(f: Finding) -> tuple:
+        anchor = f.log_p if f.top_score else top_p.get((f.signal, f.label), f.log_p)
+        first = int(f.members[0]) if len(f.members) else -1
+        return (anchor, not f.top_score, f.log_p, f.signal, f.label, f.window or (0, 0), f.shared_talks, first)
+
+    return sorted(findings, key=key)
+
+
+def follow_up_count(targets: list[list[Finding]]) -> int:
+    """How many findings share voters with a stronger finding on the same talk and way: each is asked
+    whether the voters it adds are more than chance, and this is that family's size."""
+    count = 0
+    for findings in targets:
+        seen = np.empty(0, dtype=np.int64)
+        for f in _in_order(findings):
+            if f.signal not in TAKEN_WHOLE and np.isin(f.members, seen).any():
+                count += 1
+            seen = np.union1d(seen, f.members)
+    return count
+
+
+def findings_admit(findings: list[Finding], rule: BlocRule, follow_ups: int) -> list[Finding]:
+    """The findings on one talk and way with the members each may bring into a bloc. Strongest first:
+    a finding that shares no voter with the stronger ones stands on its own test and is taken whole;
+    one that does keeps its new voters only if their number, against the finding's own prediction,
+    is at least `min_ratio` times it and has a Poisson tail of at most alpha / follow_ups (Bonferroni
+    over every such question in the report). Otherwise it keeps only the voters already in, and
+    stays as evidence."""
+    if rule.merge == "whole":
+        return findings
+    bar = np.log(rule.alpha / max(1, follow_ups))
+    admitted: list[Finding] = []
+    known = np.empty(0, dtype=np.int64)
+    for f in _in_order(findings):
+        inside = np.isin(f.members, known)
+        if f.signal not in TAKEN_WHOLE and inside.any() and not inside.all():
+            new = int((~inside).sum())
+            expected = max(f.expected, 1e-9)
+            if new < rule.min_ratio * expected or poisson.logsf(new - 1, expected) > bar:
+                f = replace(f, members=f.members[inside])
+        admitted.append(f)
+        known = np.union1d(known, f.members)
+    return admitted
+
+
+def findings_merge(findings: list[Finding]) -> list[list[Finding]]:
+    """Findings on one talk and direction that share a voter become one bloc, and so do all the
+    speaker's colleagues (found through the company field or the email domain)."""
+    parent = list(range(len(findings)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[int, int] = {}
+    colleagues = [i for i, f in enumerate(findings) if f.signal == "colleagues"]
+    for i in colleagues[1:]:
+        parent[i] = colleagues[0]
+    for i, f in enumerate(findings):
+        for v in f.members.tolist():
+            j = owner.setdefault(v, i)
+            a, b = root(i), root(j)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[Finding]] = {}
+    for i, f in enumerate(findings):
+        groups.setdefault(root(i), []).append(f)
+    return [groups[k] for k in sorted(groups)]
