@@ -20,7 +20,12 @@ real change. After a 3 s warm-up it measures three phases:
 
 Afterwards it checks that every acknowledged vote is in the database: one history event per 200
 answer, and the Vote rows equal to the scores the voters were told were saved. The load generator
-runs on the same 2 cores; its own CPU use is part of the figure."""
+runs on the same 2 cores; its own CPU use is part of the figure.
+
+--threads N runs gthread workers (N threads each) with keep-alive instead, every voter keeping one
+connection open as a browser tab does; such runs get their own rows (measured in session 4: no
+better than sync workers here, see docs/voting.md). --seconds 300 or more gets its own row too
+(the 10-minute steady run of issue 8)."""
 
 import argparse
 import asyncio
@@ -97,10 +102,35 @@ def prepare(*, voters: int, talks: int) -> tuple[Conference, list[int], list[tup
     return conference, talk_ids, users
 
 
-async def http(method: str, path: str, *, port: int, headers: dict, body: bytes = b"") -> int:
-    """One request on a fresh connection (gunicorn's sync workers close it after each answer)."""
-    reader, writer = await asyncio.open_connection(HOST, port)
-    lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{port}", "Connection: close"]
+class Connection:
+    """A voter's browser tab: with `keep`, one HTTP/1.1 connection reused for every request (what a
+    browser does with a server that keeps connections open); without, a fresh one per request."""
+
+    def __init__(self, port: int, *, keep: bool) -> None:
+        self.port = port
+        self.keep = keep
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def open(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        if self.streams is None:
+            self.streams = await asyncio.open_connection(HOST, self.port)
+        return self.streams
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+            self.streams = None
+
+
+async def http(
+    method: str, path: str, *, port: int, headers: dict, body: bytes = b"", connection: Connection | None = None
+) -> int:
+    """One request: on `connection` if given (kept open when it keeps connections), otherwise on a
+    fresh connection that is closed after the answer (gunicorn's sync workers close it anyway)."""
+    connection = connection or Connection(port, keep=False)
+    reader, writer = await connection.open()
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{port}"]
+    lines += [] if connection.keep else ["Connection: close"]
     lines += [f"{k}: {v}" for k, v in headers.items()]
     if body:
         lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
@@ -108,18 +138,21 @@ async def http(method: str, path: str, *, port: int, headers: dict, body: bytes 
     await writer.drain()
     try:
         head = await reader.readuntil(b"\r\n\r\n")
-    except asyncio.IncompleteReadError:
-        writer.close()
+    except (asyncio.IncompleteReadError, ConnectionError):
+        connection.close()
         return 599
-    length = 0
+    length, server_closes = 0, False
     for line in head.split(b"\r\n")[1:]:
         name, _, value = line.partition(b":")
         if name.strip().lower() == b"content-length":
             length = int(value)
+        if name.strip().lower() == b"connection" and value.strip().lower() == b"close":
+            server_closes = True
     await reader.readexactly(length)
-    # Close at once, as a browser that got the whole answer would: gunicorn waits for our side of
-    # the close before its worker takes the next request.
-    writer.close()
+    # Without keep-alive, close at once, as a browser that got the whole answer would: gunicorn
+    # waits for our side of the close before its worker takes the next request.
+    if server_closes or not connection.keep:
+        connection.close()
     return int(head.split(b" ", 2)[1])
 
 
@@ -154,7 +187,16 @@ class Load:
 
 
 async def run_load(
-    load: Load, *, port: int, seconds: float, voters, talk_ids, vote: bool, slug: str, rate: float | None = None
+    load: Load,
+    *,
+    port: int,
+    seconds: float,
+    voters,
+    talk_ids,
+    vote: bool,
+    slug: str,
+    keep: bool,
+    rate: float | None = None,
 ) -> dict:
     """`voters` simulated voters for `seconds`. Without `rate` each sends its next request as soon as
     the last one is answered (the capacity); with `rate` (requests/s over all voters) each sends at
@@ -167,6 +209,7 @@ async def run_load(
 
     async def voter(user_id: int, session_key: str) -> None:
         csrf = secrets.token_hex(16)
+        tab = Connection(port, keep=keep)
         headers = {"Cookie": f"sessionid={session_key}; csrftoken={csrf}", "HX-Request": "true"}
         due = time.perf_counter() + (rng.expovariate(rate / len(voters)) if rate else 0)
         while due < deadline:
@@ -179,22 +222,31 @@ async def run_load(
                 current = load.scores.get((user_id, talk))
                 score = rng.choice([s for s in range(4) if s != current])
                 body = f"score={score}&csrfmiddlewaretoken={csrf}".encode()
-                status = await http("POST", f"/c/{slug}/vote/{talk}/", port=port, headers=headers, body=body)
+                status = await http(
+                    "POST", f"/c/{slug}/vote/{talk}/", port=port, headers=headers, body=body, connection=tab
+                )
                 if status == 200:
                     load.scores[(user_id, talk)] = score
             else:
-                status = await http("GET", "/healthz", port=port, headers={})
+                status = await http("GET", "/healthz", port=port, headers={}, connection=tab)
             load.latencies.append(time.perf_counter() - due)
             load.statuses[status] = load.statuses.get(status, 0) + 1
             if rate:
                 due += rng.expovariate(rate / len(voters))
+        tab.close()
 
     await asyncio.gather(*(voter(u, s) for u, s in voters))
     load.elapsed = time.perf_counter() - started
     return load.summary()
 
 
-def gunicorn(*, port: int, workers: int) -> subprocess.Popen:
+def gunicorn(*, port: int, workers: int, threads: int) -> subprocess.Popen:
+    """Sync workers (one request at a time, connection closed after it) when `threads` is 0;
+    otherwise gthread workers with that many threads each, keeping connections open between
+    requests (75 s: longer than any pause of a simulated voter)."""
+    workers_class = ["--worker-class=sync"]
+    if threads:
+        workers_class = ["--worker-class=gthread", f"--threads={threads}", "--keep-alive=75"]
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "confvote.settings.prod",
@@ -210,6 +262,7 @@ def gunicorn(*, port: int, workers: int) -> subprocess.Popen:
             "confvote.wsgi",
             f"--bind={HOST}:{port}",
             f"--workers={workers}",
+            *workers_class,
             "--preload",  # import the app once in the master: workers start at once, sharing its memory
             "--backlog=2048",
             "--log-level=warning",
@@ -236,13 +289,20 @@ def main() -> None:
     parser.add_argument("--capacity-seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="0: gunicorn sync workers, a new connection per request; N: gthread workers with N threads "
+        "each and keep-alive, every voter keeping one connection open like a browser tab",
+    )
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
     conference, talk_ids, voters = prepare(voters=args.voters, talks=args.talks)
     connection.close()
-    server = gunicorn(port=args.port, workers=args.workers)
+    server = gunicorn(port=args.port, workers=args.workers, threads=args.threads)
     load = Load()
-    common = {"port": args.port, "voters": voters, "talk_ids": talk_ids, "slug": SLUG}
+    common = {"port": args.port, "voters": voters, "talk_ids": talk_ids, "slug": SLUG, "keep": bool(args.threads)}
     try:
         asyncio.run(run_load(load, seconds=3, vote=True, **common))  # warm-up: connections, caches
         events_before = VoteEvent.objects.filter(talk__conference=conference).count()
@@ -263,9 +323,14 @@ def main() -> None:
     rows = Vote.objects.filter(talk__conference=conference).values_list("user_id", "talk_id", "score")
     persisted = events == ok and {(u, t): s for u, t, s in rows} == load.scores
     errors = sustained["requests"] - sustained["ok"] + capacity["requests"] - capacity["ok"]
+    # One row per rate; longer runs and gthread runs get rows of their own.
+    run = f"cast votes (HTMX POST), {args.rate:.0f}/s offered"
+    run += f" for {args.seconds / 60:.0f} min" if args.seconds >= 300 else ""
+    run += ", gthread keep-alive" if args.threads else ""
+    workers_kind = f"gthread workers × {args.threads} threads, keep-alive" if args.threads else "sync workers"
     line = (
-        f"| cast votes (HTMX POST), {args.rate:.0f}/s offered | {args.voters} voters, {args.talks} talks, "
-        f"gunicorn {args.workers} sync workers "
+        f"| {run} | {args.voters} voters, {args.talks} talks, "
+        f"gunicorn {args.workers} {workers_kind} "
         f"(--preload), PostgreSQL, Redis sessions | {args.rate:.0f} votes/s offered for {args.seconds:.0f} s: "
         f"{sustained['rate']:,.0f} votes/s answered, p50 {sustained['p50']:.0f} ms, p95 {sustained['p95']:.0f} ms, "
         f"p99 {sustained['p99']:.0f} ms | {capacity['rate']:,.0f} votes/s (p95 {capacity['p95']:.0f} ms) | "
@@ -280,7 +345,7 @@ def main() -> None:
             "| run | setup | sustained (open loop) | capacity (closed loop) | bare Django view, same client | "
             "errors | persisted |",
             line,
-            key=f"cast votes (HTMX POST), {args.rate:.0f}/s offered",
+            key=run,
         )
 
 
