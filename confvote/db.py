@@ -18,7 +18,7 @@ from django.db import connection
 
 
 class _PostgresStatements:
-    merged_writes = True  # PostgreSQL has writing CTEs: callers may write several tables in one statement
+    vote_function = True  # the database has ballots_vote_write (apps/ballots/migrations/0010)
 
     def __init__(self, *, prepare: bool) -> None:
         connection.ensure_connection()
@@ -37,7 +37,8 @@ class _PostgresStatements:
                             cursor.execute(sql, params, prepare=self._prepare)
                 else:
                     cursors[0].execute(*statements[0], prepare=self._prepare)
-                return [cursor.fetchall() if cursor.description else [] for cursor in cursors]
+                # pgresult's status, not cursor.description: that builds a Column object per column.
+                return [cursor.fetchall() if _has_rows(cursor) else [] for cursor in cursors]
             finally:
                 for cursor in cursors:
                     cursor.close()
@@ -49,10 +50,15 @@ class _PostgresStatements:
         pass
 
 
+def _has_rows(cursor: psycopg.Cursor) -> bool:
+    result = cursor.pgresult
+    return result is not None and result.status == psycopg.pq.ExecStatus.TUPLES_OK
+
+
 class _DjangoStatements:
     """Any other database (SQLite for `make run` and the quick tests): one statement at a time."""
 
-    merged_writes = False
+    vote_function = False
 
     def __init__(self) -> None:
         self._cursor = connection.cursor()

@@ -4,13 +4,16 @@ Lock order, always: the voter's Ballot row (one per voter and conference), then 
 ballot lock makes the changes to one ballot happen one after another (a double click becomes one
 vote and one no-op), so every change gets the next receipt number and the history stays consistent.
 
-This is the hottest write path of the site (a reminder email brings hundreds of votes a second), so
-it speaks SQL directly, in a fixed number of short statements that PostgreSQL and SQLite both
-understand, all in one transaction: check-and-lock the ballot (the database decides whether the vote
-may be written, so the conference the view read from a cache cannot let a late vote in), read the
-ballot, write the vote, its history event and its receipt. The rules stay in the pure domain
-(`voting_refusal`, `score_refusal`, `receipt_code`); the SQL applies the same ones, and a refused
-vote is explained from fresh reads. docs/voting.md ("The write path") has the measured costs.
+This is the hottest write path of the site (a reminder email brings hundreds of votes a second).
+On PostgreSQL the whole write is one call of the PL/pgSQL function `ballots_vote_write` (migration
+0010): check-and-lock the ballot (the database decides whether the vote may be written, so the
+conference the view read from a cache cannot let a late vote in), write the vote, its history event
+and its receipt, and answer the progress figures, in one round trip. Elsewhere (SQLite, for `make
+run` and the quick tests) the same steps are a fixed number of short statements in one transaction.
+tests/ballots/test_vote_function.py runs both on the same scripts and requires the same rows. The
+rules stay in the pure domain (`voting_refusal`, `score_refusal`, `receipt_code`); the SQL applies
+the same ones, and a refused vote is explained from fresh reads. docs/voting.md ("The write path")
+has the measured costs.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from django.utils.dateparse import parse_datetime
 from apps.talks.models import SCALE_CEILING, SCALE_FLOOR, Conference, Speaker, Talk
 from confvote.db import statements
 
-from ..domain.receipts import receipt_code, receipt_nonce_new
+from ..domain.receipts import RECEIPT_SCHEME, receipt_code, receipt_nonce_new
 from ..domain.voting import score_refusal
 from ..models import Ballot, BallotReceipt, Vote, VoteEvent
 from ..selectors.voting import candidate_talk_count, talk_for_vote, voting_closed_reason
@@ -70,18 +73,54 @@ def vote_withdraw(*, user, conference: Conference, talk_id: int) -> VoteOutcome:
 def _ballot_write(*, user, conference: Conference, talk_id: int, score: int | None) -> VoteOutcome:
     if not getattr(user, "is_authenticated", False):
         raise VoteRefused("Log in to vote.", status=403)
-    with transaction.atomic(), statements() as db:
+    with statements() as db:
+        write = _function_write if db.vote_function else _statements_write
+        outcome = write(db, user_id=user.pk, conference_id=conference.pk, talk_id=talk_id, score=score)
+    if outcome is None:
+        message, status = _refusal(user=user, conference_id=conference.pk, talk_id=talk_id, score=score)
+        raise VoteRefused(message, status=status)
+    return outcome
+
+
+def _function_write(db, *, user_id: int, conference_id: int, talk_id: int, score: int | None) -> VoteOutcome | None:
+    """PostgreSQL: the whole write is one call of `ballots_vote_write` (migration 0010 states its rules,
+    the same as _statements_write's), its own transaction unless the caller holds one."""
+    nonce = receipt_nonce_new()
+    params = (conference_id, user_id, talk_id, score, timezone.now(), nonce, RECEIPT_SCHEME)
+    [rows] = db.run((_VOTE_FUNCTION_CALL, params))
+    if not rows:
+        return None
+    ballot_id, sequence, title, _old, new, rated, own_candidates, event_id, receipt_id, code, count, at = rows[0]
+    receipt = None
+    if receipt_id is not None:
+        receipt = _receipt_written(receipt_id, ballot_id, sequence, event_id, code, nonce, count, at)
+    return VoteOutcome(
+        talk_id=talk_id,
+        talk_title=title,
+        score=new,
+        changed=receipt is not None,
+        receipt=receipt,
+        rated=rated,
+        total=candidate_talk_count(conference_id=conference_id) - own_candidates,
+    )
+
+
+_VOTE_FUNCTION_CALL = "SELECT * FROM ballots_vote_write(%s, %s, %s, %s, %s, %s, %s)"
+
+
+def _statements_write(db, *, user_id: int, conference_id: int, talk_id: int, score: int | None) -> VoteOutcome | None:
+    """Any other database (SQLite): the same rules as fixed statements in one transaction."""
+    with transaction.atomic():
         # One statement checks everything a vote needs (voting open now, score on the scale, a
         # candidate talk of this conference, not the voter's own) against the database itself — so
         # a conference read a moment ago from a cache cannot let a late vote in — and takes the lock.
         # The ballot is read by the next statement, which starts after the lock is ours and so sees
-        # every change committed before it (on PostgreSQL both travel in one round trip).
+        # every change committed before it.
         now = timezone.now()
-        params = {"conference": conference.pk, "user": user.pk, "talk": talk_id, "score": score, "now": _db_time(now)}
+        params = {"conference": conference_id, "user": user_id, "talk": talk_id, "score": score, "now": _db_time(now)}
         locked, rows = db.run((_STATEMENTS.ballot_lock, params), (_STATEMENTS.ballot_read, params))
         if not locked:
-            message, status = _refusal(user=user, conference_id=conference.pk, talk_id=talk_id, score=score)
-            raise VoteRefused(message, status=status)
+            return None
         ballot_id, sequence, title, own_candidates = locked[0]
         ballot = {voted: value for voted, value, _, _ in rows}  # talk → score
         counted = {voted for voted, _, counts, _ in rows if counts}  # …on talks the progress line counts
@@ -102,8 +141,8 @@ def _ballot_write(*, user, conference: Conference, talk_id: int, score: int | No
                 counted.add(talk_id)  # the lock statement checked that it is a candidate and not theirs
             receipt = _vote_event_receipt_write(
                 db,
-                conference_id=conference.pk,
-                user_id=user.pk,
+                conference_id=conference_id,
+                user_id=user_id,
                 talk_id=talk_id,
                 old=old,
                 score=score,
@@ -112,16 +151,14 @@ def _ballot_write(*, user, conference: Conference, talk_id: int, score: int | No
                 votes=list(ballot.items()),
                 now=now,
             )
-    rated = len(counted)
-    total = candidate_talk_count(conference_id=conference.pk) - own_candidates
     return VoteOutcome(
         talk_id=talk_id,
         talk_title=title,
         score=score if receipt else old,
         changed=receipt is not None,
         receipt=receipt,
-        rated=rated,
-        total=total,
+        rated=len(counted),
+        total=candidate_talk_count(conference_id=conference_id) - own_candidates,
     )
 
 
@@ -146,8 +183,7 @@ def _refusal(*, user, conference_id: int, talk_id: int, score: int | None) -> tu
 def _vote_event_receipt_write(
     db, *, conference_id: int, user_id: int, talk_id: int, old, score, ballot_id: int, sequence: int, votes, now
 ) -> BallotReceipt:
-    """Writes the vote itself, its history event and the receipt that commits to the new ballot
-    (`votes`): one statement on PostgreSQL, three on SQLite (which has no writing CTEs)."""
+    """Writes the vote itself, its history event and the receipt that commits to the new ballot (`votes`)."""
     if old is None:
         kind, vote = VoteEvent.Kind.CAST.value, "insert"
     elif score is None:
@@ -169,21 +205,17 @@ def _vote_event_receipt_write(
         "nonce": nonce,
         "count": len(votes),
     }
-    if db.merged_writes:
-        [[event_id, receipt_id]] = db.run((_MERGED_WRITES[vote], params))[0]
-    else:
-        [[event_id]] = db.run((getattr(_STATEMENTS, f"vote_{vote}"), params), (_STATEMENTS.event_insert, params))[1]
-        [[receipt_id]] = db.run((_STATEMENTS.receipt_insert, {**params, "event": event_id}))[0]
-    return BallotReceipt(
-        pk=receipt_id,
-        ballot_id=ballot_id,
-        sequence=sequence,
-        event_id=event_id,
-        code=code,
-        nonce=nonce,
-        vote_count=len(votes),
-        at=now,
-    )
+    [[event_id]] = db.run((getattr(_STATEMENTS, f"vote_{vote}"), params), (_STATEMENTS.event_insert, params))[1]
+    [[receipt_id]] = db.run((_STATEMENTS.receipt_insert, {**params, "event": event_id}))[0]
+    return _receipt_written(receipt_id, ballot_id, sequence, event_id, code, nonce, len(votes), now)
+
+
+_RECEIPT_FIELDS = ("pk", "ballot_id", "sequence", "event_id", "code", "nonce", "vote_count", "at")
+
+
+def _receipt_written(*values) -> BallotReceipt:
+    """The receipt just written, from its values in _RECEIPT_FIELDS order (not read back)."""
+    return BallotReceipt(**dict(zip(_RECEIPT_FIELDS, values, strict=True)))
 
 
 @dataclass(frozen=True)
@@ -256,22 +288,6 @@ _STATEMENTS = _Statements(
 )
 
 
-# On PostgreSQL the vote, its history event and the receipt are written by one statement (writing
-# CTEs; SQLite has none and runs the three statements above): one parse, one plan, one round trip
-# instead of three, and the event's id reaches the receipt inside the statement.
-_MERGED_TAIL = """,
-    new_event AS (
-        INSERT INTO ballots_voteevent (user_id, talk_id, kind, old_score, new_score, at)
-        VALUES (%(user)s, %(talk)s, %(kind)s, %(old)s, %(score)s, %(at)s) RETURNING id),
-    new_receipt AS (
-        INSERT INTO ballots_ballotreceipt (ballot_id, sequence, event_id, code, nonce, vote_count, at)
-        SELECT %(ballot)s, %(sequence)s, new_event.id, %(code)s, %(nonce)s, %(count)s, %(at)s FROM new_event
-        RETURNING id)
-    SELECT new_event.id, new_receipt.id FROM new_event, new_receipt"""
-_MERGED_WRITES = {  # only literals are joined here
-    vote: f"WITH new_vote AS ({getattr(_STATEMENTS, f'vote_{vote}')}){_MERGED_TAIL}"
-    for vote in ("insert", "update", "delete")
-}
 # The tables the statements name, for the test that keeps them in step with the models.
 STATEMENT_TABLES = {
     "talks_conference": Conference,
