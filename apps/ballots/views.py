@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,6 +18,7 @@ from apps.talks.models import Conference, Talk
 
 from . import selectors, services
 from .domain.bulletin import bulletin_genesis, bulletin_link_preimage
+from .fragments import vote_form_html, vote_progress_html
 from .models import BulletinEntry
 
 PAGE_SIZE = 30
@@ -114,19 +114,28 @@ def vote_submit(request: HttpRequest, slug: str, talk_id: int) -> HttpResponse:
         response = HttpResponseRedirect(f"{back}{'?' + query if query else ''}#talk-{talk_id}")
         response.status_code = 303  # "see other": the browser GETs the page back
         return response
-    context = {
-        "conference": conference,
-        "talk": {"pk": outcome.talk_id, "title": outcome.talk_title, "my_score": outcome.score},
-        "rated": outcome.rated,
-        "total": outcome.total,
-        "return_query": _return_query(request.POST.get("return", "")),
-        "outcome": outcome,
-        "receipt": outcome.receipt,
-        # The fragment needs nothing from the context processors but the CSRF token for the next
-        # vote; rendering without them is a third cheaper, and this answer is the busiest one.
-        "csrf_token": get_token(request),
-    }
-    return HttpResponse(render_to_string("ballots/_vote_response.html", context))
+    # Built in Python, not with the template engine: a third of a vote's Python time (fragments.py).
+    # The form posts back to this very URL, so request.path is its address.
+    form = vote_form_html(
+        vote_url=request.path,
+        csrf_token=_csrf_token_again(request),
+        return_query=_return_query(request.POST.get("return", "")),
+        title=outcome.talk_title,
+        scale=conference.scale,
+        my_score=outcome.score,
+        closed=False,
+        saved=True,
+        receipt_code=outcome.receipt.code if outcome.receipt else "",
+    )
+    return HttpResponse(form + vote_progress_html(rated=outcome.rated, total=outcome.total, oob=True))
+
+
+def _csrf_token_again(request) -> str:
+    """The CSRF token for the form's next vote: the one this request brought, which the CSRF
+    middleware has just accepted (a masked token stays valid as long as the cookie's secret). A fresh
+    one from get_token() would also mean a new Set-Cookie on every vote; measured, the two were a
+    tenth of a vote's Python time."""
+    return request.POST.get("csrfmiddlewaretoken") or request.META.get("HTTP_X_CSRFTOKEN") or get_token(request)
 
 
 def _return_query(raw: str) -> str:

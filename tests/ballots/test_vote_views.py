@@ -1,6 +1,7 @@
 """The voting page and vote posts: HTMX and plain forms, refusals as 4xx, CSRF, no peeking at others."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -101,8 +102,24 @@ def test_csrf_is_enforced_on_votes(user):
     assert not Vote.objects.exists()
     page = client.get(page_url(talk.conference))
     token = page.context["csrf_token"]
-    assert client.post(submit_url(talk), {"score": "2", "csrfmiddlewaretoken": str(token)}, **HTMX).status_code == 200
-    assert Vote.objects.count() == 1
+    answer = client.post(submit_url(talk), {"score": "2", "csrfmiddlewaretoken": str(token)}, **HTMX)
+    assert answer.status_code == 200 and Vote.objects.count() == 1
+    # The answer's form carries the token for the next vote (the one just accepted), and no new cookie.
+    assert "csrftoken" not in answer.cookies
+    [again] = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', answer.content.decode())
+    assert client.post(submit_url(talk), {"score": "3", "csrfmiddlewaretoken": again}, **HTMX).status_code == 200
+    assert Vote.objects.get().score == 3
+
+
+def test_titles_and_labels_are_escaped_on_the_page_and_in_the_vote_answer(user_client):
+    conference = ConferenceFactory(scale_labels=["no", "<b>maybe</b>", 'yes"', "must & see"])
+    talk = TalkFactory(conference=conference, title='<script>alert("x")</script> & more')
+    page = user_client.get(page_url(conference)).content.decode()
+    answer = user_client.post(submit_url(talk), {"score": "1", "return": '"><img src=x>'}, **HTMX).content.decode()
+    for html in (page, answer):
+        assert "<script>alert" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more" in html
+        assert "&lt;b&gt;maybe&lt;/b&gt;" in html and "yes&quot;" in html and "must &amp; see" in html
+    assert "<img src=x>" not in answer
 
 
 def test_page_never_shows_another_users_ballot(user_client, user):
