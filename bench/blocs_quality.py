@@ -3,6 +3,7 @@
     .venv/bin/python bench/blocs_quality.py --size small          # develop on this one
     .venv/bin/python bench/blocs_quality.py --size large --record # the figure for docs/benchmarks.md
     .venv/bin/python bench/blocs_quality.py --demo medium --record
+    .venv/bin/python bench/blocs_quality.py --size medium --rule '{"bound_by_evidence": false}'  # another rule
 
 Figures, per (voter, talk) vote:
 - recall: planted bloc votes that end up in a detected bloc; precision: bloc votes that are planted
@@ -14,13 +15,15 @@ Figures, per (voter, talk) vote:
   weights 1.0 / 0.5 / 0) with honest votes only / all votes and no detection / with detection /
   with detection and every bloc confirmed by an organizer (the stronger discount); the reduction is
   the share of the blocs' excess (no detection minus honest) that detection removes;
-- collateral: honest votes that lose any weight;
+- collateral: honest votes that lose any weight (and, printed beside the row, the share of honest
+  vote weight removed);
 - time and peak memory (tracemalloc) of detection plus discounts, from arrays in memory.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 import time
@@ -117,6 +120,10 @@ def measure(name: str, data: BlocInput, planted, colleague, honest, boosted: set
     strict = (detected & planted).sum() / max(1, detected.sum())
     lenient = (detected & (planted | colleague)).sum() / max(1, detected.sum())
     collateral = ((multiplier < 1.0) & honest).sum() / max(1, honest.sum())
+    # Collateral counts honest votes that lose any weight; this is how much weight they lose in all.
+    weight = data.voter_weight[data.vote_voter]
+    lost = ((1.0 - multiplier) * weight)[honest].sum() / max(1e-9, weight[honest].sum())
+    print(f"honest vote weight removed: {lost:.3%}")
     ones = np.ones(len(multiplier))
     everything = np.ones(len(multiplier), dtype=bool)
     top_honest = len(top_talks(data, honest, ones) & boosted)
@@ -187,8 +194,11 @@ def main() -> None:
     parser.add_argument("--demo", choices=["small", "medium", "large"])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--record", action="store_true", help="write the row into docs/benchmarks.md")
+    parser.add_argument("--rule", default="{}", help="bloc rule keys as JSON, e.g. '{\"bound_by_evidence\": false}'")
     args = parser.parse_args()
-    rule = BlocRule()
+    rule = BlocRule.from_json(json.loads(args.rule))
+    if args.record and rule != BlocRule():
+        parser.error("--record measures the default rule only")
     if args.size:
         started = time.perf_counter()
         conf = synthetic_conference(args.size, args.seed)
