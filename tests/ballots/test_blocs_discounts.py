@@ -22,7 +22,15 @@ from apps.ballots.domain.tally import discounts_align
 from tests.ballots.test_blocs_cases import DAY, START, Case
 
 
-def _bloc(k: int, *, fair: float = 0.4, weight: float | None = None, talk: int = 5, signals=("colleagues",)):
+def _bloc(
+    k: int,
+    *,
+    fair: float = 0.4,
+    weight: float | None = None,
+    talk: int = 5,
+    signals=("colleagues",),
+    strength: float = 1.0,
+):
     members = tuple(range(900_001, 900_001 + k))
     return Bloc(
         key=f"bloc-{k}-{talk}",
@@ -34,6 +42,7 @@ def _bloc(k: int, *, fair: float = 0.4, weight: float | None = None, talk: int =
         signals=signals,
         evidence=(),
         p_value=1e-9,
+        strength=strength,
     )
 
 
@@ -69,6 +78,55 @@ def test_a_puppet_ring_counts_as_one_voter_or_its_fair_share():
     assert bloc_counts_as(ring, BlocRule(confirmed_exponent=0.5), BlocStatus.CONFIRMED) == pytest.approx(1.0)
     with pytest.raises(ValueError, match="ring_exponent must be null or in"):
         BlocRule.from_json({"ring_exponent": 2})
+
+
+def test_the_allowance_above_the_fair_share_shrinks_as_the_evidence_grows():
+    """Round 7: a detected bloc counts as max(k ** (0.25 / strength), fair share), strength being
+    log p / log bar of its evidence; a confirmation (one voter or the fair share) is the floor."""
+    assert bloc_counts_as(_bloc(16, strength=1.0), RULE) == pytest.approx(2.0)  # just passed: 16 ** 0.25
+    assert bloc_counts_as(_bloc(16, strength=2.0), RULE) == pytest.approx(math.sqrt(2))  # 16 ** (1 / 8)
+    assert bloc_counts_as(_bloc(16, strength=4.0), RULE) == pytest.approx(2**0.25)  # 16 ** (1 / 16)
+    assert bloc_counts_as(_bloc(16, strength=1e6), RULE) == pytest.approx(1.0, rel=1e-5)
+    assert bloc_counts_as(_bloc(16, strength=0.5), RULE) == pytest.approx(2.0)  # below 1 reads as 1
+    assert bloc_counts_as(_bloc(16, fair=1.6, strength=4.0), RULE) == pytest.approx(1.6)  # fair share kept
+    assert bloc_counts_as(_bloc(16, weight=8.0, strength=2.0), RULE) == pytest.approx(math.sqrt(2) * 0.5)
+    counts = [bloc_counts_as(_bloc(40, strength=s), RULE) for s in (1.0, 1.5, 2.0, 3.0, 8.0, 50.0)]
+    assert counts == sorted(counts, reverse=True) and counts[-1] > 1.0
+    # Confirming does not depend on the evidence, and the detected bound never goes below it.
+    for strength in (1.0, 8.0):
+        assert bloc_counts_as(_bloc(16, strength=strength), RULE, BlocStatus.CONFIRMED) == pytest.approx(1.0)
+    loose = BlocRule(confirmed_exponent=0.2)
+    assert bloc_counts_as(_bloc(16, strength=100.0), loose) == pytest.approx(16**0.2)
+    # Policies stored before round 7 keep k ** 0.25 whatever the evidence.
+    stored = BlocRule.from_json({"bound_by_evidence": False})
+    assert bloc_counts_as(_bloc(16, strength=4.0), stored) == pytest.approx(2.0)
+    assert RULE.to_json()["bound_by_evidence"] is True
+    with pytest.raises(ValueError, match="bound_by_evidence must be true or false"):
+        BlocRule.from_json({"bound_by_evidence": "yes"})
+
+
+def test_a_blocs_strength_is_how_far_its_p_value_clears_the_bar_of_its_test():
+    case, rng = Case(), random.Random(11)
+    for v in range(1001, 1011):  # 10 people on one order give talk 5 the top score
+        case.add_voter(v, order="RING7")
+        for t in rng.sample(range(6, case.n_talks + 1), 8):
+            case.vote(v, t, rng.choice([0, 1, 1, 2, 2, 3]), START + rng.randrange(10 * DAY))
+        case.vote(v, 5, 3, START + rng.randrange(10 * DAY))
+    data = case.build()
+    rule = BlocRule(signals=("order",), error_control="familywise")
+    (bloc,) = [b for b in blocs_detect(data, rule).blocs if b.talk_id == 5]
+    # The order family's tests: every (order, talk) pair voted on, in each way tested (up from "want
+    # to see", the top score, down), so Bonferroni's bar is alpha / that many.
+    order = data.voter_order[data.vote_voter]
+    pairs = 0
+    for way in (data.vote_score >= 2, data.vote_score == 3, data.vote_score <= 0):
+        chosen = (order >= 0) & way
+        pairs += len(set(zip(order[chosen], data.vote_talk[chosen], strict=True)))
+    strength = math.log(bloc.p_value) / math.log(rule.alpha / pairs)
+    assert strength > 1.5
+    assert bloc.strength == pytest.approx(strength, rel=1e-4)
+    assert bloc_counts_as(bloc, rule) == pytest.approx(max(10 ** (0.25 / strength), bloc.fair_share), rel=1e-4)
+    assert bloc_counts_as(bloc, rule) < bloc_counts_as(bloc, BlocRule(bound_by_evidence=False)) == 10**0.25
 
 
 def test_a_big_groups_fair_share_is_kept():

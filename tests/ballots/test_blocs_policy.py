@@ -16,6 +16,7 @@ def test_a_new_policy_stores_every_parameter_of_the_bloc_rule():
     assert policy.bloc_rule["bound_exponent"] == 0.25
     assert policy.bloc_rule["burst_window_hours"] == [1.0, 2.0, 4.0, 8.0, 24.0]
     assert policy.bloc_rule["error_control"] == "false_discovery"
+    assert policy.bloc_rule["bound_by_evidence"] is True
     assert BlocRule.from_json(policy.bloc_rule) == BlocRule()
 
 
@@ -30,26 +31,44 @@ def test_a_revision_keeps_the_rule_it_does_not_change():
 ROUND_6 = ("discovery_unit", "merge", "ring_exponent")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_round_6_migrations_pin_stored_policies_to_the_rule_they_were_stored_with():
-    """0009 writes `discovery_unit: group`, `merge: whole` and `ring_exponent: null` into
-    policies stored without them (docs/blocs.md, round 6); a policy that already names them keeps its
-    choice."""
+def _stored_then_migrated(before_migration: str, stored_rule: dict):
+    """Goes back to `before_migration`, stores one policy with `stored_rule` and one with today's full
+    rule, migrates forward to the latest state and returns both policies as they are then."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
     from apps.ballots.models import WeightPolicy
 
-    MigrationExecutor(connection).migrate([("ballots", "0008_bloc_rule_error_control")])
+    MigrationExecutor(connection).migrate([("ballots", before_migration)])
     conference = ConferenceFactory()
-    before = {k: v for k, v in BlocRule().to_json().items() if k not in ROUND_6}
-    old = WeightPolicy.objects.create(conference=conference, version=1, bloc_rule=before)
+    old = WeightPolicy.objects.create(conference=conference, version=1, bloc_rule=stored_rule)
     chosen = WeightPolicy.objects.create(conference=conference, version=2, bloc_rule=BlocRule().to_json())
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
-
     old.refresh_from_db()
     chosen.refresh_from_db()
+    return old, chosen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_round_6_migrations_pin_stored_policies_to_the_rule_they_were_stored_with():
+    """0009 writes `discovery_unit: group`, `merge: whole` and `ring_exponent: null` into
+    policies stored without them (docs/blocs.md, round 6); a policy that already names them keeps its
+    choice."""
+    before = {k: v for k, v in BlocRule().to_json().items() if k not in ROUND_6}
+    old, chosen = _stored_then_migrated("0008_bloc_rule_error_control", before)
     assert old.bloc_rule == {**before, "discovery_unit": "group", "merge": "whole", "ring_exponent": None}
     assert BlocRule.from_json(old.bloc_rule) == BlocRule(discovery_unit="group", merge="whole", ring_exponent=None)
     assert chosen.bloc_rule == BlocRule().to_json()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_round_7_migration_pins_stored_policies_to_the_bound_they_were_stored_with():
+    """0011 writes `bound_by_evidence: false` into policies stored without it (docs/blocs.md, round 7):
+    they keep max(k ** bound_exponent, fair share) for every detected bloc; a policy that already names
+    the key keeps its choice, and new policies store true."""
+    before = {k: v for k, v in BlocRule().to_json().items() if k != "bound_by_evidence"}
+    old, chosen = _stored_then_migrated("0010_vote_write_function", before)
+    assert old.bloc_rule == {**before, "bound_by_evidence": False}
+    assert BlocRule.from_json(old.bloc_rule) == BlocRule(bound_by_evidence=False)
+    assert chosen.bloc_rule == BlocRule().to_json() and chosen.bloc_rule["bound_by_evidence"] is True

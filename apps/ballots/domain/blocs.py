@@ -12,7 +12,10 @@ is large and very unlikely by chance; every bloc carries sentences with the numb
 A bloc's influence is bounded, not erased: its k voters count together as max(k ** e, the number
 of them that independent voting would have given the talk anyway), never more than k; the policy's
 `bound_exponent` e is 0.25 by default (k^¼; docs/blocs.md says why not the issue's √k example). So a large
-company that genuinely likes a talk keeps its fair share; only the excess is cut. Organised
+company that genuinely likes a talk keeps its fair share; only the excess is cut. The allowance above
+the fair share is the benefit of the doubt, so it shrinks as the evidence grows (`bound_by_evidence`):
+a bloc whose p-value just passes its test's bar keeps k ** e, one whose p is the bar squared
+k ** (e / 2), and so on toward one voter, what a confirmation gives. Organised
 down-voting is bounded the same way. Accounts with nearly identical ballots are one judgement, most
 likely one person's, so a puppet ring counts as max(1, its fair share) (`ring_exponent` 0). Each
 member's vote on that talk is multiplied by (what the bloc counts as) / k. An organizer can dismiss
@@ -86,6 +89,9 @@ class Bloc:
     signals: tuple[str, ...]
     evidence: tuple[Evidence, ...]  # most convincing first
     p_value: float
+    # How far the evidence clears the bar it had to pass: log p / log bar of the finding that clears
+    # its own bar most (1: just enough; 2: p is the bar squared). 1 when unknown (a stored bloc).
+    strength: float = 1.0
 
     @property
     def size(self) -> int:
@@ -203,6 +209,7 @@ def _bloc(group: list[Finding], data: BlocInput, talk: int, direction: int) -> B
     key = hashlib.sha256(f"{talk_id}:{word}:{','.join(map(str, ids))}".encode()).hexdigest()[:16]
     # The fair share: the most generous of the groups' own predictions, never more than the bloc.
     fair = min(float(len(ids)), max(f.expected for f in group))
+    strength = max((f.log_p / f.log_bar for f in group if f.log_bar < 0), default=1.0)
     return Bloc(
         key=key,
         talk_id=talk_id,
@@ -213,6 +220,7 @@ def _bloc(group: list[Finding], data: BlocInput, talk: int, direction: int) -> B
         signals=tuple(sorted({f.signal for f in group})),
         evidence=evidence,
         p_value=float(np.exp(group[0].log_p)),
+        strength=round(max(1.0, strength), 6) if np.isfinite(strength) else 1e6,
     )
 
 
@@ -221,6 +229,10 @@ def bloc_counts_as(bloc: Bloc, rule: BlocRule, status: BlocStatus = BlocStatus.D
     if status == BlocStatus.DISMISSED or bloc.weight <= 0:
         return bloc.weight
     exponent = rule.confirmed_exponent if status == BlocStatus.CONFIRMED else rule.bound_exponent
+    if status == BlocStatus.DETECTED and rule.bound_by_evidence:
+        # The allowance above the fair share is the benefit of the doubt, so it shrinks as the evidence
+        # grows: k ** (e / strength), tending to what a confirmation gives, never below it.
+        exponent = max(exponent / max(1.0, bloc.strength), min(exponent, rule.confirmed_exponent))
     if "similar" in bloc.signals and rule.ring_exponent is not None:  # a puppet ring: one judgement
         exponent = min(exponent, rule.ring_exponent)
     k = len(bloc.member_ids)

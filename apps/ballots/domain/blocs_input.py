@@ -74,6 +74,11 @@ class BlocRule:
     # each talk of the common ballot counts as max(k ** this, its fair share); None: bound_exponent,
     # as in policies stored before round 6.
     ring_exponent: float | None = 0.0
+    # The allowance above the fair share shrinks as the evidence grows (round 7): a detected bloc's
+    # exponent is bound_exponent / strength, where strength is log p / log bar of its evidence (1: it
+    # just passed; 2: p is the bar squared), never below what a confirmation gives. False: k ** e for
+    # every detected bloc, as in policies stored before round 7.
+    bound_by_evidence: bool = True
     # A company and the email domain its voters pair it with are one organisation, completed through
     # company ticket orders (blocs_organisations.py); False tests companies and domains apart.
     organisations: bool = True
@@ -144,6 +149,8 @@ class BlocRule:
             problems.append(f"merge must be one of {list(MERGES)}")
         if not isinstance(self.organisations, bool):
             problems.append("organisations must be true or false")
+        if not isinstance(self.bound_by_evidence, bool):
+            problems.append("bound_by_evidence must be true or false")
         if problems:
             raise ValueError("Invalid bloc rule: " + "; ".join(problems) + ".")
 

@@ -51,6 +51,7 @@ class Finding:
     window: tuple[int, int] | None = None  # burst: start and end, seconds since the epoch
     shared_talks: int = 0  # similar: size of the common ballot
     top_score: bool = False  # found by the top-score test (direction is SUPPORT)
+    log_bar: float = 0.0  # the log p-value this finding had to reach (its signal's threshold); 0: unknown
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,7 @@ def group_findings(
                         observed=int(observed[h]),
                         expected=float(expected[h]),
                         log_p=float(log_p[j]),
+                        log_bar=float(threshold),
                         group_voters=int(group_voters[grp[h]]),
                         label=labels[grp[h]] if labels else "",
                         top_score=d == TOP,
@@ -317,6 +319,7 @@ def burst_findings(ctx: Context) -> list[Finding]:
                     observed=e - s,
                     expected=expected,
                     log_p=log_p,
+                    log_bar=float(threshold),
                     window=(t0 + int(at[s]), t0 + int(at[s]) + windows[wi]),
                     top_score=d == TOP,
                 )
@@ -535,6 +538,7 @@ def similar_findings(ctx: Context) -> list[Finding]:
                     observed=len(members),
                     expected=expected,
                     log_p=float(log_p[0]),
+                    log_bar=float(np.log(rule.alpha / max(1, n_pairs * len(levels)))),
                     shared_talks=len(core),
                 )
             )
