@@ -1,7 +1,11 @@
-"""Mixed load against gunicorn + PostgreSQL (+ Redis cache): voters, browsers and exporters, loopback only.
+"""Mixed load against granian (or gunicorn) + PostgreSQL (+ Redis cache): voters, browsers and exporters, loopback only.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/confvote_load_bench REDIS_URL=redis://127.0.0.1:6379/4 \\
-        .venv/bin/python bench/load_mixed.py --users 300 --ramp 60 --steady 600 --workers 8 [--record]
+        .venv/bin/python bench/load_mixed.py --users 300 --ramp 60 --steady 600 [--record]
+
+The server is granian (--workers processes × --threads threads, keep-alive: every user keeps one
+connection open, as a browser tab does); --server gunicorn runs gunicorn's 8 sync workers instead, a
+new connection per request.
 
 A spike from 0 to --users simulated users in --ramp seconds, then --steady seconds at that number.
 Users are 60% voters (cast or change a vote, the HTMX way), 30% browsers (home, conference page, the
@@ -28,7 +32,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confvote.settings.dev")
 
-from bench.votes_load import BENCH_SECRET_KEY, SLUG, gunicorn, http, prepare  # noqa: I001  (sets up Django first)
+from bench.votes_load import (  # noqa: I001  (sets up Django first)
+    BENCH_SECRET_KEY,
+    SLUG,
+    Connection,
+    http,
+    prepare,
+    server_command,
+    server_defaults,
+    server_described,
+    server_start,
+)
 from django.db import connection
 
 from apps.ballots.domain.verify import tally_verify
@@ -66,16 +80,17 @@ def export_conference() -> None:
     release_publish(conference=conference, placements=placements, changelog="benchmark")
 
 
-async def run(*, port: int, users, talk_ids, ramp: float, steady: float) -> tuple[dict, dict]:
+async def run(*, port: int, users, talk_ids, ramp: float, steady: float, keep: bool) -> tuple[dict, dict]:
+    """With `keep`, every user keeps one connection open between requests, as a browser tab does."""
     stats: dict[str, list[float]] = defaultdict(list)
     statuses: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     scores: dict[tuple[int, int], int] = {}
     rng = random.Random(7)
     deadline = time.perf_counter() + ramp + steady
 
-    async def call(name, method, path, headers, body=b""):
+    async def call(name, method, path, headers, body=b"", *, tab: Connection):
         started = time.perf_counter()
-        status = await http(method, path, port=port, headers=headers, body=body)
+        status = await http(method, path, port=port, headers=headers, body=body, connection=tab)
         stats[name].append(time.perf_counter() - started)
         statuses[name][status] += 1
         return status
@@ -85,13 +100,16 @@ async def run(*, port: int, users, talk_ids, ramp: float, steady: float) -> tupl
         csrf = secrets.token_hex(16)
         headers = {"Cookie": f"sessionid={session_key}; csrftoken={csrf}"}
         kind = "voter" if index % 10 < 6 else "browser" if index % 10 < 9 else "exporter"
+        tab = Connection(port, keep=keep)
         while time.perf_counter() < deadline:
             if kind == "voter":
                 talk = rng.choice(talk_ids)
                 score = rng.choice([s for s in range(4) if s != scores.get((user_id, talk))])
                 body = f"score={score}&csrfmiddlewaretoken={csrf}".encode()
                 if (
-                    await call("POST vote", "POST", f"/c/{SLUG}/vote/{talk}/", {**headers, "HX-Request": "true"}, body)
+                    await call(
+                        "POST vote", "POST", f"/c/{SLUG}/vote/{talk}/", {**headers, "HX-Request": "true"}, body, tab=tab
+                    )
                     == 200
                 ):
                     scores[(user_id, talk)] = score
@@ -104,10 +122,11 @@ async def run(*, port: int, users, talk_ids, ramp: float, steady: float) -> tupl
                         ("GET API talks", f"/api/v1/conferences/{SLUG}/talks/"),
                     ]
                 )
-                await call(name, "GET", path, headers)
+                await call(name, "GET", path, headers, tab=tab)
             else:
                 fmt = rng.choice(["schedule.json", "schedule.xml", "schedule.ics"])
-                await call(f"GET {fmt}", "GET", f"/c/{EXPORT_SLUG}/{fmt}", {})
+                await call(f"GET {fmt}", "GET", f"/c/{EXPORT_SLUG}/{fmt}", {}, tab=tab)
+        tab.close()
 
     started = time.perf_counter()
     await asyncio.gather(*(user(i, u, s) for i, (u, s) in enumerate(users)))
@@ -138,10 +157,13 @@ def main() -> None:
     parser.add_argument("--talks", type=int, default=120)
     parser.add_argument("--ramp", type=float, default=60)
     parser.add_argument("--steady", type=float, default=600)
-    parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
+    parser.add_argument("--workers", type=int, help="default: 2 on granian, 8 on gunicorn")
+    parser.add_argument("--threads", type=int, help="default: 4 on granian; on gunicorn 0 = sync, N = gthread")
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
+    server_defaults(args)
     conference, talk_ids, users = prepare(voters=args.users, talks=args.talks)
     Conference.objects.filter(pk=conference.pk).update(status="voting")
     export_conference()
@@ -158,10 +180,18 @@ def main() -> None:
         cwd=Path(__file__).resolve().parent.parent,
         check=True,
     )
-    server = gunicorn(port=args.port, workers=args.workers)
+    command = server_command(server=args.server, port=args.port, workers=args.workers, threads=args.threads)
+    server = server_start(command, port=args.port)
     try:
         report, scores = asyncio.run(
-            run(port=args.port, users=users, talk_ids=talk_ids, ramp=args.ramp, steady=args.steady)
+            run(
+                port=args.port,
+                users=users,
+                talk_ids=talk_ids,
+                ramp=args.ramp,
+                steady=args.steady,
+                keep=args.server == "granian" or bool(args.threads),
+            )
         )
     finally:
         server.send_signal(signal.SIGTERM)
@@ -175,9 +205,10 @@ def main() -> None:
     conference.refresh_from_db()
     snapshot = tally_publish_with_blocs(conference=conference)
     checked, differences = tally_verify(anonymised_ballots(conference=conference, snapshot=snapshot))
+    _, server_setup = server_described(server=args.server, workers=args.workers, threads=args.threads)
     setup = (
         f"{args.users} users (60% voters, 30% browsers, 10% exporters), 0→{args.users} in {args.ramp:.0f} s, "
-        f"{args.steady:.0f} s steady, {args.workers} gunicorn workers"
+        f"{args.steady:.0f} s steady, {server_setup}"
     )
     for name, r in report.items():
         codes = dict(sorted(r["statuses"].items()))

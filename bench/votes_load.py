@@ -1,14 +1,15 @@
-"""Vote casting under load: simulated voters against gunicorn + PostgreSQL on 127.0.0.1, and the same
-client against a bare Django view for the ratio. Records the figures in docs/benchmarks.md.
+"""Vote casting under load: simulated voters against granian (or gunicorn) + PostgreSQL on 127.0.0.1, and
+the same client against a bare Django view for the ratio. Records the figures in docs/benchmarks.md.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/confvote_votes_bench REDIS_URL=redis://127.0.0.1:6379/4 \\
-        .venv/bin/python bench/votes_load.py [--rate 600 --seconds 60 --voters 200 --workers 6] [--record]
+        .venv/bin/python bench/votes_load.py [--rate 600 --seconds 60 --voters 200] [--server gunicorn] [--record]
 
 It migrates that database (never the shared demo), creates a conference with --talks talks and
---voters voters with signed-in sessions, and starts gunicorn (sync workers, --preload) with the
-production settings (TLS redirect off, loopback only). Every request casts or changes a vote on a
-random talk, the HTMX way, always to a score different from the current one, so every request is a
-real change. After a 3 s warm-up it measures three phases:
+--voters voters with signed-in sessions, and starts the web server with the production settings (TLS
+redirect off, loopback only): granian with 2 workers × 4 threads, as the Dockerfile runs it, or with
+--server gunicorn 8 sync workers with --preload. Every request casts or changes a vote on a random
+talk, the HTMX way, always to a score different from the current one, so every request is a real
+change. After a 3 s warm-up it measures three phases:
 
 - capacity: every voter votes again as soon as the last vote is answered (a closed loop);
 - bare view: the same client and voters on /healthz (one `SELECT 1`), for the ratio the issue asks;
@@ -22,10 +23,11 @@ Afterwards it checks that every acknowledged vote is in the database: one histor
 answer, and the Vote rows equal to the scores the voters were told were saved. The load generator
 runs on the same 2 cores; its own CPU use is part of the figure.
 
---threads N runs gthread workers (N threads each) with keep-alive instead, every voter keeping one
-connection open as a browser tab does; such runs get their own rows (measured in session 4: no
-better than sync workers here, see docs/voting.md). --seconds 300 or more gets its own row too
-(the 10-minute steady run of issue 8)."""
+On granian every voter keeps one connection open, as a browser tab does. On gunicorn, --threads N
+runs gthread workers (N threads each) with keep-alive instead of sync workers (measured in session 4
+and again in session 13: no better than sync workers here, see docs/voting.md). Each server and kind
+of worker gets rows of its own; --seconds 300 or more gets its own row too (the 10-minute steady run
+of issue 8)."""
 
 import argparse
 import asyncio
@@ -240,13 +242,42 @@ async def run_load(
     return load.summary()
 
 
-def gunicorn(*, port: int, workers: int, threads: int) -> subprocess.Popen:
-    """Sync workers (one request at a time, connection closed after it) when `threads` is 0;
-    otherwise gthread workers with that many threads each, keeping connections open between
-    requests (75 s: longer than any pause of a simulated voter)."""
+def server_command(*, server: str, port: int, workers: int, threads: int) -> list[str]:
+    """gunicorn: sync workers (one request at a time, connection closed after it) when `threads` is
+    0, otherwise gthread workers with that many threads each, keeping connections open between
+    requests (75 s: longer than any pause of a simulated voter). granian: `workers` processes, each
+    running the WSGI app in `threads` threads behind its Rust HTTP server, which keeps connections
+    open (HTTP/1.1 keep-alive, as browsers use it)."""
+    if server == "granian":
+        return [
+            str(ROOT / ".venv/bin/granian"),
+            "--interface=wsgi",
+            f"--host={HOST}",
+            f"--port={port}",
+            f"--workers={workers}",
+            f"--blocking-threads={max(threads, 1)}",
+            "--no-ws",
+            "--backlog=2048",
+            "--log-level=warning",
+            "confvote.wsgi:application",
+        ]
     workers_class = ["--worker-class=sync"]
     if threads:
         workers_class = ["--worker-class=gthread", f"--threads={threads}", "--keep-alive=75"]
+    return [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "confvote.wsgi",
+        f"--bind={HOST}:{port}",
+        f"--workers={workers}",
+        *workers_class,
+        "--preload",  # import the app once in the master: workers start at once, sharing its memory
+        "--backlog=2048",
+        "--log-level=warning",
+    ]
+
+
+def server_start(command: list[str], *, port: int) -> subprocess.Popen:
+    """The server with the production settings (TLS redirect off, loopback only), once it answers."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "confvote.settings.prod",
@@ -256,20 +287,7 @@ def gunicorn(*, port: int, workers: int, threads: int) -> subprocess.Popen:
         "DATABASE_CONN_MAX_AGE": "600",
         "LOG_LEVEL": "WARNING",
     }
-    process = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "confvote.wsgi",
-            f"--bind={HOST}:{port}",
-            f"--workers={workers}",
-            *workers_class,
-            "--preload",  # import the app once in the master: workers start at once, sharing its memory
-            "--backlog=2048",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
     for _ in range(100):
         try:
             if asyncio.run(http("GET", "/healthz", port=port, headers={})) == 200:
@@ -277,7 +295,23 @@ def gunicorn(*, port: int, workers: int, threads: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     process.send_signal(signal.SIGTERM)
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit(f"{Path(command[0]).name} did not start")
+
+
+def server_defaults(args) -> None:
+    """--workers and --threads as measured best for each server on 2 cores (docs/voting.md)."""
+    granian = args.server == "granian"
+    args.workers = args.workers if args.workers is not None else 2 if granian else 8
+    args.threads = args.threads if args.threads is not None else 4 if granian else 0
+
+
+def server_described(*, server: str, workers: int, threads: int) -> tuple[str, str]:
+    """(what the run's key says, what its setup column says) for the docs/benchmarks.md row."""
+    if server == "granian":
+        return ", granian", f"granian {workers} workers × {max(threads, 1)} threads, keep-alive"
+    if threads:
+        return ", gthread keep-alive", f"gunicorn {workers} gthread workers × {threads} threads, keep-alive (--preload)"
+    return "", f"gunicorn {workers} sync workers (--preload)"
 
 
 def main() -> None:
@@ -287,22 +321,32 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=600, help="the sustained phase's target, votes/s")
     parser.add_argument("--seconds", type=float, default=60, help="length of the sustained phase")
     parser.add_argument("--capacity-seconds", type=float, default=20)
-    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument(
+        "--server",
+        choices=["granian", "gunicorn"],
+        default="granian",
+        help="granian (production's): a Rust HTTP server running the WSGI app in --threads threads per "
+        "worker, keep-alive; gunicorn: for the comparison",
+    )
+    parser.add_argument("--workers", type=int, help="default: 2 on granian, 8 on gunicorn")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
         "--threads",
         type=int,
-        default=0,
-        help="0: gunicorn sync workers, a new connection per request; N: gthread workers with N threads "
-        "each and keep-alive, every voter keeping one connection open like a browser tab",
+        help="granian: threads per worker (default 4); gunicorn: 0 (default) for sync workers, a new "
+        "connection per request, N for gthread workers with N threads each and keep-alive, every voter "
+        "keeping one connection open like a browser tab",
     )
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
+    server_defaults(args)
     conference, talk_ids, voters = prepare(voters=args.voters, talks=args.talks)
     connection.close()
-    server = gunicorn(port=args.port, workers=args.workers, threads=args.threads)
+    command = server_command(server=args.server, port=args.port, workers=args.workers, threads=args.threads)
+    server = server_start(command, port=args.port)
     load = Load()
-    common = {"port": args.port, "voters": voters, "talk_ids": talk_ids, "slug": SLUG, "keep": bool(args.threads)}
+    keep = args.server == "granian" or bool(args.threads)
+    common = {"port": args.port, "voters": voters, "talk_ids": talk_ids, "slug": SLUG, "keep": keep}
     try:
         asyncio.run(run_load(load, seconds=3, vote=True, **common))  # warm-up: connections, caches
         events_before = VoteEvent.objects.filter(talk__conference=conference).count()
@@ -323,15 +367,14 @@ def main() -> None:
     rows = Vote.objects.filter(talk__conference=conference).values_list("user_id", "talk_id", "score")
     persisted = events == ok and {(u, t): s for u, t, s in rows} == load.scores
     errors = sustained["requests"] - sustained["ok"] + capacity["requests"] - capacity["ok"]
-    # One row per rate; longer runs and gthread runs get rows of their own.
+    # One row per rate and server; longer runs get rows of their own.
+    run_kind, setup = server_described(server=args.server, workers=args.workers, threads=args.threads)
     run = f"cast votes (HTMX POST), {args.rate:.0f}/s offered"
     run += f" for {args.seconds / 60:.0f} min" if args.seconds >= 300 else ""
-    run += ", gthread keep-alive" if args.threads else ""
-    workers_kind = f"gthread workers × {args.threads} threads, keep-alive" if args.threads else "sync workers"
+    run += run_kind
     line = (
-        f"| {run} | {args.voters} voters, {args.talks} talks, "
-        f"gunicorn {args.workers} {workers_kind} "
-        f"(--preload), PostgreSQL, Redis sessions | {args.rate:.0f} votes/s offered for {args.seconds:.0f} s: "
+        f"| {run} | {args.voters} voters, {args.talks} talks, {setup}, "
+        f"PostgreSQL, Redis sessions | {args.rate:.0f} votes/s offered for {args.seconds:.0f} s: "
         f"{sustained['rate']:,.0f} votes/s answered, p50 {sustained['p50']:.0f} ms, p95 {sustained['p95']:.0f} ms, "
         f"p99 {sustained['p99']:.0f} ms | {capacity['rate']:,.0f} votes/s (p95 {capacity['p95']:.0f} ms) | "
         f"{bare['rate']:,.0f} req/s; votes at {capacity['rate'] / bare['rate']:.2f}× | "

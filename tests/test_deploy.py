@@ -1,11 +1,17 @@
 """Production settings refuse unsafe configurations, and docker-compose.yml matches what settings read."""
 
+import json
 import os
 import re
+import shlex
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +70,7 @@ def test_compose_file_has_the_full_stack_and_only_variables_settings_read():
         assert "redis:6379" in env["REDIS_URL"] and "redis:6379" in env["CELERY_BROKER_URL"]
         assert "mailpit:1025" in env["EMAIL_URL"]
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
-    assert "gunicorn confvote.wsgi" in services["web"]["command"]
+    assert "granian --interface wsgi" in services["web"]["command"]
     assert "celery -A confvote worker" in services["worker"]["command"]
     assert "celery -A confvote beat" in services["beat"]["command"]
     # The postgres service's credentials are the ones the app connects with.
@@ -73,3 +79,48 @@ def test_compose_file_has_the_full_stack_and_only_variables_settings_read():
         f"{pg['POSTGRES_USER']}:{pg['POSTGRES_PASSWORD']}@postgres:5432/{pg['POSTGRES_DB']}"
         in (services["web"]["environment"]["DATABASE_URL"])
     )
+
+
+def _web_commands() -> dict[str, list[str]]:
+    """The web server command of docker-compose.yml (after its migrate) and of the Dockerfile's CMD."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    shell = shlex.split(compose["services"]["web"]["command"])[2]  # sh -c "<migrate> && <server>"
+    dockerfile = (ROOT / "Dockerfile").read_text().replace("\\\n", "")
+    [cmd] = re.findall(r"^CMD (\[.*\])$", dockerfile, flags=re.M)
+    return {"compose": shlex.split(shell.split("&&")[-1]), "dockerfile": json.loads(cmd)}
+
+
+@pytest.mark.parametrize("source", ["compose", "dockerfile"])
+def test_the_deployed_web_command_serves_the_app_with_its_security_headers(source, tmp_path):
+    """The exact server command the images run (flags and all), on a free loopback port, answers."""
+    command = _web_commands()[source]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [str(Path(sys.executable).parent / command[0]), *command[1:]]
+    command[command.index("--host") + 1] = "127.0.0.1"
+    command[command.index("--port") + 1] = str(port)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))},
+        **GOOD_ENV,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+                    break
+            except OSError:
+                assert server.poll() is None, server.stdout.read().decode()
+                assert time.monotonic() < deadline, "the server did not answer within 30 s"
+                time.sleep(0.2)
+        assert answer.status == 200
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert "default-src" in answer.headers["Content-Security-Policy"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
