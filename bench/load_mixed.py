@@ -38,6 +38,7 @@ from bench.votes_load import (  # noqa: I001  (sets up Django first)
     Connection,
     http,
     prepare,
+    server_arguments,
     server_command,
     server_defaults,
     server_described,
@@ -158,9 +159,7 @@ def main() -> None:
     parser.add_argument("--ramp", type=float, default=60)
     parser.add_argument("--steady", type=float, default=600)
     parser.add_argument("--port", type=int, default=8766)
-    parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
-    parser.add_argument("--workers", type=int, help="default: 2 on granian, 8 on gunicorn")
-    parser.add_argument("--threads", type=int, help="default: 4 on granian; on gunicorn 0 = sync, N = gthread")
+    server_arguments(parser)
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
     server_defaults(args)
@@ -190,7 +189,7 @@ def main() -> None:
                 talk_ids=talk_ids,
                 ramp=args.ramp,
                 steady=args.steady,
-                keep=args.server == "granian" or bool(args.threads),
+                keep=args.keep,
             )
         )
     finally:

@@ -298,11 +298,32 @@ def server_start(command: list[str], *, port: int) -> subprocess.Popen:
     raise SystemExit(f"{Path(command[0]).name} did not start")
 
 
+def server_arguments(parser: argparse.ArgumentParser) -> None:
+    """--server, --workers and --threads, shared with bench/load_mixed.py; read with server_defaults."""
+    parser.add_argument(
+        "--server",
+        choices=["granian", "gunicorn"],
+        default="granian",
+        help="granian (production's): a Rust HTTP server running the WSGI app in --threads threads per "
+        "worker, keep-alive; gunicorn: for the comparison",
+    )
+    parser.add_argument("--workers", type=int, help="default: 2 on granian, 8 on gunicorn")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="granian: threads per worker (default 4); gunicorn: 0 (default) for sync workers, a new "
+        "connection per request, N for gthread workers with N threads each and keep-alive, every voter "
+        "keeping one connection open like a browser tab",
+    )
+
+
 def server_defaults(args) -> None:
-    """--workers and --threads as measured best for each server on 2 cores (docs/voting.md)."""
+    """--workers and --threads as measured best for each server on 2 cores (docs/voting.md), and
+    `args.keep`: whether the server keeps connections open, so the simulated users keep theirs."""
     granian = args.server == "granian"
     args.workers = args.workers if args.workers is not None else 2 if granian else 8
     args.threads = args.threads if args.threads is not None else 4 if granian else 0
+    args.keep = granian or bool(args.threads)
 
 
 def server_described(*, server: str, workers: int, threads: int) -> tuple[str, str]:
@@ -321,22 +342,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=600, help="the sustained phase's target, votes/s")
     parser.add_argument("--seconds", type=float, default=60, help="length of the sustained phase")
     parser.add_argument("--capacity-seconds", type=float, default=20)
-    parser.add_argument(
-        "--server",
-        choices=["granian", "gunicorn"],
-        default="granian",
-        help="granian (production's): a Rust HTTP server running the WSGI app in --threads threads per "
-        "worker, keep-alive; gunicorn: for the comparison",
-    )
-    parser.add_argument("--workers", type=int, help="default: 2 on granian, 8 on gunicorn")
+    server_arguments(parser)
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument(
-        "--threads",
-        type=int,
-        help="granian: threads per worker (default 4); gunicorn: 0 (default) for sync workers, a new "
-        "connection per request, N for gthread workers with N threads each and keep-alive, every voter "
-        "keeping one connection open like a browser tab",
-    )
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
     server_defaults(args)
@@ -345,8 +352,7 @@ def main() -> None:
     command = server_command(server=args.server, port=args.port, workers=args.workers, threads=args.threads)
     server = server_start(command, port=args.port)
     load = Load()
-    keep = args.server == "granian" or bool(args.threads)
-    common = {"port": args.port, "voters": voters, "talk_ids": talk_ids, "slug": SLUG, "keep": keep}
+    common = {"port": args.port, "voters": voters, "talk_ids": talk_ids, "slug": SLUG, "keep": args.keep}
     try:
         asyncio.run(run_load(load, seconds=3, vote=True, **common))  # warm-up: connections, caches
         events_before = VoteEvent.objects.filter(talk__conference=conference).count()

@@ -1,8 +1,8 @@
 """The voting form of one talk and the progress line, as HTML built in Python.
 
-They are the answer to every vote (the busiest request of the site): built with Django's template
-engine they were a third of a vote's Python time, built here with Django's escaping helpers a small
-fraction of it (docs/voting.md, "The write path"). The voting page draws the same HTML through the
+They are the answer to every vote (the busiest request of the site): built here with Django's
+escaping helpers they take 0.02 ms, against 0.16 ms from the cached templates, about 15% of a vote's
+Python time (docs/voting.md, "The write path"). The voting page draws the same HTML through the
 template tags in templatetags/voting.py, so there is one source for both."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """On PostgreSQL, a vote is written by one database function, `ballots_vote_write`: one statement, one
 round trip, no separate BEGIN and COMMIT (docs/voting.md, "The write path", has the measurements:
-PostgreSQL CPU per vote 2.35 → 0.75 ms, Python 1.0 → 0.15 ms).
+PostgreSQL CPU per vote 2.35 → 0.75 ms, Python 1.0 → 0.1 ms).
 
 It applies the same rules as the statements used on SQLite (apps/ballots/services/votes.py):
 
