@@ -3,21 +3,10 @@ They are read-only: visible, filterable and exportable, never edited or deleted 
 
 from django.contrib import admin
 
+from confvote.admin_readonly import ReadOnlyAdmin
+
 from .admin_csv import csv_export_action
 from .models import StateChange, TicketClaimFailure, TicketInvitation
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Logs: visible, exportable, never edited or deleted by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TicketClaimFailure)
