@@ -5,7 +5,18 @@ from django.contrib import admin
 from django.urls import reverse
 
 from apps.attendance.models import StateChange, TicketClaimFailure, TicketInvitation
-from apps.ballots.models import Ballot, BallotReceipt, Bloc, BulletinEntry, TallyRow, TallySnapshot, Vote, VoteEvent
+from apps.ballots.models import (
+    Ballot,
+    BallotReceipt,
+    Bloc,
+    BlocDecision,
+    BlocDetectionRun,
+    BulletinEntry,
+    TallyRow,
+    TallySnapshot,
+    Vote,
+    VoteEvent,
+)
 from apps.scheduling.models import ScheduledTalk, ScheduleProposal, ScheduleRelease
 from tests.factories import (
     PledgeFactory,
@@ -62,6 +73,8 @@ def test_every_changelist_search_and_add_page_renders_with_data(staff_client):
             TallyRow,
             BulletinEntry,
             Bloc,
+            BlocDecision,
+            BlocDetectionRun,
             ScheduleProposal,
             ScheduleRelease,
             ScheduledTalk,

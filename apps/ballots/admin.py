@@ -6,28 +6,13 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from apps.talks.models import Conference
+from confvote.admin_readonly import ReadOnlyAdmin
 
-from . import (
-    admin_blocs,  # noqa: F401  (registers the bloc review screens)
-    services,
-    tasks,
-)
+from . import services, tasks
+from .admin_blocs import posted_id  # importing it registers the bloc review screens too
 from .models import Ballot, BallotReceipt, BulletinEntry, TallyRow, TallySnapshot, Vote, VoteEvent, WeightPolicy
 from .selectors.report import tally_report
 from .services.blocs import tally_publish_with_blocs
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Votes change only through the voting service, which appends to their history."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Vote)
@@ -138,7 +123,7 @@ class TallySnapshotAdmin(ReadOnlyAdmin):
     def recompute_view(self, request):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        conference = Conference.objects.filter(pk=request.POST.get("conference")).first()
+        conference = Conference.objects.filter(pk=posted_id(request.POST.get("conference"))).first()
         if conference is None:
             self.message_user(request, "Choose a conference to recompute.", level=messages.ERROR)
         else:

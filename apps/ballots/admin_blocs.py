@@ -1,15 +1,27 @@
-"""Organizers review detected blocs: evidence, effect on the talk's rank, and a decision with a reason."""
+"""Organizers review detected blocs: evidence, effect on the talk's score and rank, a decision with a
+reason (and the history of decisions), and detection runs with their progress."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from .models import Bloc
-from .services.blocs import bloc_decide, tally_with_blocs
+from apps.talks.models import Conference
+from confvote.admin_readonly import ReadOnlyAdmin
+
+from .models import Bloc, BlocDecision, BlocDetectionRun
+from .services.bloc_runs import bloc_detection_now, bloc_detection_start
+from .services.blocs import bloc_decide
+
+
+def posted_id(value) -> int | None:
+    """A posted id, or None for anything that is not one (so a tampered form gets a message, not a 500)."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 19 else None
 
 
 class DecisionForm(forms.Form):
@@ -21,9 +33,37 @@ class DecisionForm(forms.Form):
     )
 
 
+class BlocDecisionInline(admin.TabularInline):
+    """Every decision taken on the bloc, oldest first (the bloc shows the current one)."""
+
+    model = BlocDecision
+    extra = 0
+    can_delete = False
+    fields = ("decided_at", "status", "reason", "decided_by")
+    readonly_fields = fields
+    verbose_name = "decision"
+    verbose_name_plural = "decision history"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Bloc)
 class BlocAdmin(admin.ModelAdmin):
-    list_display = ("talk", "size", "signal_list", "rank_change", "multiplier", "status", "present", "decided_by")
+    list_display = (
+        "talk",
+        "size",
+        "signal_list",
+        "score_change",
+        "rank_change",
+        "multiplier",
+        "status",
+        "present",
+        "decided_by",
+    )
     list_filter = ("conference", "status", "present", "direction")
     search_fields = ("talk__title", "reason")
     list_select_related = ("talk", "decided_by")
@@ -39,6 +79,8 @@ class BlocAdmin(admin.ModelAdmin):
         "signal_list",
         "evidence_sentences",
         "p_value",
+        "score_before",
+        "score_after",
         "rank_before",
         "rank_after",
         "present",
@@ -51,7 +93,9 @@ class BlocAdmin(admin.ModelAdmin):
     )
     exclude = ("members", "signals", "evidence", "key")
     actions = ["detect_now"]
+    inlines = [BlocDecisionInline]
     change_form_template = "admin/ballots/bloc/change_form.html"
+    change_list_template = "admin/ballots/bloc/change_list.html"
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -67,21 +111,59 @@ class BlocAdmin(admin.ModelAdmin):
     def rank_change(self, obj) -> str:
         return f"{obj.rank_before} → {obj.rank_after}"
 
+    @admin.display(description="score before → after")
+    def score_change(self, obj) -> str:
+        if obj.score_before is None or obj.score_after is None:
+            return "—"
+        return f"{obj.score_before:.3f} → {obj.score_after:.3f}"
+
     @admin.display(description="evidence")
     def evidence_sentences(self, obj) -> str:
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((e["sentence"],) for e in obj.evidence)))
 
     @admin.action(description="Detect blocs again and recompute the tally (selected conferences)")
     def detect_now(self, request, queryset):
-        for conference in {b.conference for b in queryset.select_related("conference")}:
-            result = tally_with_blocs(conference=conference)
-            self.message_user(request, f"{conference}: {result.found} blocs ({result.new} new, {result.gone} gone).")
+        for conference in Conference.objects.filter(pk__in=queryset.values("conference")).order_by("name"):
+            self._queue(request, conference)
+
+    def _queue(self, request, conference: Conference) -> None:
+        run, created = bloc_detection_start(conference=conference, by=request.user)
+        link = reverse("admin:ballots_blocdetectionrun_change", args=[run.pk])
+        if created:
+            text = '{}: bloc detection is queued; <a href="{}">follow its progress</a>.'
+        else:
+            text = '{}: a detection is already under way; <a href="{}">follow its progress</a>.'
+        self.message_user(request, format_html(text, conference, link))
 
     def get_urls(self):
         return [
             path("<int:pk>/decide/", self.admin_site.admin_view(self.decide_view), name="ballots_bloc_decide"),
+            path("detect/", self.admin_site.admin_view(self.detect_view), name="ballots_bloc_detect"),
             *super().get_urls(),
         ]
+
+    def detect_view(self, request):
+        """ "Detect blocs now" for one conference: works also before any bloc exists."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        conference = Conference.objects.filter(pk=posted_id(request.POST.get("conference"))).first()
+        if conference is None:
+            self.message_user(request, "Choose a conference to examine.", level=messages.ERROR)
+        else:
+            self._queue(request, conference)
+        return redirect("admin:ballots_bloc_changelist")
+
+    def changelist_view(self, request, extra_context=None):
+        conferences = list(Conference.objects.order_by("name"))
+        latest = {}
+        for run in BlocDetectionRun.objects.filter(conference__in=conferences).select_related("conference"):
+            latest.setdefault(run.conference_id, run)  # newest first (the model's ordering)
+        extra_context = {
+            **(extra_context or {}),
+            "conferences": conferences,
+            "latest_runs": [latest[c.pk] for c in conferences if c.pk in latest],
+        }
+        return super().changelist_view(request, extra_context)
 
     def decide_view(self, request, pk: int):
         bloc = get_object_or_404(Bloc, pk=pk)
@@ -95,7 +177,9 @@ class BlocAdmin(admin.ModelAdmin):
                 for field, errors in exc.message_dict.items():
                     form.add_error(field, errors)
             else:
-                tally_with_blocs(conference=bloc.conference)
+                bloc_detection_now(
+                    conference=bloc.conference, trigger=BlocDetectionRun.Trigger.DECISION, by=request.user
+                )
                 messages.success(request, f"Decision recorded ({bloc.get_status_display()}); the tally is recomputed.")
                 return redirect("admin:ballots_bloc_change", bloc.pk)
         context = {
@@ -106,3 +190,66 @@ class BlocAdmin(admin.ModelAdmin):
             "title": "Decide on this bloc",
         }
         return TemplateResponse(request, "admin/ballots/bloc/decide.html", context)
+
+
+@admin.register(BlocDetectionRun)
+class BlocDetectionRunAdmin(ReadOnlyAdmin):
+    """Detection runs, newest first: who or what asked, progress while running, what was found."""
+
+    list_display = (
+        "id",
+        "conference",
+        "trigger",
+        "status",
+        "phase",
+        "progress_percent",
+        "found",
+        "new",
+        "gone",
+        "duration",
+        "created_at",
+        "created_by",
+    )
+    list_filter = ("conference", "status", "trigger")
+    list_select_related = ("conference", "created_by")
+    date_hierarchy = "created_at"
+    fields = (
+        "conference",
+        "trigger",
+        "status",
+        "phase",
+        "progress_percent",
+        "votes",
+        "found",
+        "new",
+        "gone",
+        "snapshot",
+        "error",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "duration",
+    )
+    readonly_fields = fields
+    change_form_template = "admin/ballots/blocdetectionrun/change_form.html"
+
+    @admin.display(description="duration")
+    def duration(self, obj) -> str:
+        return "—" if obj.seconds is None else f"{obj.seconds:.1f} s"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        run = BlocDetectionRun.objects.filter(pk=object_id).first()
+        extra_context = {**(extra_context or {}), "live": bool(run and run.live)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(BlocDecision)
+class BlocDecisionAdmin(ReadOnlyAdmin):
+    """Every confirmation, dismissal and return to "detected", with its reason, author and time."""
+
+    list_display = ("decided_at", "bloc", "status", "reason", "decided_by")
+    list_filter = ("status", "bloc__conference")
+    search_fields = ("reason", "bloc__talk__title")
+    list_select_related = ("bloc__talk", "decided_by")
+    date_hierarchy = "decided_at"

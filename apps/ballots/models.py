@@ -299,6 +299,10 @@ class Bloc(models.Model):
     p_value = models.FloatField()
     rank_before = models.PositiveIntegerField(null=True, blank=True, help_text="The talk's rank without any discount.")
     rank_after = models.PositiveIntegerField(null=True, blank=True, help_text="The talk's rank with the discounts.")
+    score_before = models.FloatField(
+        null=True, blank=True, help_text="The talk's ranking score (Bayesian average) without any discount."
+    )
+    score_after = models.FloatField(null=True, blank=True, help_text="The talk's ranking score with the discounts.")
     present = models.BooleanField(default=True, help_text="Found by the latest detection.")
     first_detected_at = models.DateTimeField()
     last_detected_at = models.DateTimeField()
@@ -320,3 +324,88 @@ class Bloc(models.Model):
 
     def __str__(self) -> str:
         return f"{self.size} voters on {self.talk} ({self.get_status_display()})"
+
+
+class BlocDecision(models.Model):
+    """Every decision on a bloc, oldest first: the bloc row holds the current one, this the history."""
+
+    bloc = models.ForeignKey(Bloc, on_delete=models.CASCADE, related_name="decisions")
+    status = models.CharField(max_length=10, choices=BlocStatusChoices.choices)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["bloc", "decided_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=BlocStatusChoices.values), name="blocdecision_status_valid"),
+            models.CheckConstraint(condition=Q(status="detected") | ~Q(reason=""), name="blocdecision_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} on {self.decided_at:%Y-%m-%d %H:%M}"
+
+
+class BlocDetectionRunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class BlocDetectionRun(models.Model):
+    """One run of bloc detection and the tally that follows it, with its progress while it runs.
+
+    At most one run per conference is queued or running at a time (a constraint, so two organizers
+    pressing "Detect now" together get one run)."""
+
+    Status = BlocDetectionRunStatus
+
+    class Trigger(models.TextChoices):
+        ORGANIZER = "organizer", "An organizer asked"
+        TALLY = "tally", "Tally recomputation"
+        DECISION = "decision", "A decision on a bloc"
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="bloc_runs")
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    phase = models.CharField(max_length=64, blank=True)
+    progress_percent = models.PositiveSmallIntegerField(default=0)
+    votes = models.PositiveIntegerField(null=True, blank=True, help_text="Votes examined.")
+    found = models.PositiveIntegerField(null=True, blank=True, help_text="Blocs found.")
+    new = models.PositiveIntegerField(null=True, blank=True, help_text="Blocs not found by the run before.")
+    gone = models.PositiveIntegerField(null=True, blank=True, help_text="Blocs no longer found.")
+    snapshot = models.ForeignKey(TallySnapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last progress of the running worker.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress_percent__lte=100), name="blocrun_progress_range"),
+            models.CheckConstraint(condition=Q(status__in=BlocDetectionRunStatus.values), name="blocrun_status_valid"),
+            models.UniqueConstraint(
+                fields=["conference"], condition=Q(status__in=["queued", "running"]), name="blocrun_one_live_run"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bloc detection #{self.pk} for {self.conference} ({self.get_status_display()})"
+
+    @property
+    def live(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None

@@ -11,11 +11,20 @@ from .models import BallotReceipt
 
 @shared_task(name="ballots.tally_snapshot_compute")
 def tally_snapshot_compute(conference_id: int) -> int:
-    """Bloc detection runs with every recomputation; the snapshot bounds the blocs it found."""
-    from .services.blocs import tally_with_blocs
+    """Bloc detection runs with every recomputation (recorded as a run); the snapshot bounds the blocs."""
+    from .models import BlocDetectionRun
+    from .services.bloc_runs import bloc_detection_now
 
     conference = Conference.objects.get(pk=conference_id)
-    return tally_with_blocs(conference=conference).snapshot.pk
+    return bloc_detection_now(conference=conference, trigger=BlocDetectionRun.Trigger.TALLY).snapshot.pk
+
+
+@shared_task(name="ballots.bloc_detection_run")
+def bloc_detection_run(run_id: int) -> str:
+    """An organizer's "Detect now": detection, then the tally, with progress on the run's row."""
+    from .services.bloc_runs import bloc_detection_execute
+
+    return bloc_detection_execute(run_id=run_id)
 
 
 @shared_task(name="ballots.tally_refresh_open")

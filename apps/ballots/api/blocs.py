@@ -6,8 +6,9 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.ballots.models import Bloc
-from apps.ballots.services.blocs import bloc_decide, tally_with_blocs
+from apps.ballots.models import Bloc, BlocDetectionRun
+from apps.ballots.services.bloc_runs import bloc_detection_now, bloc_detection_start
+from apps.ballots.services.blocs import bloc_decide
 from apps.talks.models import Conference
 from confvote.rest import IsConferenceOrganizer
 
@@ -31,6 +32,8 @@ class BlocOut(serializers.ModelSerializer):
             "signals",
             "evidence",
             "p_value",
+            "score_before",
+            "score_after",
             "rank_before",
             "rank_after",
             "present",
@@ -73,6 +76,67 @@ class BlocDecide(APIView):
         data = DecisionIn(data=request.data)
         data.is_valid(raise_exception=True)
         bloc = bloc_decide(bloc=bloc, by=request.user, **data.validated_data)
-        tally_with_blocs(conference=bloc.conference)
+        bloc_detection_now(conference=bloc.conference, trigger=BlocDetectionRun.Trigger.DECISION, by=request.user)
         bloc.refresh_from_db()
         return Response(BlocOut(bloc).data)
+
+
+class BlocRunOut(serializers.ModelSerializer):
+    snapshot = serializers.IntegerField(source="snapshot_id", allow_null=True)
+    created_by = serializers.EmailField(source="created_by.email", default=None, allow_null=True)
+
+    class Meta:
+        model = BlocDetectionRun
+        fields = [
+            "id",
+            "trigger",
+            "status",
+            "phase",
+            "progress_percent",
+            "votes",
+            "found",
+            "new",
+            "gone",
+            "snapshot",
+            "error",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class BlocRunList(generics.ListAPIView):
+    """Detection runs of the conference, newest first. POST queues one ("Detect now"): 202 with the
+    new run, or 200 with the run already under way; poll GET …/blocs/runs/{id}/ for its progress."""
+
+    permission_classes = [IsConferenceOrganizer]
+    serializer_class = BlocRunOut
+    queryset = BlocDetectionRun.objects.none()
+    throttle_scope = "writes"
+
+    def get_queryset(self):
+        conference = get_object_or_404(Conference, slug=self.kwargs["slug"])
+        return BlocDetectionRun.objects.filter(conference=conference).select_related("created_by")
+
+    @extend_schema(request=None, responses={200: BlocRunOut, 202: BlocRunOut})
+    def post(self, request, slug: str):
+        conference = get_object_or_404(Conference, slug=slug)
+        run, created = bloc_detection_start(conference=conference, by=request.user)
+        return Response(BlocRunOut(run).data, status=202 if created else 200)
+
+
+class BlocRunDetail(generics.RetrieveAPIView):
+    """One detection run: status, phase and percent while it runs, what it found when done."""
+
+    permission_classes = [IsConferenceOrganizer]
+    serializer_class = BlocRunOut
+    queryset = BlocDetectionRun.objects.none()
+
+    def get_object(self):
+        return get_object_or_404(
+            BlocDetectionRun.objects.select_related("created_by"),
+            conference__slug=self.kwargs["slug"],
+            pk=self.kwargs["pk"],
+        )

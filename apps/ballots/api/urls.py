@@ -5,6 +5,8 @@ from . import blocs, mine, tally
 urlpatterns = [
     path("conferences/<slug:slug>/blocs/", blocs.BlocList.as_view(), name="api-bloc-list"),
     path("conferences/<slug:slug>/blocs/<int:pk>/decide/", blocs.BlocDecide.as_view(), name="api-bloc-decide"),
+    path("conferences/<slug:slug>/blocs/runs/", blocs.BlocRunList.as_view(), name="api-bloc-run-list"),
+    path("conferences/<slug:slug>/blocs/runs/<int:pk>/", blocs.BlocRunDetail.as_view(), name="api-bloc-run-detail"),
     path("conferences/<slug:slug>/me/ballot/", mine.MyBallot.as_view(), name="api-my-ballot"),
     path("conferences/<slug:slug>/me/votes/<int:talk_id>/", mine.MyVote.as_view(), name="api-my-vote"),
     path("conferences/<slug:slug>/me/receipts/", mine.MyReceipts.as_view(), name="api-my-receipts"),

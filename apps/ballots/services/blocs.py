@@ -8,11 +8,13 @@ stronger discount."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from apps.talks.models import Conference
@@ -21,11 +23,14 @@ from ..domain.blocs import Bloc as FoundBloc
 from ..domain.blocs import BlocStatus, bloc_counts_as, bloc_discounts, bloc_multiplier, blocs_detect
 from ..domain.blocs_input import BlocRule
 from ..domain.tally import discounts_align, tally_compute
-from ..models import Bloc, TallySnapshot
+from ..models import Bloc, BlocDecision, TallySnapshot
 from ..selectors.blocs import bloc_input, stored_bloc_sentence
 from ..selectors.tally import tally_input
 from .policies import weight_policy_ensure
 from .tallies import _snapshot_for
+
+# pg_advisory_lock's first key: this lock's namespace; the second is the conference id.
+DETECTION_LOCK_NAMESPACE = 5_2005
 
 
 @dataclass(frozen=True)
@@ -34,24 +39,61 @@ class BlocRefresh:
     new: int
     gone: int
     snapshot: TallySnapshot
+    votes: int = 0
 
 
-def tally_with_blocs(*, conference: Conference) -> BlocRefresh:
-    policy = weight_policy_ensure(conference=conference)
-    rule = BlocRule.from_json(policy.bloc_rule or {})
-    report = blocs_detect(bloc_input(conference=conference, policy=policy), rule)
-    data = tally_input(conference=conference, policy=policy)
-    statuses = dict(Bloc.objects.filter(conference=conference).exclude(status="detected").values_list("key", "status"))
-    discounts = bloc_discounts(report.blocs, rule, statuses)
-    discount = discounts_align(
-        voter_ids=data.voter_ids, vote_talk_ids=data.vote_talk_ids, discounts=discounts.mapping()
-    )
-    before = _ranks(tally_compute(data))
-    with_discount = _replace_discount(data, discount)
-    after = _ranks(tally_compute(with_discount))
-    new, gone = _store(conference, report.blocs, rule, statuses, before, after)
-    snapshot, _ = _snapshot_for(conference=conference, policy=policy, data=with_discount)
-    return BlocRefresh(found=len(report.blocs), new=new, gone=gone, snapshot=snapshot)
+def _no_progress(phase: str, percent: int) -> None:
+    return None
+
+
+@contextmanager
+def _detection_lock(conference_id: int) -> Iterator[None]:
+    """One detection at a time per conference, from reading the decisions to storing the blocs, so a
+    decision made while a run is under way is applied by the run after it, never lost between the two.
+    A session-level advisory lock on PostgreSQL (not a transaction: progress stays visible while it is
+    held); SQLite, the single-process development database, needs none."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [DETECTION_LOCK_NAMESPACE, conference_id])
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [DETECTION_LOCK_NAMESPACE, conference_id])
+        except DatabaseError:  # an aborted transaction: closing the session is what releases its locks
+            connection.close()
+
+
+def tally_with_blocs(*, conference: Conference, progress: Callable[[str, int], None] = _no_progress) -> BlocRefresh:
+    """Detects blocs in the current votes, stores them, and stores the tally with their discounts.
+    `progress(phase, percent)` is told each step (a detection run shows it to the organizer)."""
+    with _detection_lock(conference.pk):
+        progress("reading votes", 5)
+        policy = weight_policy_ensure(conference=conference)
+        rule = BlocRule.from_json(policy.bloc_rule or {})
+        found_in = bloc_input(conference=conference, policy=policy)
+        progress("detecting blocs", 25)
+        report = blocs_detect(found_in, rule)
+        progress("tallying with and without the discounts", 55)
+        data = tally_input(conference=conference, policy=policy)
+        statuses = dict(
+            Bloc.objects.filter(conference=conference).exclude(status="detected").values_list("key", "status")
+        )
+        discounts = bloc_discounts(report.blocs, rule, statuses)
+        discount = discounts_align(
+            voter_ids=data.voter_ids, vote_talk_ids=data.vote_talk_ids, discounts=discounts.mapping()
+        )
+        before = _ranks(tally_compute(data))
+        with_discount = _replace_discount(data, discount)
+        after = _ranks(tally_compute(with_discount))
+        progress("storing the blocs", 75)
+        new, gone = _store(conference, report.blocs, rule, statuses, before, after)
+        progress("storing the tally", 90)
+        snapshot, _ = _snapshot_for(conference=conference, policy=policy, data=with_discount)
+    return BlocRefresh(found=len(report.blocs), new=new, gone=gone, snapshot=snapshot, votes=len(found_in.vote_score))
 
 
 def _replace_discount(data, discount: np.ndarray):
@@ -60,8 +102,12 @@ def _replace_discount(data, discount: np.ndarray):
     return replace(data, discount=discount if np.any(discount < 1.0) else None)
 
 
-def _ranks(result) -> dict[int, int]:
-    return {int(t): int(r) for t, r in zip(result.talk_ids, result.rank, strict=True)}
+def _ranks(result) -> dict[int, tuple[int, float | None]]:
+    """Talk id → (rank, ranking score; None where the talk has no counted vote)."""
+    return {
+        int(t): (int(r), float(b) if np.isfinite(b) else None)
+        for t, r, b in zip(result.talk_ids, result.rank, result.bayes_average, strict=True)
+    }
 
 
 @transaction.atomic
@@ -91,8 +137,10 @@ def _store(conference, found: tuple[FoundBloc, ...], rule, statuses, before, aft
                 for e in bloc.evidence
             ],
             "p_value": bloc.p_value,
-            "rank_before": before.get(bloc.talk_id),
-            "rank_after": after.get(bloc.talk_id),
+            "rank_before": before.get(bloc.talk_id, (None, None))[0],
+            "rank_after": after.get(bloc.talk_id, (None, None))[0],
+            "score_before": before.get(bloc.talk_id, (None, None))[1],
+            "score_after": after.get(bloc.talk_id, (None, None))[1],
             "present": True,
             "last_detected_at": now,
         }
@@ -114,7 +162,10 @@ def bloc_decide(*, bloc: Bloc, status: str, reason: str, by) -> Bloc:
         raise ValidationError({"status": f"Choose one of {', '.join(Bloc.Status.values)}."})
     if status != Bloc.Status.DETECTED and not reason:
         raise ValidationError({"reason": "Say why: the reason is kept with the decision."})
-    Bloc.objects.filter(pk=bloc.pk).update(status=status, reason=reason, decided_by=by, decided_at=timezone.now())
+    now = timezone.now()
+    with transaction.atomic():
+        Bloc.objects.filter(pk=bloc.pk).update(status=status, reason=reason, decided_by=by, decided_at=now)
+        BlocDecision.objects.create(bloc_id=bloc.pk, status=status, reason=reason, decided_by=by, decided_at=now)
     bloc.refresh_from_db()
     return bloc
 
