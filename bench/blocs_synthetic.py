@@ -17,13 +17,17 @@ Planted blocs (3 to 40 members), each with ground truth:
 - friends_spread: new accounts with one- or two-talk ballots, spread over the whole vote;
 - sockpuppets: accounts with nearly identical ballots of 6–12 talks;
 - opposition: an order or a rival company rates a strong talk down.
+
+`synthetic_conference(size, seed, plant=...)` plants other patterns into the same honest conference
+(bench/blocs_unseen.py); the default `_plant` gives the conference above, unchanged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -77,6 +81,34 @@ class SyntheticConference:
     colleague: np.ndarray  # bool per vote: the voter works where one of the talk's speakers works
     honest: np.ndarray  # bool per vote: neither planted nor cast by a bloc-only account
     quality: np.ndarray  # per talk position
+    # Honest groups with correlated votes that detection should leave alone (kind, members, the talks
+    # they share; direction "honest", no boosted talk); their votes are honest above.
+    honest_groups: tuple[PlantedBloc, ...] = ()
+
+
+@dataclass
+class HonestWorld:
+    """What a planting function may read of the honest conference beyond `_plant`'s arguments, and
+    what it may change (positions, 0-based). `_plant` reads none of it; the arrays are the ones the
+    conference is assembled from, so a change shows in the voters' facts."""
+
+    track: np.ndarray  # per talk, 0..6
+    popularity: np.ndarray  # per talk, the honest draw weight
+    favourite: np.ndarray  # per voter, the favourite track
+    bias: np.ndarray  # per voter, added to every honest score before rounding
+    session: np.ndarray  # per voter, when their (first) voting session starts
+    weight: np.ndarray  # per voter, 1.0 / 0.5 / 0.0
+    uses_work_mail: np.ndarray  # per voter: the email domain is the company's
+    company_known: np.ndarray  # per voter: the company field is filled in
+    email_domains: dict[int, str] = field(default_factory=dict)  # voter -> email domain, overriding the above
+    company_names: dict[int, str] = field(default_factory=dict)  # voter -> company field, overriding the above
+    honest_groups: list[PlantedBloc] = field(default_factory=list)  # filled by the planting function
+
+
+# plant(rng, spec, votes, V, T, quality, speaker_company, company, order, activity, world) -> (blocs, extra):
+# adds votes to `votes` ((voter, talk) -> [score, at, planted]) and returns the planted blocs and the
+# bloc-only accounts (weight, order code), which become voters V, V + 1, ...
+Plant = Callable[..., tuple[list[PlantedBloc], list[tuple[float, str | None]]]]
 
 
 def _activity_weights(rng: np.random.Generator) -> np.ndarray:
@@ -95,7 +127,7 @@ def _sample_times(rng: np.random.Generator, weights: np.ndarray, n: int) -> np.n
     return OPENS + hours * HOUR + rng.integers(0, HOUR, size=n)
 
 
-def synthetic_conference(size: str = "small", seed: int = 1) -> SyntheticConference:
+def synthetic_conference(size: str = "small", seed: int = 1, plant: Plant | None = None) -> SyntheticConference:
     spec = SIZES[size]
     rng = np.random.default_rng([seed, spec.voters, spec.talks])
     V, T = spec.voters, spec.talks
@@ -212,12 +244,17 @@ def synthetic_conference(size: str = "small", seed: int = 1) -> SyntheticConfere
     )
 
     votes = {(int(v), int(t)): [int(s), int(a), False] for v, t, s, a in zip(voter_of, talk_of, score, at, strict=True)}
-    blocs, extra_voters = _plant(rng, spec, votes, V, T, quality, speaker_company, company, order, activity)
+    world = HonestWorld(track, popularity, favourite, bias, session, weight, uses_work_mail, company_known)
+    blocs, extra_voters = (plant or _plant)(
+        rng, spec, votes, V, T, quality, speaker_company, company, order, activity, world
+    )
 
     # Assemble.
     voter_facts = []
     for v in range(V):
-        if uses_work_mail[v]:
+        if v in world.email_domains:
+            domain = world.email_domains[v]
+        elif uses_work_mail[v]:
             domain = f"co{company[v]}.example"
         elif personal[v]:
             domain = f"home{v}.example"
@@ -229,7 +266,7 @@ def synthetic_conference(size: str = "small", seed: int = 1) -> SyntheticConfere
                 weight=float(weight[v]),
                 order_code=f"ORD{order[v]:06d}" if order[v] >= 0 else None,
                 email_domain=domain,
-                company=f"Company {company[v]}" if company_known[v] else None,
+                company=world.company_names.get(v, f"Company {company[v]}" if company_known[v] else None),
             )
         )
     for j, (w, code) in enumerate(extra_voters):
@@ -263,11 +300,12 @@ def synthetic_conference(size: str = "small", seed: int = 1) -> SyntheticConfere
     vote_company[real] = company[arr[real, 0]]  # the truth, whether or not the facts show it
     colleague = (vote_company >= 0) & (vote_company == speaker_company[arr[:, 1]])
     honest = ~planted & (arr[:, 0] < V)
-    return SyntheticConference(data, tuple(blocs), planted, colleague, honest, quality)
+    return SyntheticConference(data, tuple(blocs), planted, colleague, honest, quality, tuple(world.honest_groups))
 
 
-def _plant(rng, spec, votes, V, T, quality, speaker_company, company, order, activity):
-    """Adds the planted blocs' votes to `votes` ((voter, talk) -> [score, at, planted])."""
+def _plant(rng, spec, votes, V, T, quality, speaker_company, company, order, activity, world=None):
+    """Adds the planted blocs' votes to `votes` ((voter, talk) -> [score, at, planted]); `world` is
+    not used here."""
     blocs: list[PlantedBloc] = []
     extra: list[tuple[float, str | None]] = []
     used_voters: set[int] = set()
