@@ -3,7 +3,7 @@ reason (and the history of decisions), and detection runs with their progress.""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -67,30 +67,19 @@ class BlocAdmin(admin.ModelAdmin):
     list_filter = ("conference", "status", "present", "direction")
     search_fields = ("talk__title", "reason")
     list_select_related = ("talk", "decided_by")
-    readonly_fields = (
-        "conference",
-        "talk",
-        "direction",
-        "size",
-        "weight",
-        "fair_share",
-        "counts_as",
-        "multiplier",
-        "signal_list",
-        "evidence_sentences",
-        "p_value",
-        "score_before",
-        "score_after",
-        "rank_before",
-        "rank_after",
-        "present",
-        "first_detected_at",
-        "last_detected_at",
-        "status",
-        "reason",
-        "decided_by",
-        "decided_at",
+    fieldsets = (
+        (
+            "The group",
+            {"fields": ("conference", "talk", "direction", "size", "signal_list", "evidence_sentences", "p")},
+        ),
+        (
+            "Effect on the talk",
+            {"fields": ("effect", "weight", "fair_share_shown", "counts_as_shown", "multiplier", "score", "rank")},
+        ),
+        ("Decision", {"fields": ("status", "reason", "decided_by", "decided_at")}),
+        ("Detection", {"fields": ("present", "first_detected_at", "last_detected_at")}),
     )
+    readonly_fields = tuple(name for _, group in fieldsets for name in group["fields"])
     exclude = ("members", "signals", "evidence", "key")
     actions = ["detect_now"]
     inlines = [BlocDecisionInline]
@@ -117,11 +106,43 @@ class BlocAdmin(admin.ModelAdmin):
             return "—"
         return f"{obj.score_before:.3f} → {obj.score_after:.3f}"
 
+    @admin.display(description="p-value")
+    def p(self, obj) -> str:
+        return f"{obj.p_value:.1g}"
+
+    @admin.display(description="in words")
+    def effect(self, obj) -> str:
+        if obj.status == Bloc.Status.DISMISSED:
+            return f"Dismissed: the {obj.size} members' votes on this talk count in full."
+        return (
+            f"The {obj.size} members' votes (weight {obj.weight:.1f}) count as {obj.counts_as:.2f}: each at "
+            f"{obj.multiplier:.2f} of its weight. Independent voting would have given the talk "
+            f"{obj.fair_share:.2f} of them, which a bloc always keeps."
+        )
+
+    @admin.display(description="fair share")
+    def fair_share_shown(self, obj) -> str:
+        return f"{obj.fair_share:.2f}"
+
+    @admin.display(description="counts as")
+    def counts_as_shown(self, obj) -> str:
+        return f"{obj.counts_as:.2f}"
+
+    @admin.display(description="ranking score before → after")
+    def score(self, obj) -> str:
+        return self.score_change(obj)
+
+    @admin.display(description="rank before → after")
+    def rank(self, obj) -> str:
+        return self.rank_change(obj)
+
     @admin.display(description="evidence")
     def evidence_sentences(self, obj) -> str:
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((e["sentence"],) for e in obj.evidence)))
 
-    @admin.action(description="Detect blocs again and recompute the tally (selected conferences)")
+    @admin.action(
+        description="Detect blocs again and recompute the tally (selected conferences)", permissions=["change"]
+    )
     def detect_now(self, request, queryset):
         for conference in Conference.objects.filter(pk__in=queryset.values("conference")).order_by("name"):
             self._queue(request, conference)
@@ -146,6 +167,8 @@ class BlocAdmin(admin.ModelAdmin):
         """ "Detect blocs now" for one conference: works also before any bloc exists."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied("Starting a detection needs the permission to change blocs.")
         conference = Conference.objects.filter(pk=posted_id(request.POST.get("conference"))).first()
         if conference is None:
             self.message_user(request, "Choose a conference to examine.", level=messages.ERROR)
@@ -161,14 +184,20 @@ class BlocAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "conferences": conferences,
+            "can_detect": self.has_change_permission(request),
             "latest_runs": [latest[c.pk] for c in conferences if c.pk in latest],
         }
         return super().changelist_view(request, extra_context)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Nothing on the page is edited by hand: decisions go through "Confirm or dismiss…"."""
+        hidden = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **hidden})
+
     def decide_view(self, request, pk: int):
         bloc = get_object_or_404(Bloc, pk=pk)
-        if not self.has_view_permission(request, bloc):
-            return redirect("admin:index")
+        if not self.has_change_permission(request, bloc):
+            raise PermissionDenied("Deciding on a bloc needs the permission to change blocs.")
         form = DecisionForm(request.POST or None, initial={"status": bloc.status, "reason": bloc.reason})
         if request.method == "POST" and form.is_valid():
             try:
@@ -180,7 +209,7 @@ class BlocAdmin(admin.ModelAdmin):
                 bloc_detection_now(
                     conference=bloc.conference, trigger=BlocDetectionRun.Trigger.DECISION, by=request.user
                 )
-                messages.success(request, f"Decision recorded ({bloc.get_status_display()}); the tally is recomputed.")
+                messages.success(request, f"Decision recorded: {bloc.get_status_display()}. The tally is recomputed.")
                 return redirect("admin:ballots_bloc_change", bloc.pk)
         context = {
             **self.admin_site.each_context(request),

@@ -126,6 +126,27 @@ def test_bad_input_to_detect_now_gets_a_message_and_starts_nothing(demo, staff_c
 
 
 @pytest.mark.django_db
+def test_an_organizer_who_may_only_view_blocs_can_neither_decide_nor_start_a_detection(demo, client):
+    from django.contrib.auth.models import Permission
+
+    tally_with_blocs(conference=demo)
+    bloc = Bloc.objects.filter(conference=demo).first()
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_bloc"))
+    client.force_login(viewer)
+    listing = client.get(reverse("admin:ballots_bloc_changelist")).content.decode()
+    assert bloc.talk.title in listing and "Detect blocs now" not in listing
+    page = client.get(reverse("admin:ballots_bloc_change", args=[bloc.pk])).content.decode()
+    assert "Confirm or dismiss" not in page and bloc.evidence[0]["sentence"][:30] in page
+    decide = reverse("admin:ballots_bloc_decide", args=[bloc.pk])
+    assert client.post(decide, {"status": "dismissed", "reason": "I may not"}).status_code == 403
+    assert client.post(reverse("admin:ballots_bloc_detect"), {"conference": demo.pk}).status_code == 403
+    bloc.refresh_from_db()
+    assert bloc.status == "detected" and not BlocDecision.objects.exists()
+    assert not BlocDetectionRun.objects.filter(trigger=Trigger.ORGANIZER).exists()
+
+
+@pytest.mark.django_db
 def test_with_no_conference_the_bloc_list_says_so(staff_client):
     page = staff_client.get(reverse("admin:ballots_bloc_changelist")).content.decode()
     assert "No conference yet" in page and "Detect blocs now" not in page

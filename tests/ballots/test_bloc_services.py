@@ -38,7 +38,8 @@ def test_the_demo_corporate_bloc_is_found_bounded_and_explained(demo):
 
     member = bloc.members.first()
     reason = bloc_reasons_for_user(user=member, conference=demo)[boosted.pk]
-    assert f"group of {bloc.size}" in reason
+    assert f"group of {bloc.size} colleagues of the speaker who rated it up together" in reason
+    assert f"counted at {bloc.multiplier:.2f} of its weight" in reason and "confirmed" not in reason
     others = bloc.members.exclude(pk=member.pk)
     assert not any(o.email in reason or o.email.split("@")[0] in reason for o in others)
 
@@ -68,6 +69,10 @@ def test_decisions_survive_redetection_and_change_the_weight(demo):
     tally_with_blocs(conference=demo)
     bloc.refresh_from_db()
     assert bloc.status == "confirmed" and bloc.multiplier < detected
+    member = bloc.members.first()
+    reason = bloc_reasons_for_user(user=member, conference=demo)[bloc.talk_id]
+    assert reason.endswith("The organizers reviewed the group and confirmed it.")
+    assert f"counted at {bloc.multiplier:.2f}" in reason
 
 
 def test_detection_is_deterministic(demo):
@@ -163,7 +168,7 @@ def test_a_member_sees_on_the_receipts_page_why_their_vote_counted_less(demo, cl
     member = bloc.members.first()
     client.force_login(member)
     page = client.get(reverse("ballots:receipts", args=[demo.slug])).content.decode()
-    assert "Votes counted at a reduced weight" in page and f"group of {bloc.size} voters" in page
+    assert "Votes counted at a reduced weight" in page and f"group of {bloc.size} colleagues of the speaker" in page
     for other in bloc.members.exclude(pk=member.pk)[:5]:
         assert other.email not in page
     client.force_login(next(v.user for v in bloc.talk.votes.all() if not v.user.blocs.exists()))

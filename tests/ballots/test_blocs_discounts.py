@@ -211,6 +211,9 @@ def test_explanation_words_follow_the_strongest_signal():
         "of the speaker who rated it up together; such a group counts as 5.0 voters."
     )
     assert "nearly identical ballots" in bloc_explanation(_bloc(4, signals=("similar",)), 0.5)
+    confirmed = bloc_explanation(_bloc(25, signals=("order",)), 0.04, confirmed=True)
+    assert "25 people who share a ticket order who rated it up together" in confirmed
+    assert confirmed.endswith("such a group counts as 1.0 voters. The organizers reviewed the group and confirmed it.")
 
 
 def test_the_rule_round_trips_through_the_policy_json_and_refuses_nonsense():

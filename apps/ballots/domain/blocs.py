@@ -248,15 +248,28 @@ def bloc_multiplier(bloc: Bloc, rule: BlocRule, status: BlocStatus = BlocStatus.
     return bloc_counts_as(bloc, rule, status) / bloc.weight
 
 
-def bloc_explanation(bloc: Bloc, multiplier: float) -> str:
+def bloc_explanation(bloc: Bloc, multiplier: float, *, confirmed: bool = False) -> str:
     """For the member's own receipt: what happened to their vote, without naming anyone else."""
-    words = next((GROUP_WORDS[s] for s in GROUP_WORDS if s in bloc.signals), "voters")
-    way = {"support": "rated it up", "oppose": "rated it down"}.get(bloc.direction, "rated it alike")
-    counted = multiplier * len(bloc.member_ids)
-    return (
-        f"Your vote on this talk counted at {multiplier:.2f} of its weight because it is part of a group of "
-        f"{len(bloc.member_ids)} {words} who {way} together; such a group counts as {counted:.1f} voters."
+    return bloc_member_sentence(
+        size=len(bloc.member_ids),
+        signals=bloc.signals,
+        direction=bloc.direction,
+        multiplier=multiplier,
+        confirmed=confirmed,
     )
+
+
+def bloc_member_sentence(
+    *, size: int, signals: Sequence[str], direction: str, multiplier: float, confirmed: bool = False
+) -> str:
+    """The sentence a bloc member reads, from what a stored bloc keeps (the same words as at detection)."""
+    words = next((GROUP_WORDS[s] for s in GROUP_WORDS if s in signals), "voters")
+    way = {"support": "rated it up", "oppose": "rated it down"}.get(direction, "rated it alike")
+    text = (
+        f"Your vote on this talk counted at {multiplier:.2f} of its weight because it is part of a group of "
+        f"{size} {words} who {way} together; such a group counts as {multiplier * size:.1f} voters."
+    )
+    return text + (" The organizers reviewed the group and confirmed it." if confirmed else "")
 
 
 @dataclass(frozen=True)
@@ -295,7 +308,12 @@ def bloc_discounts(
     for bloc in blocs:
         status = BlocStatus(statuses.get(bloc.key, BlocStatus.DETECTED))
         m = round(bloc_multiplier(bloc, rule, status), 6)
-        reason = bloc_explanation(bloc, m) if m < 1.0 else "Counted in full: the group was reviewed and dismissed."
+        confirmed = status == BlocStatus.CONFIRMED
+        reason = (
+            bloc_explanation(bloc, m, confirmed=confirmed)
+            if m < 1.0
+            else "Counted in full: the group was reviewed and dismissed."
+        )
         for v in bloc.member_ids:
             pair = (v, bloc.talk_id)
             if pair in best:  # one vote has one direction, so this only happens with overlapping input
@@ -332,6 +350,7 @@ __all__ = [
     "bloc_counts_as",
     "bloc_discounts",
     "bloc_explanation",
+    "bloc_member_sentence",
     "bloc_multiplier",
     "blocs_detect",
 ]

@@ -11,6 +11,7 @@ from apps.attendance.selectors import voter_class_map
 from apps.talks.models import Conference, Talk
 
 from ..domain.blocs import Bloc as FoundBloc
+from ..domain.blocs import bloc_member_sentence
 from ..domain.blocs_input import BlocInput, TalkFacts, VoterFacts, VoteScale, bloc_input_build
 from ..models import Bloc, Vote, WeightPolicy
 from .policies import class_weights
@@ -82,10 +83,12 @@ def bloc_reasons_for_user(*, user, conference: Conference) -> dict[int, str]:
 
 def stored_bloc_sentence(bloc: Bloc) -> str:
     """What a member's vote on the bloc's talk counted at, and why; names no member."""
-    return (
-        f"Counted at {bloc.multiplier:.2f} of its weight because it is part of a group of {bloc.size} voters "
-        f"who rated this talk alike together ({', '.join(bloc.signals)}); such a group counts as "
-        f"{bloc.multiplier * bloc.size:.1f} voters."
+    return bloc_member_sentence(
+        size=bloc.size,
+        signals=bloc.signals,
+        direction=bloc.direction,
+        multiplier=bloc.multiplier,
+        confirmed=bloc.status == Bloc.Status.CONFIRMED,
     )
 
 
