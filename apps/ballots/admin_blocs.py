@@ -57,12 +57,10 @@ class BlocAdmin(admin.ModelAdmin):
         "talk",
         "size",
         "signal_list",
+        "strongest_evidence",
         "score_change",
         "rank_change",
-        "multiplier",
         "status",
-        "present",
-        "decided_by",
     )
     list_filter = ("conference", "status", "present", "direction")
     search_fields = ("talk__title", "reason")
@@ -135,6 +133,10 @@ class BlocAdmin(admin.ModelAdmin):
     @admin.display(description="rank before → after")
     def rank(self, obj) -> str:
         return self.rank_change(obj)
+
+    @admin.display(description="strongest evidence")
+    def strongest_evidence(self, obj) -> str:
+        return obj.evidence[0]["sentence"] if obj.evidence else "—"
 
     @admin.display(description="evidence")
     def evidence_sentences(self, obj) -> str:

@@ -41,6 +41,8 @@ def test_organizer_detects_reviews_and_dismisses_a_bloc_and_its_member_sees_the_
     page.get_by_role("link", name="Blocs of this conference").click()
     row = page.locator("#result_list tr", has_text=bloc.talk.title).filter(has_text=f"{bloc.rank_before} → ")
     expect(row.first).to_contain_text(f"{bloc.score_before:.3f} → {bloc.score_after:.3f}")
+    expect(row.first).to_contain_text(bloc.evidence[0]["sentence"])
+    page.click("#toggle-nav-sidebar")  # the wide list, as an organizer reads it: without the navigation
     screenshot(page, "admin-bloc-list")
     page.goto(f"/admin/ballots/bloc/{bloc.pk}/change/")
     evidence = page.locator("li", has_text="initech.example").first
