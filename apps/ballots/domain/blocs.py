@@ -183,9 +183,10 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
     for f in findings:
         by_target.setdefault((f.talk, f.direction), []).append(f)
     follow_ups = follow_up_count(list(by_target.values()))
+    together = ("colleagues", "burst") if rule.bursts == "every" else ("colleagues",)
     blocs = []
     for talk, direction in sorted(by_target):
-        for group in findings_merge(findings_admit(by_target[(talk, direction)], rule, follow_ups)):
+        for group in findings_merge(findings_admit(by_target[(talk, direction)], rule, follow_ups), together):
             blocs.append(_bloc(group, data, talk, direction))
     blocs.sort(key=lambda b: (b.talk_id, b.direction, -b.size, b.key))
     return BlocReport(tuple(blocs), rule)

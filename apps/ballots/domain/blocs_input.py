@@ -19,6 +19,7 @@ SIGNALS = ("order", "affiliation", "narrow", "burst", "similar")
 ERROR_CONTROLS = ("false_discovery", "familywise")
 DISCOVERY_UNITS = ("talk", "group")
 MERGES = ("evidenced", "whole")
+BURSTS = ("every", "strongest")
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,10 @@ class BlocRule:
     # other voters only when they are themselves more than chance puts there (colleagues of the speaker
     # and puppet rings are taken whole); "whole": findings that share a voter merge whole (before round 6).
     merge: str = "evidenced"
+    # "every": every burst on a talk that shares no vote with a more unusual one is reported (a campaign
+    # in waves: a newsletter, then a reminder days later), and the bursts of one talk and way are one
+    # bloc; "strongest": only the most unusual window of each talk and way, as before round 8.
+    bursts: str = "every"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -147,6 +152,8 @@ class BlocRule:
             problems.append(f"discovery_unit must be one of {list(DISCOVERY_UNITS)}")
         if self.merge not in MERGES:
             problems.append(f"merge must be one of {list(MERGES)}")
+        if self.bursts not in BURSTS:
+            problems.append(f"bursts must be one of {list(BURSTS)}")
         if not isinstance(self.organisations, bool):
             problems.append("organisations must be true or false")
         if not isinstance(self.bound_by_evidence, bool):

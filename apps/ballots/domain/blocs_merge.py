@@ -76,9 +76,10 @@ def findings_admit(findings: list[Finding], rule: BlocRule, follow_ups: int) -> 
     return admitted
 
 
-def findings_merge(findings: list[Finding]) -> list[list[Finding]]:
+def findings_merge(findings: list[Finding], together: tuple[str, ...] = ("colleagues",)) -> list[list[Finding]]:
     """Findings on one talk and direction that share a voter become one bloc, and so do all the
-    speaker's colleagues (found through the company field or the email domain)."""
+    findings of each signal in `together`: the speaker's colleagues (found through the company field
+    or the email domain) and, under `bursts: every`, the bursts of one campaign's waves."""
     parent = list(range(len(findings)))
 
     def root(i: int) -> int:
@@ -88,9 +89,10 @@ def findings_merge(findings: list[Finding]) -> list[list[Finding]]:
         return i
 
     owner: dict[int, int] = {}
-    colleagues = [i for i, f in enumerate(findings) if f.signal == "colleagues"]
-    for i in colleagues[1:]:
-        parent[i] = colleagues[0]
+    for signal in together:
+        alike = [i for i, f in enumerate(findings) if f.signal == signal]
+        for i in alike[1:]:
+            parent[root(i)] = root(alike[0])
     for i, f in enumerate(findings):
         for v in f.members.tolist():
             j = owner.setdefault(v, i)

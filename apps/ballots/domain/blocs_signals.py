@@ -17,7 +17,7 @@ colleagues of the speaker keep the first bar for all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -238,8 +238,9 @@ def group_findings(
 
 
 def burst_findings(ctx: Context) -> list[Finding]:
-    """The most unusual window of each talk: votes on it in the window against the talk's share of
-    all votes times the site-wide votes in that window."""
+    """The most unusual window of each talk and way: votes on it in the window against the talk's share
+    of all votes times the site-wide votes in that window. Under `bursts: every`, also each further
+    burst on that talk that shares no vote with the ones before (a campaign's later waves)."""
     data, rule = ctx.data, ctx.rule
     if not ctx.n_votes:
         return []
@@ -277,54 +278,114 @@ def burst_findings(ctx: Context) -> list[Finding]:
             break
         reach *= 8
 
+    # Under `bursts: every`, the further waves of a campaign: on the talks and ways where a burst passed
+    # the signal's bar, every other window is asked again, against alpha / (windows on those talks):
+    # the question "did this talk get another burst?" is asked only where one is established.
+    follow: list[dict[int, tuple]] = [{} for _ in per_direction]
+    follow_bar = threshold
+    if rule.bursts == "every":
+        found_units = np.concatenate(
+            [np.empty(0, dtype=np.int64)]
+            + [
+                2 * talk[cand[log_p <= threshold]] + (d == OPPOSE)
+                for (d, _, _, talk, _), found in zip(per_direction, tested, strict=True)
+                for cand, log_p, _, _ in found
+            ]
+        )
+        on_found = [np.isin(2 * talk + (d == OPPOSE), found_units) for d, _, _, talk, _ in per_direction]
+        n_follow = sum(int(mask.sum()) for mask in on_found) * len(windows)
+        if n_follow:
+            follow_bar = max(threshold, float(np.log(rule.alpha / n_follow)))
+            reach = float(np.exp(follow_bar - np.log(rule.alpha / n_follow)))
+            for j, ((d, sel, at, talk, key), mask) in enumerate(zip(per_direction, on_found, strict=True)):
+                index = np.nonzero(mask)[0]
+                part = (d, sel[index], at[index], talk[index], key[index])
+                again = _burst_windows(ctx, part, windows, before_minute, n_follow, reach)
+                # Back to positions among all the votes of this direction (a talk's votes are contiguous).
+                again = [(index[c], lp, index[e - 1] + 1, ex) for c, lp, e, ex in again]
+                follow[j] = _spans_by_talk(again, talk, follow_bar)
+
     findings: list[Finding] = []
-    for (d, sel, at, talk, _), found in zip(per_direction, tested, strict=True):
-        best: dict[int, tuple[float, int, int, int, float]] = {}
-        spans: list[np.ndarray] = []  # every significant window: start index, end index
-        for wi, (cand, log_p, end, expected) in enumerate(found):
-            ok = log_p <= threshold
-            cand, log_p, end, expected = cand[ok], log_p[ok], end[ok], expected[ok]
-            if not len(cand):
-                continue
-            spans.append(np.stack([cand, end, np.full(len(cand), wi)], axis=1))
-            # Per talk, the smallest p; ties go to the shorter window, then the earlier start.
-            pick = np.lexsort((cand, log_p, talk[cand]))
-            first = np.ones(len(pick), dtype=bool)
-            first[1:] = talk[cand][pick][1:] != talk[cand][pick][:-1]
-            for i in pick[first]:
-                s = int(cand[i])
-                t = int(talk[s])
-                item = (float(log_p[i]), wi, s, int(end[i]), float(expected[i]))
-                if t not in best or item[:3] < best[t][:3]:
-                    best[t] = item
-        if not best:
-            continue
-        # The burst's members: every vote in a significant window, no longer than the best one, that
-        # overlaps it, so a burst that straddles two windows is taken whole.
-        all_spans = np.concatenate(spans)
-        all_spans = all_spans[np.lexsort((all_spans[:, 0], talk[all_spans[:, 0]]))]
-        span_talk = talk[all_spans[:, 0]]
-        for t in sorted(best):
-            log_p, wi, s, e, expected = best[t]
-            lo, hi = np.searchsorted(span_talk, t, side="left"), np.searchsorted(span_talk, t, side="right")
-            mine = all_spans[lo:hi]
-            mine = mine[(mine[:, 0] < e) & (mine[:, 1] > s) & (mine[:, 2] <= wi)]
-            first_vote, last_vote = int(min(s, mine[:, 0].min())), int(max(e, mine[:, 1].max()))
-            findings.append(
-                Finding(
-                    signal="burst",
-                    talk=t,
-                    direction=SUPPORT if d == TOP else d,
-                    members=np.unique(data.vote_voter[sel[first_vote:last_vote]]).astype(np.int64),
-                    observed=e - s,
-                    expected=expected,
-                    log_p=log_p,
-                    log_bar=float(threshold),
-                    window=(t0 + int(at[s]), t0 + int(at[s]) + windows[wi]),
-                    top_score=d == TOP,
+    for (d, sel, at, talk, _), found, more in zip(per_direction, tested, follow, strict=True):
+        for t, spans in sorted(_spans_by_talk(found, talk, threshold).items()):
+            bursts = []
+            # The most unusual window first (it passed the signal's bar); then, under `bursts: every`,
+            # the most unusual window that shares no vote with the bursts taken, and so on.
+            while len(spans[0]):
+                starts, ends, lengths, log_ps, predictions = spans
+                s, e, wi = int(starts[0]), int(ends[0]), int(lengths[0])
+                # The burst's members: every vote in a significant window, no longer than the best one,
+                # that overlaps it, so a burst that straddles two windows is taken whole.
+                mine = (starts < e) & (ends > s) & (lengths <= wi)
+                first_vote, last_vote = int(starts[mine].min()), int(ends[mine].max())
+                bursts.append((first_vote, last_vote))
+                findings.append(
+                    Finding(
+                        signal="burst",
+                        talk=t,
+                        direction=SUPPORT if d == TOP else d,
+                        members=np.unique(data.vote_voter[sel[first_vote:last_vote]]).astype(np.int64),
+                        observed=e - s,
+                        expected=float(predictions[0]),
+                        log_p=float(log_ps[0]),
+                        log_bar=float(threshold if len(bursts) == 1 else follow_bar),
+                        window=(t0 + int(at[s]), t0 + int(at[s]) + windows[wi]),
+                        top_score=d == TOP,
+                    )
                 )
-            )
+                if rule.bursts == "strongest":  # one burst per talk and way, as before round 8
+                    break
+                spans = more.get(t, spans)
+                apart = np.ones(len(spans[0]), dtype=bool)
+                for a, b in bursts:
+                    apart &= (spans[0] >= b) | (spans[1] <= a)
+                spans = tuple(x[apart] for x in spans)
+    if rule.bursts == "every":
+        findings = _burst_labels(findings)
     return findings
+
+
+def _spans_by_talk(found, talk: np.ndarray, limit: float) -> dict[int, tuple]:
+    """The windows of `found` (per window length, as `_burst_windows` gives them: starts, log p, ends,
+    predictions) whose p is at most `limit`, per talk: (starts, ends, length index, log p, prediction),
+    the most unusual first (ties: the shorter window, then the earlier start)."""
+    rows = [
+        (cand[ok], end[ok], np.full(int(ok.sum()), wi), log_p[ok], expected[ok])
+        for wi, (cand, log_p, end, expected) in enumerate(found)
+        for ok in [log_p <= limit]
+    ]
+    if not rows:
+        return {}
+    starts, ends, lengths, log_ps, predictions = (np.concatenate(col) for col in zip(*rows, strict=True))
+    order = np.lexsort((starts, lengths, log_ps, talk[starts]))
+    columns = [x[order] for x in (starts, ends, lengths, log_ps, predictions)]
+    span_talk = talk[columns[0]]
+    cuts = np.nonzero(np.diff(span_talk))[0] + 1
+    return {
+        int(span_talk[lo]): tuple(x[lo:hi] for x in columns)
+        for lo, hi in zip(np.concatenate(([0], cuts)), np.concatenate((cuts, [len(span_talk)])), strict=True)
+        if hi > lo
+    }
+
+
+def _burst_labels(findings: list[Finding]) -> list[Finding]:
+    """Labels the bursts of one talk and way by wave: windows that overlap (a top-score burst and the
+    upward burst around it) share a label, the start of the wave's first window, so that each wave
+    is one group of findings (paired tests, one sentence) and waves apart are told apart."""
+    out: list[Finding] = []
+    by_target: dict[tuple[int, int], list[Finding]] = {}
+    for f in findings:
+        by_target.setdefault((f.talk, f.direction), []).append(f)
+    for target in sorted(by_target):
+        group = sorted(by_target[target], key=lambda f: (f.window, f.top_score, f.log_p))
+        wave_start, wave_end = None, None
+        for f in group:
+            lo, hi = f.window or (0, 0)
+            if wave_end is None or lo >= wave_end:
+                wave_start, wave_end = lo, hi
+            wave_end = max(wave_end, hi)
+            out.append(replace(f, label=str(wave_start)))
+    return out
 
 
 def _burst_windows(ctx: Context, direction_votes, windows, before_minute, n_tests: int, reach: float):
