@@ -75,12 +75,17 @@ def test_round_7_migration_pins_stored_policies_to_the_bound_they_were_stored_wi
 
 
 @pytest.mark.django_db(transaction=True)
-def test_round_8_migration_pins_stored_policies_to_the_bursts_they_were_stored_with():
-    """0013 writes `bursts: strongest` into policies stored without it (docs/blocs.md, round 8): they
-    keep one burst per talk and way; a policy that already names the key keeps its choice, and new
-    policies store "every"."""
-    before = {k: v for k, v in BlocRule().to_json().items() if k != "bursts"}
+def test_round_8_migration_pins_stored_policies_to_the_rule_they_were_stored_with():
+    """0013 writes `bursts: strongest` and `rings: candidates` into policies stored without them
+    (docs/blocs.md, round 8): they keep one burst per talk and way and rings counted among the
+    candidates; a policy that already names a key keeps its choice, and new policies store "every"
+    and "everyone"."""
+    before = {k: v for k, v in BlocRule().to_json().items() if k not in ("bursts", "rings")}
     old, chosen = _stored_then_migrated("0012_bloc_runs_and_decisions", before)
-    assert old.bloc_rule == {**before, "bursts": "strongest"}
-    assert BlocRule.from_json(old.bloc_rule) == BlocRule(bursts="strongest")
-    assert chosen.bloc_rule == BlocRule().to_json() and chosen.bloc_rule["bursts"] == "every"
+    assert old.bloc_rule == {**before, "bursts": "strongest", "rings": "candidates"}
+    assert BlocRule.from_json(old.bloc_rule) == BlocRule(bursts="strongest", rings="candidates")
+    assert chosen.bloc_rule == BlocRule().to_json()
+    assert (chosen.bloc_rule["bursts"], chosen.bloc_rule["rings"]) == ("every", "everyone")
+    kept = {**before, "rings": "everyone"}
+    old, _ = _stored_then_migrated("0012_bloc_runs_and_decisions", kept)
+    assert old.bloc_rule == {**kept, "bursts": "strongest"}

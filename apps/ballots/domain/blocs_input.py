@@ -20,6 +20,7 @@ ERROR_CONTROLS = ("false_discovery", "familywise")
 DISCOVERY_UNITS = ("talk", "group")
 MERGES = ("evidenced", "whole")
 BURSTS = ("every", "strongest")
+RINGS = ("everyone", "candidates")
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,11 @@ class BlocRule:
     # in waves: a newsletter, then a reminder days later), and the bursts of one talk and way are one
     # bloc; "strongest": only the most unusual window of each talk and way, as before round 8.
     bursts: str = "every"
+    # "everyone": a puppet ring is judged over every account holding its common ballot's ratings (the
+    # population the prediction is about), accounts that varied more votes join while there are more
+    # of them than chance puts there, and the common ballot is then what half of the members rated
+    # alike; "candidates": counted among the accounts hashing put together, as before round 8.
+    rings: str = "everyone"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -154,6 +160,8 @@ class BlocRule:
             problems.append(f"merge must be one of {list(MERGES)}")
         if self.bursts not in BURSTS:
             problems.append(f"bursts must be one of {list(BURSTS)}")
+        if self.rings not in RINGS:
+            problems.append(f"rings must be one of {list(RINGS)}")
         if not isinstance(self.organisations, bool):
             problems.append("organisations must be true or false")
         if not isinstance(self.bound_by_evidence, bool):

@@ -458,6 +458,29 @@ def _ballots(item: np.ndarray, start_of: dict[int, tuple[int, int]], members: np
     return np.concatenate([item[s:e] for s, e in runs]), offsets, sizes
 
 
+def ring_level(
+    held: np.ndarray, expected_at: np.ndarray, levels: np.ndarray, enough: int, rule: BlocRule, n_rings: int
+) -> int:
+    """How many of a ring's common-ballot ratings an account must hold to join it (`rings: everyone`).
+
+    `held`: per account holding any, how many of the ratings it holds; `expected_at`: per level in
+    `levels`, the accounts anywhere expected to hold at least that many by chance. From `enough` down,
+    a level is admitted while the accounts holding exactly that many are themselves more than chance
+    puts there: at least `min_ratio` times the prediction, with a Poisson tail of at most
+    alpha / (rings × levels). A puppet that varied one more vote than the others is still a puppet when
+    there are many like it; an honest account that shares as much by chance comes in about as often
+    as the prediction says, a small share of what joins."""
+    exact = np.bincount(held, minlength=int(levels[-1]) + 1)
+    expected_exactly = expected_at - np.append(expected_at[1:], 0.0)
+    bar = np.log(rule.alpha / max(1, n_rings * len(levels)))
+    while enough > levels[0]:
+        n, e = int(exact[enough - 1]), max(float(expected_exactly[enough - 1 - levels[0]]), 1e-12)
+        if n < rule.min_ratio * e or poisson.logsf(n - 1, e) > bar:
+            break
+        enough -= 1
+    return enough
+
+
 def similar_findings(ctx: Context) -> list[Finding]:
     """Accounts whose ballots are nearly the same (MinHash buckets, then checked exactly)."""
     data, rule = ctx.data, ctx.rule
@@ -538,6 +561,7 @@ def similar_findings(ctx: Context) -> list[Finding]:
     item_sorted, voter_by_item = item[by_item], voter[by_item]
     findings: list[Finding] = []
     done: set[bytes] = set()
+    rings_found: set[bytes] = set()  # `rings: everyone`: candidates that end as the same ring count once
     for g in survivors:
         members = np.sort(member[group == g])
         pooled, offsets, _ = _ballots(item, start_of, members)
@@ -562,7 +586,15 @@ def similar_findings(ctx: Context) -> list[Finding]:
         levels = np.arange(2, len(core) + 1)
         tail = _at_least(np.minimum(1.0, activity[:, None] * rate[None, :]))  # (activity, shared count)
         expected_at = (tail[:, levels] * activity_voters[:, None]).sum(axis=0)
-        observed_at = (shared[None, :] >= levels[:, None]).sum(axis=1)
+        # Every account holding some of the common ballot's ratings, and how many (an index lookup).
+        lo, hi = np.searchsorted(item_sorted, core, side="left"), np.searchsorted(item_sorted, core, side="right")
+        holding, held = np.unique(
+            voter_by_item[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)])], return_counts=True
+        )
+        # `rings: everyone` counts every account holding s of the ratings, the population the prediction
+        # is about, not only the candidates hashing put together (round 8).
+        everyone = rule.rings == "everyone"
+        observed_at = ((held if everyone else shared)[None, :] >= levels[:, None]).sum(axis=1)
         ok, log_p = _significant(observed_at, expected_at, rule, n_pairs * len(levels))
         if not ok.any():
             continue
@@ -575,12 +607,20 @@ def similar_findings(ctx: Context) -> list[Finding]:
         # holding that many of the common ballot's ratings joins.
         rare = levels[(expected_at * len(survivors) <= rule.alpha) & (levels <= levels[best])]
         enough = rare.min() if len(rare) else levels[best]
-        lo, hi = np.searchsorted(item_sorted, core, side="left"), np.searchsorted(item_sorted, core, side="right")
-        holding, held = np.unique(
-            voter_by_item[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)])], return_counts=True
-        )
+        if everyone:
+            enough = ring_level(held, expected_at, levels, int(enough), rule, len(survivors))
         members = np.union1d(members[shared >= enough], holding[held >= enough])
         pooled, offsets, _ = _ballots(item, start_of, members)
+        if everyone:
+            # The ring's common ballot is what at least half of its members, as found, rated alike: a
+            # rating that half of the candidates happened to share (a popular talk's) but the ring does
+            # not is not part of it, and each talk of the ballot has one direction.
+            values, counts = np.unique(pooled, return_counts=True)
+            core = values[counts * 2 >= len(members)]
+            ring = members.tobytes() + core.tobytes()
+            if len(core) < rule.similar_min_talks or ring in rings_found:
+                continue
+            rings_found.add(ring)
         expected, log_p = float(expected_at[best]), log_p[best : best + 1]
         core_talks, first = np.unique(core // 3, return_index=True)
         for talk_pos, it in zip(core_talks, core[first], strict=True):

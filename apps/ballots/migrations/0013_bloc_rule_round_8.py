@@ -1,15 +1,20 @@
-"""The bloc rule gains `bursts` (docs/blocs.md, round 8), and new policies store "every": every burst on
-a talk that shares no vote with a more unusual one is reported (a campaign in waves), the further
-ones asked against alpha / (the windows on the talks where a burst is established), and the bursts
-of one talk and way are one bloc. "strongest": only the most unusual window of each talk and way, as
-before.
+"""The bloc rule gains two keys (docs/blocs.md, round 8):
 
-A stored version is never edited in meaning, so every existing policy without the key gets
-"strongest", the behaviour it was stored with."""
+- `bursts`, new policies "every": every burst on a talk that shares no vote with a more unusual one
+  is reported (a campaign in waves), the further ones asked against alpha / (the windows on the
+  talks where a burst is established), and the bursts of one talk and way are one bloc.
+  "strongest": only the most unusual window of each talk and way, as before.
+- `rings`, new policies "everyone": a puppet ring is counted over every account holding its common
+  ballot's ratings, copies that varied more join while there are more of them than chance puts
+  there, and the common ballot is what half of the members rated alike. "candidates": counted among
+  the accounts hashing put together, as before.
+
+A stored version is never edited in meaning, so every existing policy without a key gets the value
+that means the behaviour it was stored with."""
 
 from django.db import migrations
 
-STORED_BEHAVIOUR = {"bursts": "strongest"}
+STORED_BEHAVIOUR = {"bursts": "strongest", "rings": "candidates"}
 
 
 def pin_stored_behaviour(apps, schema_editor):
