@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from apps.ballots.domain.blocs import blocs_detect
+from apps.ballots.domain.blocs_bursts import burst_findings
 from apps.ballots.domain.blocs_input import BlocRule
-from apps.ballots.domain.blocs_signals import burst_findings, context_build
+from apps.ballots.domain.blocs_signals import context_build
 from tests.ballots.test_blocs import _blocs_on, _normal_ballot
 from tests.ballots.test_blocs_cases import DAY, HOUR, START, Case
 

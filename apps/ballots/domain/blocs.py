@@ -34,19 +34,12 @@ from enum import StrEnum
 
 import numpy as np
 
+from .blocs_bursts import burst_findings
 from .blocs_input import BlocInput, BlocRule
 from .blocs_merge import findings_admit, findings_merge, follow_up_count
 from .blocs_organisations import organisations_build
 from .blocs_saturation import narrow_expected
-from .blocs_signals import (
-    OPPOSE,
-    SUPPORT,
-    Finding,
-    burst_findings,
-    context_build,
-    group_findings,
-    similar_findings,
-)
+from .blocs_signals import OPPOSE, SUPPORT, Finding, context_build, group_findings, similar_findings
 
 
 class BlocStatus(StrEnum):
