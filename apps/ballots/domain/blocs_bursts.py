@@ -49,13 +49,23 @@ class _Activity:
     before_minute: np.ndarray | None = None  # site: votes before each minute
     owner_keys: np.ndarray | None = None  # organisation: sorted organisation * span + time of its votes
 
-    def count(self, votes: _Votes, w: int) -> np.ndarray:
+    def counter(self, votes: _Votes):
+        """A function of the window length w: per vote, the population's votes in [its time, + w)."""
         if self.before_minute is not None:
-            return self.before_minute[(votes.at + w) // 60] - self.before_minute[votes.at // 60]
+            before, start = self.before_minute, self.before_minute[votes.at // 60]
+            return lambda w: before[(votes.at + w) // 60] - start
+        # Looked up in time order within each organisation (sorted queries make the search cheap).
         base = votes.owner * self.span + votes.at
-        return np.searchsorted(self.owner_keys, base + w, side="left") - np.searchsorted(
-            self.owner_keys, base, side="left"
-        )
+        order = np.argsort(base, kind="stable")
+        base = base[order]
+        start = np.searchsorted(self.owner_keys, base, side="left")
+
+        def count(w: int) -> np.ndarray:
+            out = np.empty(len(order), dtype=np.int64)
+            out[order] = np.searchsorted(self.owner_keys, base + w, side="left") - start
+            return out
+
+        return count
 
     def expected(self, busy: np.ndarray, observed: np.ndarray, rate: np.ndarray) -> np.ndarray:
         """What the talk's share of all votes predicts among the window's activity. Site-wide, the
@@ -252,10 +262,11 @@ def _burst_windows(ctx: Context, votes: _Votes, windows, activity: _Activity, n_
     n_talks = max(1, data.n_talks)
     limit = np.log(rule.alpha * reach / max(1, n_tests))
     out = []
+    busy_in = activity.counter(votes)
     for w in windows:
         end = np.searchsorted(votes.key, votes.key + w, side="left")
         observed = end - np.arange(len(votes.sel))
-        busy = activity.count(votes, w)
+        busy = busy_in(w)
         rest_rate = (ctx.talk_count[votes.d][votes.talk] - observed + 0.5) / (ctx.n_votes - busy + 0.5 * n_talks)
         expected = activity.expected(busy, observed, rest_rate)
         cand = np.nonzero(_large_enough(observed, expected, rule))[0]

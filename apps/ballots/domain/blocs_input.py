@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-SIGNALS = ("order", "affiliation", "narrow", "burst", "similar")
+SIGNALS = ("order", "affiliation", "narrow", "burst", "similar", "organisation_burst")
 ERROR_CONTROLS = ("false_discovery", "familywise")
 DISCOVERY_UNITS = ("talk", "group")
 MERGES = ("evidenced", "whole")
