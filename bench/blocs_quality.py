@@ -168,9 +168,13 @@ def recall_by_kind(conf, rule: BlocRule) -> str:
         counts[1] += int(mine.sum())
         counts[2] += int((detected & aimed).sum())
         counts[3] += int(aimed.sum())
-    return ", ".join(
-        f"{kind} {got}/{total} ({got / max(1, total):.2f}; on its targets {hit}/{aim} ({hit / max(1, aim):.2f}))"
-        for kind, (got, total, hit, aim) in sorted(found.items())
+    hit, aim = (sum(counts[i] for counts in found.values()) for i in (2, 3))
+    return (
+        ", ".join(
+            f"{kind} {got}/{total} ({got / max(1, total):.2f}; on its targets {hit}/{aim} ({hit / max(1, aim):.2f}))"
+            for kind, (got, total, hit, aim) in sorted(found.items())
+        )
+        + f"; all kinds on their targets {hit}/{aim} ({hit / max(1, aim):.3f})"
     )
 
 
@@ -224,7 +228,8 @@ def _planted_votes(conf, bloc, talks) -> np.ndarray:
 
 def honest_group_flags(conf, rule: BlocRule) -> list[str]:
     """Per honest correlated group: of its members' votes on the talks the group shares, and of their
-    other votes, how many are in a detected bloc and how many lost weight (all honest: should be 0)."""
+    other votes, how many are in a detected bloc and how many lost weight (all honest: should be 0), and
+    the share of the group's vote weight on its talks that the discounts remove."""
     data = conf.data
     multiplier, detected, _ = detect_with_discounts(data, rule)
     voters, talks = data.voter_ids[data.vote_voter], data.talk_ids[data.vote_talk]
@@ -238,8 +243,10 @@ def honest_group_flags(conf, rule: BlocRule) -> list[str]:
                 f"{label}: {int((detected & votes).sum())} of {int(votes.sum())} in a bloc, "
                 f"{int(((multiplier < 1.0) & votes).sum())} lost weight"
             )
+        weight = data.voter_weight[data.vote_voter]
+        removed = ((1.0 - multiplier) * weight)[shared].sum() / max(1e-9, weight[shared].sum())
         size = f"{len(group.member_ids)} members, {len(group.talk_ids)} talks"
-        lines.append(f"{group.kind} ({size}): " + "; ".join(parts))
+        lines.append(f"{group.kind} ({size}): " + "; ".join(parts) + f"; weight removed on its talks {removed:.0%}")
     return lines
 
 

@@ -1,18 +1,18 @@
-"""The five tests that look for voters acting together on one talk.
+"""The tests that look for voters acting together on one talk (the burst tests are in blocs_bursts.py).
 
 Each test asks the same question in a different way: "did this group of voters rate this talk the
 same way far more often than people voting independently would have?" The groups are a ticket
 order, a company or email domain, the voters who rated at most two talks, the votes cast on one
-talk within an hour, six hours or a day, and accounts whose ballots are nearly identical. What
-independent voting predicts is measured from everyone else's votes: how popular the talk is with
-the rest of the conference, how many votes the group cast in total, and — for timing — how many
-votes the whole site received in that window (a reminder email makes everyone vote at once).
-A group is reported only when it is at least `min_members` strong, at least `min_ratio` times the
-prediction, and so unlikely by chance (Poisson tail, corrected for the number of groups examined)
-that honest voting would flag anything in only `alpha` of conferences. Under false-discovery control
-each finding of a signal lowers the bar for the next by one step of alpha / tests, so about `alpha`
-of a signal's findings are chance findings (a signal's findings on one talk and way count once);
-colleagues of the speaker keep the first bar for all.
+talk within 1 to 24 hours (of everyone, or of one organisation), and accounts whose ballots are
+nearly identical. What independent voting predicts is measured from everyone else's votes: how
+popular the talk is with the rest of the conference, how many votes the group cast in total, and —
+for timing — how many votes the whole site (or the organisation) cast in that window (a reminder
+email makes everyone vote at once). A group is reported only when it is at least `min_members`
+strong, at least `min_ratio` times the prediction, and so unlikely by chance (Poisson tail,
+corrected for the number of groups examined) that honest voting would flag anything in only
+`alpha` of conferences. Under false-discovery control each finding of a signal lowers the bar for
+the next by one step of alpha / tests, so about `alpha` of a signal's findings are chance findings
+(a signal's findings on one talk and way count once); colleagues of the speaker keep the first bar for all.
 """
 
 from __future__ import annotations
