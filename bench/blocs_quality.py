@@ -4,6 +4,7 @@
     .venv/bin/python bench/blocs_quality.py --size large --record # the figure for docs/benchmarks.md
     .venv/bin/python bench/blocs_quality.py --demo medium --record
     .venv/bin/python bench/blocs_quality.py --size medium --rule '{"bound_by_evidence": false}'  # another rule
+    .venv/bin/python bench/blocs_quality.py --size small --patterns unseen  # held-out patterns (bench/blocs_unseen.py)
 
 Figures, per (voter, talk) vote:
 - recall: planted bloc votes that end up in a detected bloc; precision: bloc votes that are planted
@@ -18,6 +19,13 @@ Figures, per (voter, talk) vote:
 - collateral: honest votes that lose any weight (and, printed beside the row, the share of honest
   vote weight removed);
 - time and peak memory (tracemalloc) of detection plus discounts, from arrays in memory.
+
+`--patterns unseen` plants the held-out patterns of bench/blocs_unseen.py in the same honest
+conference instead (rows named "held-out ..."), and prints, for every honest correlated group it
+plants (a university community, friends on one order), how many of its votes detection flagged
+and how many lost weight: those votes are honest and should keep their weight. For both generators
+the talks that opposition blocs sink are printed too (in the top 10% with honest votes only / all
+votes / detection).
 """
 
 from __future__ import annotations
@@ -41,6 +49,7 @@ from apps.ballots.domain.tally import CLASS_CODES, TallyInput, tally_compute
 from apps.ballots.domain.weights import ClassWeights
 from bench.blocs_demo import demo_conference
 from bench.blocs_synthetic import synthetic_conference
+from bench.blocs_unseen import unseen_conference
 from bench.record import record
 
 SECTION = "Bloc detection (bench/blocs_quality.py)"
@@ -146,19 +155,43 @@ def measure(name: str, data: BlocInput, planted, colleague, honest, boosted: set
 
 
 def recall_by_kind(conf, rule: BlocRule) -> str:
-    """Planted bloc votes found, per kind of planted bloc (to see what is missed, not a target)."""
+    """Planted bloc votes found, per kind of planted bloc (to see what is missed, not a target): all
+    of them, and those on the talks the bloc pushes or sinks (a bloc's cover votes on other talks,
+    cast to look like an honest ballot, are planted too)."""
     detected = detect_with_discounts(conf.data, rule)[1]
-    data = conf.data
-    voters, talks = data.voter_ids[data.vote_voter], data.talk_ids[data.vote_talk]
     found: dict[str, list[int]] = {}
     for bloc in conf.blocs:
-        mine = conf.planted & np.isin(voters, bloc.member_ids) & np.isin(talks, bloc.talk_ids)
-        counts = found.setdefault(bloc.kind, [0, 0])
+        mine = _planted_votes(conf, bloc, bloc.talk_ids)
+        aimed = _planted_votes(conf, bloc, bloc_targets(conf, bloc))
+        counts = found.setdefault(bloc.kind, [0, 0, 0, 0])
         counts[0] += int((detected & mine).sum())
         counts[1] += int(mine.sum())
-    return ", ".join(
-        f"{kind} {got}/{total} ({got / max(1, total):.2f})" for kind, (got, total) in sorted(found.items())
+        counts[2] += int((detected & aimed).sum())
+        counts[3] += int(aimed.sum())
+    hit, aim = (sum(counts[i] for counts in found.values()) for i in (2, 3))
+    return (
+        ", ".join(
+            f"{kind} {got}/{total} ({got / max(1, total):.2f}; on its targets {hit}/{aim} ({hit / max(1, aim):.2f}))"
+            for kind, (got, total, hit, aim) in sorted(found.items())
+        )
+        + f"; all kinds on their targets {hit}/{aim} ({hit / max(1, aim):.3f})"
     )
+
+
+def bloc_targets(conf, bloc) -> list[int]:
+    """The talks a planted bloc pushes (its boosted talk) or sinks (the talks on which most of its
+    planted votes give the lowest score)."""
+    if bloc.boosted_talk is not None:
+        return [bloc.boosted_talk]
+    if bloc.direction != "oppose":
+        return []
+    lowest = conf.data.vote_score == conf.data.scale.minimum
+    targets = []
+    for t in bloc.talk_ids:
+        votes = _planted_votes(conf, bloc, [t])
+        if votes.any() and 2 * (lowest & votes).sum() >= votes.sum():
+            targets.append(t)
+    return targets
 
 
 def ranking_residue(conf, rule: BlocRule) -> list[str]:
@@ -174,13 +207,12 @@ def ranking_residue(conf, rule: BlocRule) -> list[str]:
         ranks(data, everything, multiplier),
     )
     places = math.ceil(0.10 * data.n_talks)
-    voters, talks = data.voter_ids[data.vote_voter], data.talk_ids[data.vote_talk]
     lines = []
     for bloc in conf.blocs:
         t = bloc.boosted_talk
         if t is None or after[t] > places or honest[t] <= places:
             continue
-        mine = conf.planted & np.isin(voters, bloc.member_ids) & (talks == t)
+        mine = _planted_votes(conf, bloc, [t])
         lines.append(
             f"talk {t} ({bloc.kind}, {int(mine.sum())} planted votes, {int((detected & mine).sum())} found): "
             f"rank {honest[t]} honest / {none[t]} all / {after[t]} detected, cut {places}"
@@ -188,27 +220,87 @@ def ranking_residue(conf, rule: BlocRule) -> list[str]:
     return lines
 
 
+def _planted_votes(conf, bloc, talks) -> np.ndarray:
+    data = conf.data
+    voters, vote_talks = data.voter_ids[data.vote_voter], data.talk_ids[data.vote_talk]
+    return conf.planted & np.isin(voters, bloc.member_ids) & np.isin(vote_talks, talks)
+
+
+def honest_group_flags(conf, rule: BlocRule) -> list[str]:
+    """Per honest correlated group: of its members' votes on the talks the group shares, and of their
+    other votes, how many are in a detected bloc and how many lost weight (all honest: should be 0), and
+    the share of the group's vote weight on its talks that the discounts remove."""
+    data = conf.data
+    multiplier, detected, _ = detect_with_discounts(data, rule)
+    voters, talks = data.voter_ids[data.vote_voter], data.talk_ids[data.vote_talk]
+    lines = []
+    for group in conf.honest_groups:
+        mine = np.isin(voters, group.member_ids)
+        shared = mine & np.isin(talks, group.talk_ids)
+        parts = []
+        for label, votes in (("on the group's talks", shared), ("other votes", mine & ~shared)):
+            parts.append(
+                f"{label}: {int((detected & votes).sum())} of {int(votes.sum())} in a bloc, "
+                f"{int(((multiplier < 1.0) & votes).sum())} lost weight"
+            )
+        weight = data.voter_weight[data.vote_voter]
+        removed = ((1.0 - multiplier) * weight)[shared].sum() / max(1e-9, weight[shared].sum())
+        size = f"{len(group.member_ids)} members, {len(group.talk_ids)} talks"
+        lines.append(f"{group.kind} ({size}): " + "; ".join(parts) + f"; weight removed on its talks {removed:.0%}")
+    return lines
+
+
+def sunk_talks(conf, rule: BlocRule) -> str | None:
+    """Talks that opposition blocs rate down (`bloc_targets`): how many are in the accepted top 10%
+    with honest votes / all votes / detection."""
+    data = conf.data
+    targets = {t for bloc in conf.blocs if bloc.direction == "oppose" for t in bloc_targets(conf, bloc)}
+    if not targets:
+        return None
+    multiplier = detect_with_discounts(data, rule)[0]
+    ones, everything = np.ones(len(multiplier)), np.ones(len(multiplier), dtype=bool)
+    counts = [
+        len(top_talks(data, keep, m) & targets)
+        for keep, m in ((conf.honest, ones), (everything, ones), (everything, multiplier))
+    ]
+    return f"{len(targets)} talks, in the top 10%: {counts[0]} honest / {counts[1]} all votes / {counts[2]} detection"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=["small", "medium", "large"])
     parser.add_argument("--demo", choices=["small", "medium", "large"])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--patterns",
+        choices=["seen", "unseen"],
+        default="seen",
+        help="with --size: the generator detection was developed against, or the held-out patterns",
+    )
     parser.add_argument("--record", action="store_true", help="write the row into docs/benchmarks.md")
     parser.add_argument("--rule", default="{}", help="bloc rule keys as JSON, e.g. '{\"bound_by_evidence\": false}'")
     args = parser.parse_args()
     rule = BlocRule.from_json(json.loads(args.rule))
     if args.record and rule != BlocRule():
         parser.error("--record measures the default rule only")
+    if args.patterns == "unseen" and not args.size:
+        parser.error("--patterns unseen needs --size")
     if args.size:
         started = time.perf_counter()
-        conf = synthetic_conference(args.size, args.seed)
+        unseen = args.patterns == "unseen"
+        conf = (unseen_conference if unseen else synthetic_conference)(args.size, args.seed)
         print(f"generated in {time.perf_counter() - started:.1f} s")
         boosted = {b.boosted_talk for b in conf.blocs if b.boosted_talk is not None}
-        name = f"synthetic {args.size} (seed {args.seed})"
+        name = f"{'held-out' if unseen else 'synthetic'} {args.size} (seed {args.seed})"
         line = measure(name, conf.data, conf.planted, conf.colleague, conf.honest, boosted, len(conf.blocs), rule)
         print("recall by planted kind:", recall_by_kind(conf, rule))
         for residue in ranking_residue(conf, rule):
             print("still in the top 10%:", residue)
+        sunk = sunk_talks(conf, rule)
+        if sunk:
+            print("talks rated down by opposition blocs:", sunk)
+        for flags in honest_group_flags(conf, rule):
+            print("honest group:", flags)
     else:
         demo = demo_conference(args.demo or "medium", args.seed)
         name = f"demo {args.demo or 'medium'} (seed {args.seed})"

@@ -38,7 +38,9 @@ def test_an_honest_want_to_see_inside_a_colleague_burst_is_not_swept_in(honest):
     data = _colleague_burst(10, honest)
     (bloc,) = _blocs_on(blocs_detect(data), 7)
     assert bloc.member_ids == COLLEAGUES
-    assert set(bloc.signals) == {"burst", "colleagues"}
+    # Ten colleagues within an hour and a half while their company casts no other vote: also a burst
+    # of one organisation (round 8).
+    assert set(bloc.signals) == {"burst", "colleagues", "organisation_burst"}
     # The burst of any upward rating (12 votes) is still evidence; it just brings nobody in.
     (whole,) = _blocs_on(blocs_detect(data, BlocRule(merge="whole")), 7)
     assert set(whole.member_ids) == set(COLLEAGUES) | set(range(2001, 2001 + honest))

@@ -2,11 +2,12 @@
 
 The rule, in an organizer's words. For every talk we look at groups of voters — people on one
 ticket order, colleagues from one company or email domain (free-mail domains are not companies),
-people who rated only one or two talks, votes cast within one hour / six hours / one day, and
-accounts with nearly identical ballots — and ask whether the group rated the talk up (or down) far
+people who rated only one or two talks, votes cast within 1 to 24 hours (by anyone, in one or more
+waves, or by one organisation while the rest of it is not voting), and accounts with nearly
+identical ballots — and ask whether the group rated the talk up (or down) far
 more often than it would have if each person had voted on their own. "On their own" is measured,
 not assumed: from how popular the talk is with everyone else, how many votes the group cast in
-total, and how busy the whole site was at that moment. A group is a bloc only when the difference
+total, and how busy the whole site (or the organisation) was at that moment. A group is a bloc only when the difference
 is large and very unlikely by chance; every bloc carries sentences with the numbers behind it.
 
 A bloc's influence is bounded, not erased: its k voters count together as max(k ** e, the number
@@ -34,19 +35,12 @@ from enum import StrEnum
 
 import numpy as np
 
+from .blocs_bursts import burst_findings, organisation_burst_findings
 from .blocs_input import BlocInput, BlocRule
 from .blocs_merge import findings_admit, findings_merge, follow_up_count
 from .blocs_organisations import organisations_build
 from .blocs_saturation import narrow_expected
-from .blocs_signals import (
-    OPPOSE,
-    SUPPORT,
-    Finding,
-    burst_findings,
-    context_build,
-    group_findings,
-    similar_findings,
-)
+from .blocs_signals import OPPOSE, SUPPORT, Finding, context_build, group_findings, similar_findings
 
 
 class BlocStatus(StrEnum):
@@ -60,6 +54,7 @@ GROUP_WORDS = {
     "colleagues": "colleagues of the speaker",
     "order": "people who share a ticket order",
     "similar": "accounts with nearly identical ballots",
+    "organisation_burst": "people from one organisation who voted on it within a short time",
     "affiliation": "people from one organisation",
     "burst": "people who voted on it within a short time",
     "narrow": "voters who rated only one or two talks",
@@ -141,15 +136,21 @@ def _sentence(f: Finding, data: BlocInput) -> str:
     if f.signal == "narrow":
         limit = int(f.label or 2)
         return f"{f.observed} voters who rated no more than {limit} talks in all {way}; {tail}"
-    if f.signal == "burst":
+    if f.signal in ("burst", "organisation_burst"):
         window = f.window or (0, 0)
         start = dt.datetime.fromtimestamp(window[0], tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
         hours = (window[1] - window[0]) / 3600
         votes = {True: "votes giving it the top score", False: "votes rating it up"}[f.top_score]
         votes = votes if f.direction == SUPPORT else "votes rating it down"
+        if f.signal == "burst":
+            return (
+                f"{f.observed} {votes} in {hours:g} hours from {start}; {_number(f.expected)} expected from the "
+                f"talk's share of all votes and site-wide activity at that time ({_p_text(f.log_p)})."
+            )
         return (
-            f"{f.observed} {votes} in {hours:g} hours from {start}; {_number(f.expected)} expected from the "
-            f"talk's share of all votes and site-wide activity at that time ({_p_text(f.log_p)})."
+            f"{f.observed} {votes} from {f.label} in {hours:g} hours from {start}; {_number(f.expected)} "
+            f"expected from the talk's share of all votes and that organisation's activity at that time "
+            f"({_p_text(f.log_p)})."
         )
     return (
         f"{f.observed} accounts cast nearly the same ballot on {f.shared_talks} talks, this one included "
@@ -162,11 +163,14 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
     rule = rule or BlocRule()
     ctx = context_build(data, rule)
     findings: list[Finding] = []
+    # Organisations (a company and the domain its voters pair it with, round 4), or under
+    # `organisations: false` companies and domains apart.
+    by_org = {"affiliation", "organisation_burst"} & set(rule.signals)
+    orgs = organisations_build(data) if rule.organisations and by_org else None
     if "order" in rule.signals:
         findings += group_findings(ctx, data.voter_order, "order", data.order_labels)
     if "affiliation" in rule.signals:
-        if rule.organisations:
-            orgs = organisations_build(data)
+        if orgs is not None:
             findings += group_findings(ctx, orgs.voter_org, "affiliation", orgs.labels, orgs.speaker_pairs)
         else:  # the rule of policies stored before organisations (docs/blocs.md, round 4)
             findings += group_findings(ctx, data.voter_company, "affiliation", data.company_labels, data.talk_company)
@@ -176,6 +180,12 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
         findings += group_findings(ctx, narrow, "narrow", (str(rule.narrow_max_votes),), None, narrow_expected(ctx))
     if "burst" in rule.signals:
         findings += burst_findings(ctx)
+    if "organisation_burst" in rule.signals:
+        if orgs is not None:
+            findings += organisation_burst_findings(ctx, orgs.voter_org, orgs.labels)
+        else:
+            findings += organisation_burst_findings(ctx, data.voter_company, data.company_labels)
+            findings += organisation_burst_findings(ctx, data.voter_domain, data.domain_labels)
     if "similar" in rule.signals:
         findings += similar_findings(ctx)
 
@@ -183,9 +193,10 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
     for f in findings:
         by_target.setdefault((f.talk, f.direction), []).append(f)
     follow_ups = follow_up_count(list(by_target.values()))
+    together = ("colleagues", "burst") if rule.bursts == "every" else ("colleagues",)
     blocs = []
     for talk, direction in sorted(by_target):
-        for group in findings_merge(findings_admit(by_target[(talk, direction)], rule, follow_ups)):
+        for group in findings_merge(findings_admit(by_target[(talk, direction)], rule, follow_ups), together):
             blocs.append(_bloc(group, data, talk, direction))
     blocs.sort(key=lambda b: (b.talk_id, b.direction, -b.size, b.key))
     return BlocReport(tuple(blocs), rule)

@@ -15,10 +15,12 @@ from typing import Any
 
 import numpy as np
 
-SIGNALS = ("order", "affiliation", "narrow", "burst", "similar")
+SIGNALS = ("order", "affiliation", "narrow", "burst", "similar", "organisation_burst")
 ERROR_CONTROLS = ("false_discovery", "familywise")
 DISCOVERY_UNITS = ("talk", "group")
 MERGES = ("evidenced", "whole")
+BURSTS = ("every", "strongest")
+RINGS = ("everyone", "candidates")
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,15 @@ class BlocRule:
     # other voters only when they are themselves more than chance puts there (colleagues of the speaker
     # and puppet rings are taken whole); "whole": findings that share a voter merge whole (before round 6).
     merge: str = "evidenced"
+    # "every": every burst on a talk that shares no vote with a more unusual one is reported (a campaign
+    # in waves: a newsletter, then a reminder days later), and the bursts of one talk and way are one
+    # bloc; "strongest": only the most unusual window of each talk and way, as before round 8.
+    bursts: str = "every"
+    # "everyone": a puppet ring is judged over every account holding its common ballot's ratings (the
+    # population the prediction is about), accounts that varied more votes join while there are more
+    # of them than chance puts there, and the common ballot is then what half of the members rated
+    # alike; "candidates": counted among the accounts hashing put together, as before round 8.
+    rings: str = "everyone"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -147,6 +158,10 @@ class BlocRule:
             problems.append(f"discovery_unit must be one of {list(DISCOVERY_UNITS)}")
         if self.merge not in MERGES:
             problems.append(f"merge must be one of {list(MERGES)}")
+        if self.bursts not in BURSTS:
+            problems.append(f"bursts must be one of {list(BURSTS)}")
+        if self.rings not in RINGS:
+            problems.append(f"rings must be one of {list(RINGS)}")
         if not isinstance(self.organisations, bool):
             problems.append("organisations must be true or false")
         if not isinstance(self.bound_by_evidence, bool):

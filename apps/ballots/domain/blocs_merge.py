@@ -27,14 +27,25 @@ TAKEN_WHOLE = ("colleagues", "similar")
 def _in_order(findings: list[Finding]) -> list[Finding]:
     """Strongest first, except that a group's (or burst's) test of any upward rating comes right after
     its top-score test when both flagged: "they gave it the top score together" is the narrower claim,
-    and the lower upward ratings beside it must then show up as unusual on their own. The remaining
-    keys only make the order the same for any input order."""
+    and the lower upward ratings beside it must then show up as unusual on their own. A burst of one
+    organisation that shares voters with a site-wide burst comes right after it (round 8): the
+    organisation test is there for the coworker bursts the site-wide test misses, and where both
+    see the window it must not change whom the site-wide burst takes in. The remaining keys only make
+    the order the same for any input order."""
     top_p = {(f.signal, f.label): f.log_p for f in findings if f.top_score}
 
+    def paired(f: Finding) -> float:
+        return f.log_p if f.top_score else top_p.get((f.signal, f.label), f.log_p)
+
+    site = [f for f in findings if f.signal == "burst"]
+
     def key(f: Finding) -> tuple:
-        anchor = f.log_p if f.top_score else top_p.get((f.signal, f.label), f.log_p)
+        anchor, after = paired(f), False
+        if f.signal == "organisation_burst":
+            over = [paired(b) for b in site if np.isin(f.members, b.members).any()]
+            anchor, after = (min(over), True) if over else (anchor, False)
         first = int(f.members[0]) if len(f.members) else -1
-        return (anchor, not f.top_score, f.log_p, f.signal, f.label, f.window or (0, 0), f.shared_talks, first)
+        return (anchor, after, not f.top_score, f.log_p, f.signal, f.label, f.window or (0, 0), f.shared_talks, first)
 
     return sorted(findings, key=key)
 
@@ -76,9 +87,10 @@ def findings_admit(findings: list[Finding], rule: BlocRule, follow_ups: int) -> 
     return admitted
 
 
-def findings_merge(findings: list[Finding]) -> list[list[Finding]]:
+def findings_merge(findings: list[Finding], together: tuple[str, ...] = ("colleagues",)) -> list[list[Finding]]:
     """Findings on one talk and direction that share a voter become one bloc, and so do all the
-    speaker's colleagues (found through the company field or the email domain)."""
+    findings of each signal in `together`: the speaker's colleagues (found through the company field
+    or the email domain) and, under `bursts: every`, the bursts of one campaign's waves."""
     parent = list(range(len(findings)))
 
     def root(i: int) -> int:
@@ -88,9 +100,10 @@ def findings_merge(findings: list[Finding]) -> list[list[Finding]]:
         return i
 
     owner: dict[int, int] = {}
-    colleagues = [i for i, f in enumerate(findings) if f.signal == "colleagues"]
-    for i in colleagues[1:]:
-        parent[i] = colleagues[0]
+    for signal in together:
+        alike = [i for i, f in enumerate(findings) if f.signal == signal]
+        for i in alike[1:]:
+            parent[root(i)] = root(alike[0])
     for i, f in enumerate(findings):
         for v in f.members.tolist():
             j = owner.setdefault(v, i)

@@ -1,18 +1,18 @@
-"""The five tests that look for voters acting together on one talk.
+"""The tests that look for voters acting together on one talk (the burst tests are in blocs_bursts.py).
 
 Each test asks the same question in a different way: "did this group of voters rate this talk the
 same way far more often than people voting independently would have?" The groups are a ticket
 order, a company or email domain, the voters who rated at most two talks, the votes cast on one
-talk within an hour, six hours or a day, and accounts whose ballots are nearly identical. What
-independent voting predicts is measured from everyone else's votes: how popular the talk is with
-the rest of the conference, how many votes the group cast in total, and — for timing — how many
-votes the whole site received in that window (a reminder email makes everyone vote at once).
-A group is reported only when it is at least `min_members` strong, at least `min_ratio` times the
-prediction, and so unlikely by chance (Poisson tail, corrected for the number of groups examined)
-that honest voting would flag anything in only `alpha` of conferences. Under false-discovery control
-each finding of a signal lowers the bar for the next by one step of alpha / tests, so about `alpha`
-of a signal's findings are chance findings (a signal's findings on one talk and way count once);
-colleagues of the speaker keep the first bar for all.
+talk within 1 to 24 hours (of everyone, or of one organisation), and accounts whose ballots are
+nearly identical. What independent voting predicts is measured from everyone else's votes: how
+popular the talk is with the rest of the conference, how many votes the group cast in total, and —
+for timing — how many votes the whole site (or the organisation) cast in that window (a reminder
+email makes everyone vote at once). A group is reported only when it is at least `min_members`
+strong, at least `min_ratio` times the prediction, and so unlikely by chance (Poisson tail,
+corrected for the number of groups examined) that honest voting would flag anything in only
+`alpha` of conferences. Under false-discovery control each finding of a signal lowers the bar for
+the next by one step of alpha / tests, so about `alpha` of a signal's findings are chance findings
+(a signal's findings on one talk and way count once); colleagues of the speaker keep the first bar for all.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
-from scipy.special import gammaln
 from scipy.stats import poisson
 
 from .blocs_input import BlocInput, BlocRule
@@ -237,126 +236,6 @@ def group_findings(
     return findings
 
 
-def burst_findings(ctx: Context) -> list[Finding]:
-    """The most unusual window of each talk: votes on it in the window against the talk's share of
-    all votes times the site-wide votes in that window."""
-    data, rule = ctx.data, ctx.rule
-    if not ctx.n_votes:
-        return []
-    t0 = int(data.vote_at.min())
-    windows = [round(h * 3600) for h in rule.burst_window_hours]
-    span = int(data.vote_at.max()) - t0 + max(windows) + 1
-    # Site-wide votes before each second, kept per minute: a window's site-wide count is a difference.
-    per_minute = np.bincount((data.vote_at - t0) // 60, minlength=span // 60 + 2)
-    before_minute = np.concatenate(([0], np.cumsum(per_minute)))
-    per_direction = []
-    n_tests = 0
-    for d in ctx.tested:
-        sel = ctx.votes_in(d)
-        at = data.vote_at[sel] - t0
-        talk = data.vote_talk[sel].astype(np.int64)
-        order = np.lexsort((data.vote_voter[sel], at, talk))
-        sel, at, talk = sel[order], at[order], talk[order]
-        key = talk * span + at
-        per_direction.append((d, sel, at, talk, key))
-        n_tests += len(sel) * len(windows)
-
-    # Every window large enough to report whose p could reach `reach` (a multiple of alpha / tests:
-    # 1 under familywise control, more under false-discovery control, widened until it covers the
-    # threshold that the windows found set).
-    reach = 1 if rule.error_control == "familywise" else 64
-    while True:
-        tested = [_burst_windows(ctx, item, windows, before_minute, n_tests, reach) for item in per_direction]
-        # A unit is a talk and a way (up: any rating from "want to see" or the top score).
-        units, log_ps = [np.empty(0, dtype=np.int64)], [np.empty(0)]
-        for (d, _, _, talk, _), found in zip(per_direction, tested, strict=True):
-            units += [2 * talk[cand] + (d == OPPOSE) for cand, _, _, _ in found]
-            log_ps += [log_p for _, log_p, _, _ in found]
-        threshold = _threshold(_unit_minimum(np.concatenate(units), np.concatenate(log_ps)), rule, n_tests)
-        if threshold <= np.log(rule.alpha * reach / max(1, n_tests)) or reach >= n_tests:
-            break
-        reach *= 8
-
-    findings: list[Finding] = []
-    for (d, sel, at, talk, _), found in zip(per_direction, tested, strict=True):
-        best: dict[int, tuple[float, int, int, int, float]] = {}
-        spans: list[np.ndarray] = []  # every significant window: start index, end index
-        for wi, (cand, log_p, end, expected) in enumerate(found):
-            ok = log_p <= threshold
-            cand, log_p, end, expected = cand[ok], log_p[ok], end[ok], expected[ok]
-            if not len(cand):
-                continue
-            spans.append(np.stack([cand, end, np.full(len(cand), wi)], axis=1))
-            # Per talk, the smallest p; ties go to the shorter window, then the earlier start.
-            pick = np.lexsort((cand, log_p, talk[cand]))
-            first = np.ones(len(pick), dtype=bool)
-            first[1:] = talk[cand][pick][1:] != talk[cand][pick][:-1]
-            for i in pick[first]:
-                s = int(cand[i])
-                t = int(talk[s])
-                item = (float(log_p[i]), wi, s, int(end[i]), float(expected[i]))
-                if t not in best or item[:3] < best[t][:3]:
-                    best[t] = item
-        if not best:
-            continue
-        # The burst's members: every vote in a significant window, no longer than the best one, that
-        # overlaps it, so a burst that straddles two windows is taken whole.
-        all_spans = np.concatenate(spans)
-        all_spans = all_spans[np.lexsort((all_spans[:, 0], talk[all_spans[:, 0]]))]
-        span_talk = talk[all_spans[:, 0]]
-        for t in sorted(best):
-            log_p, wi, s, e, expected = best[t]
-            lo, hi = np.searchsorted(span_talk, t, side="left"), np.searchsorted(span_talk, t, side="right")
-            mine = all_spans[lo:hi]
-            mine = mine[(mine[:, 0] < e) & (mine[:, 1] > s) & (mine[:, 2] <= wi)]
-            first_vote, last_vote = int(min(s, mine[:, 0].min())), int(max(e, mine[:, 1].max()))
-            findings.append(
-                Finding(
-                    signal="burst",
-                    talk=t,
-                    direction=SUPPORT if d == TOP else d,
-                    members=np.unique(data.vote_voter[sel[first_vote:last_vote]]).astype(np.int64),
-                    observed=e - s,
-                    expected=expected,
-                    log_p=log_p,
-                    log_bar=float(threshold),
-                    window=(t0 + int(at[s]), t0 + int(at[s]) + windows[wi]),
-                    top_score=d == TOP,
-                )
-            )
-    return findings
-
-
-def _burst_windows(ctx: Context, direction_votes, windows, before_minute, n_tests: int, reach: float):
-    """Per window length: the windows (by first vote) large enough to report whose p-value may be at
-    most reach × alpha / n_tests, with their log p, end (vote index) and prediction."""
-    data, rule = ctx.data, ctx.rule
-    d, sel, at, talk, key = direction_votes
-    n_talks = max(1, data.n_talks)
-    start_site = before_minute[at // 60]
-    limit = np.log(rule.alpha * reach / max(1, n_tests))
-    out = []
-    for w in windows:
-        end = np.searchsorted(key, key + w, side="left")
-        observed = end - np.arange(len(sel))
-        site = before_minute[(at + w) // 60] - start_site
-        rest_rate = (ctx.talk_count[d][talk] - observed + 0.5) / (ctx.n_votes - site + 0.5 * n_talks)
-        expected = np.maximum(site - observed, 0) * rest_rate
-        cand = np.nonzero(_large_enough(observed, expected, rule))[0]
-        # A window starts at a vote on the talk, so that vote is given; only the other votes in the
-        # window are random. The chance of exactly that many others is below the chance of at least
-        # that many, so a window whose exact count is already too likely cannot pass the (slower)
-        # tail test. (An upper bound such as Chernoff's cannot rule a window out: docs/blocs.md,
-        # round 5.)
-        o, e = observed[cand] - 1, np.maximum(expected[cand], 1e-9)
-        cand = cand[o * np.log(e) - e - gammaln(o + 1) <= limit]
-        log_p = poisson.logsf(observed[cand] - 2, np.maximum(expected[cand], 1e-9))
-        keep = log_p <= limit
-        cand = cand[keep]
-        out.append((cand, log_p[keep], end[cand], expected[cand]))
-    return out
-
-
 _HASH_ROWS, _HASH_BANDS = 3, 4
 
 
@@ -395,6 +274,29 @@ def _ballots(item: np.ndarray, start_of: dict[int, tuple[int, int]], members: np
     sizes = np.array([e - s for s, e in runs], dtype=np.int64)
     offsets = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
     return np.concatenate([item[s:e] for s, e in runs]), offsets, sizes
+
+
+def ring_level(
+    held: np.ndarray, expected_at: np.ndarray, levels: np.ndarray, enough: int, rule: BlocRule, n_rings: int
+) -> int:
+    """How many of a ring's common-ballot ratings an account must hold to join it (`rings: everyone`).
+
+    `held`: per account holding any, how many of the ratings it holds; `expected_at`: per level in
+    `levels`, the accounts anywhere expected to hold at least that many by chance. From `enough` down,
+    a level is admitted while the accounts holding exactly that many are themselves more than chance
+    puts there: at least `min_ratio` times the prediction, with a Poisson tail of at most
+    alpha / (rings × levels). A puppet that varied one more vote than the others is still a puppet when
+    there are many like it; an honest account that shares as much by chance comes in about as often
+    as the prediction says, a small share of what joins."""
+    exact = np.bincount(held, minlength=int(levels[-1]) + 1)
+    expected_exactly = expected_at - np.append(expected_at[1:], 0.0)
+    bar = np.log(rule.alpha / max(1, n_rings * len(levels)))
+    while enough > levels[0]:
+        n, e = int(exact[enough - 1]), max(float(expected_exactly[enough - 1 - levels[0]]), 1e-12)
+        if n < rule.min_ratio * e or poisson.logsf(n - 1, e) > bar:
+            break
+        enough -= 1
+    return enough
 
 
 def similar_findings(ctx: Context) -> list[Finding]:
@@ -477,6 +379,7 @@ def similar_findings(ctx: Context) -> list[Finding]:
     item_sorted, voter_by_item = item[by_item], voter[by_item]
     findings: list[Finding] = []
     done: set[bytes] = set()
+    rings_found: set[bytes] = set()  # `rings: everyone`: candidates that end as the same ring count once
     for g in survivors:
         members = np.sort(member[group == g])
         pooled, offsets, _ = _ballots(item, start_of, members)
@@ -501,7 +404,15 @@ def similar_findings(ctx: Context) -> list[Finding]:
         levels = np.arange(2, len(core) + 1)
         tail = _at_least(np.minimum(1.0, activity[:, None] * rate[None, :]))  # (activity, shared count)
         expected_at = (tail[:, levels] * activity_voters[:, None]).sum(axis=0)
-        observed_at = (shared[None, :] >= levels[:, None]).sum(axis=1)
+        # Every account holding some of the common ballot's ratings, and how many (an index lookup).
+        lo, hi = np.searchsorted(item_sorted, core, side="left"), np.searchsorted(item_sorted, core, side="right")
+        holding, held = np.unique(
+            voter_by_item[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)])], return_counts=True
+        )
+        # `rings: everyone` counts every account holding s of the ratings, the population the prediction
+        # is about, not only the candidates hashing put together (round 8).
+        everyone = rule.rings == "everyone"
+        observed_at = ((held if everyone else shared)[None, :] >= levels[:, None]).sum(axis=1)
         ok, log_p = _significant(observed_at, expected_at, rule, n_pairs * len(levels))
         if not ok.any():
             continue
@@ -514,12 +425,20 @@ def similar_findings(ctx: Context) -> list[Finding]:
         # holding that many of the common ballot's ratings joins.
         rare = levels[(expected_at * len(survivors) <= rule.alpha) & (levels <= levels[best])]
         enough = rare.min() if len(rare) else levels[best]
-        lo, hi = np.searchsorted(item_sorted, core, side="left"), np.searchsorted(item_sorted, core, side="right")
-        holding, held = np.unique(
-            voter_by_item[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)])], return_counts=True
-        )
+        if everyone:
+            enough = ring_level(held, expected_at, levels, int(enough), rule, len(survivors))
         members = np.union1d(members[shared >= enough], holding[held >= enough])
         pooled, offsets, _ = _ballots(item, start_of, members)
+        if everyone:
+            # The ring's common ballot is what at least half of its members, as found, rated alike: a
+            # rating that half of the candidates happened to share (a popular talk's) but the ring does
+            # not is not part of it, and each talk of the ballot has one direction.
+            values, counts = np.unique(pooled, return_counts=True)
+            core = values[counts * 2 >= len(members)]
+            ring = members.tobytes() + core.tobytes()
+            if len(core) < rule.similar_min_talks or ring in rings_found:
+                continue
+            rings_found.add(ring)
         expected, log_p = float(expected_at[best]), log_p[best : best + 1]
         core_talks, first = np.unique(core // 3, return_index=True)
         for talk_pos, it in zip(core_talks, core[first], strict=True):

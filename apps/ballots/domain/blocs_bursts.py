@@ -1,0 +1,284 @@
+"""Bursts: votes on one talk arriving together far faster than the voters' own activity explains.
+
+Two tests share this code. The `burst` signal looks at every vote on a talk and judges a window
+against the whole site's activity then (a reminder email makes everyone vote at once, so a crowd of
+votes right after it is not a burst). The `organisation_burst` signal (round 8 in docs/blocs.md)
+looks at the votes of one organisation on a talk and judges a window against that organisation's own
+activity then: coworkers asked by an internal message to vote for a talk do so within hours of each
+other while the rest of their company is not voting, which a company-wide test over the whole vote
+dilutes (a large company's honest interest in a talk hides a ring of seven) and a site-wide window
+misses (the site is busy). A window starts at a vote, which is therefore given; the p-value is that
+of the other votes in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy.special import gammaln
+from scipy.stats import poisson
+
+from .blocs_signals import OPPOSE, SUPPORT, TOP, Context, Finding, _large_enough, _threshold, _unit_minimum
+
+
+@dataclass(frozen=True)
+class _Votes:
+    """The votes of one tested direction that a burst test scans, sorted by cell (a talk, or an
+    organisation and a talk), time and voter. `owner` is the organisation of each vote (0 for the
+    site-wide test)."""
+
+    d: int
+    sel: np.ndarray  # vote positions
+    at: np.ndarray  # seconds since the first vote
+    talk: np.ndarray
+    cell: np.ndarray
+    key: np.ndarray  # cell * span + at: a window's votes are a range of these
+    owner: np.ndarray
+
+    def part(self, index: np.ndarray) -> _Votes:
+        return _Votes(self.d, *(x[index] for x in (self.sel, self.at, self.talk, self.cell, self.key, self.owner)))
+
+
+@dataclass(frozen=True)
+class _Activity:
+    """How many votes the population a window is judged against cast in it: the whole site (kept per
+    minute: a window's count is a difference of running totals) or the vote's organisation."""
+
+    span: int
+    before_minute: np.ndarray | None = None  # site: votes before each minute
+    owner_keys: np.ndarray | None = None  # organisation: sorted organisation * span + time of its votes
+
+    def counter(self, votes: _Votes):
+        """A function of the window length w: per vote, the population's votes in [its time, + w)."""
+        if self.before_minute is not None:
+            before, start = self.before_minute, self.before_minute[votes.at // 60]
+            return lambda w: before[(votes.at + w) // 60] - start
+        # Looked up in time order within each organisation (sorted queries make the search cheap).
+        base = votes.owner * self.span + votes.at
+        order = np.argsort(base, kind="stable")
+        base = base[order]
+        start = np.searchsorted(self.owner_keys, base, side="left")
+
+        def count(w: int) -> np.ndarray:
+            out = np.empty(len(order), dtype=np.int64)
+            out[order] = np.searchsorted(self.owner_keys, base + w, side="left") - start
+            return out
+
+        return count
+
+    def expected(self, busy: np.ndarray, observed: np.ndarray, rate: np.ndarray) -> np.ndarray:
+        """What the talk's share of all votes predicts among the window's activity. Site-wide, the
+        window's other votes (the site's thousands dwarf the talk's few); in an organisation, all of
+        its votes in the window: of the votes coworkers cast then, how many would land on this talk
+        (with the others only, a ring voting for one talk and nothing else would be predicted 0)."""
+        if self.before_minute is not None:
+            return np.maximum(busy - observed, 0) * rate
+        return busy * rate
+
+
+def burst_findings(ctx: Context) -> list[Finding]:
+    """The most unusual window of each talk and way: votes on it in the window against the talk's share
+    of all votes times the site-wide votes in that window. Under `bursts: every`, also each further
+    burst on that talk that shares no vote with the ones before (a campaign's later waves)."""
+    return _bursts(ctx, "burst")
+
+
+def organisation_burst_findings(ctx: Context, voter_org: np.ndarray, labels: tuple[str, ...]) -> list[Finding]:
+    """The most unusual window of each organisation, talk and way: the organisation's votes on the talk
+    in the window against the talk's share of all votes times the organisation's votes in that window.
+    `voter_org` assigns voters to organisations (-1: none)."""
+    return _bursts(ctx, "organisation_burst", voter_org, labels)
+
+
+def _bursts(
+    ctx: Context, signal: str, voter_org: np.ndarray | None = None, labels: tuple[str, ...] = ()
+) -> list[Finding]:
+    data, rule = ctx.data, ctx.rule
+    if not ctx.n_votes or (voter_org is not None and not (voter_org >= 0).any()):
+        return []
+    n_talks = max(1, data.n_talks)
+    t0 = int(data.vote_at.min())
+    windows = [round(h * 3600) for h in rule.burst_window_hours]
+    span = int(data.vote_at.max()) - t0 + max(windows) + 1
+    if voter_org is None:
+        per_minute = np.bincount((data.vote_at - t0) // 60, minlength=span // 60 + 2)
+        activity = _Activity(span, before_minute=np.concatenate(([0], np.cumsum(per_minute))))
+    else:
+        vote_org = voter_org[data.vote_voter].astype(np.int64)
+        known = vote_org >= 0
+        activity = _Activity(span, owner_keys=np.sort(vote_org[known] * span + (data.vote_at[known] - t0)))
+    streams: list[_Votes] = []
+    n_tests = 0
+    for d in ctx.tested:
+        sel = ctx.votes_in(d)
+        owner = np.zeros(len(sel), dtype=np.int64)
+        if voter_org is not None:
+            owner = voter_org[data.vote_voter[sel]].astype(np.int64)
+            sel, owner = sel[owner >= 0], owner[owner >= 0]
+        at = data.vote_at[sel] - t0
+        talk = data.vote_talk[sel].astype(np.int64)
+        cell = owner * n_talks + talk
+        order = np.lexsort((data.vote_voter[sel], at, cell))
+        sel, at, talk, cell, owner = sel[order], at[order], talk[order], cell[order], owner[order]
+        streams.append(_Votes(d, sel, at, talk, cell, cell * span + at, owner))
+        n_tests += len(sel) * len(windows)
+
+    # Every window large enough to report whose p could reach `reach` (a multiple of alpha / tests:
+    # 1 under familywise control, more under false-discovery control, widened until it covers the
+    # threshold that the windows found set).
+    reach = 1 if rule.error_control == "familywise" else 64
+    while True:
+        tested = [_burst_windows(ctx, votes, windows, activity, n_tests, reach) for votes in streams]
+        # A unit is a talk and a way (up: any rating from "want to see" or the top score).
+        units, log_ps = [np.empty(0, dtype=np.int64)], [np.empty(0)]
+        for votes, found in zip(streams, tested, strict=True):
+            units += [2 * votes.talk[cand] + (votes.d == OPPOSE) for cand, _, _, _ in found]
+            log_ps += [log_p for _, log_p, _, _ in found]
+        threshold = _threshold(_unit_minimum(np.concatenate(units), np.concatenate(log_ps)), rule, n_tests)
+        if threshold <= np.log(rule.alpha * reach / max(1, n_tests)) or reach >= n_tests:
+            break
+        reach *= 8
+
+    waves = signal == "burst" and rule.bursts == "every"
+    follow, follow_bar = _follow_ups(ctx, streams, tested, threshold, windows, activity) if waves else ([], threshold)
+    findings: list[Finding] = []
+    for j, (votes, found) in enumerate(zip(streams, tested, strict=True)):
+        more = follow[j] if waves else {}
+        for cell, spans in sorted(_spans_by_cell(found, votes.cell, threshold).items()):
+            bursts = []
+            # The most unusual window first (it passed the signal's bar); then, under `bursts: every`,
+            # the most unusual window that shares no vote with the bursts taken, and so on.
+            while len(spans[0]):
+                starts, ends, lengths, log_ps, predictions = spans
+                s, e, wi = int(starts[0]), int(ends[0]), int(lengths[0])
+                # The burst's members: every vote in a significant window, no longer than the best one,
+                # that overlaps it, so a burst that straddles two windows is taken whole.
+                mine = (starts < e) & (ends > s) & (lengths <= wi)
+                first_vote, last_vote = int(starts[mine].min()), int(ends[mine].max())
+                bursts.append((first_vote, last_vote))
+                findings.append(
+                    Finding(
+                        signal=signal,
+                        talk=int(votes.talk[s]),
+                        direction=SUPPORT if votes.d == TOP else votes.d,
+                        members=np.unique(data.vote_voter[votes.sel[first_vote:last_vote]]).astype(np.int64),
+                        observed=e - s,
+                        expected=float(predictions[0]),
+                        log_p=float(log_ps[0]),
+                        log_bar=float(threshold if len(bursts) == 1 else follow_bar),
+                        label=labels[int(votes.owner[s])] if labels else "",
+                        window=(t0 + int(votes.at[s]), t0 + int(votes.at[s]) + windows[wi]),
+                        top_score=votes.d == TOP,
+                    )
+                )
+                if not waves:  # one burst per cell and way (before round 8, and organisation bursts)
+                    break
+                spans = more.get(cell, spans)
+                apart = np.ones(len(spans[0]), dtype=bool)
+                for a, b in bursts:
+                    apart &= (spans[0] >= b) | (spans[1] <= a)
+                spans = tuple(x[apart] for x in spans)
+    return _wave_labels(findings) if waves else findings
+
+
+def _follow_ups(ctx: Context, streams: list[_Votes], tested, threshold: float, windows, activity: _Activity):
+    """Under `bursts: every`, the further waves of a campaign: on the talks and ways where a burst passed
+    the signal's bar, every other window is asked again, against alpha / (windows on those talks):
+    the question "did this talk get another burst?" is asked only where one is established. Returns
+    the windows found this way per stream and talk (as `_spans_by_cell`) and their bar."""
+    rule = ctx.rule
+    found_units = np.concatenate(
+        [np.empty(0, dtype=np.int64)]
+        + [
+            2 * votes.talk[cand[log_p <= threshold]] + (votes.d == OPPOSE)
+            for votes, found in zip(streams, tested, strict=True)
+            for cand, log_p, _, _ in found
+        ]
+    )
+    on_found = [np.isin(2 * votes.talk + (votes.d == OPPOSE), found_units) for votes in streams]
+    n_follow = sum(int(mask.sum()) for mask in on_found) * len(windows)
+    if not n_follow:
+        return [{} for _ in streams], threshold
+    follow_bar = max(threshold, float(np.log(rule.alpha / n_follow)))
+    reach = float(np.exp(follow_bar - np.log(rule.alpha / n_follow)))
+    follow = []
+    for votes, mask in zip(streams, on_found, strict=True):
+        index = np.nonzero(mask)[0]
+        again = _burst_windows(ctx, votes.part(index), windows, activity, n_follow, reach)
+        # Back to positions among all the votes of this direction (a talk's votes are contiguous).
+        again = [(index[c], lp, index[e - 1] + 1, ex) for c, lp, e, ex in again]
+        follow.append(_spans_by_cell(again, votes.cell, follow_bar))
+    return follow, follow_bar
+
+
+def _spans_by_cell(found, cell: np.ndarray, limit: float) -> dict[int, tuple]:
+    """The windows of `found` (per window length, as `_burst_windows` gives them: starts, log p, ends,
+    predictions) whose p is at most `limit`, per cell: (starts, ends, length index, log p, prediction),
+    the most unusual first (ties: the shorter window, then the earlier start)."""
+    rows = [
+        (cand[ok], end[ok], np.full(int(ok.sum()), wi), log_p[ok], expected[ok])
+        for wi, (cand, log_p, end, expected) in enumerate(found)
+        for ok in [log_p <= limit]
+    ]
+    if not rows:
+        return {}
+    starts, ends, lengths, log_ps, predictions = (np.concatenate(col) for col in zip(*rows, strict=True))
+    order = np.lexsort((starts, lengths, log_ps, cell[starts]))
+    columns = [x[order] for x in (starts, ends, lengths, log_ps, predictions)]
+    span_cell = cell[columns[0]]
+    cuts = np.nonzero(np.diff(span_cell))[0] + 1
+    return {
+        int(span_cell[lo]): tuple(x[lo:hi] for x in columns)
+        for lo, hi in zip(np.concatenate(([0], cuts)), np.concatenate((cuts, [len(span_cell)])), strict=True)
+        if hi > lo
+    }
+
+
+def _wave_labels(findings: list[Finding]) -> list[Finding]:
+    """Labels the bursts of one talk and way by wave: windows that overlap (a top-score burst and the
+    upward burst around it) share a label, the start of the wave's first window, so that each wave
+    is one group of findings (paired tests, one sentence) and waves apart are told apart."""
+    out: list[Finding] = []
+    by_target: dict[tuple[int, int], list[Finding]] = {}
+    for f in findings:
+        by_target.setdefault((f.talk, f.direction), []).append(f)
+    for target in sorted(by_target):
+        group = sorted(by_target[target], key=lambda f: (f.window, f.top_score, f.log_p))
+        wave_start, wave_end = None, None
+        for f in group:
+            lo, hi = f.window or (0, 0)
+            if wave_end is None or lo >= wave_end:
+                wave_start, wave_end = lo, hi
+            wave_end = max(wave_end, hi)
+            out.append(replace(f, label=str(wave_start)))
+    return out
+
+
+def _burst_windows(ctx: Context, votes: _Votes, windows, activity: _Activity, n_tests: int, reach: float):
+    """Per window length: the windows (by first vote) large enough to report whose p-value may be at
+    most reach × alpha / n_tests, with their log p, end (vote index) and prediction."""
+    data, rule = ctx.data, ctx.rule
+    n_talks = max(1, data.n_talks)
+    limit = np.log(rule.alpha * reach / max(1, n_tests))
+    out = []
+    busy_in = activity.counter(votes)
+    for w in windows:
+        end = np.searchsorted(votes.key, votes.key + w, side="left")
+        observed = end - np.arange(len(votes.sel))
+        busy = busy_in(w)
+        rest_rate = (ctx.talk_count[votes.d][votes.talk] - observed + 0.5) / (ctx.n_votes - busy + 0.5 * n_talks)
+        expected = activity.expected(busy, observed, rest_rate)
+        cand = np.nonzero(_large_enough(observed, expected, rule))[0]
+        # A window starts at a vote on the talk, so that vote is given; only the other votes in the
+        # window are random. The chance of exactly that many others is below the chance of at least
+        # that many, so a window whose exact count is already too likely cannot pass the (slower)
+        # tail test. (An upper bound such as Chernoff's cannot rule a window out: docs/blocs.md,
+        # round 5.)
+        o, e = observed[cand] - 1, np.maximum(expected[cand], 1e-9)
+        cand = cand[o * np.log(e) - e - gammaln(o + 1) <= limit]
+        log_p = poisson.logsf(observed[cand] - 2, np.maximum(expected[cand], 1e-9))
+        keep = log_p <= limit
+        cand = cand[keep]
+        out.append((cand, log_p[keep], end[cand], expected[cand]))
+    return out
