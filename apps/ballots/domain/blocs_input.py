@@ -21,7 +21,6 @@ DISCOVERY_UNITS = ("talk", "group")
 MERGES = ("evidenced", "whole")
 BURSTS = ("every", "strongest")
 RINGS = ("everyone", "candidates")
-GROUP_NULLS = ("shared_taste", "independent")
 
 
 @dataclass(frozen=True)
@@ -107,12 +106,6 @@ class BlocRule:
     # of them than chance puts there, and the common ballot is then what half of the members rated
     # alike; "candidates": counted among the accounts hashing put together, as before round 8.
     rings: str = "everyone"
-    # "shared_taste": an order's or organisation's count on a talk is judged against the agreement the
-    # same group shows on its other talks (shrunk toward all groups of its kind; blocs_agreement.py), so
-    # friends or colleagues who share a taste are not a bloc wherever that taste falls, while a group that
-    # pushes one talk far beyond its own usual agreement still is; "independent": members are assumed to
-    # choose talks independently (Poisson), as before round 9.
-    group_null: str = "shared_taste"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -169,8 +162,6 @@ class BlocRule:
             problems.append(f"bursts must be one of {list(BURSTS)}")
         if self.rings not in RINGS:
             problems.append(f"rings must be one of {list(RINGS)}")
-        if self.group_null not in GROUP_NULLS:
-            problems.append(f"group_null must be one of {list(GROUP_NULLS)}")
         if not isinstance(self.organisations, bool):
             problems.append("organisations must be true or false")
         if not isinstance(self.bound_by_evidence, bool):

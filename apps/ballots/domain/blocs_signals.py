@@ -22,9 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
-from scipy.stats import nbinom, poisson
+from scipy.stats import poisson
 
-from .blocs_agreement import group_agreement
 from .blocs_input import BlocInput, BlocRule
 
 SUPPORT, OPPOSE = 1, -1
@@ -52,7 +51,6 @@ class Finding:
     shared_talks: int = 0  # similar: size of the common ballot
     top_score: bool = False  # found by the top-score test (direction is SUPPORT)
     log_bar: float = 0.0  # the log p-value this finding had to reach (its signal's threshold); 0: unknown
-    agreement: float = 1.0  # order / affiliation: the group's usual agreement the test allowed for (1: none)
 
 
 @dataclass(frozen=True)
@@ -98,19 +96,6 @@ def _significant(
     log_p = poisson.logsf(observed - 1, np.maximum(expected, 1e-9))
     threshold = np.log(rule.alpha / max(1, n_tests))
     return _large_enough(observed, expected, rule, min_ratio) & (log_p <= threshold), log_p
-
-
-def _tail(observed: np.ndarray, expected: np.ndarray, agreement: np.ndarray) -> np.ndarray:
-    """log P(at least `observed`): Poisson with mean `expected` where the agreement ratio is 1; where it is
-    above, a negative binomial of that mean whose pairs are `agreement` times the Poisson's (shape
-    1 / (agreement - 1)): a group's count given the agreement it shows on its other talks."""
-    mean = np.maximum(expected, 1e-9)
-    log_p = poisson.logsf(observed - 1, mean)
-    wide = agreement > 1.0
-    if wide.any():
-        shape = 1.0 / (agreement[wide] - 1.0)
-        log_p[wide] = nbinom.logsf(observed[wide] - 1, shape, shape / (shape + mean[wide]))
-    return log_p
 
 
 def _large_enough(observed: np.ndarray, expected: np.ndarray, rule: BlocRule, min_ratio: float | None = None):
@@ -168,10 +153,6 @@ def group_findings(
         return []
     group_votes = np.bincount(column[in_group], weights=ctx.votes_per_voter[in_group], minlength=n_groups)
     group_voters = np.bincount(column[in_group & (ctx.votes_per_voter > 0)], minlength=n_groups)
-    # Round 9: a group's usual agreement on its other talks (order and organisation tests).
-    shared_taste = rule.group_null == "shared_taste" and expected_by_talk is None
-    squares = np.bincount(column[in_group], weights=ctx.votes_per_voter[in_group] ** 2.0, minlength=n_groups)
-    pair_weight = group_votes**2 - squares
     coi_keys = np.empty(0, dtype=np.int64)
     if speaker_pairs is not None and len(speaker_pairs):
         coi_keys = np.unique(speaker_pairs[:, 1].astype(np.int64) * n_talks + speaker_pairs[:, 0])
@@ -184,8 +165,7 @@ def group_findings(
         ok = g >= 0
         sel, g = sel[ok], g[ok]
         key = g.astype(np.int64) * n_talks + data.vote_talk[sel]
-        all_keys, all_observed = np.unique(key, return_counts=True)
-        keys, observed = all_keys, all_observed
+        keys, observed = np.unique(key, return_counts=True)
         # Every (group, talk) pair that a member voted on counts as a test, not only the pairs that
         # turned out large: a company order of 18 will have 3 members who like one talk somewhere.
         in_coi = np.isin(keys, coi_keys)
@@ -197,11 +177,7 @@ def group_findings(
         rest_rate = (ctx.talk_count[d][talk] - observed + 0.5) / (ctx.n_votes - group_votes[grp] + 0.5 * n_talks)
         expected = group_votes[grp] * rest_rate if expected_by_talk is None else expected_by_talk[d][talk]
         coi = np.isin(keys, coi_keys)
-        agreement = np.ones(len(keys))
-        if shared_taste and (~coi).any():
-            rate = ctx.talk_count[d] / max(1, ctx.n_votes)
-            agreement[~coi] = group_agreement(all_keys, all_observed, n_talks, rate, pair_weight, coi_keys, keys[~coi])
-        candidates.append((d, sel, key, keys, observed, expected, coi, grp, talk, agreement))
+        candidates.append((d, sel, key, keys, observed, expected, coi, grp, talk))
 
     findings: list[Finding] = []
     for family in (False, True):
@@ -209,9 +185,9 @@ def group_findings(
         # Colleagues keep their fair share through the bound anyway, so a smaller excess is enough.
         ratio = rule.colleague_min_ratio if family else rule.min_ratio
         tested = []
-        for *_, observed, expected, coi, _, _, agreement in candidates:
+        for *_, observed, expected, coi, _, _ in candidates:
             fam = np.nonzero(coi == family)[0]
-            log_p = _tail(observed[fam], expected[fam], agreement[fam])
+            log_p = poisson.logsf(observed[fam] - 1, np.maximum(expected[fam], 1e-9))
             big = _large_enough(observed[fam], expected[fam], rule, ratio)
             tested.append((fam[big], log_p[big]))
         # A unit is a talk and a way (up: any rating from "want to see" or the top score), or under
@@ -228,9 +204,7 @@ def group_findings(
         # familywise (docs/blocs.md, round 5).
         unit_log_p = _unit_minimum(unit_keys, np.concatenate([lp for _, lp in tested]))
         threshold = _threshold(unit_log_p, rule, n_tests, familywise=family)
-        for (d, sel, key, keys, observed, expected, _, grp, talk, agreement), (fam, log_p) in zip(
-            candidates, tested, strict=True
-        ):
+        for (d, sel, key, keys, observed, expected, _, grp, talk), (fam, log_p) in zip(candidates, tested, strict=True):
             ok = log_p <= threshold
             hit, log_p = fam[ok], log_p[ok]
             if not len(hit):
@@ -257,7 +231,6 @@ def group_findings(
                         group_voters=int(group_voters[grp[h]]),
                         label=labels[grp[h]] if labels else "",
                         top_score=d == TOP,
-                        agreement=float(agreement[h]),
                     )
                 )
     return findings
