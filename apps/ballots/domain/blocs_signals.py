@@ -51,6 +51,7 @@ class Finding:
     shared_talks: int = 0  # similar: size of the common ballot
     top_score: bool = False  # found by the top-score test (direction is SUPPORT)
     log_bar: float = 0.0  # the log p-value this finding had to reach (its signal's threshold); 0: unknown
+    organisation: str = ""  # colleagues found through a ticket order: the organisation the order belongs to
 
 
 @dataclass(frozen=True)
@@ -138,11 +139,13 @@ def group_findings(
     labels: tuple[str, ...] = (),
     speaker_pairs: np.ndarray | None = None,
     expected_by_talk: dict[int, np.ndarray] | None = None,
+    organisations: tuple[str, ...] = (),
 ) -> list[Finding]:
     """Tests every (group, talk) pair where `column` assigns voters to groups (-1: none).
 
     `speaker_pairs` ((talk, group) rows) marks the pairs where the group is the speaker's company or
-    domain: they form their own, much smaller family of tests and are reported as "colleagues".
+    domain (or, for orders, a booking of the speaker's organisation, whose name per group is in
+    `organisations`): they form their own, much smaller family of tests and are reported as "colleagues".
     `expected_by_talk` (per tested direction, per talk) replaces the prediction for a column with a
     single group (the light voters, whose prediction accounts for heavy voters' saturation)."""
     data, rule = ctx.data, ctx.rule
@@ -231,6 +234,7 @@ def group_findings(
                         group_voters=int(group_voters[grp[h]]),
                         label=labels[grp[h]] if labels else "",
                         top_score=d == TOP,
+                        organisation=organisations[grp[h]] if family and organisations else "",
                     )
                 )
     return findings
