@@ -99,6 +99,15 @@ def _significant(
     return _large_enough(observed, expected, rule, min_ratio) & (log_p <= threshold), log_p
 
 
+def _sorted_member(sorted_keys: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """np.isin(x, sorted_keys) for sorted unique keys, by binary search (the colleague pairs of every
+    company booking are many on a large conference, where np.isin's hashing took seconds)."""
+    if not len(sorted_keys):
+        return np.zeros(len(x), dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_keys, x), len(sorted_keys) - 1)
+    return sorted_keys[pos] == x
+
+
 def _large_enough(observed: np.ndarray, expected: np.ndarray, rule: BlocRule, min_ratio: float | None = None):
     """The size a finding needs whatever its p-value: `min_members`, and `min_ratio` times the prediction."""
     ratio = rule.min_ratio if min_ratio is None else min_ratio
@@ -158,7 +167,8 @@ def group_findings(
     group_voters = np.bincount(column[in_group & (ctx.votes_per_voter > 0)], minlength=n_groups)
     coi_keys = np.empty(0, dtype=np.int64)
     if speaker_pairs is not None and len(speaker_pairs):
-        coi_keys = np.unique(speaker_pairs[:, 1].astype(np.int64) * n_talks + speaker_pairs[:, 0])
+        coi_keys = np.sort(speaker_pairs[:, 1].astype(np.int64) * n_talks + speaker_pairs[:, 0])
+        coi_keys = coi_keys[np.append(True, coi_keys[1:] != coi_keys[:-1])]  # np.unique, without its slow hashing
 
     candidates = []
     examined = {False: 0, True: 0}
@@ -171,7 +181,7 @@ def group_findings(
         keys, observed = np.unique(key, return_counts=True)
         # Every (group, talk) pair that a member voted on counts as a test, not only the pairs that
         # turned out large: a company order of 18 will have 3 members who like one talk somewhere.
-        in_coi = np.isin(keys, coi_keys)
+        in_coi = _sorted_member(coi_keys, keys)
         examined[True] += int(in_coi.sum())
         examined[False] += int((~in_coi).sum())
         big = observed >= rule.min_members
@@ -179,7 +189,7 @@ def group_findings(
         grp, talk = keys // n_talks, keys % n_talks
         rest_rate = (ctx.talk_count[d][talk] - observed + 0.5) / (ctx.n_votes - group_votes[grp] + 0.5 * n_talks)
         expected = group_votes[grp] * rest_rate if expected_by_talk is None else expected_by_talk[d][talk]
-        coi = np.isin(keys, coi_keys)
+        coi = _sorted_member(coi_keys, keys)
         candidates.append((d, sel, key, keys, observed, expected, coi, grp, talk))
 
     findings: list[Finding] = []
