@@ -12,7 +12,8 @@ strong, at least `min_ratio` times the prediction, and so unlikely by chance (Po
 corrected for the number of groups examined) that honest voting would flag anything in only
 `alpha` of conferences. Under false-discovery control each finding of a signal lowers the bar for
 the next by one step of alpha / tests, so about `alpha` of a signal's findings are chance findings
-(a signal's findings on one talk and way count once); colleagues of the speaker keep the first bar for all.
+(a signal's findings on one talk and way count once); colleagues of the speaker keep the first bar for all
+(since round 9 also a company booking on its own speaker's talk, in the order test's colleague family).
 """
 
 from __future__ import annotations
