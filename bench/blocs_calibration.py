@@ -1,7 +1,7 @@
 """How often honest voters alone produce a bloc: the false-bloc rate per signal (docs/blocs.md, round 9).
 
     .venv/bin/python bench/blocs_calibration.py --size small --seeds 1-60
-    .venv/bin/python bench/blocs_calibration.py --size medium --seeds 1-12 --rule '{"group_null": "independent"}'
+    .venv/bin/python bench/blocs_calibration.py --size medium --seeds 1-12 --rule '{"order_colleagues": false}'
 
 Each conference is the seen generator's (bench/blocs_synthetic.py) with nothing planted: its honest
 voters, with the honest correlation that generator builds in (friends on small orders voting together
