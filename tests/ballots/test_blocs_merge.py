@@ -76,13 +76,21 @@ def test_an_honest_friend_on_a_bloc_members_order_is_not_merged_into_the_bloc():
     score. The order's finding (6 of its 7 voters) is the colleagues' doing: one more voter against
     0.4 expected is no evidence about the friend."""
     data = _order_beside_colleagues(on_order=5, friends=2, friends_top=1)
-    (bloc,) = _blocs_on(blocs_detect(data), 7)
+    (bloc,) = _blocs_on(blocs_detect(data, BlocRule(order_colleagues=False)), 7)
     assert bloc.member_ids == COLLEAGUES
     assert set(bloc.signals) == {"colleagues", "order"}
     order = next(e for e in bloc.evidence if e.signal == "order")
     assert order.sentence.startswith("6 of the 7 voters on ticket order FRIENDS give this talk the top score")
-    (whole,) = _blocs_on(blocs_detect(data, BlocRule(merge="whole")), 7)
+    (whole,) = _blocs_on(blocs_detect(data, BlocRule(merge="whole", order_colleagues=False)), 7)
     assert whole.member_ids == (*COLLEAGUES, 2001)
+    # Round 9: the order is a booking of the speaker's organisation (five of its seven voters), so its
+    # finding is a colleague finding; the friend on it is still judged as an order's extra voter.
+    (bloc,) = _blocs_on(blocs_detect(data), 7)
+    assert bloc.member_ids == COLLEAGUES and bloc.signals == ("colleagues",)
+    assert any(
+        e.sentence.startswith("6 of the 7 voters on ticket order FRIENDS, a booking of initech.example, the speaker's")
+        for e in bloc.evidence
+    )
 
 
 def test_a_real_mixed_bloc_of_colleagues_and_their_friends_is_still_merged():

@@ -63,15 +63,23 @@ def test_round_6_migrations_pin_stored_policies_to_the_rule_they_were_stored_wit
 
 
 @pytest.mark.django_db(transaction=True)
-def test_round_7_migration_pins_stored_policies_to_the_bound_they_were_stored_with():
-    """0011 writes `bound_by_evidence: false` into policies stored without it (docs/blocs.md, round 7):
-    they keep max(k ** bound_exponent, fair share) for every detected bloc; a policy that already names
-    the key keeps its choice, and new policies store true."""
-    before = {k: v for k, v in BlocRule().to_json().items() if k != "bound_by_evidence"}
-    old, chosen = _stored_then_migrated("0010_vote_write_function", before)
-    assert old.bloc_rule == {**before, "bound_by_evidence": False}
-    assert BlocRule.from_json(old.bloc_rule) == BlocRule(bound_by_evidence=False)
-    assert chosen.bloc_rule == BlocRule().to_json() and chosen.bloc_rule["bound_by_evidence"] is True
+@pytest.mark.parametrize(
+    ("before_migration", "key"),
+    [("0010_vote_write_function", "bound_by_evidence"), ("0013_bloc_rule_round_8", "order_colleagues")],
+)
+def test_a_one_key_migration_pins_stored_policies_to_the_rule_they_were_stored_with(before_migration, key):
+    """0011 writes `bound_by_evidence: false` (docs/blocs.md, round 7: every detected bloc keeps
+    max(k ** bound_exponent, fair share)) and 0014 `order_colleagues: false` (round 9: a company
+    booking's votes on its own speaker's talk stay order findings) into policies stored without the
+    key; a policy that names the key keeps its choice, and new policies store true."""
+    before = {k: v for k, v in BlocRule().to_json().items() if k != key}
+    old, chosen = _stored_then_migrated(before_migration, before)
+    assert old.bloc_rule == {**before, key: False}
+    assert BlocRule.from_json(old.bloc_rule) == BlocRule(**{key: False})
+    assert chosen.bloc_rule == BlocRule().to_json() and chosen.bloc_rule[key] is True
+    kept = {**before, key: True}
+    old, _ = _stored_then_migrated(before_migration, kept)
+    assert old.bloc_rule == kept
 
 
 @pytest.mark.django_db(transaction=True)

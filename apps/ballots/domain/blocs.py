@@ -38,7 +38,7 @@ import numpy as np
 from .blocs_bursts import burst_findings, organisation_burst_findings
 from .blocs_input import BlocInput, BlocRule
 from .blocs_merge import findings_admit, findings_merge, follow_up_count
-from .blocs_organisations import organisations_build
+from .blocs_organisations import orders_of_speakers, organisations_build
 from .blocs_saturation import narrow_expected
 from .blocs_signals import OPPOSE, SUPPORT, Finding, context_build, group_findings, similar_findings
 
@@ -129,6 +129,11 @@ def _sentence(f: Finding, data: BlocInput) -> str:
     tail = f"{_number(f.expected)} expected under independent voting ({_p_text(f.log_p)})."
     if f.signal == "order":
         return f"{f.observed} of the {f.group_voters} voters on ticket order {f.label} {way}; {tail}"
+    if f.signal == "colleagues" and f.organisation:
+        return (
+            f"{f.observed} of the {f.group_voters} voters on ticket order {f.label}, a booking of "
+            f"{f.organisation}, the speaker's organisation, {way}; {tail}"
+        )
     if f.signal == "colleagues":
         return f"{f.observed} of the {f.group_voters} voters from {f.label}, the speaker's organisation, {way}; {tail}"
     if f.signal == "affiliation":
@@ -168,7 +173,15 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
     by_org = {"affiliation", "organisation_burst"} & set(rule.signals)
     orgs = organisations_build(data) if rule.organisations and by_org else None
     if "order" in rule.signals:
-        findings += group_findings(ctx, data.voter_order, "order", data.order_labels)
+        if rule.order_colleagues:
+            # Company bookings voting on their own speaker's talk are colleagues (round 9); an order's
+            # organisation is always taken from organisations_build, whatever `organisations` says.
+            known = orgs or organisations_build(data)
+            pairs, org_of_order = orders_of_speakers(known.voter_org, data.voter_order, known.speaker_pairs)
+            names = tuple(known.labels[g] if g >= 0 else "" for g in org_of_order)
+            findings += group_findings(ctx, data.voter_order, "order", data.order_labels, pairs, organisations=names)
+        else:
+            findings += group_findings(ctx, data.voter_order, "order", data.order_labels)
     if "affiliation" in rule.signals:
         if orgs is not None:
             findings += group_findings(ctx, orgs.voter_org, "affiliation", orgs.labels, orgs.speaker_pairs)

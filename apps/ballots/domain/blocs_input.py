@@ -106,6 +106,12 @@ class BlocRule:
     # of them than chance puts there, and the common ballot is then what half of the members rated
     # alike; "candidates": counted among the accounts hashing put together, as before round 8.
     rings: str = "everyone"
+    # An order most of whose voters are of one organisation (a company booking) voting on a talk by that
+    # organisation's speaker is colleagues of the speaker (round 9): tested in the order test's own
+    # colleague family (familywise, colleague_min_ratio) and reported as colleagues, so that loyalty does
+    # not count among the order signal's discoveries and lower its bar for everyone else. False: such
+    # votes are order findings like any other, as before round 9.
+    order_colleagues: bool = True
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -164,6 +170,8 @@ class BlocRule:
             problems.append(f"rings must be one of {list(RINGS)}")
         if not isinstance(self.organisations, bool):
             problems.append("organisations must be true or false")
+        if not isinstance(self.order_colleagues, bool):
+            problems.append("order_colleagues must be true or false")
         if not isinstance(self.bound_by_evidence, bool):
             problems.append("bound_by_evidence must be true or false")
         if problems:

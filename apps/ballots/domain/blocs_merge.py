@@ -24,6 +24,12 @@ from .blocs_signals import Finding
 TAKEN_WHOLE = ("colleagues", "similar")
 
 
+def _taken_whole(f: Finding) -> bool:
+    """Colleagues found through a company booking (round 9) are a booking's voters, not all of them of
+    the organisation: what they add is judged like any other order's."""
+    return f.signal in TAKEN_WHOLE and not f.organisation
+
+
 def _in_order(findings: list[Finding]) -> list[Finding]:
     """Strongest first, except that a group's (or burst's) test of any upward rating comes right after
     its top-score test when both flagged: "they gave it the top score together" is the narrower claim,
@@ -57,7 +63,7 @@ def follow_up_count(targets: list[list[Finding]]) -> int:
     for findings in targets:
         seen = np.empty(0, dtype=np.int64)
         for f in _in_order(findings):
-            if f.signal not in TAKEN_WHOLE and np.isin(f.members, seen).any():
+            if not _taken_whole(f) and np.isin(f.members, seen).any():
                 count += 1
             seen = np.union1d(seen, f.members)
     return count
@@ -77,7 +83,7 @@ def findings_admit(findings: list[Finding], rule: BlocRule, follow_ups: int) -> 
     known = np.empty(0, dtype=np.int64)
     for f in _in_order(findings):
         inside = np.isin(f.members, known)
-        if f.signal not in TAKEN_WHOLE and inside.any() and not inside.all():
+        if not _taken_whole(f) and inside.any() and not inside.all():
             new = int((~inside).sum())
             expected = max(f.expected, 1e-9)
             if new < rule.min_ratio * expected or poisson.logsf(new - 1, expected) > bar:

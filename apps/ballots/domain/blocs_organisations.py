@@ -92,3 +92,29 @@ def organisations_build(data: BlocInput) -> Organisations:
     ]
     speaker_pairs = np.unique(np.concatenate(speaker).reshape(-1, 2), axis=0).astype(np.int32)
     return Organisations(voter_org, tuple(names[i] for i in order), speaker_pairs.reshape(-1, 2))
+
+
+def orders_of_speakers(voter_org: np.ndarray, voter_order: np.ndarray, speaker_pairs: np.ndarray):
+    """(talk, order) rows for every order that belongs to one of the talk's speakers' organisations
+    (more than half of the order's voters are of it), and per order the organisation it belongs to
+    (-1 for none)."""
+    n_orders = int(voter_order.max(initial=-1)) + 1
+    org_of_order = np.full(n_orders, -1, dtype=np.int64)
+    on_order = voter_order >= 0
+    known = on_order & (voter_org >= 0)
+    if not n_orders or not known.any() or not len(speaker_pairs):
+        return np.empty((0, 2), dtype=np.int32), org_of_order
+    n_orgs = int(voter_org.max()) + 1
+    pairs, counts = np.unique(voter_order[known].astype(np.int64) * n_orgs + voter_org[known], return_counts=True)
+    o, g = pairs // n_orgs, pairs % n_orgs
+    size = np.bincount(voter_order[on_order], minlength=n_orders)
+    most = 2 * counts > size[o]
+    org_of_order[o[most]] = g[most]
+    # Join: every order of organisation g with every talk that one of g's speakers gives.
+    by_org = speaker_pairs[np.argsort(speaker_pairs[:, 1], kind="stable")]
+    orders = np.nonzero(org_of_order >= 0)[0]
+    lo = np.searchsorted(by_org[:, 1], org_of_order[orders], side="left")
+    hi = np.searchsorted(by_org[:, 1], org_of_order[orders], side="right")
+    rows = np.repeat(orders, hi - lo)
+    talks = by_org[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)] or [np.empty(0, int)]), 0]
+    return np.stack([talks, rows], axis=1).astype(np.int32).reshape(-1, 2), org_of_order

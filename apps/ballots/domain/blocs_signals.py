@@ -12,7 +12,8 @@ strong, at least `min_ratio` times the prediction, and so unlikely by chance (Po
 corrected for the number of groups examined) that honest voting would flag anything in only
 `alpha` of conferences. Under false-discovery control each finding of a signal lowers the bar for
 the next by one step of alpha / tests, so about `alpha` of a signal's findings are chance findings
-(a signal's findings on one talk and way count once); colleagues of the speaker keep the first bar for all.
+(a signal's findings on one talk and way count once); colleagues of the speaker keep the first bar for all
+(since round 9 also a company booking on its own speaker's talk, in the order test's colleague family).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Finding:
     shared_talks: int = 0  # similar: size of the common ballot
     top_score: bool = False  # found by the top-score test (direction is SUPPORT)
     log_bar: float = 0.0  # the log p-value this finding had to reach (its signal's threshold); 0: unknown
+    organisation: str = ""  # colleagues found through a ticket order: the organisation the order belongs to
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,15 @@ def _significant(
     return _large_enough(observed, expected, rule, min_ratio) & (log_p <= threshold), log_p
 
 
+def _sorted_member(sorted_keys: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """np.isin(x, sorted_keys) for sorted unique keys, by binary search (the colleague pairs of every
+    company booking are many on a large conference, where np.isin's hashing took seconds)."""
+    if not len(sorted_keys):
+        return np.zeros(len(x), dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_keys, x), len(sorted_keys) - 1)
+    return sorted_keys[pos] == x
+
+
 def _large_enough(observed: np.ndarray, expected: np.ndarray, rule: BlocRule, min_ratio: float | None = None):
     """The size a finding needs whatever its p-value: `min_members`, and `min_ratio` times the prediction."""
     ratio = rule.min_ratio if min_ratio is None else min_ratio
@@ -138,11 +149,13 @@ def group_findings(
     labels: tuple[str, ...] = (),
     speaker_pairs: np.ndarray | None = None,
     expected_by_talk: dict[int, np.ndarray] | None = None,
+    organisations: tuple[str, ...] = (),
 ) -> list[Finding]:
     """Tests every (group, talk) pair where `column` assigns voters to groups (-1: none).
 
     `speaker_pairs` ((talk, group) rows) marks the pairs where the group is the speaker's company or
-    domain: they form their own, much smaller family of tests and are reported as "colleagues".
+    domain (or, for orders, a booking of the speaker's organisation, whose name per group is in
+    `organisations`): they form their own, much smaller family of tests and are reported as "colleagues".
     `expected_by_talk` (per tested direction, per talk) replaces the prediction for a column with a
     single group (the light voters, whose prediction accounts for heavy voters' saturation)."""
     data, rule = ctx.data, ctx.rule
@@ -155,7 +168,8 @@ def group_findings(
     group_voters = np.bincount(column[in_group & (ctx.votes_per_voter > 0)], minlength=n_groups)
     coi_keys = np.empty(0, dtype=np.int64)
     if speaker_pairs is not None and len(speaker_pairs):
-        coi_keys = np.unique(speaker_pairs[:, 1].astype(np.int64) * n_talks + speaker_pairs[:, 0])
+        coi_keys = np.sort(speaker_pairs[:, 1].astype(np.int64) * n_talks + speaker_pairs[:, 0])
+        coi_keys = coi_keys[np.append(True, coi_keys[1:] != coi_keys[:-1])]  # np.unique, without its slow hashing
 
     candidates = []
     examined = {False: 0, True: 0}
@@ -168,7 +182,7 @@ def group_findings(
         keys, observed = np.unique(key, return_counts=True)
         # Every (group, talk) pair that a member voted on counts as a test, not only the pairs that
         # turned out large: a company order of 18 will have 3 members who like one talk somewhere.
-        in_coi = np.isin(keys, coi_keys)
+        in_coi = _sorted_member(coi_keys, keys)
         examined[True] += int(in_coi.sum())
         examined[False] += int((~in_coi).sum())
         big = observed >= rule.min_members
@@ -176,7 +190,7 @@ def group_findings(
         grp, talk = keys // n_talks, keys % n_talks
         rest_rate = (ctx.talk_count[d][talk] - observed + 0.5) / (ctx.n_votes - group_votes[grp] + 0.5 * n_talks)
         expected = group_votes[grp] * rest_rate if expected_by_talk is None else expected_by_talk[d][talk]
-        coi = np.isin(keys, coi_keys)
+        coi = _sorted_member(coi_keys, keys)
         candidates.append((d, sel, key, keys, observed, expected, coi, grp, talk))
 
     findings: list[Finding] = []
@@ -231,6 +245,7 @@ def group_findings(
                         group_voters=int(group_voters[grp[h]]),
                         label=labels[grp[h]] if labels else "",
                         top_score=d == TOP,
+                        organisation=organisations[grp[h]] if family and organisations else "",
                     )
                 )
     return findings
