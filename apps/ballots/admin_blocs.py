@@ -14,8 +14,7 @@ from apps.talks.models import Conference
 from confvote.admin_readonly import ReadOnlyAdmin
 
 from .models import Bloc, BlocDecision, BlocDetectionRun
-from .services.bloc_runs import bloc_detection_now, bloc_detection_start
-from .services.blocs import bloc_decide
+from .services.bloc_runs import bloc_decision_apply, bloc_detection_start
 
 
 def posted_id(value) -> int | None:
@@ -203,14 +202,11 @@ class BlocAdmin(admin.ModelAdmin):
         form = DecisionForm(request.POST or None, initial={"status": bloc.status, "reason": bloc.reason})
         if request.method == "POST" and form.is_valid():
             try:
-                bloc_decide(bloc=bloc, by=request.user, **form.cleaned_data)
+                bloc = bloc_decision_apply(bloc=bloc, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field, errors)
             else:
-                bloc_detection_now(
-                    conference=bloc.conference, trigger=BlocDetectionRun.Trigger.DECISION, by=request.user
-                )
                 messages.success(request, f"Decision recorded: {bloc.get_status_display()}. The tally is recomputed.")
                 return redirect("admin:ballots_bloc_change", bloc.pk)
         context = {

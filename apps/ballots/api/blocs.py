@@ -7,8 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.ballots.models import Bloc, BlocDetectionRun
-from apps.ballots.services.bloc_runs import bloc_detection_now, bloc_detection_start
-from apps.ballots.services.blocs import bloc_decide
+from apps.ballots.services.bloc_runs import bloc_decision_apply, bloc_detection_start
 from apps.talks.models import Conference
 from confvote.rest import IsConferenceOrganizer
 
@@ -75,9 +74,7 @@ class BlocDecide(APIView):
         bloc = get_object_or_404(Bloc, conference__slug=slug, pk=pk)
         data = DecisionIn(data=request.data)
         data.is_valid(raise_exception=True)
-        bloc = bloc_decide(bloc=bloc, by=request.user, **data.validated_data)
-        bloc_detection_now(conference=bloc.conference, trigger=BlocDetectionRun.Trigger.DECISION, by=request.user)
-        bloc.refresh_from_db()
+        bloc = bloc_decision_apply(bloc=bloc, by=request.user, **data.validated_data)
         return Response(BlocOut(bloc).data)
 
 

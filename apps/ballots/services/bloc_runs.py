@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from apps.talks.models import Conference
 
-from ..models import BlocDetectionRun
-from .blocs import BlocRefresh, tally_with_blocs
+from ..models import Bloc, BlocDetectionRun
+from .blocs import BlocRefresh, bloc_decide, tally_with_blocs
 
 Status = BlocDetectionRun.Status
 LIVE = (Status.QUEUED, Status.RUNNING)
@@ -83,6 +83,15 @@ def bloc_detection_now(*, conference: Conference, trigger: str, by=None) -> Bloc
     run, created = bloc_detection_create(conference=conference, trigger=trigger, by=by)
     refresh = _execute(run.pk) if created else None
     return refresh if refresh is not None else tally_with_blocs(conference=conference)
+
+
+def bloc_decision_apply(*, bloc: Bloc, status: str, reason: str, by) -> Bloc:
+    """An organizer's decision on a bloc (admin or API), then the recomputation it starts (recorded as
+    a run), so the bloc's multiplier and the talk's rank show the decision's effect."""
+    bloc = bloc_decide(bloc=bloc, status=status, reason=reason, by=by)
+    bloc_detection_now(conference=bloc.conference, trigger=BlocDetectionRun.Trigger.DECISION, by=by)
+    bloc.refresh_from_db()
+    return bloc
 
 
 def _execute(run_id: int) -> BlocRefresh | None:
