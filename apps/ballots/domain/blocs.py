@@ -147,15 +147,10 @@ def _sentence(f: Finding, data: BlocInput) -> str:
         hours = (window[1] - window[0]) / 3600
         votes = {True: "votes giving it the top score", False: "votes rating it up"}[f.top_score]
         votes = votes if f.direction == SUPPORT else "votes rating it down"
-        if f.signal == "burst":
-            return (
-                f"{f.observed} {votes} in {hours:g} hours from {start}; {_number(f.expected)} expected from the "
-                f"talk's share of all votes and site-wide activity at that time ({_p_text(f.log_p)})."
-            )
+        who, activity = ("", "site-wide") if f.signal == "burst" else (f" from {f.label}", "that organisation's")
         return (
-            f"{f.observed} {votes} from {f.label} in {hours:g} hours from {start}; {_number(f.expected)} "
-            f"expected from the talk's share of all votes and that organisation's activity at that time "
-            f"({_p_text(f.log_p)})."
+            f"{f.observed} {votes}{who} in {hours:g} hours from {start}; {_number(f.expected)} expected from the "
+            f"talk's share of all votes and {activity} activity at that time ({_p_text(f.log_p)})."
         )
     return (
         f"{f.observed} accounts cast nearly the same ballot on {f.shared_talks} talks, this one included "
