@@ -4,6 +4,7 @@ reason (and the history of decisions), and detection runs with their progress.""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -178,15 +179,14 @@ class BlocAdmin(admin.ModelAdmin):
         return redirect("admin:ballots_bloc_changelist")
 
     def changelist_view(self, request, extra_context=None):
-        conferences = list(Conference.objects.order_by("name"))
-        latest = {}
-        for run in BlocDetectionRun.objects.filter(conference__in=conferences).select_related("conference"):
-            latest.setdefault(run.conference_id, run)  # newest first (the model's ordering)
+        newest = BlocDetectionRun.objects.filter(conference=OuterRef("pk")).order_by("-created_at", "-pk")
+        conferences = list(Conference.objects.annotate(latest_run=Subquery(newest.values("pk")[:1])).order_by("name"))
+        runs = BlocDetectionRun.objects.select_related("conference").in_bulk([c.latest_run for c in conferences])
         extra_context = {
             **(extra_context or {}),
             "conferences": conferences,
             "can_detect": self.has_change_permission(request),
-            "latest_runs": [latest[c.pk] for c in conferences if c.pk in latest],
+            "latest_runs": [runs[c.latest_run] for c in conferences if c.latest_run in runs],
         }
         return super().changelist_view(request, extra_context)
 

@@ -165,6 +165,8 @@ def test_the_tally_task_and_decisions_are_recorded_as_runs(demo, staff_client):
     )
     latest = BlocDetectionRun.objects.first()
     assert (latest.trigger, latest.status, latest.created_by.is_staff) == ("decision", "succeeded", True)
+    listing = staff_client.get(reverse("admin:ballots_bloc_changelist")).content.decode()
+    assert f"#{latest.pk}</a> — Succeeded" in listing and f"#{run.pk}</a>" not in listing  # the newest only
     # While a run is live, the task still computes the tally (after it; runs take turns), unrecorded.
     live, _ = bloc_detection_create(conference=demo, trigger=Trigger.ORGANIZER)
     refresh = bloc_detection_now(conference=demo, trigger=Trigger.TALLY)
