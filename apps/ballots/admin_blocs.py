@@ -15,7 +15,7 @@ from apps.talks.models import Conference
 from confvote.admin_readonly import ReadOnlyAdmin
 
 from .models import Bloc, BlocDecision, BlocDetectionRun
-from .services.bloc_runs import bloc_decision_apply, bloc_detection_start
+from .services.bloc_runs import LIVE, bloc_decision_apply, bloc_detection_start
 
 
 def posted_id(value) -> int | None:
@@ -193,7 +193,12 @@ class BlocAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """Nothing on the page is edited by hand: decisions go through "Confirm or dismiss…"."""
         hidden = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
-        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **hidden})
+        bloc = Bloc.objects.filter(pk=posted_id(object_id)).first()
+        live = (
+            BlocDetectionRun.objects.filter(conference_id=bloc.conference_id, status__in=LIVE).first() if bloc else None
+        )
+        context = {**(extra_context or {}), **hidden, "live_run": live}
+        return super().change_view(request, object_id, form_url, context)
 
     def decide_view(self, request, pk: int):
         bloc = get_object_or_404(Bloc, pk=pk)
@@ -202,12 +207,17 @@ class BlocAdmin(admin.ModelAdmin):
         form = DecisionForm(request.POST or None, initial={"status": bloc.status, "reason": bloc.reason})
         if request.method == "POST" and form.is_valid():
             try:
-                bloc = bloc_decision_apply(bloc=bloc, by=request.user, **form.cleaned_data)
+                bloc, run = bloc_decision_apply(bloc=bloc, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field, errors)
             else:
-                messages.success(request, f"Decision recorded: {bloc.get_status_display()}. The tally is recomputed.")
+                text = (
+                    'Decision recorded: {}. The tally is recomputed with it (<a href="{}">run #{}</a>); the '
+                    "multiplier, the talk's score and rank and the members' receipts change when it ends."
+                )
+                link = reverse("admin:ballots_blocdetectionrun_change", args=[run.pk])
+                messages.success(request, format_html(text, bloc.get_status_display(), link, run.pk))
                 return redirect("admin:ballots_bloc_change", bloc.pk)
         context = {
             **self.admin_site.each_context(request),

@@ -27,6 +27,14 @@ def bloc_detection_run(run_id: int) -> str:
     return bloc_detection_execute(run_id=run_id)
 
 
+@shared_task(name="ballots.bloc_detection_after_decision")
+def bloc_detection_after_decision(conference_id: int, by_id: int | None = None) -> int:
+    """A decision made while a run was running: detection again once that run has ended."""
+    from .services.bloc_runs import bloc_detection_after_decision as follow
+
+    return follow(conference_id=conference_id, by_id=by_id)
+
+
 @shared_task(name="ballots.tally_refresh_open")
 def tally_refresh_open() -> int:
     """Beat: a fresh snapshot for every conference whose vote is open (a no-op when nothing changed)."""

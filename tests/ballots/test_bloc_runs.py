@@ -153,16 +153,17 @@ def test_with_no_conference_the_bloc_list_says_so(staff_client):
 
 
 @pytest.mark.django_db
-def test_the_tally_task_and_decisions_are_recorded_as_runs(demo, staff_client):
+def test_the_tally_task_and_decisions_are_recorded_as_runs(demo, staff_client, django_capture_on_commit_callbacks):
     from apps.ballots.tasks import tally_snapshot_compute
 
     snapshot_id = tally_snapshot_compute(demo.pk)
     run = BlocDetectionRun.objects.get()
     assert (run.trigger, run.status, run.snapshot_id) == ("tally", "succeeded", snapshot_id)
     bloc = Bloc.objects.filter(conference=demo).order_by("-size").first()
-    staff_client.post(
-        reverse("admin:ballots_bloc_decide", args=[bloc.pk]), {"status": "dismissed", "reason": "Checked: fans"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the queued run runs in-process here (eager)
+        staff_client.post(
+            reverse("admin:ballots_bloc_decide", args=[bloc.pk]), {"status": "dismissed", "reason": "Checked: fans"}
+        )
     latest = BlocDetectionRun.objects.first()
     assert (latest.trigger, latest.status, latest.created_by.is_staff) == ("decision", "succeeded", True)
     listing = staff_client.get(reverse("admin:ballots_bloc_changelist")).content.decode()
@@ -297,3 +298,51 @@ def test_a_decision_made_during_a_run_is_applied_after_it_not_lost(postgres):
     assert (bloc.status, bloc.multiplier, bloc.counts_as) == ("dismissed", 1.0, bloc.weight)
     latest = demo.tally_snapshots.order_by("-computed_at", "-pk").first()
     assert TallyRow.objects.get(snapshot=latest, talk=bloc.talk).rank == bloc.rank_before == bloc.rank_after
+
+
+@pytest.mark.django_db
+def test_a_decision_while_a_run_is_running_is_applied_by_detection_queued_after_it(
+    demo, django_capture_on_commit_callbacks
+):
+    from apps.ballots.services.bloc_runs import bloc_decision_apply
+
+    tally_with_blocs(conference=demo)
+    bloc = Bloc.objects.filter(conference=demo, multiplier__lt=1).order_by("-size").first()
+    running, _ = bloc_detection_create(conference=demo, trigger=Trigger.ORGANIZER)
+    BlocDetectionRun.objects.filter(pk=running.pk).update(status="running", heartbeat_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        bloc, run = bloc_decision_apply(bloc=bloc, status="dismissed", reason="Checked: fans", by=None)
+    # The running run may have read the decisions before this one: the decision is recorded, its
+    # effect waits for the detection queued after that run (one task, not a second live run).
+    assert run.pk == running.pk and (bloc.status, bloc.multiplier < 1) == ("dismissed", True)
+    assert len(queued) == 1 and BlocDetectionRun.objects.filter(status__in=("queued", "running")).count() == 1
+    queued[0]()  # the follow-up task, in-process (eager); it takes its turn after the live run
+    bloc.refresh_from_db()
+    assert (bloc.status, bloc.multiplier, bloc.counts_as) == ("dismissed", 1.0, bloc.weight)
+    assert BlocDetectionRun.objects.get(pk=running.pk).status == "running"  # left to its own worker
+
+
+@pytest.mark.services
+def test_a_decision_through_the_api_is_applied_by_a_real_worker(celery_worker_process):
+    demo = seed_demo()
+    tally_with_blocs(conference=demo)
+    bloc = Bloc.objects.filter(conference=demo, multiplier__lt=1).order_by("-size").first()
+    client = APIClient()
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Token {api_token_create(conference=demo, user=UserFactory(is_staff=True), name='r')[1]}"
+    )
+    answer = client.post(
+        reverse("api-bloc-decide", args=[demo.slug, bloc.pk]), {"status": "dismissed", "reason": "Fans"}, format="json"
+    )
+    assert answer.status_code == 202, answer.content
+    body = answer.json()
+    assert body["status"] == "dismissed" and body["recomputation"]["trigger"] == "decision"
+    run_url = reverse("api-bloc-run-detail", args=[demo.slug, body["recomputation"]["id"]])
+
+    def finished():
+        return client.get(run_url).json()["status"] in ("succeeded", "failed")
+
+    wait_for(finished, timeout=120, worker=celery_worker_process)
+    assert client.get(run_url).json()["status"] == "succeeded"
+    bloc.refresh_from_db()
+    assert (bloc.status, bloc.multiplier) == ("dismissed", 1.0)

@@ -83,7 +83,7 @@ def test_detection_is_deterministic(demo):
     assert sorted(Bloc.objects.filter(conference=demo).values_list("key", "size", "multiplier")) == first
 
 
-def test_organizer_reviews_and_decides_in_the_admin(demo, staff_client):
+def test_organizer_reviews_and_decides_in_the_admin(demo, staff_client, django_capture_on_commit_callbacks):
     from django.urls import reverse
 
     tally_with_blocs(conference=demo)
@@ -95,12 +95,22 @@ def test_organizer_reviews_and_decides_in_the_admin(demo, staff_client):
     decide = reverse("admin:ballots_bloc_decide", args=[bloc.pk])
     refused = staff_client.post(decide, {"status": "dismissed", "reason": ""})
     assert refused.status_code == 200 and "Say why" in refused.content.decode()
-    staff_client.post(decide, {"status": "dismissed", "reason": "Genuine interest, checked with the company"})
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        staff_client.post(decide, {"status": "dismissed", "reason": "Genuine interest, checked with the company"})
+    # Recorded at once; its effect comes with the run it queued, which the bloc's page announces.
     bloc.refresh_from_db()
-    assert (bloc.status, bloc.multiplier, bloc.decided_by.is_staff) == ("dismissed", 1.0, True)
+    assert (bloc.status, bloc.multiplier < 1, bloc.decided_by.is_staff) == ("dismissed", True, True)
+    page = staff_client.get(reverse("admin:ballots_bloc_change", args=[bloc.pk])).content.decode()
+    assert "is queued" in page and "change when it ends" in page
+    for send in queued:
+        send()  # the worker's part, in-process (eager)
+    bloc.refresh_from_db()
+    assert (bloc.status, bloc.multiplier) == ("dismissed", 1.0)
+    page = staff_client.get(reverse("admin:ballots_bloc_change", args=[bloc.pk])).content.decode()
+    assert "change when it ends" not in page
 
 
-def test_blocs_through_the_api(demo):
+def test_blocs_through_the_api(demo, django_capture_on_commit_callbacks):
     from django.urls import reverse
     from rest_framework.test import APIClient
 
@@ -117,8 +127,14 @@ def test_blocs_through_the_api(demo):
     assert "members" not in first and first["evidence"]
     url = reverse("api-bloc-decide", args=[demo.slug, first["id"]])
     assert client.post(url, {"status": "dismissed"}, format="json").status_code == 400
-    done = client.post(url, {"status": "dismissed", "reason": "Checked: genuine fans"}, format="json").json()
-    assert (done["status"], done["multiplier"]) == ("dismissed", 1.0)
+    with django_capture_on_commit_callbacks(execute=True):  # the queued run runs in-process here (eager)
+        answer = client.post(url, {"status": "dismissed", "reason": "Checked: genuine fans"}, format="json")
+    done = answer.json()
+    assert answer.status_code == 202 and done["status"] == "dismissed"
+    assert (done["recomputation"]["trigger"], done["recomputation"]["status"]) == ("decision", "queued")
+    run = client.get(reverse("api-bloc-run-detail", args=[demo.slug, done["recomputation"]["id"]])).json()
+    assert run["status"] == "succeeded"
+    assert client.get(reverse("api-bloc-list", args=[demo.slug])).json()["results"][0]["multiplier"] == 1.0
     assert APIClient().get(reverse("api-bloc-list", args=[demo.slug])).status_code == 401
 
 

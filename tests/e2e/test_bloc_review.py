@@ -70,6 +70,8 @@ def test_organizer_detects_reviews_and_dismisses_a_bloc_and_its_member_sees_the_
     page.fill("textarea[name=reason]", "Checked with Initech: they really are all fans of this talk")
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("Decision recorded: Dismissed (full weight).")).to_be_visible()
+    # The recomputation it queued (run in-process here) is linked from the message.
+    expect(page.get_by_role("link", name=re.compile(r"^run #\d+$"))).to_be_visible()
     expect(page.get_by_text("they really are all fans of this talk").first).to_be_visible()  # the history
     screenshot(page, "admin-bloc-dismissed")
     bloc.refresh_from_db()

@@ -63,21 +63,6 @@ class BlocList(generics.ListAPIView):
         return Bloc.objects.filter(conference=conference).select_related("decided_by").order_by("-present", "pk")
 
 
-class BlocDecide(APIView):
-    """Confirm (stronger discount) or dismiss (full weight) a bloc; the tally is recomputed."""
-
-    permission_classes = [IsConferenceOrganizer]
-    throttle_scope = "writes"
-
-    @extend_schema(request=DecisionIn, responses={200: BlocOut})
-    def post(self, request, slug: str, pk: int):
-        bloc = get_object_or_404(Bloc, conference__slug=slug, pk=pk)
-        data = DecisionIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        bloc = bloc_decision_apply(bloc=bloc, by=request.user, **data.validated_data)
-        return Response(BlocOut(bloc).data)
-
-
 class BlocRunOut(serializers.ModelSerializer):
     snapshot = serializers.IntegerField(source="snapshot_id", allow_null=True)
     created_by = serializers.EmailField(source="created_by.email", default=None, allow_null=True)
@@ -102,6 +87,33 @@ class BlocRunOut(serializers.ModelSerializer):
             "finished_at",
         ]
         read_only_fields = fields
+
+
+class BlocDecisionOut(BlocOut):
+    """The bloc with the decision recorded, and the run that applies it (poll it for the effect)."""
+
+    recomputation = BlocRunOut(read_only=True)
+
+    class Meta(BlocOut.Meta):
+        fields = [*BlocOut.Meta.fields, "recomputation"]
+        read_only_fields = fields
+
+
+class BlocDecide(APIView):
+    """Confirm (stronger discount) or dismiss (full weight) a bloc. 202: the decision is recorded and the
+    recomputation that applies it is queued; the bloc's multiplier, the talk's score and rank change when
+    that run ends (poll GET …/blocs/runs/{recomputation.id}/)."""
+
+    permission_classes = [IsConferenceOrganizer]
+    throttle_scope = "writes"
+
+    @extend_schema(request=DecisionIn, responses={202: BlocDecisionOut})
+    def post(self, request, slug: str, pk: int):
+        bloc = get_object_or_404(Bloc, conference__slug=slug, pk=pk)
+        data = DecisionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        bloc, run = bloc_decision_apply(bloc=bloc, by=request.user, **data.validated_data)
+        return Response({**BlocOut(bloc).data, "recomputation": BlocRunOut(run).data}, status=202)
 
 
 class BlocRunList(generics.ListAPIView):

@@ -50,14 +50,16 @@ def bloc_detection_create(*, conference: Conference, trigger: str, by=None) -> t
     return run, True
 
 
-def bloc_detection_start(*, conference: Conference, by=None) -> tuple[BlocDetectionRun, bool]:
+def bloc_detection_start(
+    *, conference: Conference, by=None, trigger: str = BlocDetectionRun.Trigger.ORGANIZER
+) -> tuple[BlocDetectionRun, bool]:
     """Queues detection for the worker (after the transaction commits). When the queue cannot be
     reached the run is marked failed with that reason, so the organizer sees it on the run's page."""
     from confvote.celery import enqueue
 
     from .. import tasks
 
-    run, created = bloc_detection_create(conference=conference, trigger=BlocDetectionRun.Trigger.ORGANIZER, by=by)
+    run, created = bloc_detection_create(conference=conference, trigger=trigger, by=by)
     if created:
 
         def send() -> None:
@@ -85,13 +87,36 @@ def bloc_detection_now(*, conference: Conference, trigger: str, by=None) -> Bloc
     return refresh if refresh is not None else tally_with_blocs(conference=conference)
 
 
-def bloc_decision_apply(*, bloc: Bloc, status: str, reason: str, by) -> Bloc:
-    """An organizer's decision on a bloc (admin or API), then the recomputation it starts (recorded as
-    a run), so the bloc's multiplier and the talk's rank show the decision's effect."""
+def bloc_decision_apply(*, bloc: Bloc, status: str, reason: str, by) -> tuple[Bloc, BlocDetectionRun]:
+    """An organizer's decision on a bloc (admin or API), recorded at once, and the recomputation that
+    applies it, queued for the worker (detection and the tally take seconds on a large conference; the
+    organizer follows the returned run). Its effect — the bloc's multiplier, the talk's score and rank,
+    the members' receipts — arrives when that run ends. A run already queued reads the decision when it
+    starts; a run already running may have read the decisions before this one, so detection is queued
+    again to follow it (runs of a conference take turns, `tally_with_blocs`)."""
+    from confvote.celery import enqueue
+
+    from .. import tasks
+
     bloc = bloc_decide(bloc=bloc, status=status, reason=reason, by=by)
-    bloc_detection_now(conference=bloc.conference, trigger=BlocDetectionRun.Trigger.DECISION, by=by)
+    run, created = bloc_detection_start(conference=bloc.conference, by=by, trigger=BlocDetectionRun.Trigger.DECISION)
+    if not created and run.status == Status.RUNNING:
+        conference_id, by_id = bloc.conference_id, getattr(by, "pk", None)
+        transaction.on_commit(lambda: enqueue(tasks.bloc_detection_after_decision, conference_id, by_id))
+    # Outside a transaction, or with tasks run in-process (`make run`), the run may be done already.
     bloc.refresh_from_db()
-    return bloc
+    run.refresh_from_db()
+    return bloc, run
+
+
+def bloc_detection_after_decision(*, conference_id: int, by_id: int | None) -> int:
+    """Detection and the tally once the run under way when a decision was made has ended (the worker's
+    task): recorded as a run of its own when none is live by then. Returns the tally snapshot's id."""
+    from django.contrib.auth import get_user_model
+
+    conference = Conference.objects.get(pk=conference_id)
+    by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
+    return bloc_detection_now(conference=conference, trigger=BlocDetectionRun.Trigger.DECISION, by=by).snapshot.pk
 
 
 def _execute(run_id: int) -> BlocRefresh | None:
