@@ -11,6 +11,11 @@ Figures, per (voter, talk) vote:
   (strict) or planted or cast by a real colleague of the talk's speaker (lenient: the conflict rule
   targets colleagues on purpose). Members whose votes weigh 0 count here although their
   multiplier stays 1.0 (there is no weight to take away);
+- members: the same per voter, as the issue words its target ("recall of planted bloc members"): a
+  planted member is found when any of their planted votes is in a detected bloc, and a flagged voter
+  is right when any of their flagged votes is planted (strict) or planted or a colleague's (lenient).
+  Per vote, a campaign account's cover votes on other talks count as misses; per member they do not,
+  but a member found on none of their planted votes counts as missed however few they cast;
 - ranking: boosted talks (targets of planted support blocs) in the accepted top 10% of the tally
   engineer's ranking (apps/ballots/domain/tally.py: Bayesian average, prior weight 10, class
   weights 1.0 / 0.5 / 0) with honest votes only / all votes and no detection / with detection /
@@ -36,6 +41,7 @@ import math
 import sys
 import time
 import tracemalloc
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +53,7 @@ from apps.ballots.domain.blocs import BlocStatus, bloc_discounts, blocs_detect
 from apps.ballots.domain.blocs_input import BlocInput, BlocRule
 from apps.ballots.domain.tally import CLASS_CODES, TallyInput, tally_compute
 from apps.ballots.domain.weights import ClassWeights
+from bench.blocs_calibration import seeds_parse
 from bench.blocs_demo import demo_conference
 from bench.blocs_synthetic import synthetic_conference
 from bench.blocs_unseen import unseen_conference
@@ -55,6 +62,7 @@ from bench.record import record
 SECTION = "Bloc detection (bench/blocs_quality.py)"
 HEADER = (
     "| run | votes | blocs planted → found | recall | precision lenient / strict | "
+    "members: recall, precision lenient / strict | "
     "boosted talks in top 10%: honest / no detection / detection / all confirmed | reduction | collateral | "
     "detection time | peak memory |"
 )
@@ -116,7 +124,67 @@ def _tally(data: BlocInput, keep: np.ndarray, multiplier: np.ndarray):
     )
 
 
-def measure(name: str, data: BlocInput, planted, colleague, honest, boosted: set[int], planted_blocs: int, rule):
+@dataclass
+class Counts:
+    """What one run measured, as counts, so that several seeds of a size can be pooled (`--seeds`)."""
+
+    votes: int = 0
+    planted_blocs: int = 0
+    blocs: int = 0
+    planted: int = 0
+    found: int = 0  # planted votes in a detected bloc
+    detected: int = 0
+    detected_planted: int = 0
+    detected_lenient: int = 0  # planted or a real colleague's
+    members: int = 0
+    members_found: int = 0
+    flagged: int = 0
+    flagged_planted: int = 0
+    flagged_lenient: int = 0
+    top: list[int] = field(default_factory=lambda: [0, 0, 0, 0])  # honest / none / detection / confirmed
+    honest: int = 0
+    honest_hit: int = 0  # honest votes that lost weight
+    honest_weight: float = 0.0
+    honest_weight_lost: float = 0.0
+    seconds: float = 0.0  # the slowest run
+    peak: int = 0  # the largest peak
+
+    def __add__(self, other: Counts) -> Counts:
+        out = Counts()
+        for f in fields(Counts):
+            a, b = getattr(self, f.name), getattr(other, f.name)
+            if f.name in ("seconds", "peak"):
+                value = max(a, b)
+            elif f.name == "top":
+                value = [x + y for x, y in zip(a, b, strict=True)]
+            else:
+                value = a + b
+            setattr(out, f.name, value)
+        return out
+
+    def row(self, name: str) -> str:
+        def share(a, b) -> float:
+            return a / max(1, b)
+
+        honest, none, detect, confirmed = self.top
+        excess = none - honest
+        reduction = (
+            "n/a (no boosted talk gets in without detection)"
+            if excess <= 0
+            else f"{1 - (detect - honest) / excess:.0%}"
+        )
+        return (
+            f"| {name} | {self.votes:,} | {self.planted_blocs} → {self.blocs} | "
+            f"{share(self.found, self.planted):.3f} | "
+            f"{share(self.detected_lenient, self.detected):.3f} / {share(self.detected_planted, self.detected):.3f} | "
+            f"{share(self.members_found, self.members):.3f} ({self.members_found:,} of {self.members:,}), "
+            f"{share(self.flagged_lenient, self.flagged):.3f} / {share(self.flagged_planted, self.flagged):.3f} | "
+            f"{honest} / {none} / {detect} / {confirmed} | {reduction} | {share(self.honest_hit, self.honest):.2%} | "
+            f"{self.seconds:.2f} s | {self.peak / 2**20:,.0f} MB |"
+        )
+
+
+def measure(data: BlocInput, planted, colleague, honest, boosted: set[int], planted_blocs: int, rule) -> Counts:
     gc_free = time.perf_counter()
     multiplier, detected, n_blocs = detect_with_discounts(data, rule)
     seconds = time.perf_counter() - gc_free
@@ -125,33 +193,42 @@ def measure(name: str, data: BlocInput, planted, colleague, honest, boosted: set
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
 
-    recall = (detected & planted).sum() / max(1, planted.sum())
-    strict = (detected & planted).sum() / max(1, detected.sum())
-    lenient = (detected & (planted | colleague)).sum() / max(1, detected.sum())
-    collateral = ((multiplier < 1.0) & honest).sum() / max(1, honest.sum())
-    # Collateral counts honest votes that lose any weight; this is how much weight they lose in all.
-    weight = data.voter_weight[data.vote_voter]
-    lost = ((1.0 - multiplier) * weight)[honest].sum() / max(1e-9, weight[honest].sum())
-    print(f"honest vote weight removed: {lost:.3%}")
+    voters = data.vote_voter
+    weight = data.voter_weight[voters]
     ones = np.ones(len(multiplier))
     everything = np.ones(len(multiplier), dtype=bool)
-    top_honest = len(top_talks(data, honest, ones) & boosted)
-    top_none = len(top_talks(data, everything, ones) & boosted)
-    top_detect = len(top_talks(data, everything, multiplier) & boosted)
     confirmed = detect_with_discounts(data, rule, confirm_all=True)[0]
-    top_confirmed = len(top_talks(data, everything, confirmed) & boosted)
-    excess = top_none - top_honest
-    reduction = (
-        "n/a (no boosted talk gets in without detection)"
-        if excess <= 0
-        else f"{1 - (top_detect - top_honest) / excess:.0%}"
+    counts = Counts(
+        votes=len(multiplier),
+        planted_blocs=planted_blocs,
+        blocs=n_blocs,
+        planted=int(planted.sum()),
+        found=int((detected & planted).sum()),
+        detected=int(detected.sum()),
+        detected_planted=int((detected & planted).sum()),
+        detected_lenient=int((detected & (planted | colleague)).sum()),
+        # Per voter, as the issue words its target ("recall of planted bloc members"): a planted member is
+        # found when any of their planted votes is in a detected bloc; a flagged voter is right when any of
+        # their flagged votes is planted (strict) or planted or a real colleague's (lenient).
+        members=len(np.unique(voters[planted])),
+        members_found=len(np.unique(voters[planted & detected])),
+        flagged=len(np.unique(voters[detected])),
+        flagged_planted=len(np.unique(voters[detected & planted])),
+        flagged_lenient=len(np.unique(voters[detected & (planted | colleague)])),
+        top=[
+            len(top_talks(data, keep, m) & boosted)
+            for keep, m in ((honest, ones), (everything, ones), (everything, multiplier), (everything, confirmed))
+        ],
+        honest=int(honest.sum()),
+        honest_hit=int(((multiplier < 1.0) & honest).sum()),
+        # Collateral counts honest votes that lose any weight; this is how much weight they lose in all.
+        honest_weight=float(weight[honest].sum()),
+        honest_weight_lost=float(((1.0 - multiplier) * weight)[honest].sum()),
+        seconds=seconds,
+        peak=peak,
     )
-    line = (
-        f"| {name} | {len(multiplier):,} | {planted_blocs} → {n_blocs} | {recall:.3f} | {lenient:.3f} / {strict:.3f} | "
-        f"{top_honest} / {top_none} / {top_detect} / {top_confirmed} | {reduction} | {collateral:.2%} | "
-        f"{seconds:.2f} s | {peak / 2**20:,.0f} MB |"
-    )
-    return line
+    print(f"honest vote weight removed: {counts.honest_weight_lost / max(1e-9, counts.honest_weight):.3%}")
+    return counts
 
 
 def recall_by_kind(conf, rule: BlocRule) -> str:
@@ -266,14 +343,62 @@ def sunk_talks(conf, rule: BlocRule) -> str | None:
     return f"{len(targets)} talks, in the top 10%: {counts[0]} honest / {counts[1]} all votes / {counts[2]} detection"
 
 
+GENERATORS = {"seen": ("synthetic", synthetic_conference), "unseen": ("held-out", unseen_conference)}
+
+
+def size_run(size: str, seed: int, patterns: str, rule: BlocRule) -> tuple[str, Counts]:
+    """One generated conference: its figures, and what was missed printed beside them."""
+    started = time.perf_counter()
+    label, generate = GENERATORS[patterns]
+    conf = generate(size, seed)
+    print(f"generated in {time.perf_counter() - started:.1f} s")
+    boosted = {b.boosted_talk for b in conf.blocs if b.boosted_talk is not None}
+    counts = measure(conf.data, conf.planted, conf.colleague, conf.honest, boosted, len(conf.blocs), rule)
+    print("recall by planted kind:", recall_by_kind(conf, rule))
+    for residue in ranking_residue(conf, rule):
+        print("still in the top 10%:", residue)
+    sunk = sunk_talks(conf, rule)
+    if sunk:
+        print("talks rated down by opposition blocs:", sunk)
+    for flags in honest_group_flags(conf, rule):
+        print("honest group:", flags)
+    return f"{label} {size} (seed {seed})", counts
+
+
+def demo_run(scale: str, seed: int, rule: BlocRule) -> tuple[str, Counts]:
+    demo = demo_conference(scale, seed)
+    counts = measure(demo.data, demo.planted, demo.colleague, demo.honest, demo.boosted, demo.n_blocs, rule)
+    multiplier = detect_with_discounts(demo.data, rule)[0]
+    everything = np.ones(len(multiplier), dtype=bool)
+    before = ranks(demo.data, everything, np.ones(len(multiplier)))
+    honest = ranks(demo.data, demo.honest, np.ones(len(multiplier)))
+    after = ranks(demo.data, everything, multiplier)
+    for talk in sorted(demo.boosted):
+        print(
+            f"talk {talk}: rank {honest[talk]} with honest votes, {before[talk]} with all, "
+            f"{after[talk]} after detection"
+        )
+    for bloc in blocs_detect(demo.data, rule).blocs:
+        if bloc.talk_id in demo.boosted:
+            print(f"bloc on talk {bloc.talk_id}: {bloc.size} members, signals {', '.join(bloc.signals)}")
+            for evidence in bloc.evidence:
+                print("   ", evidence.sentence)
+    return f"demo {scale} (seed {seed})", counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=["small", "medium", "large"])
     parser.add_argument("--demo", choices=["small", "medium", "large"])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--seeds",
+        help="with --size: several seeds, e.g. 1-3; prints each seed's row and records the pooled row (every "
+        "count summed over the seeds, the slowest time and largest memory)",
+    )
+    parser.add_argument(
         "--patterns",
-        choices=["seen", "unseen"],
+        choices=sorted(GENERATORS),
         default="seen",
         help="with --size: the generator detection was developed against, or the held-out patterns",
     )
@@ -283,43 +408,24 @@ def main() -> None:
     rule = BlocRule.from_json(json.loads(args.rule))
     if args.record and rule != BlocRule():
         parser.error("--record measures the default rule only")
-    if args.patterns == "unseen" and not args.size:
-        parser.error("--patterns unseen needs --size")
-    if args.size:
-        started = time.perf_counter()
-        unseen = args.patterns == "unseen"
-        conf = (unseen_conference if unseen else synthetic_conference)(args.size, args.seed)
-        print(f"generated in {time.perf_counter() - started:.1f} s")
-        boosted = {b.boosted_talk for b in conf.blocs if b.boosted_talk is not None}
-        name = f"{'held-out' if unseen else 'synthetic'} {args.size} (seed {args.seed})"
-        line = measure(name, conf.data, conf.planted, conf.colleague, conf.honest, boosted, len(conf.blocs), rule)
-        print("recall by planted kind:", recall_by_kind(conf, rule))
-        for residue in ranking_residue(conf, rule):
-            print("still in the top 10%:", residue)
-        sunk = sunk_talks(conf, rule)
-        if sunk:
-            print("talks rated down by opposition blocs:", sunk)
-        for flags in honest_group_flags(conf, rule):
-            print("honest group:", flags)
+    if (args.patterns != "seen" or args.seeds) and not args.size:
+        parser.error("--patterns and --seeds need --size")
+    if args.size and args.seeds:
+        seeds = seeds_parse(args.seeds)
+        total = Counts()
+        for seed in seeds:
+            name, counts = size_run(args.size, seed, args.patterns, rule)
+            print(counts.row(name))
+            total = total + counts
+        name = f"{GENERATORS[args.patterns][0]} {args.size} (seeds {args.seeds}, pooled)"
+        line = total.row(name)
     else:
-        demo = demo_conference(args.demo or "medium", args.seed)
-        name = f"demo {args.demo or 'medium'} (seed {args.seed})"
-        line = measure(name, demo.data, demo.planted, demo.colleague, demo.honest, demo.boosted, demo.n_blocs, rule)
-        multiplier = detect_with_discounts(demo.data, rule)[0]
-        everything = np.ones(len(multiplier), dtype=bool)
-        before = ranks(demo.data, everything, np.ones(len(multiplier)))
-        honest = ranks(demo.data, demo.honest, np.ones(len(multiplier)))
-        after = ranks(demo.data, everything, multiplier)
-        for talk in sorted(demo.boosted):
-            print(
-                f"talk {talk}: rank {honest[talk]} with honest votes, {before[talk]} with all, "
-                f"{after[talk]} after detection"
-            )
-        for bloc in blocs_detect(demo.data, rule).blocs:
-            if bloc.talk_id in demo.boosted:
-                print(f"bloc on talk {bloc.talk_id}: {bloc.size} members, signals {', '.join(bloc.signals)}")
-                for evidence in bloc.evidence:
-                    print("   ", evidence.sentence)
+        name, counts = (
+            size_run(args.size, args.seed, args.patterns, rule)
+            if args.size
+            else demo_run(args.demo or "medium", args.seed, rule)
+        )
+        line = counts.row(name)
     print(HEADER)
     print(line)
     if args.record:
