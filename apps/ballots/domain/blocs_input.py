@@ -9,11 +9,13 @@ versioned weight policy, so a committee can change them and every tally records 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import tldextract
 
 SIGNALS = ("order", "affiliation", "narrow", "burst", "similar", "organisation_burst")
 ERROR_CONTROLS = ("false_discovery", "familywise")
@@ -184,8 +186,44 @@ def bloc_rule_default() -> dict[str, Any]:
     return BlocRule().to_json()
 
 
+# Legal forms that end a company's name ("Initech GmbH", "Initech, Inc.", "Initech B.V."): spelled
+# with or without them, it is one company. Periods are dropped before the lookup, so "e.V." is "ev".
+# fmt: off
+LEGAL_FORMS = frozenset({
+    "ab", "ag", "aps", "as", "asa", "bv", "co", "corp", "corporation", "ev", "gmbh", "inc", "incorporated",
+    "kg", "kk", "limited", "llc", "llp", "lp", "ltd", "mbh", "nv", "ohg", "oy", "oyj", "plc", "pte", "pty",
+    "sa", "sarl", "sas", "se", "spa", "srl", "ug", "&", "and",
+})
+# fmt: on
+MIN_NAME_LENGTH = 3  # a company matches a domain by a name at least this long
+_SEPARATORS = re.compile(r"[^\w&]+")
+_DOMAIN_PARTS = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # the bundled list, offline
+
+
 def company_normalize(name: str | None) -> str:
-    return " ".join((name or "").casefold().split())
+    """A company's name as detection compares it: case, spacing, punctuation and a trailing legal
+    form do not matter ("ACME GmbH", "Acme" and "acme, inc." are one company). A name that is only
+    a legal form is kept as it is."""
+    words = _SEPARATORS.sub(" ", (name or "").casefold().replace(".", "")).split()
+    kept = list(words)
+    while kept and kept[-1] in LEGAL_FORMS:
+        kept.pop()
+    return " ".join(kept or words)
+
+
+def company_key(name: str | None) -> str:
+    """The normalised company without spaces or symbols, as a domain would spell it ("red hat" →
+    "redhat")."""
+    return re.sub(r"[\W_]+", "", company_normalize(name))
+
+
+def domain_key(domain: str) -> str:
+    """The name an email domain registers under the public suffix, without hyphens: "initech" for
+    mail.initech.co.uk and for initech.com; for a suffix the public list does not know (initech.example)
+    the label before the last."""
+    parts = _DOMAIN_PARTS(domain.strip().lower())
+    label = parts.domain if parts.suffix else (domain.strip().lower().split(".")[-2:] or [""])[0]
+    return re.sub(r"[\W_]+", "", label)
 
 
 @dataclass(frozen=True)
@@ -255,12 +293,21 @@ def bloc_input_build(
 
     company_index = {c: i for i, c in enumerate(company_labels)}
     domain_index = {d: i for i, d in enumerate(domain_labels)}
+    # A speaker's company also names the domains registered under its name: voters have no company
+    # field, so "Initech GmbH" on a speaker with a free-mail address is how initech.com's voters
+    # are known as the speaker's colleagues.
+    domains_named: dict[str, list[int]] = {}
+    for code, d in enumerate(domain_labels):
+        key = domain_key(d)
+        if len(key) >= MIN_NAME_LENGTH:
+            domains_named.setdefault(key, []).append(code)
     tc, td = set(), set()
     for pos, talk in enumerate(talks):
         for name in talk.speaker_companies:
             code = company_index.get(company_normalize(name))
             if code is not None:
                 tc.add((pos, code))
+            td.update((pos, c) for c in domains_named.get(company_key(name), ()))
         for d in talk.speaker_email_domains:
             code = domain_index.get(d.strip().lower())
             if code is not None and d.strip().lower() not in free:
