@@ -34,6 +34,9 @@ def record(section: str, header: str, row: str, *, key: str) -> None:
     head, _, rest = text.partition(title)
     body, sep, tail = rest.partition("\n## ")
     lines = [ln for ln in body.splitlines() if not ln.startswith(f"| {key} |")]
+    if full_header not in lines:  # the columns changed: the new header, and only rows of its shape stay
+        rows = [ln for ln in lines[1:] if ln.startswith("| ") and ln.count("|") == full_header.count("|")]
+        lines = ["", "", full_header, divider, *(ln for ln in rows if ln != full_header)]
     lines.append(stamped)
     text = head + title + "\n".join(lines) + "\n" + (sep + tail if sep else "")
     DOC.write_text(text)
