@@ -67,8 +67,8 @@ between the 65th and 92nd percentile of q, unless said):
   organisations, rate every other member's talk "must see" (10% "want to see") in their own
   sessions, beside their normal ballots. One planted bloc per ring talk (members: the others).
 - community_chat: a Discord/Slack community; 70% existing voters, 30% new accounts; three pings over
-  2-4 days; half answer a ping (within Exp(1.5 h)), half vote whenever in that span; score 3 (80%)
-  or 2; 30% of the new accounts also rate 1-3 talks of the target's topic honestly (not planted).
+  2-4 days; half answer a ping (within Exp(1.5 h)), half vote whenever in that span or the day
+  after; score 3 (80%) or 2; 30% of the new accounts also rate 1-3 talks of the target's topic honestly (not planted).
 - account_farm: 4-40 fresh accounts (weights 0.5 / 0.0 / 1.0 with 0.5 / 0.3 / 0.2; gmail.com and
   domains off the app's list: duck.com, tutanota.com), made in batches of 3-8 at uniform random
   times; each rates the target 3 and 4-15 talks chosen uniformly at random with uniform random
