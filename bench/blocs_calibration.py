@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/blocs_calibration.py --size small --seeds 1-60
     .venv/bin/python bench/blocs_calibration.py --size medium --seeds 1-12 --rule '{"order_colleagues": false}'
+    .venv/bin/python bench/blocs_calibration.py --world fresh --size small --seeds 1-30
 
 Each conference is the seen generator's (bench/blocs_synthetic.py) with nothing planted: its honest
 voters, with the honest correlation that generator builds in (friends on small orders voting together
@@ -10,8 +11,10 @@ promises that each signal flags anything at all in about alpha of such conferenc
 default). Colleagues of the speaker are flagged on purpose (loyalty is the rule's concern, and the
 bound keeps their fair share), so blocs that include colleagues of the speaker are counted apart.
 A bloc counts for every signal among its evidence; a conference counts for a signal when any bloc
-outside colleagues carries it. Printed: per seed the blocs found outside colleagues (with their
-strongest sentence), then per signal the conferences with any bloc.
+outside colleagues carries it. `--world fresh` takes bench/blocs_fresh.py's honest world instead (its own
+popularity model, ballot lengths, time zones, company spellings and honest groups: meetups, university
+classes, couples, proud colleagues), with nothing planted. Printed: per seed the blocs found outside
+colleagues (with their strongest sentence), then per signal the conferences with any bloc.
 """
 
 from __future__ import annotations
@@ -26,7 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from apps.ballots.domain.blocs import blocs_detect
 from apps.ballots.domain.blocs_input import SIGNALS, BlocRule
+from bench.blocs_fresh import fresh_conference
 from bench.blocs_synthetic import synthetic_conference
+
+WORLDS = {"seen": synthetic_conference, "fresh": fresh_conference}
 
 
 def plant_nothing(*_args, **_kwargs):
@@ -49,6 +55,9 @@ def main() -> None:
     parser.add_argument("--seeds", default="1-60")
     parser.add_argument("--rule", default="{}", help="bloc rule keys as JSON")
     parser.add_argument("--quiet", action="store_true", help="only the summary")
+    parser.add_argument(
+        "--world", choices=sorted(WORLDS), default="seen", help="the honest world: blocs_synthetic's or blocs_fresh's"
+    )
     args = parser.parse_args()
     rule = BlocRule.from_json(json.loads(args.rule))
     seeds = seeds_parse(args.seeds)
@@ -56,7 +65,7 @@ def main() -> None:
     outside_total = 0
     seconds = 0.0
     for seed in seeds:
-        conf = synthetic_conference(args.size, seed, plant=plant_nothing)
+        conf = WORLDS[args.world](args.size, seed, plant=plant_nothing)
         started = time.perf_counter()
         blocs = blocs_detect(conf.data, rule).blocs
         seconds += time.perf_counter() - started
@@ -74,7 +83,7 @@ def main() -> None:
                 print(f"    talk {b.talk_id} {b.direction}, {b.size} members: {b.evidence[0].sentence}")
     n = len(seeds)
     print(
-        f"\n{args.size}, seeds {args.seeds} ({n} honest-only conferences), rule {args.rule}; "
+        f"\n{args.world} world, {args.size}, seeds {args.seeds} ({n} honest-only conferences), rule {args.rule}; "
         f"detection {seconds / max(1, n):.2f} s per conference"
     )
     print("| signal | conferences with any bloc | rate | seeds |")

@@ -5,6 +5,7 @@
     .venv/bin/python bench/blocs_quality.py --demo medium --record
     .venv/bin/python bench/blocs_quality.py --size medium --rule '{"bound_by_evidence": false}'  # another rule
     .venv/bin/python bench/blocs_quality.py --size small --patterns unseen  # held-out patterns (bench/blocs_unseen.py)
+    .venv/bin/python bench/blocs_quality.py --size small --seeds 1-3 --patterns fresh  # another world (blocs_fresh.py)
 
 Figures, per (voter, talk) vote:
 - recall: planted bloc votes that end up in a detected bloc; precision: bloc votes that are planted
@@ -26,10 +27,12 @@ Figures, per (voter, talk) vote:
 - time and peak memory (tracemalloc) of detection plus discounts, from arrays in memory.
 
 `--patterns unseen` plants the held-out patterns of bench/blocs_unseen.py in the same honest
-conference instead (rows named "held-out ..."), and prints, for every honest correlated group it
-plants (a university community, friends on one order), how many of its votes detection flagged
-and how many lost weight: those votes are honest and should keep their weight. For both generators
-the talks that opposition blocs sink are printed too (in the top 10% with honest votes only / all
+conference instead (rows named "held-out ..."); `--patterns fresh` measures bench/blocs_fresh.py, an
+honest world and planted kinds designed apart from both (rows named "fresh ..."). Both print, for
+every honest correlated group the generator plants (held-out: a university community, friends on
+one order; fresh: meetups, university classes, couples, proud colleagues), how many of its votes
+detection flagged and how many lost weight: those votes are honest and should keep their weight.
+For every generator the talks that opposition blocs sink are printed too (in the top 10% with honest votes only / all
 votes / detection).
 """
 
@@ -55,6 +58,7 @@ from apps.ballots.domain.tally import CLASS_CODES, TallyInput, tally_compute
 from apps.ballots.domain.weights import ClassWeights
 from bench.blocs_calibration import seeds_parse
 from bench.blocs_demo import demo_conference
+from bench.blocs_fresh import fresh_conference
 from bench.blocs_synthetic import synthetic_conference
 from bench.blocs_unseen import unseen_conference
 from bench.record import record
@@ -343,7 +347,11 @@ def sunk_talks(conf, rule: BlocRule) -> str | None:
     return f"{len(targets)} talks, in the top 10%: {counts[0]} honest / {counts[1]} all votes / {counts[2]} detection"
 
 
-GENERATORS = {"seen": ("synthetic", synthetic_conference), "unseen": ("held-out", unseen_conference)}
+GENERATORS = {
+    "seen": ("synthetic", synthetic_conference),
+    "unseen": ("held-out", unseen_conference),
+    "fresh": ("fresh", fresh_conference),
+}
 
 
 def size_run(size: str, seed: int, patterns: str, rule: BlocRule) -> tuple[str, Counts]:
@@ -400,7 +408,8 @@ def main() -> None:
         "--patterns",
         choices=sorted(GENERATORS),
         default="seen",
-        help="with --size: the generator detection was developed against, or the held-out patterns",
+        help="with --size: the generator detection was developed against, the held-out patterns planted in its "
+        "world, or the fresh generator (bench/blocs_fresh.py: its own honest world and planted kinds)",
     )
     parser.add_argument("--record", action="store_true", help="write the row into docs/benchmarks.md")
     parser.add_argument("--rule", default="{}", help="bloc rule keys as JSON, e.g. '{\"bound_by_evidence\": false}'")
