@@ -83,3 +83,25 @@ def test_the_organisations_switch_is_part_of_the_stored_rule():
     assert BlocRule.from_json({"organisations": False}).organisations is False
     with pytest.raises(ValueError, match="organisations must be true or false"):
         BlocRule.from_json({"organisations": "yes"})
+
+
+def test_a_company_field_naming_no_domain_gives_way_to_a_shared_work_address():
+    case = Case(n_voters=20)
+    for v in (1001, 1002, 1003):
+        case.add_voter(v, domain="tuwien.example", company="TU Wien")
+    for v in (1004, 1005, 1006):
+        case.add_voter(v, domain="tuwien.example", company="Technische Universität Wien")
+    case.add_voter(1007, domain="tuwien.example")
+    for v in (2001, 2002, 2003):
+        case.add_voter(v, domain="globex.example", company="Globex")
+    case.add_voter(2004, domain="tuwien.example", company="Globex")  # a linked company still decides
+    for v in (3001, 3002):  # addresses nobody shares: the field decides, though it names no domain
+        case.add_voter(v, domain=f"home{v}.example", company="Initech")
+    for v in (*range(1001, 1008), *range(2001, 2005), 3001, 3002):
+        case.vote(v, 1, 2, START)
+    data = case.build()
+    orgs = organisations_build(data)
+    # Neither spelling has most of the domain's voters, so no company is linked to it: the address decides.
+    assert {_org_of(data, orgs, v) for v in range(1001, 1008)} == {"tuwien.example"}
+    assert _org_of(data, orgs, 2004) == "globex (globex.example)"
+    assert _org_of(data, orgs, 3001) == _org_of(data, orgs, 3002) == "initech"

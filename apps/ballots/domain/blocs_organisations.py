@@ -6,7 +6,8 @@ too small to say anything. So a company and a domain become one organisation whe
 give both mostly pair them: the domain is the one that most (more than half) of the company's
 voters with a work address use, and the company is the one that most of the domain's voters with a
 company field name. One stray pairing (a consultant, someone who changed jobs) links nothing. A
-voter belongs to the organisation of their company field if they gave one, else of their domain.
+voter belongs to the organisation of their company field if they gave one, else of their domain;
+but a company field linked to no domain gives way to a work domain the voter shares with others.
 """
 
 from __future__ import annotations
@@ -80,10 +81,18 @@ def organisations_build(data: BlocInput) -> Organisations:
     linked = company_of_domain >= 0
     org_of_domain[linked] = org_of_company[company_of_domain[linked]]
 
+    # The company field decides, unless it names no known domain while the voter's address is a
+    # work domain others share: the address was verified, the field is free text ("TU Wien" and
+    # "Technische Universität Wien" on tuwien.ac.at are one employer, which no majority pairs).
+    has_company, has_domain = data.voter_company >= 0, data.voter_domain >= 0
+    shared = np.bincount(data.voter_domain[has_domain], minlength=n_d) >= 2
+    by_address = has_company & has_domain
+    by_address[by_address] = (domain_of[data.voter_company[by_address]] < 0) & shared[data.voter_domain[by_address]]
+    use_company = has_company & ~by_address
     voter_org = np.where(
-        data.voter_company >= 0,
+        use_company,
         org_of_company[np.maximum(data.voter_company, 0)] if n_c else -1,
-        np.where(data.voter_domain >= 0, org_of_domain[np.maximum(data.voter_domain, 0)] if n_d else -1, -1),
+        np.where(has_domain, org_of_domain[np.maximum(data.voter_domain, 0)] if n_d else -1, -1),
     ).astype(np.int32)
     voter_org = _through_orders(voter_org, data.voter_order)
     speaker = [
