@@ -12,6 +12,12 @@ bound keeps their fair share), so blocs that include colleagues of the speaker a
 A bloc counts for every signal among its evidence; a conference counts for a signal when any bloc
 outside colleagues carries it. Printed: per seed the blocs found outside colleagues (with their
 strongest sentence), then per signal the conferences with any bloc.
+
+`--narrow-pvalues` also prints the narrow test's p-values against its own model (docs/blocs.md,
+round 10): per way (up, top score, down), the talks tested and how many have p at most 1e-3 and
+1e-4, beside how many the model predicts (on every talk, the Poisson chance of a count that small a
+p-value; before `min_members`, `min_ratio` and the Bonferroni bar). A calibrated model gives about
+as many as predicted.
 """
 
 from __future__ import annotations
@@ -24,9 +30,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import numpy as np
+from scipy.stats import poisson
+
 from apps.ballots.domain.blocs import blocs_detect
-from apps.ballots.domain.blocs_input import SIGNALS, BlocRule
+from apps.ballots.domain.blocs_input import SIGNALS, BlocInput, BlocRule
+from apps.ballots.domain.blocs_organisations import organisations_build
+from apps.ballots.domain.blocs_saturation import light_colleague_votes, narrow_expected
+from apps.ballots.domain.blocs_signals import OPPOSE, TOP, context_build
 from bench.blocs_synthetic import synthetic_conference
+
+P_LEVELS = (1e-3, 1e-4)
+WAYS = {1: "up", TOP: "top", OPPOSE: "down"}
 
 
 def plant_nothing(*_args, **_kwargs):
@@ -43,20 +58,56 @@ def seeds_parse(text: str) -> list[int]:
     return out
 
 
+def narrow_pvalues(data: BlocInput, rule: BlocRule) -> dict[str, np.ndarray]:
+    """Per way: [talks tested, talks with p <= each of P_LEVELS, the model's prediction of each], the
+    narrow test's counts and prediction as blocs_detect forms them under `rule`."""
+    ctx = context_build(data, rule)
+    light = ctx.votes_per_voter[data.vote_voter] <= rule.narrow_max_votes
+    if rule.narrow_colleagues:
+        orgs = organisations_build(data)
+        light &= ~light_colleague_votes(ctx, orgs.voter_org, orgs.speaker_pairs)
+        expected = narrow_expected(ctx, orgs.voter_org, orgs.speaker_pairs)
+    else:
+        expected = narrow_expected(ctx)
+    out = {}
+    for d in ctx.tested:
+        sel = ctx.votes_in(d)
+        observed = np.bincount(data.vote_talk[sel[light[sel]]], minlength=data.n_talks)
+        mean = np.maximum(expected[d], 1e-9)
+        log_p = poisson.logsf(observed - 1, mean)
+        row = [int((observed > 0).sum())]
+        row += [int(((observed > 0) & (log_p <= np.log(level))).sum()) for level in P_LEVELS]
+        # The smallest count reaching each level on each talk (up to 60; more is never needed here), and
+        # the model's chance of at least that many.
+        counts = np.arange(1, 61)
+        tails = poisson.logsf(counts[None, :] - 1, mean[:, None])
+        for level in P_LEVELS:
+            reach = tails <= np.log(level)
+            first = np.where(reach.any(axis=1), np.argmax(reach, axis=1), len(counts) - 1)
+            row.append(float(np.exp(tails[np.arange(len(mean)), first]).sum()))
+        out[WAYS[d]] = np.array(row, dtype=np.float64)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=["small", "medium", "large"], default="small")
     parser.add_argument("--seeds", default="1-60")
     parser.add_argument("--rule", default="{}", help="bloc rule keys as JSON")
     parser.add_argument("--quiet", action="store_true", help="only the summary")
+    parser.add_argument("--narrow-pvalues", action="store_true", help="the narrow test's p-values against its model")
     args = parser.parse_args()
     rule = BlocRule.from_json(json.loads(args.rule))
     seeds = seeds_parse(args.seeds)
     flagged: dict[str, list[int]] = {s: [] for s in (*SIGNALS, "colleagues")}
     outside_total = 0
     seconds = 0.0
+    pvalues: dict[str, np.ndarray] = {}
     for seed in seeds:
         conf = synthetic_conference(args.size, seed, plant=plant_nothing)
+        if args.narrow_pvalues:
+            for way, row in narrow_pvalues(conf.data, rule).items():
+                pvalues[way] = pvalues.get(way, 0) + row
         started = time.perf_counter()
         blocs = blocs_detect(conf.data, rule).blocs
         seconds += time.perf_counter() - started
@@ -85,6 +136,12 @@ def main() -> None:
             note = " (on purpose)" if s == "colleagues" else ""
             print(f"| {s}{note} | {len(hit)} of {n} | {len(hit) / max(1, n):.1%} | {shown} |")
     print(f"blocs outside colleagues in all: {outside_total}")
+    if pvalues:
+        print("\nnarrow test, p-values against its model, all conferences together:")
+        print("| way | talks tested | p <= 1e-3: found / predicted | p <= 1e-4: found / predicted |")
+        print("|---|---|---|---|")
+        for way, (tested, at3, at4, want3, want4) in pvalues.items():
+            print(f"| {way} | {tested:,.0f} | {at3:.0f} / {want3:.1f} | {at4:.0f} / {want4:.1f} |")
 
 
 if __name__ == "__main__":
