@@ -77,14 +77,10 @@ def narrow_pvalues(data: BlocInput, rule: BlocRule) -> dict[str, np.ndarray]:
         log_p = poisson.logsf(observed - 1, mean)
         row = [int((observed > 0).sum())]
         row += [int(((observed > 0) & (log_p <= np.log(level))).sum()) for level in P_LEVELS]
-        # The smallest count reaching each level on each talk (up to 60; more is never needed here), and
-        # the model's chance of at least that many.
-        counts = np.arange(1, 61)
-        tails = poisson.logsf(counts[None, :] - 1, mean[:, None])
+        # On each talk, the model's chance of a count with p at most the level: P(X > m) for the
+        # smallest m with P(X > m) <= level (counts are whole, so at most the level).
         for level in P_LEVELS:
-            reach = tails <= np.log(level)
-            first = np.where(reach.any(axis=1), np.argmax(reach, axis=1), len(counts) - 1)
-            row.append(float(np.exp(tails[np.arange(len(mean)), first]).sum()))
+            row.append(float(poisson.sf(poisson.isf(level, mean), mean).sum()))
         out[WAYS[d]] = np.array(row, dtype=np.float64)
     return out
 
