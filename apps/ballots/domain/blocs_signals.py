@@ -14,6 +14,8 @@ corrected for the number of groups examined) that honest voting would flag anyth
 the next by one step of alpha / tests, so about `alpha` of a signal's findings are chance findings
 (a signal's findings on one talk and way count once); colleagues of the speaker keep the first bar for all
 (since round 9 also a company booking on its own speaker's talk, in the order test's colleague family).
+Since round 10 the narrow test leaves out the light voters of a speaker's organisation on that
+speaker's talk (`narrow_colleagues`): the colleague test judges them.
 """
 
 from __future__ import annotations
