@@ -65,13 +65,19 @@ def test_round_6_migrations_pin_stored_policies_to_the_rule_they_were_stored_wit
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("before_migration", "key"),
-    [("0010_vote_write_function", "bound_by_evidence"), ("0013_bloc_rule_round_8", "order_colleagues")],
+    [
+        ("0010_vote_write_function", "bound_by_evidence"),
+        ("0013_bloc_rule_round_8", "order_colleagues"),
+        ("0014_bloc_rule_round_9", "narrow_colleagues"),
+    ],
 )
 def test_a_one_key_migration_pins_stored_policies_to_the_rule_they_were_stored_with(before_migration, key):
     """0011 writes `bound_by_evidence: false` (docs/blocs.md, round 7: every detected bloc keeps
-    max(k ** bound_exponent, fair share)) and 0014 `order_colleagues: false` (round 9: a company
-    booking's votes on its own speaker's talk stay order findings) into policies stored without the
-    key; a policy that names the key keeps its choice, and new policies store true."""
+    max(k ** bound_exponent, fair share)), 0014 `order_colleagues: false` (round 9: a company
+    booking's votes on its own speaker's talk stay order findings) and 0015 `narrow_colleagues: false`
+    (round 10: light colleagues of the speaker stay in the narrow test on their speaker's talk) into
+    policies stored without the key; a policy that names the key keeps its choice, and new policies
+    store true."""
     before = {k: v for k, v in BlocRule().to_json().items() if k != key}
     old, chosen = _stored_then_migrated(before_migration, before)
     assert old.bloc_rule == {**before, key: False}

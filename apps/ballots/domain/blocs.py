@@ -39,7 +39,7 @@ from .blocs_bursts import burst_findings, organisation_burst_findings
 from .blocs_input import BlocInput, BlocRule
 from .blocs_merge import findings_admit, findings_merge, follow_up_count
 from .blocs_organisations import orders_of_speakers, organisations_build
-from .blocs_saturation import narrow_expected
+from .blocs_saturation import light_colleague_votes, narrow_expected
 from .blocs_signals import OPPOSE, SUPPORT, Finding, context_build, group_findings, similar_findings
 
 
@@ -167,11 +167,15 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
     # `organisations: false` companies and domains apart.
     by_org = {"affiliation", "organisation_burst"} & set(rule.signals)
     orgs = organisations_build(data) if rule.organisations and by_org else None
+    # Colleagues on a booking (round 9) and light colleagues (round 10) are found through the
+    # organisations of round 4, whatever `organisations` says.
+    by_colleagues = ("order" in rule.signals and rule.order_colleagues) or (
+        "narrow" in rule.signals and rule.narrow_colleagues
+    )
+    known = orgs if orgs is not None or not by_colleagues else organisations_build(data)
     if "order" in rule.signals:
         if rule.order_colleagues:
-            # Company bookings voting on their own speaker's talk are colleagues (round 9); an order's
-            # organisation is always taken from organisations_build, whatever `organisations` says.
-            known = orgs or organisations_build(data)
+            # Company bookings voting on their own speaker's talk are colleagues (round 9).
             pairs, org_of_order = orders_of_speakers(known.voter_org, data.voter_order, known.speaker_pairs)
             names = tuple(known.labels[g] if g >= 0 else "" for g in org_of_order)
             findings += group_findings(ctx, data.voter_order, "order", data.order_labels, pairs, organisations=names)
@@ -185,7 +189,16 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
             findings += group_findings(ctx, data.voter_domain, "affiliation", data.domain_labels, data.talk_domain)
     if "narrow" in rule.signals:
         narrow = np.where(ctx.votes_per_voter <= rule.narrow_max_votes, 0, -1).astype(np.int32)
-        findings += group_findings(ctx, narrow, "narrow", (str(rule.narrow_max_votes),), None, narrow_expected(ctx))
+        label = (str(rule.narrow_max_votes),)
+        if rule.narrow_colleagues:
+            # Light voters of the speaker's organisation voting on that speaker's talk are left out of
+            # the narrow test on it (round 10): loyalty is not independent voting, and the colleague test
+            # judges them.
+            left_out = light_colleague_votes(ctx, known.voter_org, known.speaker_pairs)
+            expected = narrow_expected(ctx, known.voter_org, known.speaker_pairs)
+            findings += group_findings(ctx, narrow, "narrow", label, None, expected, left_out=left_out)
+        else:
+            findings += group_findings(ctx, narrow, "narrow", label, None, narrow_expected(ctx))
     if "burst" in rule.signals:
         findings += burst_findings(ctx)
     if "organisation_burst" in rule.signals:

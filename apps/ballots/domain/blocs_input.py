@@ -114,6 +114,12 @@ class BlocRule:
     # not count among the order signal's discoveries and lower its bar for everyone else. False: such
     # votes are order findings like any other, as before round 9.
     order_colleagues: bool = True
+    # A light voter (at most `narrow_max_votes` ratings) of the speaker's organisation (round 4) voting
+    # on that speaker's talk is left out of the narrow test on that talk (round 10): colleagues favour a
+    # colleague's talk out of loyalty, which the narrow test's model of independent light voters does
+    # not allow for, and the colleague test already judges them. False: such votes count in the narrow
+    # test like any other, as before round 10.
+    narrow_colleagues: bool = True
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -174,6 +180,8 @@ class BlocRule:
             problems.append("organisations must be true or false")
         if not isinstance(self.order_colleagues, bool):
             problems.append("order_colleagues must be true or false")
+        if not isinstance(self.narrow_colleagues, bool):
+            problems.append("narrow_colleagues must be true or false")
         if not isinstance(self.bound_by_evidence, bool):
             problems.append("bound_by_evidence must be true or false")
         if problems:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .blocs_signals import Context
+from .blocs_signals import Context, _sorted_member
 
 
 def _rates(appeal: np.ndarray, sizes: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
@@ -53,18 +53,53 @@ def light_voter_chances(
     return 1 - np.exp(-_rates(appeal, light)[:, None] * appeal[None, :])
 
 
-def narrow_expected(ctx: Context) -> dict[int, np.ndarray]:
+def light_colleague_votes(ctx: Context, voter_org: np.ndarray, speaker_pairs: np.ndarray) -> np.ndarray:
+    """Bool per vote: cast by a light voter (at most `narrow_max_votes` ratings) of one of the talk's
+    speakers' organisations (`speaker_pairs`: talk, organisation rows). The narrow test leaves these
+    votes out (`narrow_colleagues`, round 10): the colleague test judges them."""
+    data = ctx.data
+    light = ctx.votes_per_voter[data.vote_voter] <= ctx.rule.narrow_max_votes
+    org = voter_org[data.vote_voter].astype(np.int64)
+    out = np.zeros(len(data.vote_voter), dtype=bool)
+    if not len(speaker_pairs) or not (light & (org >= 0)).any():
+        return out
+    n_talks = max(1, data.n_talks)
+    keys = np.unique(speaker_pairs[:, 1].astype(np.int64) * n_talks + speaker_pairs[:, 0])
+    rows = np.nonzero(light & (org >= 0))[0]
+    out[rows] = _sorted_member(keys, org[rows] * n_talks + data.vote_talk[rows])
+    return out
+
+
+def narrow_expected(
+    ctx: Context, voter_org: np.ndarray | None = None, speaker_pairs: np.ndarray | None = None
+) -> dict[int, np.ndarray]:
     """Per tested direction and talk: how many of the light voters (at most `narrow_max_votes`
     ratings) independent voting predicts on the talk in that direction, from the heavier voters'
-    votes only (the light voters' own votes are left out of the prediction)."""
+    votes only (the light voters' own votes are left out of the prediction).
+
+    With `voter_org` and `speaker_pairs` (talk, organisation rows), the light voters of a talk's
+    speakers' organisations are not among those predicted on that talk: the narrow test leaves their
+    votes on it out (`light_colleague_votes`)."""
     data, limit = ctx.data, ctx.rule.narrow_max_votes
     per_voter = ctx.votes_per_voter
     heavy_vote = per_voter[data.vote_voter] > limit
     talk_votes = np.bincount(data.vote_talk[heavy_vote], minlength=data.n_talks).astype(np.float64)
     sizes = np.arange(1, limit + 1)
     chances = light_voter_chances(talk_votes, per_voter[per_voter > limit], sizes)
-    light_voters = np.bincount(per_voter[(per_voter > 0) & (per_voter <= limit)], minlength=limit + 1)[1:]
+    is_light = (per_voter > 0) & (per_voter <= limit)
+    light_voters = np.bincount(per_voter[is_light], minlength=limit + 1)[1:]
     picked = light_voters.astype(np.float64) @ chances
+    if voter_org is not None and speaker_pairs is not None and len(speaker_pairs):
+        # Per organisation and ballot size, its light voters; each (talk, organisation of a speaker)
+        # row takes their chances of picking that talk off the talk's prediction.
+        n_orgs = int(max(voter_org.max(initial=-1), speaker_pairs[:, 1].max(initial=-1))) + 1
+        known = is_light & (voter_org >= 0)
+        by_org = np.zeros((max(1, n_orgs), limit), dtype=np.float64)
+        np.add.at(by_org, (voter_org[known].astype(np.int64), per_voter[known] - 1), 1.0)
+        pairs = np.unique(speaker_pairs.astype(np.int64), axis=0)
+        colleagues = (by_org[pairs[:, 1]] * chances[:, pairs[:, 0]].T).sum(axis=1)
+        picked = picked - np.bincount(pairs[:, 0], weights=colleagues, minlength=data.n_talks)
+        picked = np.maximum(picked, 0.0)
     out = {}
     for d in ctx.tested:
         way = np.zeros(len(heavy_vote), dtype=bool)

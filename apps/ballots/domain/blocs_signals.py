@@ -14,6 +14,8 @@ corrected for the number of groups examined) that honest voting would flag anyth
 the next by one step of alpha / tests, so about `alpha` of a signal's findings are chance findings
 (a signal's findings on one talk and way count once); colleagues of the speaker keep the first bar for all
 (since round 9 also a company booking on its own speaker's talk, in the order test's colleague family).
+Since round 10 the narrow test leaves out the light voters of a speaker's organisation on that
+speaker's talk (`narrow_colleagues`): the colleague test judges them.
 """
 
 from __future__ import annotations
@@ -150,6 +152,7 @@ def group_findings(
     speaker_pairs: np.ndarray | None = None,
     expected_by_talk: dict[int, np.ndarray] | None = None,
     organisations: tuple[str, ...] = (),
+    left_out: np.ndarray | None = None,
 ) -> list[Finding]:
     """Tests every (group, talk) pair where `column` assigns voters to groups (-1: none).
 
@@ -157,7 +160,9 @@ def group_findings(
     domain (or, for orders, a booking of the speaker's organisation, whose name per group is in
     `organisations`): they form their own, much smaller family of tests and are reported as "colleagues".
     `expected_by_talk` (per tested direction, per talk) replaces the prediction for a column with a
-    single group (the light voters, whose prediction accounts for heavy voters' saturation)."""
+    single group (the light voters, whose prediction accounts for heavy voters' saturation).
+    `left_out` (bool per vote) marks votes the test does not count (the narrow test's light colleagues
+    of the speaker on their speaker's talk, round 10); `expected_by_talk` must leave them out too."""
     data, rule = ctx.data, ctx.rule
     n_talks = max(1, data.n_talks)
     in_group = column >= 0
@@ -176,7 +181,7 @@ def group_findings(
     for d in ctx.tested:
         sel = ctx.votes_in(d)
         g = column[data.vote_voter[sel]]
-        ok = g >= 0
+        ok = g >= 0 if left_out is None else (g >= 0) & ~left_out[sel]
         sel, g = sel[ok], g[ok]
         key = g.astype(np.int64) * n_talks + data.vote_talk[sel]
         keys, observed = np.unique(key, return_counts=True)
