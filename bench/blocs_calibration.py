@@ -12,6 +12,23 @@ bound keeps their fair share), so blocs that include colleagues of the speaker a
 A bloc counts for every signal among its evidence; a conference counts for a signal when any bloc
 outside colleagues carries it. Printed: per seed the blocs found outside colleagues (with their
 strongest sentence), then per signal the conferences with any bloc.
+
+`--heavy SHARE` (round 11) adds genuine heavy raters to the honest conference: that share of the
+voters (chosen at random, whatever their company, order or friends) have their ballot re-drawn to
+rate a uniform 30–60% of the talks (at most 200, the generator's own longest ballot). Design, fixed
+before looking at any detector output, following bench/blocs_synthetic.py's honest model exactly:
+- which talks: drawn without replacement, each draw from the voter's favourite track with
+  probability 0.35 and from all talks otherwise, weighted by the generator's `popularity` (its Zipf
+  skew nudged by quality) — the generator's per-draw mixture, as one weight per talk
+  (0.65 × popularity share + 0.35 × popularity share within the favourite track), sampled without
+  replacement (Efraimidis–Spirakis keys) because a long ballot cannot repeat a talk;
+- which score: round(quality × 3.4 + N(0, 0.8) + the voter's own bias + 0.8 on a talk by the voter's
+  company's speaker), clipped to 0–3 — the generator's formula with its per-voter bias;
+- when: the voter's own session, 5–90 s between ratings, the second half of the ballot in a second
+  session for 30% of voters, as the generator does;
+- independent between voters (no draw depends on another voter's); nothing is planted, so every
+  bloc among them is a false one. With `--heavy`, the `similar` blocs are printed in detail (ring size,
+  common ballot, p-value, expected and observed, how many members are heavy raters).
 """
 
 from __future__ import annotations
@@ -22,16 +39,55 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from apps.ballots.domain.blocs import blocs_detect
 from apps.ballots.domain.blocs_input import SIGNALS, BlocRule
-from bench.blocs_synthetic import synthetic_conference
+from bench.blocs_synthetic import _sample_times, synthetic_conference
 
 
 def plant_nothing(*_args, **_kwargs):
     """A planting function that plants nothing: the honest conference alone."""
     return [], []
+
+
+def plant_heavy(share: float):
+    """A planting function that plants nothing but re-draws `share` of the voters as honest heavy
+    raters (module docstring); it records who they are in `heavy` (voter ids)."""
+    heavy: set[int] = set()
+
+    def plant(rng, spec, votes, V, T, quality, speaker_company, company, order, activity, world):
+        heavy.clear()
+        chosen = np.sort(rng.choice(V, size=round(share * V), replace=False))
+        share_all = world.popularity / world.popularity.sum()
+        by_voter: dict[int, list[int]] = {}
+        for v, t in votes:
+            by_voter.setdefault(v, []).append(t)
+        second = _sample_times(rng, activity, len(chosen))
+        for j, v in enumerate(chosen.tolist()):
+            for t in by_voter.get(v, []):
+                del votes[(v, t)]
+            in_fav = world.track == world.favourite[v]
+            w = 0.65 * share_all + 0.35 * np.where(in_fav, world.popularity, 0.0) / world.popularity[in_fav].sum()
+            n = min(200, round(rng.uniform(0.3, 0.6) * T))
+            keys = np.log(rng.random(T)) / w  # Efraimidis–Spirakis: the n largest keys
+            talks = np.argsort(-keys)[:n]
+            fan = (company[v] >= 0) & (speaker_company[talks] == company[v])
+            raw = quality[talks] * 3.4 + rng.normal(0, 0.8, size=n) + world.bias[v] + 0.8 * fan
+            score = np.clip(np.round(raw), 0, 3).astype(np.int64)
+            gaps = rng.integers(5, 90, size=n)
+            rank = np.arange(n)
+            late = (rng.random() < 0.3) & (rank >= n // 2)
+            at = np.where(late, second[j], world.session[v]) + rank * gaps
+            for t, sc, a in zip(talks.tolist(), score.tolist(), at.tolist(), strict=True):
+                votes[(v, t)] = [sc, int(a), False]
+            heavy.add(v + 1)
+        return [], []
+
+    plant.heavy = heavy
+    return plant
 
 
 def seeds_parse(text: str) -> list[int]:
@@ -43,12 +99,37 @@ def seeds_parse(text: str) -> list[int]:
     return out
 
 
+def _rings_print(conf, blocs, heavy: set[int]) -> None:
+    """The `similar` blocs of one conference, one line per ring (its blocs on every talk share the
+    evidence): members, heavy raters among them, common ballot, expected and observed, p."""
+    seen: set[tuple] = set()
+    lengths = np.bincount(conf.data.vote_voter, minlength=conf.data.n_voters)
+    ids = np.asarray(conf.data.voter_ids)
+    for b in blocs:
+        for e in b.evidence:
+            if e.signal != "similar":
+                continue
+            ring = (e.observed, round(e.p_value, 300), e.sentence.split(" talks")[0])
+            if ring in seen:
+                continue
+            seen.add(ring)
+            pos = np.searchsorted(ids, np.array(b.member_ids))
+            n_heavy = sum(1 for v in b.member_ids if v in heavy)
+            print(
+                f"    ring: {e.observed} accounts, {n_heavy} of this talk's {b.size} holders heavy raters, "
+                f"ballot lengths {int(lengths[pos].min())}–{int(lengths[pos].max())}; "
+                f"{e.sentence.split(' accounts cast nearly the same ballot on ')[1].split(' talks')[0]} "
+                f"ratings in common; expected {e.expected:.3g}, p = {e.p_value:.3g}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=["small", "medium", "large"], default="small")
     parser.add_argument("--seeds", default="1-60")
     parser.add_argument("--rule", default="{}", help="bloc rule keys as JSON")
     parser.add_argument("--quiet", action="store_true", help="only the summary")
+    parser.add_argument("--heavy", type=float, default=0.0, help="share of voters re-drawn as honest heavy raters")
     args = parser.parse_args()
     rule = BlocRule.from_json(json.loads(args.rule))
     seeds = seeds_parse(args.seeds)
@@ -56,7 +137,8 @@ def main() -> None:
     outside_total = 0
     seconds = 0.0
     for seed in seeds:
-        conf = synthetic_conference(args.size, seed, plant=plant_nothing)
+        plant = plant_heavy(args.heavy) if args.heavy else plant_nothing
+        conf = synthetic_conference(args.size, seed, plant=plant)
         started = time.perf_counter()
         blocs = blocs_detect(conf.data, rule).blocs
         seconds += time.perf_counter() - started
@@ -72,6 +154,8 @@ def main() -> None:
             print(f"seed {seed}: {len(outside)} blocs outside colleagues ({colleagues} colleague blocs)")
             for b in outside:
                 print(f"    talk {b.talk_id} {b.direction}, {b.size} members: {b.evidence[0].sentence}")
+            if args.heavy:
+                _rings_print(conf, blocs, plant.heavy)
     n = len(seeds)
     print(
         f"\n{args.size}, seeds {args.seeds} ({n} honest-only conferences), rule {args.rule}; "
