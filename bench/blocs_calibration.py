@@ -26,6 +26,7 @@ before looking at any detector output, following bench/blocs_synthetic.py's hone
   company's speaker), clipped to 0–3 — the generator's formula with its per-voter bias;
 - when: the voter's own session, 5–90 s between ratings, the second half of the ballot in a second
   session for 30% of voters, as the generator does;
+- `--heavy-range 0.5,0.8` changes the 30–60% (a sensitivity check, not the design);
 - independent between voters (no draw depends on another voter's); nothing is planted, so every
   bloc among them is a false one. With `--heavy`, the `similar` blocs are printed in detail (ring size,
   common ballot, p-value, expected and observed, how many members are heavy raters).
@@ -53,7 +54,7 @@ def plant_nothing(*_args, **_kwargs):
     return [], []
 
 
-def plant_heavy(share: float):
+def plant_heavy(share: float, lo: float = 0.3, hi: float = 0.6):
     """A planting function that plants nothing but re-draws `share` of the voters as honest heavy
     raters (module docstring); it records who they are in `heavy` (voter ids)."""
     heavy: set[int] = set()
@@ -71,7 +72,7 @@ def plant_heavy(share: float):
                 del votes[(v, t)]
             in_fav = world.track == world.favourite[v]
             w = 0.65 * share_all + 0.35 * np.where(in_fav, world.popularity, 0.0) / world.popularity[in_fav].sum()
-            n = min(200, round(rng.uniform(0.3, 0.6) * T))
+            n = min(200, round(rng.uniform(lo, hi) * T))
             keys = np.log(rng.random(T)) / w  # Efraimidis–Spirakis: the n largest keys
             talks = np.argsort(-keys)[:n]
             fan = (company[v] >= 0) & (speaker_company[talks] == company[v])
@@ -130,6 +131,7 @@ def main() -> None:
     parser.add_argument("--rule", default="{}", help="bloc rule keys as JSON")
     parser.add_argument("--quiet", action="store_true", help="only the summary")
     parser.add_argument("--heavy", type=float, default=0.0, help="share of voters re-drawn as honest heavy raters")
+    parser.add_argument("--heavy-range", default="0.3,0.6", help="their ballot length, as shares of the talks")
     args = parser.parse_args()
     rule = BlocRule.from_json(json.loads(args.rule))
     seeds = seeds_parse(args.seeds)
@@ -137,7 +139,7 @@ def main() -> None:
     outside_total = 0
     seconds = 0.0
     for seed in seeds:
-        plant = plant_heavy(args.heavy) if args.heavy else plant_nothing
+        plant = plant_heavy(args.heavy, *map(float, args.heavy_range.split(","))) if args.heavy else plant_nothing
         conf = synthetic_conference(args.size, seed, plant=plant)
         started = time.perf_counter()
         blocs = blocs_detect(conf.data, rule).blocs
