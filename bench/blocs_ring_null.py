@@ -45,7 +45,7 @@ def saturating_lambda(n: np.ndarray, w: np.ndarray, iters: int = 60) -> np.ndarr
     return np.exp((lo + hi) / 2)
 
 
-BINS = [(4, 19), (20, 39), (40, 59), (60, 89), (90, 200)]
+BINS = [(4, 19), (20, 39), (40, 59), (60, 89), (90, 119), (120, 200)]
 
 
 def main() -> None:
@@ -53,11 +53,12 @@ def main() -> None:
     parser.add_argument("--size", default="small")
     parser.add_argument("--seeds", default="1-10")
     parser.add_argument("--heavy", type=float, default=0.1)
+    parser.add_argument("--heavy-range", default="0.3,0.6")
     parser.add_argument("--max-pairs", type=int, default=40_000, help="pairs sampled per bin and seed")
     args = parser.parse_args()
     rows: dict[tuple, list] = {}
     for seed in seeds_parse(args.seeds):
-        plant = plant_heavy(args.heavy) if args.heavy else plant_nothing
+        plant = plant_heavy(args.heavy, *map(float, args.heavy_range.split(","))) if args.heavy else plant_nothing
         conf = synthetic_conference(args.size, seed, plant=plant)
         d = conf.data
         T, V = d.n_talks, d.n_voters

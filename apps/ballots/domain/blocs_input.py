@@ -21,6 +21,7 @@ DISCOVERY_UNITS = ("talk", "group")
 MERGES = ("evidenced", "whole")
 BURSTS = ("every", "strongest")
 RINGS = ("everyone", "candidates")
+RING_NULLS = ("held_out", "own")
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,12 @@ class BlocRule:
     # not count among the order signal's discoveries and lower its bar for everyone else. False: such
     # votes are order findings like any other, as before round 9.
     order_colleagues: bool = True
+    # "held_out": a candidate ring's own members are judged on the ratings the *other* members share
+    # (what at least half of them rated alike), so no account is tested on a common ballot picked from
+    # its own ratings; its count is the level of the ring's common ballot that an account of its
+    # activity reaches as rarely by chance (round 11). "own": members count their holding of the
+    # common ballot picked from their own ballots, as before round 11 (long honest ballots make rings).
+    ring_null: str = "held_out"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -168,6 +175,8 @@ class BlocRule:
             problems.append(f"bursts must be one of {list(BURSTS)}")
         if self.rings not in RINGS:
             problems.append(f"rings must be one of {list(RINGS)}")
+        if self.ring_null not in RING_NULLS:
+            problems.append(f"ring_null must be one of {list(RING_NULLS)}")
         if not isinstance(self.organisations, bool):
             problems.append("organisations must be true or false")
         if not isinstance(self.order_colleagues, bool):

@@ -291,6 +291,49 @@ def _ballots(item: np.ndarray, start_of: dict[int, tuple[int, int]], members: np
     return np.concatenate([item[s:e] for s, e in runs]), offsets, sizes
 
 
+def held_out_levels(
+    pooled: np.ndarray,
+    sizes: np.ndarray,
+    activity: np.ndarray,
+    row: np.ndarray,
+    rate_of: np.ndarray,
+    core_tail: np.ndarray,
+    held: np.ndarray,
+) -> np.ndarray:
+    """Per member of a candidate ring (`rings`' `ring_null: held_out`, round 11): how many of the common
+    ballot's ratings it counts as holding when it is judged on the others' ballots only.
+
+    The common ballot is what at least half of the members rated alike, so every one of its ratings is
+    held by members by construction: tested against the chance of an account that had no part in
+    choosing it, a member's holding is not evidence (three honest accounts rating 120 of 200 talks each
+    hold 80 of their 117-rating "common ballot", 47 expected). Here a member's ballot is compared with
+    the ratings that at least half of the *other* members rated alike — chosen without it, so the
+    Poisson-binomial (its activity, each rating's popularity) is its chance of holding them — and its
+    tail probability is carried over to the ring's common ballot: the member counts as holding the
+    highest level s that an account of its activity reaches by chance at least as often (never more
+    than it really holds). Puppets hold nearly all of the others' ballot, against chance, and keep
+    their level; an honest member falls to the level of an ordinary account.
+
+    `pooled`: the members' ratings back to back (`sizes` each); `activity`: per member, its ratings in
+    all; `row`: per member, its row in `core_tail` (P(holding at least s of the ring's common ballot)
+    per activity, s = 0 .. its length);
+    `rate_of`: per rating (talk × 3 + way), its chance share; `held`: per member, its holding of the common ballot."""
+    k = len(sizes)
+    values, idx = np.unique(pooled, return_inverse=True)
+    own = np.zeros((k, len(values)), dtype=bool)
+    own[np.repeat(np.arange(k), sizes), idx] = True
+    others = own.sum(axis=0)[None, :] - own
+    theirs = (others * 2 >= k - 1) & (others >= 1)
+    held_out = (theirs & own).sum(axis=1)
+    p = np.where(theirs, np.minimum(1.0, activity[:, None] * rate_of[values][None, :]), 0.0)
+    width = int(theirs.sum(axis=1).max(initial=0))
+    p = -np.sort(-p, axis=1)[:, :width]  # each member's chances, the others' ratings first (zeros change nothing)
+    chance = _at_least(p)[np.arange(k), held_out]
+    rows = core_tail[row][:, 1:]
+    level = (rows >= chance[:, None] * (1 - 1e-9)).sum(axis=1)
+    return np.minimum(level, held)
+
+
 def ring_level(
     held: np.ndarray, expected_at: np.ndarray, levels: np.ndarray, enough: int, rule: BlocRule, n_rings: int
 ) -> int:
@@ -397,7 +440,7 @@ def similar_findings(ctx: Context) -> list[Finding]:
     rings_found: set[bytes] = set()  # `rings: everyone`: candidates that end as the same ring count once
     for g in survivors:
         members = np.sort(member[group == g])
-        pooled, offsets, _ = _ballots(item, start_of, members)
+        pooled, offsets, run_sizes = _ballots(item, start_of, members)
         values, counts = np.unique(pooled, return_counts=True)
         core = values[counts * 2 >= len(members)]
         if len(core) < rule.similar_min_talks:
@@ -424,6 +467,22 @@ def similar_findings(ctx: Context) -> list[Finding]:
         holding, held = np.unique(
             voter_by_item[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)])], return_counts=True
         )
+        if rule.ring_null == "held_out":
+            # The members chose the common ballot: each is judged on the others' ratings (round 11).
+            all_own = np.bincount(pooled, minlength=3 * n_talks)
+            shared = held_out_levels(
+                pooled,
+                run_sizes,
+                ctx.votes_per_voter[members],
+                np.searchsorted(activity, ctx.votes_per_voter[members]),
+                (item_count - all_own + 0.5) / (rest_votes + 1.5 * n_talks),
+                tail,
+                shared,
+            )
+            at = np.searchsorted(holding, members)
+            found = (at < len(holding)) & (holding[np.minimum(at, len(holding) - 1)] == members)
+            held = held.copy()
+            held[at[found]] = shared[found]
         # `rings: everyone` counts every account holding s of the ratings, the population the prediction
         # is about, not only the candidates hashing put together (round 8).
         everyone = rule.rings == "everyone"
