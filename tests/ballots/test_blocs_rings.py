@@ -74,7 +74,7 @@ def test_copies_that_changed_one_score_join_when_there_are_many_of_them():
     assert _ring_members(data, BlocRule(rings="candidates")) == set(range(1001, 1013))
 
 
-def test_a_few_copies_that_changed_a_score_are_not_enough_evidence():
+def test_a_few_copies_that_changed_a_score_join_only_when_rare_for_their_kind():
     data = _ring(4, 4, ratings=20)
     assert _ring_members(data, OWN) == set(range(1001, 1005))
     # Round 11 counts each account by how rare its holding is for its kind: five of six is common for
