@@ -39,7 +39,7 @@ def _world(seed: int) -> tuple[dict[tuple[int, int], int], np.ndarray]:
     for v in range(1, N_LIGHT + 1):
         ballot(v, int(rng.integers(2, 12)))
     for v in HEAVY:
-        ballot(v, int(round(rng.uniform(0.6, 0.8) * N_TALKS)))
+        ballot(v, round(rng.uniform(0.6, 0.8) * N_TALKS))
     return votes, quality
 
 
