@@ -310,7 +310,8 @@ def account_kinds(ctx: Context, way_share: np.ndarray):
     """Accounts grouped by activity and by their lean toward each way of rating (`ring_null: held_out`,
     round 11). An account's lean toward a way is how many of its ratings it gave that way against what
     its talks' raters predict (each talk's share of that way), shrunk toward 1 by `LEAN_PRIOR` ratings
-    and rounded to `LEAN_STEP` on the log scale: an account that rates everything a notch higher holds
+    and rounded to `LEAN_STEP` on the log scale (accounts with fewer than `LEAN_PRIOR` ratings have
+    none): an account that rates everything a notch higher holds
     more of any "want to see" ratings by chance, and two long ballots that lean the same way share more
     than everyone's shares predict. Returns (kind per account, activity per kind, lean per kind (kinds
     × 3), accounts per kind)."""
@@ -326,6 +327,7 @@ def account_kinds(ctx: Context, way_share: np.ndarray):
     prior = LEAN_PRIOR * predicted / np.maximum(n, 1)[:, None]
     below = predicted + prior
     lean = np.where(below > 0, (observed + prior) / np.where(below > 0, below, 1), 1.0)
+    lean[n < LEAN_PRIOR] = 1.0  # too few ratings to tell a lean from chance (and fewer kinds to compute)
     half = _LEAN_BINS // 2
     code = np.clip(np.round(np.log(np.maximum(lean, 1e-9)) / LEAN_STEP), -half, half).astype(np.int64) + half
     key = (n * _LEAN_BINS + code[:, 0]) * _LEAN_BINS**2 + code[:, 1] * _LEAN_BINS + code[:, 2]
@@ -378,6 +380,11 @@ def held_out_chances(
     return _at_least(p)[np.arange(k), held_out]
 
 
+def _band(chance: np.ndarray) -> np.ndarray:
+    """The rarity band of a chance: floor(−log chance / RARITY_STEP)."""
+    return np.floor(-np.log(np.maximum(chance, 1e-300)) / RARITY_STEP + 1e-9).astype(np.int64)
+
+
 def rarity_bands(tail: np.ndarray, accounts: np.ndarray, chance: np.ndarray):
     """`ring_null: held_out`: the ring's levels are bands of rarity, not counts of shared ratings. An
     account is at level j when the chance of an account of its kind holding as much of the ring's
@@ -385,14 +392,18 @@ def rarity_bands(tail: np.ndarray, accounts: np.ndarray, chance: np.ndarray):
     of 8 ratings is rarer than a heavy one holding 5, and is counted so. Expected at level j: every
     kind's chance of reaching it (its tail at the first count whose tail is at most that), times its
     accounts. Returns (levels, expected at each, level per account of `chance`)."""
-    band = np.floor(-np.log(np.maximum(chance, 1e-300)) / RARITY_STEP + 1e-9).astype(np.int64)
-    levels = np.arange(1, max(1, int(band.max(initial=1))) + 1)
-    expected_at = np.empty(len(levels))
-    kinds = np.arange(tail.shape[0])
-    padded = np.concatenate([tail, np.zeros((tail.shape[0], 1))], axis=1)
-    for j, level in enumerate(levels):
-        first = (tail > np.exp(-level * RARITY_STEP) * (1 + 1e-9)).sum(axis=1)
-        expected_at[j] = float((padded[kinds, first] * accounts).sum())
+    band = _band(chance)
+    top = max(1, int(band.max(initial=1)))
+    levels = np.arange(1, top + 1)
+    # A kind's count s is the first to reach level j for j from just above the band of s − 1 to the band
+    # of s: add its chance over that stretch (a difference array, one pass over every kind and count).
+    bands = np.minimum(_band(tail), top + 1)
+    before = np.concatenate([np.zeros((tail.shape[0], 1), dtype=np.int64), bands[:, :-1]], axis=1)
+    weight = tail * accounts[:, None]
+    stretch = bands > before
+    delta = np.bincount(before[stretch] + 1, weights=weight[stretch], minlength=top + 3)
+    delta -= np.bincount(bands[stretch] + 1, weights=weight[stretch], minlength=top + 3)
+    expected_at = np.cumsum(delta)[1 : top + 1]
     return levels, expected_at, band
 
 
