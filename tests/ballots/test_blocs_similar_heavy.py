@@ -123,7 +123,7 @@ def test_a_member_is_judged_on_the_others_ballot():
     rate = np.full(100, 0.01)
     lean = np.ones((3, 3))
     share = np.full((34, 3), 1 / 3)
-    chance = held_out_chances(pooled, sizes, np.array([4, 4, 3]), rate, lean, share)
+    chance = held_out_chances(pooled, sizes, np.array([4, 4, 3]), rate, lean, share, 0.5)
     # Member 0: others' ballot {10, 11, 12, 13} (held by one or both of two), holds 3, each p = 0.04.
     p = 0.04
     at_least_3_of_4 = 4 * p**3 * (1 - p) + p**4

@@ -352,6 +352,7 @@ def held_out_chances(
     rate_of: np.ndarray,
     lean: np.ndarray,
     way_share: np.ndarray,
+    theta: float,
 ) -> np.ndarray:
     """Per member of a candidate ring (`ring_null: held_out`, round 11): the chance that an account of
     its activity and lean holds at least as many of the ratings the *other* members share as it does.
@@ -365,7 +366,8 @@ def held_out_chances(
 
     `pooled`: the members' ratings back to back (`sizes` each); `activity`: per member, its ratings in
     all; `rate_of`: per rating (talk × 3 + way), its chance share; `lean`, `way_share`: per member its
-    lean toward each way, per talk its ratings' shares in each way (`_lean_factor`)."""
+    lean toward each way, per talk its ratings' shares in each way (`_lean_factor`); `theta`: a member
+    whose ballot shares less than this (Jaccard) with the others' is not counted (chance 1)."""
     k = len(sizes)
     values, idx = np.unique(pooled, return_inverse=True)
     own = np.zeros((k, len(values)), dtype=bool)
@@ -377,7 +379,9 @@ def held_out_chances(
     p = np.where(theirs, np.minimum(1.0, chance), 0.0)
     width = int(theirs.sum(axis=1).max(initial=0))
     p = -np.sort(-p, axis=1)[:, :width]  # each member's chances, the others' ratings first (zeros change nothing)
-    return _at_least(p)[np.arange(k), held_out]
+    # Counted only when its ballot is nearly the others' (Jaccard at least theta), as every account is.
+    start = np.ceil(theta * (activity + theirs.sum(axis=1)) / (1 + theta) - 1e-9).astype(np.int64)
+    return np.where(held_out >= start, _at_least(p)[np.arange(k), held_out], 1.0)
 
 
 def _band(chance: np.ndarray) -> np.ndarray:
@@ -385,13 +389,15 @@ def _band(chance: np.ndarray) -> np.ndarray:
     return np.floor(-np.log(np.maximum(chance, 1e-300)) / RARITY_STEP + 1e-9).astype(np.int64)
 
 
-def rarity_bands(tail: np.ndarray, accounts: np.ndarray, chance: np.ndarray):
+def rarity_bands(tail: np.ndarray, accounts: np.ndarray, chance: np.ndarray, start: np.ndarray | None = None):
     """`ring_null: held_out`: the ring's levels are bands of rarity, not counts of shared ratings. An
     account is at level j when the chance of an account of its kind holding as much of the ring's
     ballot (a member: of the others' ballot) is at most e^(−j × RARITY_STEP): a light account holding 5
     of 8 ratings is rarer than a heavy one holding 5, and is counted so. Expected at level j: every
     kind's chance of reaching it (its tail at the first count whose tail is at most that), times its
-    accounts. Returns (levels, expected at each, level per account of `chance`)."""
+    accounts. `start` (per kind): only holding at least that many counts (a ballot nearly the ring's:
+    `similar_min_jaccard`), so a kind's chance is its tail from there on; an account holding fewer has
+    chance 1 in `chance`. Returns (levels, expected at each, level per account of `chance`)."""
     band = _band(chance)
     top = max(1, int(band.max(initial=1)))
     levels = np.arange(1, top + 1)
@@ -400,6 +406,10 @@ def rarity_bands(tail: np.ndarray, accounts: np.ndarray, chance: np.ndarray):
     bands = np.minimum(_band(tail), top + 1)
     before = np.concatenate([np.zeros((tail.shape[0], 1), dtype=np.int64), bands[:, :-1]], axis=1)
     weight = tail * accounts[:, None]
+    if start is not None:  # counts below a kind's start reach nothing; its start reaches from level 1
+        count = np.arange(tail.shape[1])[None, :]
+        before = np.where(count == start[:, None], 0, before)
+        bands = np.where(count < start[:, None], 0, bands)
     stretch = bands > before
     delta = np.bincount(before[stretch] + 1, weights=weight[stretch], minlength=top + 3)
     delta -= np.bincount(bands[stretch] + 1, weights=weight[stretch], minlength=top + 3)
@@ -560,12 +570,19 @@ def similar_findings(ctx: Context) -> list[Finding]:
                 (item_count - all_own + 0.5) / (rest_votes + 1.5 * n_talks),
                 lean[kind_of[members]],
                 way_share,
+                rule.similar_min_jaccard,
             )
-            chance_held = tail[kind_of[holding], held]
+            # Only accounts whose ballot is nearly the common ballot count (Jaccard, as for candidates):
+            # holding at least θ (n + L) / (1 + θ) of its L ratings with n ratings in all.
+            theta = rule.similar_min_jaccard
+            start = np.ceil(theta * (activity + len(core)) / (1 + theta) - 1e-9).astype(np.int64)
+            start = np.clip(start, 1, len(core) + 1)
+            chance_held = np.append(tail, np.zeros((len(tail), 1)), axis=1)[kind_of[holding], held]
+            chance_held[held < start[kind_of[holding]]] = 1.0
             at = np.searchsorted(holding, members)
             found = (at < len(holding)) & (holding[np.minimum(at, len(holding) - 1)] == members)
             chance_held[at[found]] = member_chance[found]
-            levels, expected_at, held = rarity_bands(tail, activity_voters, chance_held)
+            levels, expected_at, held = rarity_bands(tail, activity_voters, chance_held, start)
             shared = np.zeros(len(members), dtype=np.int64)
             shared[found] = held[at[found]]
         # `rings: everyone` counts every account holding s of the ratings, the population the prediction
