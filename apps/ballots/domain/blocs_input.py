@@ -113,11 +113,12 @@ class BlocRule:
     # not count among the order signal's discoveries and lower its bar for everyone else. False: such
     # votes are order findings like any other, as before round 9.
     order_colleagues: bool = True
-    # "held_out": a candidate ring's own members are judged on the ratings the *other* members share
-    # (what at least half of them rated alike), so no account is tested on a common ballot picked from
-    # its own ratings; its count is the level of the ring's common ballot that an account of its
-    # activity reaches as rarely by chance (round 11). "own": members count their holding of the
-    # common ballot picked from their own ballots, as before round 11 (long honest ballots make rings).
+    # "held_out": a candidate ring's members are judged on the ratings the *other* members share (what at
+    # least half of them rated alike), so no account is tested on a common ballot picked from its own
+    # ratings, and every account whose ballot is nearly the ring's (Jaccard) is counted by how rare its
+    # holding is for an account of its activity and lean toward each way of rating (round 11). "own":
+    # members count their holding of the common ballot picked from their own ballots, accounts by how
+    # many of its ratings they hold, as before round 11 (long honest ballots made rings).
     ring_null: str = "held_out"
     extra: Mapping[str, Any] = field(default_factory=dict)
 

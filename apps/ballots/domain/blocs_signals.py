@@ -546,7 +546,8 @@ def similar_findings(ctx: Context) -> list[Finding]:
         # the members sharing at least s ratings with the accounts anywhere expected to; keep the
         # most unusual s. The common ballot was picked after looking at the data, so the test is
         # corrected for every pair of accounts that could have been compared (and for the choice of
-        # s), not just for the candidates examined.
+        # s), not just for the candidates examined. Under `ring_null: held_out` (round 11) the levels
+        # are bands of rarity instead, and a member is judged on the others' ballot (below).
         shared = np.add.reduceat(np.isin(pooled, core).astype(np.int64), offsets)
         levels = np.arange(2, len(core) + 1)
         chance = activity[:, None] * rate[None, :]
