@@ -21,6 +21,24 @@ round 10): per way (up, top score, down), the talks tested and how many have p a
 1e-4, beside how many the model predicts (on every talk, the Poisson chance of a count that small a
 p-value; before `min_members`, `min_ratio` and the Bonferroni bar). A calibrated model gives about
 as many as predicted.
+
+`--heavy SHARE` (round 11) adds genuine heavy raters to the honest conference: that share of the
+voters (chosen at random, whatever their company, order or friends) have their ballot re-drawn to
+rate a uniform 30–60% of the talks (at most 200, the generator's own longest ballot). Design, fixed
+before looking at any detector output, following bench/blocs_synthetic.py's honest model exactly:
+- which talks: drawn without replacement, each draw from the voter's favourite track with
+  probability 0.35 and from all talks otherwise, weighted by the generator's `popularity` (its Zipf
+  skew nudged by quality) — the generator's per-draw mixture, as one weight per talk
+  (0.65 × popularity share + 0.35 × popularity share within the favourite track), sampled without
+  replacement (Efraimidis–Spirakis keys) because a long ballot cannot repeat a talk;
+- which score: round(quality × 3.4 + N(0, 0.8) + the voter's own bias + 0.8 on a talk by the voter's
+  company's speaker), clipped to 0–3 — the generator's formula with its per-voter bias;
+- when: the voter's own session, 5–90 s between ratings, the second half of the ballot in a second
+  session for 30% of voters, as the generator does;
+- `--heavy-range 0.5,0.8` changes the 30–60% (a sensitivity check, not the design);
+- independent between voters (no draw depends on another voter's); nothing is planted, so every
+  bloc among them is a false one. With `--heavy`, the `similar` blocs are printed in detail (ring size,
+  common ballot, p-value, expected and observed, how many members are heavy raters).
 """
 
 from __future__ import annotations
@@ -31,9 +49,10 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np
 from scipy.stats import poisson
 
 from apps.ballots.domain.blocs import blocs_detect
@@ -42,7 +61,7 @@ from apps.ballots.domain.blocs_organisations import organisations_build
 from apps.ballots.domain.blocs_saturation import light_colleague_votes, narrow_expected
 from apps.ballots.domain.blocs_signals import OPPOSE, TOP, context_build
 from bench.blocs_fresh import fresh_conference
-from bench.blocs_synthetic import synthetic_conference
+from bench.blocs_synthetic import _sample_times, synthetic_conference
 
 P_LEVELS = (1e-3, 1e-4)
 WAYS = {1: "up", TOP: "top", OPPOSE: "down"}
@@ -52,6 +71,43 @@ WORLDS = {"seen": synthetic_conference, "fresh": fresh_conference}
 def plant_nothing(*_args, **_kwargs):
     """A planting function that plants nothing: the honest conference alone."""
     return [], []
+
+
+def plant_heavy(share: float, lo: float = 0.3, hi: float = 0.6):
+    """A planting function that plants nothing but re-draws `share` of the voters as honest heavy
+    raters (module docstring); it records who they are in `heavy` (voter ids)."""
+    heavy: set[int] = set()
+
+    def plant(rng, spec, votes, V, T, quality, speaker_company, company, order, activity, world):
+        heavy.clear()
+        chosen = np.sort(rng.choice(V, size=round(share * V), replace=False))
+        share_all = world.popularity / world.popularity.sum()
+        by_voter: dict[int, list[int]] = {}
+        for v, t in votes:
+            by_voter.setdefault(v, []).append(t)
+        second = _sample_times(rng, activity, len(chosen))
+        for j, v in enumerate(chosen.tolist()):
+            for t in by_voter.get(v, []):
+                del votes[(v, t)]
+            in_fav = world.track == world.favourite[v]
+            w = 0.65 * share_all + 0.35 * np.where(in_fav, world.popularity, 0.0) / world.popularity[in_fav].sum()
+            n = min(200, round(rng.uniform(lo, hi) * T))
+            keys = np.log(rng.random(T)) / w  # Efraimidis–Spirakis: the n largest keys
+            talks = np.argsort(-keys)[:n]
+            fan = (company[v] >= 0) & (speaker_company[talks] == company[v])
+            raw = quality[talks] * 3.4 + rng.normal(0, 0.8, size=n) + world.bias[v] + 0.8 * fan
+            score = np.clip(np.round(raw), 0, 3).astype(np.int64)
+            gaps = rng.integers(5, 90, size=n)
+            rank = np.arange(n)
+            late = (rng.random() < 0.3) & (rank >= n // 2)
+            at = np.where(late, second[j], world.session[v]) + rank * gaps
+            for t, sc, a in zip(talks.tolist(), score.tolist(), at.tolist(), strict=True):
+                votes[(v, t)] = [sc, int(a), False]
+            heavy.add(v + 1)
+        return [], []
+
+    plant.heavy = heavy
+    return plant
 
 
 def seeds_parse(text: str) -> list[int]:
@@ -90,6 +146,30 @@ def narrow_pvalues(data: BlocInput, rule: BlocRule) -> dict[str, np.ndarray]:
     return out
 
 
+def _rings_print(conf, blocs, heavy: set[int]) -> None:
+    """The `similar` blocs of one conference, one line per ring (its blocs on every talk share the
+    evidence): members, heavy raters among them, common ballot, expected and observed, p."""
+    seen: set[tuple] = set()
+    lengths = np.bincount(conf.data.vote_voter, minlength=conf.data.n_voters)
+    ids = np.asarray(conf.data.voter_ids)
+    for b in blocs:
+        for e in b.evidence:
+            if e.signal != "similar":
+                continue
+            ring = (e.observed, round(e.p_value, 300), e.sentence.split(" talks")[0])
+            if ring in seen:
+                continue
+            seen.add(ring)
+            pos = np.searchsorted(ids, np.array(b.member_ids))
+            n_heavy = sum(1 for v in b.member_ids if v in heavy)
+            print(
+                f"    ring: {e.observed} accounts, {n_heavy} of this talk's {b.size} holders heavy raters, "
+                f"ballot lengths {int(lengths[pos].min())}–{int(lengths[pos].max())}; "
+                f"{e.sentence.split(' accounts cast nearly the same ballot on ')[1].split(' talks')[0]} "
+                f"ratings in common; expected {e.expected:.3g}, p = {e.p_value:.3g}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=["small", "medium", "large"], default="small")
@@ -100,7 +180,11 @@ def main() -> None:
         "--world", choices=sorted(WORLDS), default="seen", help="the honest world: blocs_synthetic's or blocs_fresh's"
     )
     parser.add_argument("--narrow-pvalues", action="store_true", help="the narrow test's p-values against its model")
+    parser.add_argument("--heavy", type=float, default=0.0, help="share of voters re-drawn as honest heavy raters")
+    parser.add_argument("--heavy-range", default="0.3,0.6", help="their ballot length, as shares of the talks")
     args = parser.parse_args()
+    if args.heavy and args.world != "seen":
+        parser.error("--heavy re-draws voters of the seen world (bench/blocs_synthetic.py) only")
     rule = BlocRule.from_json(json.loads(args.rule))
     seeds = seeds_parse(args.seeds)
     flagged: dict[str, list[int]] = {s: [] for s in (*SIGNALS, "colleagues")}
@@ -108,7 +192,8 @@ def main() -> None:
     seconds = 0.0
     pvalues: dict[str, np.ndarray] = {}
     for seed in seeds:
-        conf = WORLDS[args.world](args.size, seed, plant=plant_nothing)
+        plant = plant_heavy(args.heavy, *map(float, args.heavy_range.split(","))) if args.heavy else plant_nothing
+        conf = WORLDS[args.world](args.size, seed, plant=plant)
         if args.narrow_pvalues:
             for way, row in narrow_pvalues(conf.data, rule).items():
                 pvalues[way] = pvalues.get(way, 0) + row
@@ -127,6 +212,8 @@ def main() -> None:
             print(f"seed {seed}: {len(outside)} blocs outside colleagues ({colleagues} colleague blocs)")
             for b in outside:
                 print(f"    talk {b.talk_id} {b.direction}, {b.size} members: {b.evidence[0].sentence}")
+            if args.heavy:
+                _rings_print(conf, blocs, plant.heavy)
     n = len(seeds)
     print(
         f"\n{args.world} world, {args.size}, seeds {args.seeds} ({n} honest-only conferences), rule {args.rule}; "

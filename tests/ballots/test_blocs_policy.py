@@ -105,3 +105,18 @@ def test_round_8_migration_pins_stored_policies_to_the_rule_they_were_stored_wit
     kept = {**before, "rings": "everyone", "signals": five}
     old, _ = _stored_then_migrated("0012_bloc_runs_and_decisions", kept)
     assert old.bloc_rule == {**kept, "bursts": "strongest"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_round_11_migration_pins_stored_policies_to_the_ring_null_they_were_stored_with():
+    """0016 writes `ring_null: own` (docs/blocs.md, round 11: a puppet ring's members counted on the
+    common ballot picked from their own ratings) into policies stored without the key; a policy that
+    names the key keeps its choice, and new policies store "held_out"."""
+    before = {k: v for k, v in BlocRule().to_json().items() if k != "ring_null"}
+    old, chosen = _stored_then_migrated("0015_bloc_rule_round_10", before)
+    assert old.bloc_rule == {**before, "ring_null": "own"}
+    assert BlocRule.from_json(old.bloc_rule) == BlocRule(ring_null="own")
+    assert chosen.bloc_rule == BlocRule().to_json() and chosen.bloc_rule["ring_null"] == "held_out"
+    kept = {**before, "ring_null": "held_out"}
+    old, _ = _stored_then_migrated("0015_bloc_rule_round_10", kept)
+    assert old.bloc_rule == kept

@@ -60,16 +60,27 @@ def test_the_level_steps_down_while_the_accounts_there_are_more_than_chance():
     assert ring_level(held, expected_at, levels, 6, rule, n_rings=1) == 6
 
 
+OWN = BlocRule(ring_null="own")  # counted by shared ratings, as in round 8 (round 11 counts by rarity)
+
+
 def test_copies_that_changed_one_score_join_when_there_are_many_of_them():
     data = _ring(6, 6, ratings=16)
-    assert _ring_members(data, BlocRule()) == set(range(1001, 1013))
+    assert _ring_members(data, OWN) == set(range(1001, 1013))
     # Counted among the candidates, holding five of the six ratings is not rare enough to join.
-    assert _ring_members(data, BlocRule(rings="candidates")) == set(range(1001, 1007))
+    assert _ring_members(data, BlocRule(rings="candidates", ring_null="own")) == set(range(1001, 1007))
+    # Round 11: for an account of six ratings, holding five of the six is rare (honest accounts rate
+    # sixteen), so the varied copies join also counted among the candidates.
+    assert _ring_members(data, BlocRule()) == set(range(1001, 1013))
+    assert _ring_members(data, BlocRule(rings="candidates")) == set(range(1001, 1013))
 
 
-def test_a_few_copies_that_changed_a_score_are_not_enough_evidence():
+def test_a_few_copies_that_changed_a_score_join_only_when_rare_for_their_kind():
     data = _ring(4, 4, ratings=20)
-    assert _ring_members(data, BlocRule()) == set(range(1001, 1005))
+    assert _ring_members(data, OWN) == set(range(1001, 1005))
+    # Round 11 counts each account by how rare its holding is for its kind: five of six is common for
+    # the honest accounts rating twenty talks, rare for a six-rating account — the four varied copies
+    # are puppets, and join.
+    assert _ring_members(data, BlocRule()) == set(range(1001, 1009))
 
 
 def test_a_ring_is_counted_over_every_account_holding_its_ratings():
@@ -77,7 +88,8 @@ def test_a_ring_is_counted_over_every_account_holding_its_ratings():
     hashing put together the ring is not established; counted over every account holding its
     ratings, as the prediction is, it is, and all twelve are in it."""
     data = _ring(4, 8, ratings=20)
-    assert _ring_members(data, BlocRule(rings="candidates")) == set()
+    assert _ring_members(data, BlocRule(rings="candidates", ring_null="own")) == set()
+    assert _ring_members(data, OWN) == set(range(1001, 1013))
     assert _ring_members(data, BlocRule()) == set(range(1001, 1013))
 
 

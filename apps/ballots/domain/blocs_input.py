@@ -23,6 +23,7 @@ DISCOVERY_UNITS = ("talk", "group")
 MERGES = ("evidenced", "whole")
 BURSTS = ("every", "strongest")
 RINGS = ("everyone", "candidates")
+RING_NULLS = ("held_out", "own")
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,13 @@ class BlocRule:
     # not allow for, and the colleague test already judges them. False: such votes count in the narrow
     # test like any other, as before round 10.
     narrow_colleagues: bool = True
+    # "held_out": a candidate ring's members are judged on the ratings the *other* members share (what at
+    # least half of them rated alike), so no account is tested on a common ballot picked from its own
+    # ratings, and every account whose ballot is nearly the ring's (Jaccard) is counted by how rare its
+    # holding is for an account of its activity and lean toward each way of rating (round 11). "own":
+    # members count their holding of the common ballot picked from their own ballots, accounts by how
+    # many of its ratings they hold, as before round 11 (long honest ballots made rings).
+    ring_null: str = "held_out"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -176,6 +184,8 @@ class BlocRule:
             problems.append(f"bursts must be one of {list(BURSTS)}")
         if self.rings not in RINGS:
             problems.append(f"rings must be one of {list(RINGS)}")
+        if self.ring_null not in RING_NULLS:
+            problems.append(f"ring_null must be one of {list(RING_NULLS)}")
         if not isinstance(self.organisations, bool):
             problems.append("organisations must be true or false")
         if not isinstance(self.order_colleagues, bool):

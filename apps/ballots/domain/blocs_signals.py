@@ -296,6 +296,132 @@ def _ballots(item: np.ndarray, start_of: dict[int, tuple[int, int]], members: np
     return np.concatenate([item[s:e] for s, e in runs]), offsets, sizes
 
 
+LEAN_PRIOR = 20  # ratings' worth of "rates like everyone" an account's lean is shrunk toward
+LEAN_STEP = 0.25  # accounts are grouped by their lean toward each way, in steps of this on the log scale
+_LEAN_BINS = 13  # -1.5 .. 1.5 in steps of LEAN_STEP
+
+
+def _way_shares(ctx: Context) -> np.ndarray:
+    """Per talk, the share of its ratings given each way (down, middle, up)."""
+    n_talks = max(1, ctx.data.n_talks)
+    counts = np.bincount(ctx.data.vote_talk.astype(np.int64) * 3 + ctx.direction + 1, minlength=3 * n_talks).reshape(
+        n_talks, 3
+    )
+    total = counts.sum(axis=1, keepdims=True)
+    return np.where(total > 0, counts / np.maximum(total, 1), 1 / 3)
+
+
+def account_kinds(ctx: Context, way_share: np.ndarray):
+    """Accounts grouped by activity and by their lean toward each way of rating (`ring_null: held_out`,
+    round 11). An account's lean toward a way is how many of its ratings it gave that way against what
+    its talks' raters predict (each talk's share of that way), shrunk toward 1 by `LEAN_PRIOR` ratings
+    and rounded to `LEAN_STEP` on the log scale (accounts with fewer than `LEAN_PRIOR` ratings have
+    none): an account that rates everything a notch higher holds
+    more of any "want to see" ratings by chance, and two long ballots that lean the same way share more
+    than everyone's shares predict. Returns (kind per account, activity per kind, lean per kind (kinds
+    × 3), accounts per kind)."""
+    data = ctx.data
+    n = ctx.votes_per_voter
+    way = (ctx.direction + 1).astype(np.int64)
+    observed = np.bincount(data.vote_voter.astype(np.int64) * 3 + way, minlength=3 * data.n_voters)
+    observed = observed.reshape(data.n_voters, 3)
+    predicted = np.stack(
+        [np.bincount(data.vote_voter, weights=way_share[data.vote_talk, d], minlength=data.n_voters) for d in range(3)],
+        axis=1,
+    )
+    prior = LEAN_PRIOR * predicted / np.maximum(n, 1)[:, None]
+    below = predicted + prior
+    lean = np.where(below > 0, (observed + prior) / np.where(below > 0, below, 1), 1.0)
+    lean[n < LEAN_PRIOR] = 1.0  # too few ratings to tell a lean from chance (and fewer kinds to compute)
+    half = _LEAN_BINS // 2
+    code = np.clip(np.round(np.log(np.maximum(lean, 1e-9)) / LEAN_STEP), -half, half).astype(np.int64) + half
+    key = (n * _LEAN_BINS + code[:, 0]) * _LEAN_BINS**2 + code[:, 1] * _LEAN_BINS + code[:, 2]
+    keys, kind_of, kind_accounts = np.unique(key, return_inverse=True, return_counts=True)
+    codes = np.stack([(keys // _LEAN_BINS ** (2 - d)) % _LEAN_BINS for d in range(3)], axis=1)
+    return kind_of, keys // _LEAN_BINS**3, np.exp((codes - half) * LEAN_STEP), kind_accounts
+
+
+def _lean_factor(lean: np.ndarray, way_share: np.ndarray, items: np.ndarray) -> np.ndarray:
+    """Per (account kind, rating): how much more likely than anyone an account of that lean is to give
+    the rating's way, among the ways its talk is rated: lean[way] / Σ_w share[w] lean[w]."""
+    return lean[:, items % 3] / (lean @ way_share[items // 3].T)
+
+
+RARITY_STEP = 1.0  # `ring_null: held_out`: accounts are counted in bands of chance, one nat wide
+
+
+def held_out_chances(
+    pooled: np.ndarray,
+    sizes: np.ndarray,
+    activity: np.ndarray,
+    rate_of: np.ndarray,
+    lean: np.ndarray,
+    way_share: np.ndarray,
+    theta: float,
+) -> np.ndarray:
+    """Per member of a candidate ring (`ring_null: held_out`, round 11): the chance that an account of
+    its activity and lean holds at least as many of the ratings the *other* members share as it does.
+
+    The common ballot is what at least half of the members rated alike, so its ratings are held by
+    members by construction: against the chance of an account that had no part in choosing it, a
+    member's holding is no evidence (three honest accounts rating 120 of 200 talks each hold 80 of their
+    117-rating "common ballot", 47 expected). A member is compared instead with what at least half of
+    the others rated alike — chosen without it, so the Poisson-binomial (its activity and lean, each
+    rating's popularity) is its chance of holding them.
+
+    `pooled`: the members' ratings back to back (`sizes` each); `activity`: per member, its ratings in
+    all; `rate_of`: per rating (talk × 3 + way), its chance share; `lean`, `way_share`: per member its
+    lean toward each way, per talk its ratings' shares in each way (`_lean_factor`); `theta`: a member
+    whose ballot shares less than this (Jaccard) with the others' is not counted (chance 1)."""
+    k = len(sizes)
+    values, idx = np.unique(pooled, return_inverse=True)
+    own = np.zeros((k, len(values)), dtype=bool)
+    own[np.repeat(np.arange(k), sizes), idx] = True
+    others = own.sum(axis=0)[None, :] - own
+    theirs = (others * 2 >= k - 1) & (others >= 1)
+    held_out = (theirs & own).sum(axis=1)
+    chance = activity[:, None] * rate_of[values][None, :] * _lean_factor(lean, way_share, values)
+    p = np.where(theirs, np.minimum(1.0, chance), 0.0)
+    width = int(theirs.sum(axis=1).max(initial=0))
+    p = -np.sort(-p, axis=1)[:, :width]  # each member's chances, the others' ratings first (zeros change nothing)
+    # Counted only when its ballot is nearly the others' (Jaccard at least theta), as every account is.
+    start = np.ceil(theta * (activity + theirs.sum(axis=1)) / (1 + theta) - 1e-9).astype(np.int64)
+    return np.where(held_out >= start, _at_least(p)[np.arange(k), held_out], 1.0)
+
+
+def _band(chance: np.ndarray) -> np.ndarray:
+    """The rarity band of a chance: floor(−log chance / RARITY_STEP)."""
+    return np.floor(-np.log(np.maximum(chance, 1e-300)) / RARITY_STEP + 1e-9).astype(np.int64)
+
+
+def rarity_bands(tail: np.ndarray, accounts: np.ndarray, chance: np.ndarray, start: np.ndarray | None = None):
+    """`ring_null: held_out`: the ring's levels are bands of rarity, not counts of shared ratings. An
+    account is at level j when the chance of an account of its kind holding as much of the ring's
+    ballot (a member: of the others' ballot) is at most e^(−j × RARITY_STEP): a light account holding 5
+    of 8 ratings is rarer than a heavy one holding 5, and is counted so. Expected at level j: every
+    kind's chance of reaching it (its tail at the first count whose tail is at most that), times its
+    accounts. `start` (per kind): only holding at least that many counts (a ballot nearly the ring's:
+    `similar_min_jaccard`), so a kind's chance is its tail from there on; an account holding fewer has
+    chance 1 in `chance`. Returns (levels, expected at each, level per account of `chance`)."""
+    band = _band(chance)
+    top = max(1, int(band.max(initial=1)))
+    levels = np.arange(1, top + 1)
+    # A kind's count s is the first to reach level j for j from just above the band of s − 1 to the band
+    # of s: add its chance over that stretch (a difference array, one pass over every kind and count).
+    bands = np.minimum(_band(tail), top + 1)
+    before = np.concatenate([np.zeros((tail.shape[0], 1), dtype=np.int64), bands[:, :-1]], axis=1)
+    weight = tail * accounts[:, None]
+    if start is not None:  # counts below a kind's start reach nothing; its start reaches from level 1
+        count = np.arange(tail.shape[1])[None, :]
+        before = np.where(count == start[:, None], 0, before)
+        bands = np.where(count < start[:, None], 0, bands)
+    stretch = bands > before
+    delta = np.bincount(before[stretch] + 1, weights=weight[stretch], minlength=top + 3)
+    delta -= np.bincount(bands[stretch] + 1, weights=weight[stretch], minlength=top + 3)
+    expected_at = np.cumsum(delta)[1 : top + 1]
+    return levels, expected_at, band
+
+
 def ring_level(
     held: np.ndarray, expected_at: np.ndarray, levels: np.ndarray, enough: int, rule: BlocRule, n_rings: int
 ) -> int:
@@ -394,7 +520,13 @@ def similar_findings(ctx: Context) -> list[Finding]:
     n_pairs = len(owners) * (len(owners) - 1) // 2
 
     item_count = np.bincount(item, minlength=3 * n_talks)
-    activity, activity_voters = np.unique(ctx.votes_per_voter, return_counts=True)
+    held_out = rule.ring_null == "held_out"
+    if held_out:
+        # Accounts by activity and lean (round 11); an account's chance depends on both.
+        way_share = _way_shares(ctx)
+        kind_of, activity, lean, activity_voters = account_kinds(ctx, way_share)
+    else:
+        activity, activity_voters = np.unique(ctx.votes_per_voter, return_counts=True)
     by_item = np.argsort(item, kind="stable")
     item_sorted, voter_by_item = item[by_item], voter[by_item]
     findings: list[Finding] = []
@@ -402,7 +534,7 @@ def similar_findings(ctx: Context) -> list[Finding]:
     rings_found: set[bytes] = set()  # `rings: everyone`: candidates that end as the same ring count once
     for g in survivors:
         members = np.sort(member[group == g])
-        pooled, offsets, _ = _ballots(item, start_of, members)
+        pooled, offsets, run_sizes = _ballots(item, start_of, members)
         values, counts = np.unique(pooled, return_counts=True)
         core = values[counts * 2 >= len(members)]
         if len(core) < rule.similar_min_talks:
@@ -419,16 +551,46 @@ def similar_findings(ctx: Context) -> list[Finding]:
         # the members sharing at least s ratings with the accounts anywhere expected to; keep the
         # most unusual s. The common ballot was picked after looking at the data, so the test is
         # corrected for every pair of accounts that could have been compared (and for the choice of
-        # s), not just for the candidates examined.
+        # s), not just for the candidates examined. Under `ring_null: held_out` (round 11) the levels
+        # are bands of rarity instead, and a member is judged on the others' ballot (below).
         shared = np.add.reduceat(np.isin(pooled, core).astype(np.int64), offsets)
         levels = np.arange(2, len(core) + 1)
-        tail = _at_least(np.minimum(1.0, activity[:, None] * rate[None, :]))  # (activity, shared count)
+        chance = activity[:, None] * rate[None, :]
+        if held_out:
+            chance = chance * _lean_factor(lean, way_share, core)
+        tail = _at_least(np.minimum(1.0, chance))  # (activity or kind, shared count)
         expected_at = (tail[:, levels] * activity_voters[:, None]).sum(axis=0)
         # Every account holding some of the common ballot's ratings, and how many (an index lookup).
         lo, hi = np.searchsorted(item_sorted, core, side="left"), np.searchsorted(item_sorted, core, side="right")
         holding, held = np.unique(
             voter_by_item[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)])], return_counts=True
         )
+        if held_out:
+            # The members chose the common ballot: each is judged on the others' ratings, and every
+            # account by how rare its holding is for an account of its kind (round 11).
+            all_own = np.bincount(pooled, minlength=3 * n_talks)
+            member_chance = held_out_chances(
+                pooled,
+                run_sizes,
+                ctx.votes_per_voter[members],
+                (item_count - all_own + 0.5) / (rest_votes + 1.5 * n_talks),
+                lean[kind_of[members]],
+                way_share,
+                rule.similar_min_jaccard,
+            )
+            # Only accounts whose ballot is nearly the common ballot count (Jaccard, as for candidates):
+            # holding at least θ (n + L) / (1 + θ) of its L ratings with n ratings in all.
+            theta = rule.similar_min_jaccard
+            start = np.ceil(theta * (activity + len(core)) / (1 + theta) - 1e-9).astype(np.int64)
+            start = np.clip(start, 1, len(core) + 1)
+            chance_held = np.append(tail, np.zeros((len(tail), 1)), axis=1)[kind_of[holding], held]
+            chance_held[held < start[kind_of[holding]]] = 1.0
+            at = np.searchsorted(holding, members)
+            found = (at < len(holding)) & (holding[np.minimum(at, len(holding) - 1)] == members)
+            chance_held[at[found]] = member_chance[found]
+            levels, expected_at, held = rarity_bands(tail, activity_voters, chance_held, start)
+            shared = np.zeros(len(members), dtype=np.int64)
+            shared[found] = held[at[found]]
         # `rings: everyone` counts every account holding s of the ratings, the population the prediction
         # is about, not only the candidates hashing put together (round 8).
         everyone = rule.rings == "everyone"
