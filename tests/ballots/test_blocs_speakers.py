@@ -51,7 +51,7 @@ def test_a_ring_of_four_speakers_is_found_on_each_ring_talk():
         # The ring's other three, and on talk 1 also talk 29's speaker: in their ordinary ballots, 529
         # gave talk 1 the top score and 501 gave talk 29 the top score (0.06 such speakers expected).
         ring = tuple(speaker_of(u) for u in RING if u != t)
-        assert bloc.member_ids == (ring + (529,) if t == 1 else ring)
+        assert bloc.member_ids == ((*ring, 529) if t == 1 else ring)
         assert bloc.signals == ("speakers",) and bloc.direction == "support"
         sentence = bloc.evidence[0].sentence
         assert sentence.startswith(
