@@ -3,8 +3,9 @@
 The rule, in an organizer's words. For every talk we look at groups of voters — people on one
 ticket order, colleagues from one company or email domain (free-mail domains are not companies),
 people who rated only one or two talks, votes cast within 1 to 24 hours (by anyone, in one or more
-waves, or by one organisation while the rest of it is not voting), and accounts with nearly
-identical ballots — and ask whether the group rated the talk up (or down) far
+waves, or by one organisation while the rest of it is not voting), accounts with nearly
+identical ballots, and speakers of other talks whose talks the talk's own speaker rates up in return
+(a ring of speakers voting for each other) — and ask whether the group rated the talk up (or down) far
 more often than it would have if each person had voted on their own. "On their own" is measured,
 not assumed: from how popular the talk is with everyone else, how many votes the group cast in
 total, and how busy the whole site (or the organisation) was at that moment. A group is a bloc only when the difference
