@@ -143,3 +143,12 @@ def test_the_selector_links_speakers_to_their_voter_accounts(django_assert_max_n
     pairs = [(int(data.talk_ids[t]), int(data.voter_ids[v])) for t, v in data.talk_speaker]
     assert pairs == [(talks[0].pk, voting.pk)]  # `silent` casts no vote, the third speaker has no account
     assert data.talk_speaker.dtype == np.int32 and data.talk_speaker.shape == (1, 2)
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [{"error_control": "familywise"}, {"discovery_unit": "group"}, {"merge": "whole"}, {"bound_by_evidence": False}],
+)
+def test_the_ring_is_found_under_the_rules_older_settings(keys):
+    report = blocs_detect(_conference(ring=RING).build(), BlocRule.from_json(keys))
+    assert {b.talk_id for b in report.blocs if "speakers" in b.signals} == set(RING)
