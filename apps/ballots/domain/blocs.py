@@ -3,8 +3,9 @@
 The rule, in an organizer's words. For every talk we look at groups of voters — people on one
 ticket order, colleagues from one company or email domain (free-mail domains are not companies),
 people who rated only one or two talks, votes cast within 1 to 24 hours (by anyone, in one or more
-waves, or by one organisation while the rest of it is not voting), and accounts with nearly
-identical ballots — and ask whether the group rated the talk up (or down) far
+waves, or by one organisation while the rest of it is not voting), accounts with nearly
+identical ballots, and speakers of other talks whose talks the talk's own speaker rates up in return
+(a ring of speakers voting for each other) — and ask whether the group rated the talk up (or down) far
 more often than it would have if each person had voted on their own. "On their own" is measured,
 not assumed: from how popular the talk is with everyone else, how many votes the group cast in
 total, and how busy the whole site (or the organisation) was at that moment. A group is a bloc only when the difference
@@ -41,6 +42,7 @@ from .blocs_merge import findings_admit, findings_merge, follow_up_count
 from .blocs_organisations import orders_of_speakers, organisations_build
 from .blocs_saturation import light_colleague_votes, narrow_expected
 from .blocs_signals import OPPOSE, SUPPORT, Finding, context_build, group_findings, similar_findings
+from .blocs_speakers import speaker_findings
 
 
 class BlocStatus(StrEnum):
@@ -52,6 +54,7 @@ class BlocStatus(StrEnum):
 # How a voter's group is named on their receipt, most specific first. Never names a person.
 GROUP_WORDS = {
     "colleagues": "colleagues of the speaker",
+    "speakers": "speakers of other talks",
     "order": "people who share a ticket order",
     "similar": "accounts with nearly identical ballots",
     "organisation_burst": "people from one organisation who voted on it within a short time",
@@ -136,6 +139,10 @@ def _sentence(f: Finding, data: BlocInput) -> str:
         )
     if f.signal == "colleagues":
         return f"{f.observed} of the {f.group_voters} voters from {f.label}, the speaker's organisation, {way}; {tail}"
+    if f.signal == "speakers":
+        back = "gives a talk of each of them the top score" if f.top_score else "rates a talk of each of them up"
+        who = "one of its speakers" if f.group_voters > 1 else "its speaker"
+        return f"{f.observed} speakers of other talks {way}, and {who} {back} in return; {tail}"
     if f.signal == "affiliation":
         return f"{f.observed} of the {f.group_voters} voters from {f.label} {way}; {tail}"
     if f.signal == "narrow":
@@ -209,6 +216,8 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
             findings += organisation_burst_findings(ctx, data.voter_domain, data.domain_labels)
     if "similar" in rule.signals:
         findings += similar_findings(ctx)
+    if "speakers" in rule.signals:
+        findings += speaker_findings(ctx)
 
     by_target: dict[tuple[int, int], list[Finding]] = {}
     for f in findings:

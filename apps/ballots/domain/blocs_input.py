@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import tldextract
 
-SIGNALS = ("order", "affiliation", "narrow", "burst", "similar", "organisation_burst")
+SIGNALS = ("order", "affiliation", "narrow", "burst", "similar", "organisation_burst", "speakers")
 ERROR_CONTROLS = ("false_discovery", "familywise")
 DISCOVERY_UNITS = ("talk", "group")
 MERGES = ("evidenced", "whole")
@@ -42,6 +42,9 @@ class TalkFacts:
     talk_id: int
     speaker_email_domains: tuple[str, ...] = ()
     speaker_companies: tuple[str, ...] = ()
+    # The voter accounts of the talk's speakers (Speaker.user), for the `speakers` signal: speakers of
+    # other talks who rate each other's talks up (round 12). Accounts that cast no vote are ignored.
+    speaker_voter_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -267,6 +270,8 @@ class BlocInput:
     vote_score: np.ndarray  # int16
     vote_at: np.ndarray  # int64, seconds since the epoch
     scale: VoteScale
+    # (n, 2) int32: talk position, voter position of one of its speakers (a speaker who votes).
+    talk_speaker: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=np.int32))
 
     @property
     def n_voters(self) -> int:
@@ -349,6 +354,12 @@ def bloc_input_build(
     pair = np.sort(vi.astype(np.int64) * max(1, len(t_ids)) + ti)
     if (pair[1:] == pair[:-1]).any():
         raise ValueError("A voter has at most one vote per talk.")
+    # Speakers who vote: a speaker account that cast no vote here (or is not a voter) is left out.
+    voting = set(np.unique(vi).tolist()) if len(vv) else set()
+    voter_index = {int(v): i for i, v in enumerate(v_ids.tolist()) if i in voting}
+    ts = {
+        (pos, voter_index[v]) for pos, t in enumerate(talks) for v in map(int, t.speaker_voter_ids) if v in voter_index
+    }
     return BlocInput(
         voter_ids=v_ids,
         voter_weight=weight,
@@ -366,4 +377,5 @@ def bloc_input_build(
         vote_score=vs,
         vote_at=va,
         scale=scale,
+        talk_speaker=np.array(sorted(ts), dtype=np.int32).reshape(-1, 2),
     )

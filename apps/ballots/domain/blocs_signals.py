@@ -41,14 +41,14 @@ TOP = 2
 class Finding:
     """One group that one test flagged, on one talk, in one direction (positions, not ids)."""
 
-    signal: str  # order | colleagues | affiliation | narrow | burst | similar
+    signal: str  # order | colleagues | affiliation | narrow | burst | organisation_burst | similar | speakers
     talk: int
     direction: int
     members: np.ndarray  # voter positions, ascending
     observed: int
     expected: float
     log_p: float
-    group_voters: int = 0  # voters of the group who voted at all (order / affiliation)
+    group_voters: int = 0  # voters of the group who voted at all (order / affiliation); speakers: the talk's own
     label: str = ""  # order code, company or domain
     window: tuple[int, int] | None = None  # burst: start and end, seconds since the epoch
     shared_talks: int = 0  # similar: size of the common ballot

@@ -19,7 +19,7 @@ from .policies import class_weights
 
 def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
     """Every current vote (time = when it was first cast), each voter's class weight, ticket order
-    and email domain, and each talk's speakers' domains and companies."""
+    and email domain, and each talk's speakers' domains, companies and user accounts."""
     rows = np.array(
         list(
             Vote.objects.filter(talk__conference=conference)
@@ -50,11 +50,14 @@ def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
         )
         for v in sorted(set(voter_ids.tolist()))
     ]
+    # Speakers with a user account are voters too (the `speakers` signal): Speaker.user_id comes with
+    # the prefetched speakers, so this is still one query for all talks' speakers.
     talks = [
         TalkFacts(
             talk_id=t.pk,
             speaker_email_domains=tuple(s.email_domain for s in t.speakers.all() if s.email_domain),
             speaker_companies=tuple(s.company for s in t.speakers.all() if s.company),
+            speaker_voter_ids=tuple(sorted({s.user_id for s in t.speakers.all() if s.user_id is not None})),
         )
         for t in Talk.objects.filter(conference=conference).prefetch_related("speakers")
     ]
