@@ -26,8 +26,8 @@ from apps.attendance.domain.eligibility import EligibilityFacts, voter_status_de
 from apps.ballots.domain.blocs import bloc_discounts, blocs_detect
 from apps.ballots.domain.blocs_input import BlocRule, TalkFacts, VoterFacts, VoteScale, bloc_input_build
 from apps.ballots.domain.weights import ClassWeights
-from apps.talks.demo.plan import FREE_MAIL_DOMAIN
 from bench.record import record
+from confvote.free_mail import FREE_MAIL_DOMAINS
 
 PACKED = np.dtype([("voter", ">i8"), ("talk", ">i8"), ("score", ">i2"), ("at", ">i8")])
 VOTES_SQL = (
@@ -47,7 +47,7 @@ WHERE u.id IN (SELECT DISTINCT v.user_id FROM ballots_vote v JOIN talks_talk t O
                WHERE t.conference_id = %(c)s)
 """
 TALKS_SQL = """
-SELECT t.id, s.email_domain, s.company FROM talks_talk t
+SELECT t.id, s.email_domain, s.company, s.user_id FROM talks_talk t
 LEFT JOIN talks_talk_speakers ts ON ts.talk_id = t.id LEFT JOIN talks_speaker s ON s.id = ts.speaker_id
 WHERE t.conference_id = %s ORDER BY t.id
 """
@@ -84,14 +84,18 @@ def main() -> None:
         cur.execute(TALKS_SQL, (conference_id,))
         domains: dict[int, list[str]] = {}
         companies: dict[int, list[str]] = {}
-        for talk_id, domain, company in cur.fetchall():
+        accounts: dict[int, list[int]] = {}
+        for talk_id, domain, company, user_id in cur.fetchall():
             domains.setdefault(talk_id, [])
             companies.setdefault(talk_id, [])
+            accounts.setdefault(talk_id, [])
             if domain:
                 domains[talk_id].append(domain)
             if company:
                 companies[talk_id].append(company)
-    talks = [TalkFacts(t, tuple(domains[t]), tuple(companies[t])) for t in sorted(domains)]
+            if user_id is not None:
+                accounts[talk_id].append(user_id)
+    talks = [TalkFacts(t, tuple(domains[t]), tuple(companies[t]), tuple(accounts[t])) for t in sorted(domains)]
     read_all = time.perf_counter()
     data = bloc_input_build(
         voter_ids=votes["voter"].astype(np.int64),
@@ -101,7 +105,7 @@ def main() -> None:
         voters=voters,
         talks=talks,
         scale=VoteScale(scale_min, scale_max, wanted, tuple(labels)),
-        free_mail_domains=(FREE_MAIL_DOMAIN,),
+        free_mail_domains=FREE_MAIL_DOMAINS,  # the app's list, as the selector passes it
     )
     built = time.perf_counter()
     rule = BlocRule()
