@@ -31,7 +31,7 @@ from scipy.stats import gamma, nbinom, poisson
 
 from apps.ballots.domain.blocs_bursts import _Activity, _burst_windows, _Votes, burst_findings
 from apps.ballots.domain.blocs_input import BlocRule
-from apps.ballots.domain.blocs_signals import OPPOSE, SUPPORT, TOP, context_build
+from apps.ballots.domain.blocs_signals import SUPPORT, TOP, context_build
 from bench.blocs_calibration import plant_nothing, seeds_parse
 from bench.blocs_fresh import fresh_conference
 from bench.blocs_quality import GENERATORS, detect_with_discounts
@@ -86,12 +86,12 @@ def disjoint_windows(ctx, votes: _Votes, talk: int, windows, activity, n_tests):
 
 def missed(args) -> None:
     label, generate = GENERATORS[args.patterns]
-    rule = BlocRule()
+    rule = BlocRule(burst_share=args.burst_share)
     for seed in seeds_parse(args.seeds or str(args.seed)):
         conf = generate(args.size, seed)
         data = conf.data
         ctx = context_build(data, rule)
-        streams, activity, windows, n_tests, t0 = _streams(ctx)
+        streams, activity, windows, n_tests, _t0 = _streams(ctx)
         bars = {"bar": {f"{np.exp(f.log_bar):.1e}" for f in burst_findings(ctx)}}
         detected = detect_with_discounts(data, rule)[1]
         voter_ids, talk_ids = data.voter_ids[data.vote_voter], data.talk_ids[data.vote_talk]
@@ -127,9 +127,8 @@ def missed(args) -> None:
                         charge = (
                             gammaln(n_talk * len(windows) + 1) - gammaln(m + 1) - gammaln(n_talk * len(windows) - m + 1)
                         )
-                        comb.append(
-                            f"m={m}: Fisher {np.exp(combined_log_p(lps)):.1e}, charged {np.exp(combined_log_p(lps) + charge):.1e}"
-                        )
+                        fisher = combined_log_p(lps)
+                        comb.append(f"m={m}: Fisher {np.exp(fisher):.1e}, charged {np.exp(fisher + charge):.1e}")
                 # A talk-level scan: with K windows on the talk, the m-th smallest disjoint p-value
                 # is unusual when the first m points of a rate-K Poisson process fall below it:
                 # P(Poisson(K p_m) >= m) (conservative for overlapping windows), the best of m = 1..3
@@ -173,7 +172,7 @@ def _scan_summary():
 
 
 def honest(args) -> None:
-    rule = BlocRule()
+    rule = BlocRule(burst_share=args.burst_share)
     for seed in seeds_parse(args.seeds):
         conf = fresh_conference(args.size, seed, plant_nothing)
         data = conf.data
@@ -203,12 +202,12 @@ def honest(args) -> None:
                 vs = data.vote_voter[sel]
                 kinds = [group_of.get(int(voter_ids[v]), "other") for v in vs]
                 orders = data.voter_order[vs]
-                units_order = len(set(int(o) if o >= 0 else -1 - int(v) for o, v in zip(orders, vs, strict=True)))
+                units_order = len({int(o) if o >= 0 else -1 - int(v) for o, v in zip(orders, vs, strict=True)})
                 units_group = len(
-                    set(
+                    {
                         (k, 0) if k == "meetup" else (int(o) if o >= 0 else -1 - int(v))
                         for k, o, v in zip(kinds, orders, vs, strict=True)
-                    )
+                    }
                 )
                 counts = {k: kinds.count(k) for k in sorted(set(kinds))}
                 ex = f.expected
@@ -218,8 +217,9 @@ def honest(args) -> None:
                 # Gamma(outside + 0.5) posterior on it, the window's count is negative binomial.
                 r = outside + 0.5
                 nb = nbinom.logsf(f.observed - 2, r, r / (r + ex))
+                way = "top" if f.top_score else {SUPPORT: "up"}.get(f.direction, "down")
                 print(
-                    f"seed {seed} talk {int(data.talk_ids[f.talk])} {'top' if f.top_score else 'dir' + str(f.direction)}: "
+                    f"seed {seed} talk {int(data.talk_ids[f.talk])} {way}: "
                     f"{f.observed} votes in {(hi - lo) / 3600:.0f} h, {ex:.2f} exp, p={np.exp(f.log_p):.1e} "
                     f"(bar {np.exp(f.log_bar):.1e}); {outside} outside, NB p={np.exp(nb):.1e}; members {counts}; "
                     f"units by order {units_order} (p {np.exp(poisson.logsf(units_order - 2, ex)):.1e}), "
@@ -234,6 +234,7 @@ def main() -> None:
     p.add_argument("--size", default="medium")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--seeds", default="")
+    p.add_argument("--burst-share", default="known", help="the rule's burst_share (known: before round 14)")
     args = p.parse_args()
     (missed if args.what == "missed" else honest)(args)
     _scan_summary()
