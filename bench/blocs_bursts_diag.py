@@ -37,6 +37,16 @@ from bench.blocs_fresh import fresh_conference
 from bench.blocs_quality import GENERATORS, detect_with_discounts
 
 SCAN: list = []
+DISTANCES: dict = {}
+# How far the best window holding a missed planted vote is from the signal's bar (p / bar).
+DISTANCE = (
+    ("p/bar <= 1", 1.0),
+    ("1-10", 10.0),
+    ("10-100", 100.0),
+    ("1e2-1e4", 1e4),
+    ("1e4-1e6", 1e6),
+    ("> 1e6 (no window)", np.inf),
+)
 KINDS = ("waves", "soft_push", "community_chat", "social_post")
 
 
@@ -92,7 +102,9 @@ def missed(args) -> None:
         data = conf.data
         ctx = context_build(data, rule)
         streams, activity, windows, n_tests, _t0 = _streams(ctx)
-        bars = {"bar": {f"{np.exp(f.log_bar):.1e}" for f in burst_findings(ctx)}}
+        found_bursts = burst_findings(ctx)
+        bars = {"bar": {f"{np.exp(f.log_bar):.1e}" for f in found_bursts}}
+        signal_bar = min((f.log_bar for f in found_bursts), default=float(np.log(rule.alpha / n_tests)))
         detected = detect_with_discounts(data, rule)[1]
         voter_ids, talk_ids = data.voter_ids[data.vote_voter], data.talk_ids[data.vote_talk]
         print(
@@ -106,6 +118,24 @@ def missed(args) -> None:
             t = int(np.nonzero(data.talk_ids == t_id)[0][0])
             mine = conf.planted & np.isin(voter_ids, bloc.member_ids) & (talk_ids == t_id)
             print(f"  {bloc.kind} talk {t_id}: {int(mine.sum())} planted votes, found {int((detected & mine).sum())}")
+            # Per planted vote on the target that detection missed: the smallest p of any window (up or
+            # top) holding it, against the signal's bar in this run.
+            best = {}
+            for d in (SUPPORT, TOP):
+                votes = streams[d]
+                idx = np.nonzero(votes.talk == t)[0]
+                found = _burst_windows(
+                    ctx, votes.part(idx), windows, activity, n_tests, reach=n_tests / rule.alpha * 10
+                )
+                for cand, log_p, end, _ in found:
+                    for c, lp, e in zip(cand, log_p, end, strict=True):
+                        for pos in votes.sel[idx[c] : idx[e - 1] + 1]:
+                            if mine[pos] and not detected[pos]:
+                                best[pos] = min(best.get(pos, 0.0), float(lp))
+            for pos in np.nonzero(mine & ~detected)[0]:
+                ratio = best.get(int(pos), 0.0) - signal_bar
+                bucket = next(b for b, lim in DISTANCE if ratio <= np.log(lim))
+                DISTANCES[(bloc.kind, bucket)] = DISTANCES.get((bloc.kind, bucket), 0) + 1
             for d in (SUPPORT, TOP):
                 votes = streams[d]
                 n_talk = int((votes.talk == t).sum())
@@ -169,6 +199,9 @@ def _scan_summary():
         ] += new
     for key, n in sorted(c.items()):
         print("scan", *key, n)
+    for kind in sorted({k for k, _ in DISTANCES}):
+        row = ", ".join(f"{b} {DISTANCES.get((kind, b), 0)}" for b, _ in DISTANCE)
+        print(f"missed planted votes on the target, best window holding them: {kind}: {row}")
 
 
 def honest(args) -> None:
