@@ -48,15 +48,14 @@ def test_the_vote_that_starts_a_burst_window_is_not_evidence():
 def test_a_window_is_ruled_out_by_a_lower_bound_on_its_p_value_not_by_chernoffs_upper_bound():
     """Five top scores within ten minutes: after the first, four more against 0.063 expected. The exact
     tail passes the threshold while Chernoff's upper bound on it does not; that bound used to discard
-    windows, and this burst was lost. (With the talk's share taken as exact, `burst_share: known`: the
-    Poisson tail is the p-value; round 14's negative binomial is tested in test_blocs_round_14.py.)"""
+    windows, and this burst was lost."""
     case, rng = Case(n_voters=200), random.Random(4)
     for v in range(1001, 1006):
         case.add_voter(v)
         _normal_ballot(case, v, rng, skip=9)
         case.vote(v, 9, 3, START + 3 * DAY + (v - 1001) * 120)
     data = case.build()
-    (bloc,) = _blocs_on(blocs_detect(data, BlocRule(error_control="familywise", burst_share="known")), 9)
+    (bloc,) = _blocs_on(blocs_detect(data, BlocRule(error_control="familywise")), 9)
     assert bloc.signals == ("burst",)
     assert bloc.member_ids == (1001, 1002, 1003, 1004, 1005)
     (evidence,) = bloc.evidence
@@ -69,8 +68,7 @@ def test_a_window_is_ruled_out_by_a_lower_bound_on_its_p_value_not_by_chernoffs_
 
 def test_false_discovery_control_finds_a_weaker_burst_beside_strong_ones():
     """Three bursts of 8 top scores and one of 4 in twenty minutes. The three pass Bonferroni; each
-    lowers the bar for the next by one step, and the fourth (p = 2.3e-6; 1.5e-6 with the talk's share
-    taken as exact, as before round 14) passes the fourth step."""
+    lowers the bar for the next by one step, and the fourth (p = 1.5e-6) passes the fourth step."""
     case, rng = Case(n_voters=200), random.Random(4)
     v = 1000
     for day, talk, n in ((2, 3, 8), (4, 5, 8), (6, 7, 8), (8, 9, 4)):
@@ -83,9 +81,7 @@ def test_false_discovery_control_finds_a_weaker_burst_beside_strong_ones():
     step = 0.01 / _burst_tests(data)
     found = {b.talk_id: b for b in blocs_detect(data).blocs}
     assert sorted(found) == [3, 5, 7, 9]
-    assert found[9].p_value == pytest.approx(2.26e-6, rel=1e-2)
-    known = {b.talk_id: b for b in blocs_detect(data, BlocRule(burst_share="known")).blocs}
-    assert known[9].p_value == pytest.approx(1.51e-6, rel=1e-2)
+    assert found[9].p_value == pytest.approx(1.51e-6, rel=1e-2)
     assert step < found[9].p_value <= 4 * step
     assert found[9].member_ids == (1025, 1026, 1027, 1028)
     familywise = blocs_detect(data, BlocRule(error_control="familywise")).blocs

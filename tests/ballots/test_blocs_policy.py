@@ -121,18 +121,3 @@ def test_round_11_migration_pins_stored_policies_to_the_ring_null_they_were_stor
     kept = {**before, "ring_null": "held_out"}
     old, _ = _stored_then_migrated("0015_bloc_rule_round_10", kept)
     assert old.bloc_rule == kept
-
-
-@pytest.mark.django_db(transaction=True)
-def test_round_14_migration_pins_stored_policies_to_the_burst_share_they_were_stored_with():
-    """0017 writes `burst_share: known` (docs/blocs.md, round 14: a burst window judged against a Poisson
-    with the talk's measured share taken as exact) into policies stored without the key; a policy that
-    names the key keeps its choice, and new policies store "estimated"."""
-    before = {k: v for k, v in BlocRule().to_json().items() if k != "burst_share"}
-    old, chosen = _stored_then_migrated("0016_bloc_rule_round_11", before)
-    assert old.bloc_rule == {**before, "burst_share": "known"}
-    assert BlocRule.from_json(old.bloc_rule) == BlocRule(burst_share="known")
-    assert chosen.bloc_rule == BlocRule().to_json() and chosen.bloc_rule["burst_share"] == "estimated"
-    kept = {**before, "burst_share": "estimated"}
-    old, _ = _stored_then_migrated("0016_bloc_rule_round_11", kept)
-    assert old.bloc_rule == kept

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.special import gammaln
-from scipy.stats import nbinom, poisson
+from scipy.stats import poisson
 
 from .blocs_signals import OPPOSE, SUPPORT, TOP, Context, Finding, _large_enough, _threshold, _unit_minimum
 
@@ -276,18 +276,8 @@ def _burst_windows(ctx: Context, votes: _Votes, windows, activity: _Activity, n_
         # tail test. (An upper bound such as Chernoff's cannot rule a window out: docs/blocs.md,
         # round 5.)
         o, e = observed[cand] - 1, np.maximum(expected[cand], 1e-9)
-        if rule.burst_share == "estimated":
-            # The talk's share is measured on its votes outside the window (round 14): with a
-            # Gamma(those votes + 0.5) share, the window's other votes are negative binomial with that
-            # shape and the same mean; it tends to the Poisson as the talk's other votes grow.
-            shape = (ctx.talk_count[votes.d][votes.talk] - observed + 0.5)[cand]
-            cand = cand[nbinom.logpmf(o, shape, shape / (shape + e)) <= limit]
-            shape = (ctx.talk_count[votes.d][votes.talk] - observed + 0.5)[cand]
-            e = np.maximum(expected[cand], 1e-9)
-            log_p = nbinom.logsf(observed[cand] - 2, shape, shape / (shape + e))
-        else:
-            cand = cand[o * np.log(e) - e - gammaln(o + 1) <= limit]
-            log_p = poisson.logsf(observed[cand] - 2, np.maximum(expected[cand], 1e-9))
+        cand = cand[o * np.log(e) - e - gammaln(o + 1) <= limit]
+        log_p = poisson.logsf(observed[cand] - 2, np.maximum(expected[cand], 1e-9))
         keep = log_p <= limit
         cand = cand[keep]
         out.append((cand, log_p[keep], end[cand], expected[cand]))

@@ -24,7 +24,6 @@ MERGES = ("evidenced", "whole")
 BURSTS = ("every", "strongest")
 RINGS = ("everyone", "candidates")
 RING_NULLS = ("held_out", "own")
-BURST_SHARES = ("estimated", "known")
 
 
 @dataclass(frozen=True)
@@ -132,12 +131,6 @@ class BlocRule:
     # members count their holding of the common ballot picked from their own ballots, accounts by how
     # many of its ratings they hold, as before round 11 (long honest ballots made rings).
     ring_null: str = "held_out"
-    # "estimated": a burst window's prediction rests on the talk's share of all votes, measured on the
-    # talk's votes outside the window, and that measurement is uncertain when those votes are few: the
-    # window's count is judged against the negative binomial that a Gamma(votes outside + 0.5) share
-    # gives (round 14). "known": against a Poisson with the measured share taken as exact, as before
-    # round 14.
-    burst_share: str = "estimated"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -196,8 +189,6 @@ class BlocRule:
             problems.append(f"rings must be one of {list(RINGS)}")
         if self.ring_null not in RING_NULLS:
             problems.append(f"ring_null must be one of {list(RING_NULLS)}")
-        if self.burst_share not in BURST_SHARES:
-            problems.append(f"burst_share must be one of {list(BURST_SHARES)}")
         if not isinstance(self.organisations, bool):
             problems.append("organisations must be true or false")
         if not isinstance(self.order_colleagues, bool):
