@@ -96,7 +96,7 @@ def disjoint_windows(ctx, votes: _Votes, talk: int, windows, activity, n_tests):
 
 def missed(args) -> None:
     label, generate = GENERATORS[args.patterns]
-    rule = BlocRule(burst_share=args.burst_share)
+    rule = BlocRule()
     for seed in seeds_parse(args.seeds or str(args.seed)):
         conf = generate(args.size, seed)
         data = conf.data
@@ -205,7 +205,7 @@ def _scan_summary():
 
 
 def honest(args) -> None:
-    rule = BlocRule(burst_share=args.burst_share)
+    rule = BlocRule()
     for seed in seeds_parse(args.seeds):
         conf = fresh_conference(args.size, seed, plant_nothing)
         data = conf.data
@@ -267,7 +267,6 @@ def main() -> None:
     p.add_argument("--size", default="medium")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--seeds", default="")
-    p.add_argument("--burst-share", default="known", help="the rule's burst_share (known: before round 14)")
     args = p.parse_args()
     (missed if args.what == "missed" else honest)(args)
     _scan_summary()
