@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from apps.talks.models import Conference
 from confvote.admin_readonly import ReadOnlyAdmin
 
+from .domain.blocs import GROUP_WORDS
 from .models import Bloc, BlocDecision, BlocDetectionRun
 from .services.bloc_runs import LIVE, bloc_decision_apply, bloc_detection_start
 
@@ -51,6 +52,25 @@ class BlocDecisionInline(admin.TabularInline):
         return False
 
 
+class SignalFilter(admin.SimpleListFilter):
+    """Blocs by the signal among their evidence ("speakers of other talks", "colleagues of the
+    speaker", ...), in the words a member's receipt uses."""
+
+    title = "signal"
+    parameter_name = "signal"
+
+    def lookups(self, request, model_admin):
+        return sorted(GROUP_WORDS.items(), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        signal = self.value()
+        if signal not in GROUP_WORDS:
+            return queryset
+        # `signals` is a JSON list of names; quoted, no name is inside another ("burst" and
+        # "organisation_burst"). A text match works on every database, unlike JSON containment.
+        return queryset.filter(signals__icontains=f'"{signal}"')
+
+
 @admin.register(Bloc)
 class BlocAdmin(admin.ModelAdmin):
     list_display = (
@@ -62,7 +82,7 @@ class BlocAdmin(admin.ModelAdmin):
         "rank_change",
         "status",
     )
-    list_filter = ("conference", "status", "present", "direction")
+    list_filter = ("conference", "status", "present", "direction", SignalFilter)
     search_fields = ("talk__title", "reason")
     list_select_related = ("talk", "decided_by")
     fieldsets = (

@@ -346,3 +346,29 @@ def test_a_decision_through_the_api_is_applied_by_a_real_worker(celery_worker_pr
     assert client.get(run_url).json()["status"] == "succeeded"
     bloc.refresh_from_db()
     assert (bloc.status, bloc.multiplier) == ("dismissed", 1.0)
+
+
+def test_the_bloc_list_filters_by_signal_in_plain_words(demo, staff_client):
+    tally_with_blocs(conference=demo)
+    found = Bloc.objects.filter(conference=demo).first()
+    assert "colleagues" in found.signals and "burst" in found.signals
+    # A second bloc whose only timing evidence is an organisation's burst: "burst" must not list it.
+    found.pk, found.key, found.signals = None, "organisation-burst-only", ["organisation_burst"]
+    found.save()
+    blocs = list(Bloc.objects.filter(conference=demo))
+    with_burst = {b.pk for b in blocs if "burst" in b.signals}
+    with_org_burst = {b.pk for b in blocs if "organisation_burst" in b.signals}
+    assert found.pk in with_org_burst - with_burst and with_burst
+    url = reverse("admin:ballots_bloc_changelist")
+    page = staff_client.get(url).content.decode()
+    assert "By signal" in page and "people who voted on it within a short time" in page
+
+    def listed(signal: str) -> set[int]:
+        response = staff_client.get(url, {"signal": signal})
+        assert response.status_code == 200
+        return {b.pk for b in response.context["cl"].result_list}
+
+    assert listed("burst") == with_burst
+    assert listed("organisation_burst") == with_org_burst
+    assert listed("colleagues") == {b.pk for b in blocs if "colleagues" in b.signals} != set()
+    assert listed("no-such-signal") == {b.pk for b in blocs}  # an unknown value filters nothing
