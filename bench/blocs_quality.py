@@ -240,20 +240,25 @@ def recall_by_kind(conf, rule: BlocRule) -> str:
     of them, and those on the talks the bloc pushes or sinks (a bloc's cover votes on other talks,
     cast to look like an honest ballot, are planted too)."""
     detected = detect_with_discounts(conf.data, rule)[1]
+    voters = conf.data.voter_ids[conf.data.vote_voter]
     found: dict[str, list[int]] = {}
     for bloc in conf.blocs:
         mine = _planted_votes(conf, bloc, bloc.talk_ids)
         aimed = _planted_votes(conf, bloc, bloc_targets(conf, bloc))
-        counts = found.setdefault(bloc.kind, [0, 0, 0, 0])
+        counts = found.setdefault(bloc.kind, [0, 0, 0, 0, 0, 0])
         counts[0] += int((detected & mine).sum())
         counts[1] += int(mine.sum())
         counts[2] += int((detected & aimed).sum())
         counts[3] += int(aimed.sum())
+        # Members, as the issue counts them: found when any of their planted votes in this bloc is.
+        counts[4] += len(np.unique(voters[detected & mine]))
+        counts[5] += len(np.unique(voters[mine]))
     hit, aim = (sum(counts[i] for counts in found.values()) for i in (2, 3))
     return (
         ", ".join(
-            f"{kind} {got}/{total} ({got / max(1, total):.2f}; on its targets {hit}/{aim} ({hit / max(1, aim):.2f}))"
-            for kind, (got, total, hit, aim) in sorted(found.items())
+            f"{kind} {got}/{total} ({got / max(1, total):.2f}; on its targets {hit}/{aim} ({hit / max(1, aim):.2f}); "
+            f"members {m_got}/{m_all} ({m_got / max(1, m_all):.2f}))"
+            for kind, (got, total, hit, aim, m_got, m_all) in sorted(found.items())
         )
         + f"; all kinds on their targets {hit}/{aim} ({hit / max(1, aim):.3f})"
     )
