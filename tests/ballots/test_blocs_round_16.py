@@ -168,3 +168,17 @@ def test_round_16_migration_pins_stored_policies_to_the_count_they_were_stored_w
     kept = {**before, "test_count": "testable"}
     old, _ = _stored_then_migrated("0016_bloc_rule_round_11", kept)
     assert old.bloc_rule == kept
+
+
+def test_colleagues_of_the_speaker_keep_the_cells_voted_on():
+    """The colleague families are flagged on purpose and stay familywise on the cells voted on: the
+    three loyal company bookings are the same colleague blocs under either count."""
+    from tests.ballots.test_blocs_order_colleagues import _bookings_and_club
+
+    data = _bookings_and_club()
+    for rule in ({}, {"signals": ["order"]}):
+        testable = blocs_detect(data, BlocRule.from_json({**rule, "test_count": "testable"})).blocs
+        voted = blocs_detect(data, BlocRule.from_json({**rule, "test_count": "voted"})).blocs
+        colleagues = [(b.talk_id, b.member_ids, b.p_value) for b in testable if b.colleagues_of_speaker]
+        assert colleagues == [(b.talk_id, b.member_ids, b.p_value) for b in voted if b.colleagues_of_speaker]
+        assert {t for t, _, _ in colleagues} >= {5, 6, 8}

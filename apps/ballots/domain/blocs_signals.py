@@ -209,7 +209,9 @@ def group_findings(
         # Colleagues keep their fair share through the bound anyway, so a smaller excess is enough.
         ratio = rule.colleague_min_ratio if family else rule.min_ratio
         caps = None
-        if rule.test_count == "testable":
+        # Colleagues of the speaker keep the cells voted on (round 16): they are flagged on purpose, the
+        # family is familywise already, and Tarone's count there only dropped true conflicts of interest.
+        if rule.test_count == "testable" and not family:
             n_tests, caps = tarone_count(margins, rule, ratio, family)
         tested = []
         for i, (*_, observed, expected, coi, grp, _) in enumerate(candidates):
