@@ -1,8 +1,8 @@
 """Round 16 (docs/blocs.md): a group test's family is Tarone's count of testable cells
 (`test_count: testable`): a (group, talk, way) cell counts as a test only when its smallest achievable
 p-value — every voter of the group voting that way, against the prediction from everyone else's
-votes — reaches the bar alpha / count, at the fixed point; `voted` counts the cells a member voted on,
-as before."""
+votes — reaches the bar alpha / count, at the fixed point (order, affiliation and narrow; the colleague
+families keep the cells voted on); `voted` counts the cells a member voted on, as before."""
 
 import random
 

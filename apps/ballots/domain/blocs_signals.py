@@ -16,6 +16,9 @@ the next by one step of alpha / tests, so about `alpha` of a signal's findings a
 (since round 9 also a company booking on its own speaker's talk, in the order test's colleague family).
 Since round 10 the narrow test leaves out the light voters of a speaker's organisation on that
 speaker's talk (`narrow_colleagues`): the colleague test judges them.
+Since round 16 (`test_count: testable`) the order, affiliation and narrow tests count as tests only the
+(group, talk, way) cells that could ever reach the bar — Tarone's count, from each cell's margins, never
+its own count — instead of the cells a member voted on; the colleague families keep the cells voted on.
 """
 
 from __future__ import annotations
