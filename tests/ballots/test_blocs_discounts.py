@@ -113,10 +113,11 @@ def test_a_blocs_strength_is_how_far_its_p_value_clears_the_bar_of_its_test():
             case.vote(v, t, rng.choice([0, 1, 1, 2, 2, 3]), START + rng.randrange(10 * DAY))
         case.vote(v, 5, 3, START + rng.randrange(10 * DAY))
     data = case.build()
-    rule = BlocRule(signals=("order",), error_control="familywise")
+    rule = BlocRule(signals=("order",), error_control="familywise", test_count="voted")
     (bloc,) = [b for b in blocs_detect(data, rule).blocs if b.talk_id == 5]
-    # The order family's tests: every (order, talk) pair voted on, in each way tested (up from "want
-    # to see", the top score, down), so Bonferroni's bar is alpha / that many.
+    # The order family's tests under `test_count: voted` (the count before round 16): every (order,
+    # talk) pair voted on, in each way tested (up from "want to see", the top score, down), so
+    # Bonferroni's bar is alpha / that many.
     order = data.voter_order[data.vote_voter]
     pairs = 0
     for way in (data.vote_score >= 2, data.vote_score == 3, data.vote_score <= 0):

@@ -68,18 +68,20 @@ def test_loyal_bookings_no_longer_lower_the_bar_for_another_order():
     """Four of the seven friends on CLUB give talk 9 the top score: p about 1.7e-4 against about 140
     order tests, so the first bar is about 7e-5. With the three loyal bookings counted as order
     discoveries (before round 9) CLUB meets the fourth step (about 2.8e-4) and is a bloc; counted as
-    colleagues, CLUB is the order signal's only candidate and needs the first bar."""
+    colleagues, CLUB is the order signal's only candidate and needs the first bar. The tests counted are
+    the pairs voted on (`test_count: voted`, the count before round 16)."""
     data = _bookings_and_club()
-    before = blocs_detect(data, BlocRule.from_json({**ONLY_ORDERS, "order_colleagues": False})).blocs
+    only_orders = {**ONLY_ORDERS, "test_count": "voted"}
+    before = blocs_detect(data, BlocRule.from_json({**only_orders, "order_colleagues": False})).blocs
     assert [(b.talk_id, b.signals) for b in before] == [
         (5, ("order",)),
         (6, ("order",)),
         (8, ("order",)),
         (9, ("order",)),
     ]
-    club = _blocs_on(blocs_detect(data, BlocRule.from_json({**ONLY_ORDERS, "order_colleagues": False})), 9)[0]
+    club = _blocs_on(blocs_detect(data, BlocRule.from_json({**only_orders, "order_colleagues": False})), 9)[0]
     assert 7e-5 < club.p_value < 2.8e-4
-    after = blocs_detect(data, BlocRule.from_json(ONLY_ORDERS)).blocs
+    after = blocs_detect(data, BlocRule.from_json(only_orders)).blocs
     assert [(b.talk_id, b.signals) for b in after] == [(5, ("colleagues",)), (6, ("colleagues",)), (8, ("colleagues",))]
 
 

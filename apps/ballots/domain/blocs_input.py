@@ -24,6 +24,7 @@ MERGES = ("evidenced", "whole")
 BURSTS = ("every", "strongest")
 RINGS = ("everyone", "candidates")
 RING_NULLS = ("held_out", "own")
+TEST_COUNTS = ("testable", "voted")
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,15 @@ class BlocRule:
     # members count their holding of the common ballot picked from their own ballots, accounts by how
     # many of its ratings they hold, as before round 11 (long honest ballots made rings).
     ring_null: str = "held_out"
+    # How the order, affiliation and narrow tests size their family of tests (round 16). "testable":
+    # Tarone's count — only the (group, talk, way) cells whose smallest achievable p-value (the whole
+    # group voting that way, from the cell's margins: the group's voters and votes in that way, and the
+    # prediction from everyone else's votes) could reach the bar alpha / count, the count and bar taken
+    # at their fixed point; only those cells can be findings, and false-discovery control steps up over
+    # the same count. The colleague families keep the cells voted on. "voted": every cell a member of
+    # the group voted on, for every family, as before round 16 (the observed count decided which cells
+    # were counted).
+    test_count: str = "testable"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -189,6 +199,8 @@ class BlocRule:
             problems.append(f"rings must be one of {list(RINGS)}")
         if self.ring_null not in RING_NULLS:
             problems.append(f"ring_null must be one of {list(RING_NULLS)}")
+        if self.test_count not in TEST_COUNTS:
+            problems.append(f"test_count must be one of {list(TEST_COUNTS)}")
         if not isinstance(self.organisations, bool):
             problems.append("organisations must be true or false")
         if not isinstance(self.order_colleagues, bool):

@@ -16,6 +16,9 @@ the next by one step of alpha / tests, so about `alpha` of a signal's findings a
 (since round 9 also a company booking on its own speaker's talk, in the order test's colleague family).
 Since round 10 the narrow test leaves out the light voters of a speaker's organisation on that
 speaker's talk (`narrow_colleagues`): the colleague test judges them.
+Since round 16 (`test_count: testable`) the order, affiliation and narrow tests count as tests only the
+(group, talk, way) cells that could ever reach the bar — Tarone's count, from each cell's margins, never
+its own count — instead of the cells a member voted on; the colleague families keep the cells voted on.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+from scipy.special import gammaincinv
 from scipy.stats import poisson
 
 from .blocs_input import BlocInput, BlocRule
@@ -178,6 +182,7 @@ def group_findings(
 
     candidates = []
     examined = {False: 0, True: 0}
+    margins = []  # per tested direction, what Tarone's count needs (round 16)
     for d in ctx.tested:
         sel = ctx.votes_in(d)
         g = column[data.vote_voter[sel]]
@@ -185,6 +190,9 @@ def group_findings(
         sel, g = sel[ok], g[ok]
         key = g.astype(np.int64) * n_talks + data.vote_talk[sel]
         keys, observed = np.unique(key, return_counts=True)
+        if rule.test_count == "testable":
+            tallies = (group_votes, group_voters, n_groups)
+            margins.append(_cell_margins(ctx, d, g, keys, observed, coi_keys, tallies, expected_by_talk))
         # Every (group, talk) pair that a member voted on counts as a test, not only the pairs that
         # turned out large: a company order of 18 will have 3 members who like one talk somewhere.
         in_coi = _sorted_member(coi_keys, keys)
@@ -203,11 +211,18 @@ def group_findings(
         n_tests = examined[family]
         # Colleagues keep their fair share through the bound anyway, so a smaller excess is enough.
         ratio = rule.colleague_min_ratio if family else rule.min_ratio
+        caps = None
+        # Colleagues of the speaker keep the cells voted on (round 16): they are flagged on purpose, the
+        # family is familywise already, and Tarone's count there only dropped true conflicts of interest.
+        if rule.test_count == "testable" and not family:
+            n_tests, caps = tarone_count(margins, rule, ratio, family)
         tested = []
-        for *_, observed, expected, coi, _, _ in candidates:
+        for i, (*_, observed, expected, coi, grp, _) in enumerate(candidates):
             fam = np.nonzero(coi == family)[0]
             log_p = poisson.logsf(observed[fam] - 1, np.maximum(expected[fam], 1e-9))
             big = _large_enough(observed[fam], expected[fam], rule, ratio)
+            if caps is not None:  # only the cells in Tarone's count can be findings (round 16)
+                big &= expected[fam] <= caps[i][grp[fam]]
             tested.append((fam[big], log_p[big]))
         # A unit is a talk and a way (up: any rating from "want to see" or the top score), or under
         # discovery_unit "group" a group, a talk and a way.
@@ -254,6 +269,119 @@ def group_findings(
                     )
                 )
     return findings
+
+
+@dataclass(frozen=True)
+class _Margins:
+    """One tested direction's cells, as Tarone's count sees them: what each cell's smallest achievable
+    p-value depends on, never the cell's own count. A cell (group g, talk t) predicts
+    E = scale[g] × base[t], less scale[g] × (the group's own count) where the group voted: the
+    prediction is from everyone else's votes (`group_findings`), so it is a margin too. Only groups
+    whose largest count reaches `min_members` are kept (the others have no cell to count)."""
+
+    n_groups: int
+    kept: np.ndarray  # positions of the kept groups
+    values: np.ndarray  # the distinct largest counts of the kept groups
+    inverse: np.ndarray  # per kept group, its position in `values`
+    scale: np.ndarray  # per kept group
+    base: np.ndarray  # per talk, sorted: base[t] before the group's own count is taken out
+    voted_group: np.ndarray  # cells a member voted on (kept groups, their position in `kept`)
+    voted_before: np.ndarray  # and the cell's base before and after the group's own count is taken out
+    voted_after: np.ndarray
+    coi_group: np.ndarray  # the colleague cells (kept groups): position in `kept` and base (after)
+    coi_base: np.ndarray
+
+
+def _cell_margins(ctx, d, g, keys, observed, coi_keys, tallies, expected_by_talk):
+    data, rule = ctx.data, ctx.rule
+    group_votes, group_voters, n_groups = tallies
+    n_talks = max(1, data.n_talks)
+    # The largest count a cell can have: every voter of the group who voted at all, and at most the
+    # group's votes in this way.
+    most = np.minimum(group_voters, np.bincount(g, minlength=n_groups)).astype(np.int64)
+    kept = np.nonzero(most >= rule.min_members)[0]
+    position = np.full(n_groups, -1, dtype=np.int64)
+    position[kept] = np.arange(len(kept))
+    values, inverse = np.unique(most[kept], return_inverse=True)
+    grp, talk = keys // n_talks, keys % n_talks
+    if expected_by_talk is None:
+        scale = group_votes[kept] / np.maximum(ctx.n_votes - group_votes[kept] + 0.5 * n_talks, 1e-9)
+        base = ctx.talk_count[d][: data.n_talks] + 0.5
+        before, after = base[talk], base[talk] - observed
+    else:  # one group (the light voters), whose prediction per talk is given
+        scale = np.ones(len(kept))
+        base = np.asarray(expected_by_talk[d][: data.n_talks], dtype=float)
+        before = after = base[talk]
+    in_kept = position[grp] >= 0
+    coi_grp, coi_talk = coi_keys // n_talks, coi_keys % n_talks
+    coi_base = base[coi_talk].astype(float)
+    if len(keys) and expected_by_talk is None:
+        at = np.minimum(np.searchsorted(keys, coi_keys), len(keys) - 1)
+        hit = keys[at] == coi_keys
+        coi_base[hit] -= observed[at[hit]]
+    coi_in = position[coi_grp] >= 0
+    return _Margins(
+        n_groups,
+        kept,
+        values,
+        inverse,
+        scale,
+        np.sort(base),
+        position[grp[in_kept]],
+        before[in_kept],
+        after[in_kept],
+        position[coi_grp[coi_in]],
+        coi_base[coi_in],
+    )
+
+
+def _caps(m: _Margins, rule: BlocRule, ratio: float, log_bar: float) -> np.ndarray:
+    """Per kept group, the largest prediction at which a cell could still report a finding that reaches
+    the bar: `min_ratio` times the prediction at most the group's largest count, and the Poisson tail
+    at that count at most the bar (P(X ≥ m) is the regularised lower incomplete gamma function at E,
+    so its inverse gives E)."""
+    return np.minimum(m.values / ratio, gammaincinv(m.values, np.exp(log_bar)))[m.inverse]
+
+
+def _testable(m: _Margins, caps: np.ndarray, family: bool) -> int:
+    """How many cells of one direction (the colleague cells, or all the others) have a prediction at
+    most their group's cap."""
+    limit = caps / np.maximum(m.scale, 1e-300)
+    coi = int((m.coi_base <= limit[m.coi_group]).sum())
+    if family:
+        return coi
+    every = int(np.searchsorted(m.base, limit, side="right").sum())
+    voted = limit[m.voted_group]
+    every += int((m.voted_after <= voted).sum()) - int((m.voted_before <= voted).sum())
+    return every - coi
+
+
+def tarone_count(margins: list[_Margins], rule: BlocRule, ratio: float, family: bool):
+    """Tarone's (1990) number of tests: the smallest K with at most K cells whose smallest achievable
+    p-value is at most alpha / K. A cell whose tail, even with every voter of the group voting that
+    way, cannot reach the bar, or whose largest count is under `min_members` or `min_ratio` times the
+    prediction, is no test: it can never be a finding. Returns (K, per direction the per-group caps
+    at the bar alpha / K, -1 for a group with no cell: a cell is in the count exactly when its
+    prediction is at most its group's cap)."""
+
+    def count(k: int) -> int:
+        bar = np.log(rule.alpha / k)
+        return sum(_testable(m, _caps(m, rule, ratio, bar), family) for m in margins)
+
+    lo, hi = 1, max(1, count(1))
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if count(mid) <= mid:
+            hi = mid
+        else:
+            lo = mid + 1
+    bar = np.log(rule.alpha / lo)
+    caps = []
+    for m in margins:
+        cap = np.full(m.n_groups, -1.0)
+        cap[m.kept] = _caps(m, rule, ratio, bar)
+        caps.append(cap)
+    return lo, caps
 
 
 _HASH_ROWS, _HASH_BANDS = 3, 4
