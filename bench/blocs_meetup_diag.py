@@ -133,7 +133,7 @@ def one(job):
     return rows
 
 
-def session_like(ctx, f, min_with: float, min_pairs: float) -> bool:
+def session_like(ctx, f, min_with: float, min_pairs: float, drop_top: bool = False) -> bool:
     """The what-if's test: the finding's members co-arrive on other talks in its window."""
     data = ctx.data
     lo, hi = f.window
@@ -148,6 +148,15 @@ def session_like(ctx, f, min_with: float, min_pairs: float) -> bool:
     share[f.talk] = 0
     share /= share.sum()
     co = Counter(t for _, t in set(zip(ov.tolist(), ot.tolist(), strict=True)))
+    if drop_top and co:
+        # A session is more than one shared talk: a campaign on two talks co-arrives on its other target.
+        top = max(co, key=lambda t: (co[t], -t))
+        keep = ot != top
+        ov, ot = ov[keep], ot[keep]
+        per = np.bincount(np.searchsorted(members, ov), minlength=len(members))
+        share[top] = 0
+        share /= share.sum()
+        del co[top]
     obs = sum(c * (c - 1) / 2 for c in co.values())
     m = per.astype(float)
     exp = 0.5 * (m.sum() ** 2 - (m**2).sum()) * float((share**2).sum())
@@ -162,10 +171,13 @@ def what_if(argv: list[str]) -> None:
 
     min_with = float(os.environ.get("R17_MIN_WITH", "0.8"))
     min_pairs = float(os.environ.get("R17_MIN_PAIRS", "0.1"))
+    drop_top = os.environ.get("R17_DROP_TOP", "") == "1"
     bursts, organisation_bursts = blocs.burst_findings, blocs.organisation_burst_findings
-    blocs.burst_findings = lambda ctx: [f for f in bursts(ctx) if not session_like(ctx, f, min_with, min_pairs)]
+    blocs.burst_findings = lambda ctx: [
+        f for f in bursts(ctx) if not session_like(ctx, f, min_with, min_pairs, drop_top)
+    ]
     blocs.organisation_burst_findings = lambda ctx, *a: [
-        f for f in organisation_bursts(ctx, *a) if not session_like(ctx, f, min_with, min_pairs)
+        f for f in organisation_bursts(ctx, *a) if not session_like(ctx, f, min_with, min_pairs, drop_top)
     ]
     sys.argv = argv
     runpy.run_path(argv[0], run_name="__main__")
