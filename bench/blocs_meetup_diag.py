@@ -19,6 +19,7 @@ least MIN_PAIRS), then run another bench script:
 
     R17_MIN_WITH=0.8 R17_MIN_PAIRS=0.1 .venv/bin/python bench/blocs_meetup_diag.py --what-if \\
         bench/blocs_quality.py --patterns unseen --size medium --seeds 1-3
+    .venv/bin/python bench/blocs_meetup_diag.py --campaign   # a campaign on 2-4 talks at once
 """
 
 from __future__ import annotations
@@ -183,7 +184,51 @@ def what_if(argv: list[str]) -> None:
     runpy.run_path(argv[0], run_name="__main__")
 
 
+def campaign_check() -> None:
+    """The exemption a campaign controls: 8 new voters give talk 9 the top score within 30 minutes (their
+    ballots otherwise random over the vote, the honest background of tests/ballots/test_blocs_cases.py)
+    and, a minute apart, the same to 0-3 further talks. Which talks get a burst bloc, by default and when
+    session-like bursts are dropped (R17_MIN_WITH / R17_MIN_PAIRS / R17_DROP_TOP as in the what-if)."""
+    import os
+    import random
+
+    import apps.ballots.domain.blocs as blocs
+    from tests.ballots.test_blocs_cases import DAY, HOUR, START, Case
+
+    min_with = float(os.environ.get("R17_MIN_WITH", "0.8"))
+    min_pairs = float(os.environ.get("R17_MIN_PAIRS", "0.3"))
+    drop_top = os.environ.get("R17_DROP_TOP", "1") == "1"
+    bursts = blocs.burst_findings
+    for extra in [(), (10,), (10, 11), (10, 11, 12)]:
+        case, rng = Case(), random.Random(8)
+        for j in range(8):
+            v = 1001 + j
+            case.add_voter(v)
+            for t in rng.sample([t for t in range(1, case.n_talks + 1) if t not in (9, *extra)], 8):
+                case.vote(v, t, rng.choice([0, 1, 1, 2, 2, 3]), START + rng.randrange(10 * DAY))
+            at = START + 2 * DAY + 10 * HOUR + j * 1800 // 8
+            for k, t in enumerate((9, *extra)):
+                case.vote(v, t, 3, at + 60 * k)
+        data = case.build()
+        found = []
+        for session in (False, True):
+            if session:
+                blocs.burst_findings = lambda ctx: [
+                    f for f in bursts(ctx) if not session_like(ctx, f, min_with, min_pairs, drop_top)
+                ]
+            report = blocs.blocs_detect(data)
+            blocs.burst_findings = bursts
+            found.append(sorted({int(b.talk_id) for b in report.blocs if "burst" in b.signals}))
+        print(
+            f"campaign on talk 9 and {list(extra)}: burst blocs on talks {found[0]} by default, "
+            f"{found[1]} with the what-if"
+        )
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--campaign":
+        campaign_check()
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "--what-if":
         what_if(sys.argv[2:])
         return
