@@ -14,8 +14,8 @@ from django.utils.html import format_html, format_html_join
 from apps.talks.models import Conference
 from confvote.admin_readonly import ReadOnlyAdmin
 
-from .domain.blocs import GROUP_WORDS
 from .models import Bloc, BlocDecision, BlocDetectionRun
+from .selectors.blocs import SIGNAL_CHOICES, blocs_with_signal
 from .services.bloc_runs import LIVE, bloc_decision_apply, bloc_detection_start
 
 
@@ -60,15 +60,11 @@ class SignalFilter(admin.SimpleListFilter):
     parameter_name = "signal"
 
     def lookups(self, request, model_admin):
-        return sorted(GROUP_WORDS.items(), key=lambda item: item[1])
+        return SIGNAL_CHOICES
 
     def queryset(self, request, queryset):
         signal = self.value()
-        if signal not in GROUP_WORDS:
-            return queryset
-        # `signals` is a JSON list of names; quoted, no name is inside another ("burst" and
-        # "organisation_burst"). A text match works on every database, unlike JSON containment.
-        return queryset.filter(signals__icontains=f'"{signal}"')
+        return blocs_with_signal(queryset, signal) if signal in dict(SIGNAL_CHOICES) else queryset
 
 
 @admin.register(Bloc)

@@ -372,3 +372,35 @@ def test_the_bloc_list_filters_by_signal_in_plain_words(demo, staff_client):
     assert listed("organisation_burst") == with_org_burst
     assert listed("colleagues") == {b.pk for b in blocs if "colleagues" in b.signals} != set()
     assert listed("no-such-signal") == {b.pk for b in blocs}  # an unknown value filters nothing
+
+
+def test_the_bloc_api_filters_by_signal_status_and_direction(demo):
+    tally_with_blocs(conference=demo)
+    found = Bloc.objects.filter(conference=demo).first()
+    found.pk, found.key, found.signals = None, "organisation-burst-only", ["organisation_burst"]
+    found.status, found.reason, found.decided_at = "dismissed", "A team outing, checked.", timezone.now()
+    found.save()
+    _, key = api_token_create(conference=demo, user=UserFactory(is_staff=True), name="review")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    url = reverse("api-bloc-list", args=[demo.slug])
+
+    def ids(**params) -> set[int]:
+        response = client.get(url, params)
+        assert response.status_code == 200, response.content
+        return {b["id"] for b in response.json()["results"]}
+
+    blocs = list(Bloc.objects.filter(conference=demo))
+    every = ids()
+    assert every == {b.pk for b in blocs} and len(every) >= 2
+    assert ids(signal="burst") == {b.pk for b in blocs if "burst" in b.signals} != set()
+    assert found.pk not in ids(signal="burst")  # "burst" does not match "organisation_burst"
+    assert ids(signal="organisation_burst") == {b.pk for b in blocs if "organisation_burst" in b.signals}
+    assert ids(status="dismissed") == {found.pk} and found.pk not in ids(status="detected")
+    assert ids(signal="colleagues", status="detected") == every - {found.pk}
+    assert ids(direction="oppose") == {b.pk for b in blocs if b.direction == "oppose"}
+    bad = client.get(url, {"signal": "coworkers"})
+    assert (
+        bad.status_code == 400
+        and "coworkers is not one of the available choices" in bad.json()["error"]["fields"]["signal"][0]
+    )

@@ -1,12 +1,14 @@
 """Organizers review blocs through the API: list with evidence and effect, confirm or dismiss with a reason."""
 
 from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.ballots.models import Bloc, BlocDetectionRun
+from apps.ballots.selectors.blocs import SIGNAL_CHOICES, blocs_with_signal
 from apps.ballots.services.bloc_runs import bloc_decision_apply, bloc_detection_start
 from apps.talks.models import Conference
 from confvote.rest import IsConferenceOrganizer
@@ -51,12 +53,28 @@ class DecisionIn(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, allow_blank=True, default="")
 
 
+class BlocFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=Bloc.Status.choices)
+    direction = filters.ChoiceFilter(choices=[("support", "support"), ("oppose", "oppose"), ("alike", "alike")])
+    present = filters.BooleanFilter(label="Found by the latest detection")
+    signal = filters.ChoiceFilter(choices=SIGNAL_CHOICES, method="with_signal", label="A signal among the evidence")
+
+    class Meta:
+        model = Bloc
+        fields = ["status", "direction", "present", "signal"]
+
+    def with_signal(self, queryset, name, value):
+        return blocs_with_signal(queryset, value)
+
+
 class BlocList(generics.ListAPIView):
-    """Blocs found in the conference's votes, newest detection first. Members are never listed."""
+    """Blocs found in the conference's votes, newest detection first. Members are never listed. Filter
+    by `status`, `direction`, `present` and `signal` (e.g. `?signal=speakers&status=detected`)."""
 
     permission_classes = [IsConferenceOrganizer]
     serializer_class = BlocOut
     queryset = Bloc.objects.none()
+    filterset_class = BlocFilter
 
     def get_queryset(self):
         conference = get_object_or_404(Conference, slug=self.kwargs["slug"])

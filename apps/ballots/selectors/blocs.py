@@ -10,8 +10,8 @@ from apps.attendance.models import Ticket, TicketClaim
 from apps.attendance.selectors import voter_class_map
 from apps.talks.models import Conference, Talk
 
+from ..domain.blocs import GROUP_WORDS, bloc_member_sentence
 from ..domain.blocs import Bloc as FoundBloc
-from ..domain.blocs import bloc_member_sentence
 from ..domain.blocs_input import BlocInput, TalkFacts, VoterFacts, VoteScale, bloc_input_build
 from ..models import Bloc, Vote, WeightPolicy
 from .policies import class_weights
@@ -109,3 +109,14 @@ def stored_bloc_as_found(bloc: Bloc) -> FoundBloc:
         evidence=(),
         p_value=bloc.p_value,
     )
+
+
+# The signals an organizer can filter blocs by, in the words a member's receipt uses.
+SIGNAL_CHOICES = tuple(sorted(GROUP_WORDS.items(), key=lambda item: item[1]))
+
+
+def blocs_with_signal(queryset, signal: str):
+    """The blocs whose evidence includes `signal` (one of SIGNAL_CHOICES). `signals` is a JSON list of
+    names; quoted, no name is inside another ("burst" and "organisation_burst"), and a text match works
+    on every database, unlike JSON containment."""
+    return queryset.filter(signals__icontains=f'"{signal}"')
