@@ -254,8 +254,9 @@ def domain_key(domain: str) -> str:
     """The name an email domain registers under the public suffix, without hyphens: "initech" for
     mail.initech.co.uk and for initech.com; for a suffix the public list does not know (initech.example)
     the label before the last."""
-    parts = _DOMAIN_PARTS(domain.strip().lower())
-    label = parts.domain if parts.suffix else (domain.strip().lower().split(".")[-2:] or [""])[0]
+    domain = domain.strip().lower()
+    parts = _DOMAIN_PARTS(domain)
+    label = parts.domain if parts.suffix else domain.split(".")[-2:][0]
     return re.sub(r"[\W_]+", "", label)
 
 
@@ -367,8 +368,8 @@ def bloc_input_build(
     if (pair[1:] == pair[:-1]).any():
         raise ValueError("A voter has at most one vote per talk.")
     # Speakers who vote: a speaker account that cast no vote here (or is not a voter) is left out.
-    voting = set(np.unique(vi).tolist()) if len(vv) else set()
-    voter_index = {int(v): i for i, v in enumerate(v_ids.tolist()) if i in voting}
+    voting = np.unique(vi)
+    voter_index = dict(zip(v_ids[voting].tolist(), voting.tolist(), strict=True))
     ts = {
         (pos, voter_index[v]) for pos, t in enumerate(talks) for v in map(int, t.speaker_voter_ids) if v in voter_index
     }

@@ -24,7 +24,17 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.stats import poisson
 
-from .blocs_signals import OPPOSE, SUPPORT, TOP, Context, Finding, _large_enough, _threshold, _unit_minimum
+from .blocs_signals import (
+    OPPOSE,
+    SUPPORT,
+    TOP,
+    Context,
+    Finding,
+    _large_enough,
+    _sorted_member,
+    _threshold,
+    _unit_minimum,
+)
 
 _CHUNK = 256  # talks per block of the expectation's dense (talks × speakers) arrays
 
@@ -56,16 +66,16 @@ def speaker_findings(ctx: Context) -> list[Finding]:
         sel = sel[is_speaker[data.vote_voter[sel]]]
         a = data.vote_voter[sel].astype(np.int64)
         t = data.vote_talk[sel].astype(np.int64)
-        own = _member(pair_keys, a * n_talks + t)
+        own = _sorted_member(pair_keys, a * n_talks + t)
         a, t = a[~own], t[~own]  # support edges a → t: a speaker rates another speaker's talk up
         if not len(a):
             continue
-        edge = csr_matrix((np.ones(len(a)), (np.searchsorted(spk, a), t)), shape=(n_spk, n_talks))
+        ai = np.searchsorted(spk, a)
+        edge = csr_matrix((np.ones(len(a)), (ai, t)), shape=(n_spk, n_talks))
         edge.data[:] = 1.0
         # back[t, b] > 0: a speaker of t rates a talk of b up (talk × speakers-of-talk × edges × talks).
         back = ((speaks @ edge) @ speaks).tocsr()
         back.data[:] = 1.0
-        ai = np.searchsorted(spk, a)
         returned = np.asarray(back[t, ai]).ravel() > 0
         ra, rt = a[returned], t[returned]
         observed = np.bincount(rt, minlength=n_talks)
@@ -106,11 +116,6 @@ def speaker_findings(ctx: Context) -> list[Finding]:
                 )
             )
     return findings
-
-
-def _member(sorted_keys: np.ndarray, x: np.ndarray) -> np.ndarray:
-    pos = np.minimum(np.searchsorted(sorted_keys, x), len(sorted_keys) - 1)
-    return sorted_keys[pos] == x
 
 
 def _expected(talks, rate, votes, spk, speaks, pair_keys, n_talks) -> np.ndarray:
