@@ -36,6 +36,8 @@ class VoterFacts:
     order_code: str | None = None
     email_domain: str = ""
     company: str | None = None
+    # When the voter's account was created (User.date_joined), seconds since the epoch; None: unknown.
+    joined_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -285,6 +287,9 @@ class BlocInput:
     scale: VoteScale
     # (n, 2) int32: talk position, voter position of one of its speakers (a speaker who votes).
     talk_speaker: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=np.int32))
+    # int64 per voter: when their account was created, seconds since the epoch; -1 unknown. Empty (the
+    # default, inputs built before accounts' creation times were read): unknown for everyone.
+    voter_joined: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
     @property
     def n_voters(self) -> int:
@@ -322,6 +327,7 @@ def bloc_input_build(
     if len(np.unique(v_ids)) != len(v_ids) or len(np.unique(t_ids)) != len(t_ids):
         raise ValueError("Each voter and each talk must be described once.")
     weight = np.array([float(v.weight) for v in voters], dtype=np.float64)
+    joined = np.array([-1 if v.joined_at is None else int(v.joined_at) for v in voters], dtype=np.int64)
     order, order_labels = _codes([(v.order_code or "").strip() for v in voters])
     company, company_labels = _codes([company_normalize(v.company) for v in voters])
     domains = [(v.email_domain or "").strip().lower() for v in voters]
@@ -391,4 +397,5 @@ def bloc_input_build(
         vote_at=va,
         scale=scale,
         talk_speaker=np.array(sorted(ts), dtype=np.int32).reshape(-1, 2),
+        voter_joined=joined,
     )

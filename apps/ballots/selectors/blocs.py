@@ -18,8 +18,8 @@ from .policies import class_weights
 
 
 def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
-    """Every current vote (time = when it was first cast), each voter's class weight, ticket order
-    and email domain, and each talk's speakers' domains, companies and user accounts."""
+    """Every current vote (time = when it was first cast), each voter's class weight, ticket order,
+    email domain and account creation time, and each talk's speakers' domains, companies and user accounts."""
     rows = np.array(
         list(
             Vote.objects.filter(talk__conference=conference)
@@ -40,13 +40,19 @@ def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
     )
     from apps.attendance.models import User
 
-    emails = dict(User.objects.filter(pk__in=set(voter_ids.tolist())).values_list("pk", "email"))
+    accounts = {
+        pk: (email, joined)
+        for pk, email, joined in User.objects.filter(pk__in=set(voter_ids.tolist())).values_list(
+            "pk", "email", "date_joined"
+        )
+    }
     voters = [
         VoterFacts(
             voter_id=v,
             weight=weights.of(classes.get(v, VoterClass.NOT_ELIGIBLE)),
             order_code=orders.get(v),
-            email_domain=emails.get(v, "").rsplit("@", 1)[-1].lower(),
+            email_domain=accounts[v][0].rsplit("@", 1)[-1].lower() if v in accounts else "",
+            joined_at=accounts[v][1].timestamp() if v in accounts else None,
         )
         for v in sorted(set(voter_ids.tolist()))
     ]
