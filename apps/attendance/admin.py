@@ -91,7 +91,7 @@ class TicketAdmin(admin.ModelAdmin):
     change_list_template = "admin/attendance/ticket/change_list.html"
     list_display = ("order_code", "holder_name", "holder_email", "ticket_type", "status", "claimed_by", "conference")
     list_filter = ("conference", "status", "ticket_type__may_vote", "ticket_type", ClaimedFilter)
-    search_fields = ("order_code", "holder_name", "holder_email", "external_id")
+    search_fields = ("order_code", "holder_name", "holder_email", "holder_company", "external_id")
     autocomplete_fields = ("conference", "ticket_type")
     list_select_related = ("conference", "ticket_type", "claim__user")
     readonly_fields = ("created_at", "updated_at")
@@ -107,6 +107,7 @@ class TicketAdmin(admin.ModelAdmin):
                 ("may_vote", "ticket_type.may_vote"),
                 ("holder_email", "holder_email"),
                 ("holder_name", "holder_name"),
+                ("holder_company", "holder_company"),
                 ("status", "status"),
                 ("external_id", "external_id"),
                 ("claimed", "is_claimed"),

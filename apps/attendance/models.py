@@ -95,6 +95,12 @@ class Ticket(models.Model):
     secret = models.CharField(max_length=128, help_text="The ticket code. Secret: never shown to other users.")
     holder_email = models.EmailField(blank=True)
     holder_name = models.CharField(max_length=200, blank=True)
+    holder_company = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The holder's company as the shop knows it: the attendee's company, else a business invoice's. "
+        "Bloc detection uses it to recognise colleagues of a speaker.",
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.VALID, db_index=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     external_id = models.CharField(max_length=100, blank=True, help_text="Position id in the ticket shop.")

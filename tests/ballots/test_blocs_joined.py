@@ -40,3 +40,50 @@ def test_the_selector_reads_when_each_voter_joined():
     data = bloc_input(conference=conference, policy=weight_policy_current(conference=conference))
     joined = dict(zip(data.voter_ids.tolist(), data.voter_joined.tolist(), strict=True))
     assert joined == {early.pk: int(when.timestamp()), late.pk: int(when.timestamp()) + 2 * 86400}
+
+
+@pytest.mark.django_db
+def test_the_selector_reads_each_voters_company_and_work_address_from_their_own_ticket():
+    from apps.ballots.selectors.blocs import bloc_input
+    from apps.ballots.selectors.policies import weight_policy_current
+    from tests.factories import (
+        ConferenceFactory,
+        TalkFactory,
+        TicketClaimFactory,
+        TicketFactory,
+        UserFactory,
+        VoteFactory,
+    )
+
+    conference = ConferenceFactory()
+    talk = TalkFactory(conference=conference)
+    people = {
+        # signed up with free mail; their own ticket has a work address and a company
+        "own": ("ada@gmail.com", "A1", "ada@initech.com", "Initech GmbH"),
+        # a booker's address on every ticket of the order says nothing about each attendee
+        "booked1": ("bo@gmail.com", "B2", "boss@globex.com", ""),
+        "booked2": ("cy@gmail.com", "B2", "BOSS@globex.com", ""),
+        # a work account keeps its own domain; a free-mail ticket does not replace it
+        "work": ("dee@hooli.com", "C3", "dee@outlook.com", ""),
+        "none": ("eve@gmail.com", None, "", ""),  # no ticket at all
+    }
+    users = {}
+    for name, (email, order, holder, company) in people.items():
+        users[name] = UserFactory(email=email)
+        if order:
+            ticket = TicketFactory(conference=conference, order_code=order, holder_email=holder, holder_company=company)
+            TicketClaimFactory(ticket=ticket, user=users[name])
+        VoteFactory(user=users[name], talk=talk, score=3)
+    data = bloc_input(conference=conference, policy=weight_policy_current(conference=conference))
+    by_id = {int(v): i for i, v in enumerate(data.voter_ids)}
+
+    def facts(name):
+        i = by_id[users[name].pk]
+        domain = data.domain_labels[data.voter_domain[i]] if data.voter_domain[i] >= 0 else ""
+        company = data.company_labels[data.voter_company[i]] if data.voter_company[i] >= 0 else ""
+        return domain, company
+
+    assert facts("own") == ("initech.com", "initech")  # the company compared without its legal form
+    assert facts("booked1") == facts("booked2") == ("", "")  # gmail stays free mail
+    assert facts("work") == ("hooli.com", "")
+    assert facts("none") == ("", "")

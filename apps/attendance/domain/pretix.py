@@ -6,12 +6,17 @@ canceled, and the order is not a test-mode order (a rehearsal purchase). A pendi
 a ticket yet; an expired (e) or canceled (c) order — which is how
 pretix shows a full refund — or a canceled position revokes the ticket. Positions of other products
 (merchandise, donations) are ignored.
+
+A ticket's company is the position's attendee company when the shop asks for it, else the company of
+the order's invoice address when that invoice is a business one (a company booking for its staff).
+Bloc detection uses it to recognise a speaker's colleagues; nobody else sees it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+COMPANY_MAX = 200  # Ticket.holder_company's length
 ORDER_STATUS_WORDS = {"n": "pending payment", "p": "paid", "e": "expired", "c": "canceled"}
 
 
@@ -29,6 +34,7 @@ class ShopTicket:
     holder_name: str
     valid: bool
     why: str  # in words, for the change record
+    holder_company: str = ""
 
 
 def pretix_order_tickets(order: dict) -> list[ShopTicket]:
@@ -38,6 +44,10 @@ def pretix_order_tickets(order: dict) -> list[ShopTicket]:
         positions = list(order.get("positions") or [])
         order_email = str(order.get("email") or "")
         testmode = bool(order.get("testmode", False))
+        invoice = order.get("invoice_address") or {}
+        invoice = invoice if isinstance(invoice, dict) else {}  # optional; an unreadable one is left out
+        # A business invoice's company stands for every position without an attendee company of its own.
+        invoice_company = str(invoice.get("company") or "").strip() if invoice.get("is_business") else ""
     except (KeyError, TypeError) as exc:
         raise PretixDataError(f"An order is missing a field: {exc}") from exc
     if status not in ORDER_STATUS_WORDS:
@@ -66,6 +76,7 @@ def pretix_order_tickets(order: dict) -> list[ShopTicket]:
                 holder_name=str(position.get("attendee_name") or "").strip(),
                 valid=valid,
                 why=why,
+                holder_company=(str(position.get("company") or "").strip() or invoice_company)[:COMPANY_MAX],
             )
         )
     return tickets

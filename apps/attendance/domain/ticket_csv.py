@@ -1,8 +1,8 @@
 """Reading a ticket list exported from any ticket shop.
 
 The file is CSV with a header row. Required columns: order_code, ticket_code, ticket_type (the name of
-one of the conference's ticket types). Optional: holder_email, holder_name, status (valid or
-cancelled; empty means valid), external_id. Every problem is reported with its line number, and a
+one of the conference's ticket types). Optional: holder_email, holder_name, holder_company,
+status (valid or cancelled; empty means valid), external_id. Every problem is reported with its line number, and a
 file with any problem imports nothing.
 """
 
@@ -14,13 +14,20 @@ import re
 from dataclasses import dataclass
 
 REQUIRED_COLUMNS = ("order_code", "ticket_code", "ticket_type")
-OPTIONAL_COLUMNS = ("holder_email", "holder_name", "status", "external_id")
-COLUMN_ALIASES = {"secret": "ticket_code", "email": "holder_email", "name": "holder_name"}
+OPTIONAL_COLUMNS = ("holder_email", "holder_name", "holder_company", "status", "external_id")
+COLUMN_ALIASES = {"secret": "ticket_code", "email": "holder_email", "name": "holder_name", "company": "holder_company"}
 STATUS_WORDS = {"": "valid", "valid": "valid", "paid": "valid", "cancelled": "cancelled", "canceled": "cancelled"}
 MAX_ROWS = 50_000
 # Deliberately simple: one @, no spaces, a dot in the domain. The shop validated the address already.
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-LIMITS = {"order_code": 64, "ticket_code": 128, "holder_name": 200, "external_id": 100, "holder_email": 254}
+LIMITS = {
+    "order_code": 64,
+    "ticket_code": 128,
+    "holder_name": 200,
+    "holder_company": 200,
+    "external_id": 100,
+    "holder_email": 254,
+}
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class TicketRow:
     holder_name: str
     status: str  # "valid" or "cancelled"
     external_id: str
+    holder_company: str = ""
 
 
 @dataclass(frozen=True)
@@ -140,5 +148,6 @@ def _row_read(
         holder_name=cells.get("holder_name", ""),
         status=status or "valid",
         external_id=cells.get("external_id", ""),
+        holder_company=cells.get("holder_company", ""),
     )
     return row, []

@@ -82,6 +82,7 @@ def _incoming(ticket: ShopTicket, ticket_type_id: int) -> IncomingTicket:
         ticket_type_id=ticket_type_id,
         holder_email=ticket.holder_email,
         holder_name=ticket.holder_name,
+        holder_company=ticket.holder_company,
         valid=ticket.valid,
         why=ticket.why,
         external_id=ticket.external_id,

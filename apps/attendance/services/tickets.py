@@ -28,6 +28,7 @@ class IncomingTicket:
     external_id: str = ""
     line: int = 0  # in the source file, for error messages
     create_if_invalid: bool = True  # a CSV row says what it says; a shop's unpaid order is no ticket yet
+    holder_company: str = ""
 
 
 @dataclass
@@ -71,6 +72,7 @@ def tickets_import_csv(*, conference: Conference, data: bytes, by, commit: bool)
             ticket_type_id=types[row.ticket_type],
             holder_email=row.holder_email,
             holder_name=row.holder_name,
+            holder_company=row.holder_company,
             valid=row.status == "valid",
             why="imported from a CSV file" if row.status == "valid" else "marked cancelled in a CSV file",
             external_id=row.external_id,
@@ -130,6 +132,7 @@ def tickets_upsert(
                 secret=item.secret,
                 holder_email=item.holder_email,
                 holder_name=item.holder_name,
+                holder_company=item.holder_company,
                 status=status,
                 external_id=item.external_id,
             )
@@ -146,6 +149,7 @@ def tickets_upsert(
             "secret": item.secret,
             "holder_email": item.holder_email,
             "holder_name": item.holder_name,
+            "holder_company": item.holder_company,
             "status": status,
             "external_id": item.external_id or ticket.external_id,
         }

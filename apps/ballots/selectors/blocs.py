@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 from django.conf import settings
+from django.db.models import Count
+from django.db.models.functions import Lower
 
 from apps.attendance.domain.eligibility import VoterClass
 from apps.attendance.models import Ticket, TicketClaim
@@ -19,7 +21,9 @@ from .policies import class_weights
 
 def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
     """Every current vote (time = when it was first cast), each voter's class weight, ticket order,
-    email domain and account creation time, and each talk's speakers' domains, companies and user accounts."""
+    company (from their ticket), email domain (their account's, or their own ticket's work address when
+    the account uses free mail) and account creation time; each talk's speakers' domains, companies
+    and user accounts."""
     rows = np.array(
         list(
             Vote.objects.filter(talk__conference=conference)
@@ -33,10 +37,21 @@ def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
     at = np.array([t.timestamp() for t in rows[:, 3]], dtype=np.float64)
     weights = class_weights(policy)
     classes = voter_class_map(conference=conference)
-    orders = dict(
-        TicketClaim.objects.filter(conference=conference, ticket__status=Ticket.Status.VALID).values_list(
-            "user_id", "ticket__order_code"
-        )
+    tickets = {
+        user_id: (order_code, company, holder_email.lower())
+        for user_id, order_code, company, holder_email in TicketClaim.objects.filter(
+            conference=conference, ticket__status=Ticket.Status.VALID
+        ).values_list("user_id", "ticket__order_code", "ticket__holder_company", "ticket__holder_email")
+    }
+    # An address on several tickets of one order is the booker's, not each attendee's own.
+    shared = set(
+        Ticket.objects.filter(conference=conference, order_code__in={t[0] for t in tickets.values()})
+        .exclude(holder_email="")
+        .annotate(email_ci=Lower("holder_email"))
+        .values("order_code", "email_ci")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("order_code", "email_ci")
     )
     from apps.attendance.models import User
 
@@ -46,16 +61,26 @@ def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
             "pk", "email", "date_joined"
         )
     }
-    voters = [
-        VoterFacts(
-            voter_id=v,
-            weight=weights.of(classes.get(v, VoterClass.NOT_ELIGIBLE)),
-            order_code=orders.get(v),
-            email_domain=accounts[v][0].rsplit("@", 1)[-1].lower() if v in accounts else "",
-            joined_at=accounts[v][1].timestamp() if v in accounts else None,
+    free = settings.FREE_MAIL_DOMAINS
+    voters = []
+    for v in sorted(set(voter_ids.tolist())):
+        email, joined = accounts.get(v, ("", None))
+        order_code, company, holder_email = tickets.get(v, (None, "", ""))
+        domain, ticket_domain = _domain(email), _domain(holder_email)
+        # Someone who signed up with free mail but whose own ticket carries a work address: the ticket
+        # says where they work.
+        if domain in free and ticket_domain and ticket_domain not in free and (order_code, holder_email) not in shared:
+            domain = ticket_domain
+        voters.append(
+            VoterFacts(
+                voter_id=v,
+                weight=weights.of(classes.get(v, VoterClass.NOT_ELIGIBLE)),
+                order_code=order_code,
+                email_domain=domain,
+                company=company or None,
+                joined_at=joined.timestamp() if joined is not None else None,
+            )
         )
-        for v in sorted(set(voter_ids.tolist()))
-    ]
     # Speakers with a user account are voters too (the `speakers` signal): Speaker.user_id comes with
     # the prefetched speakers, so this is still one query for all talks' speakers.
     talks = [
@@ -82,6 +107,10 @@ def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
         ),
         free_mail_domains=settings.FREE_MAIL_DOMAINS,
     )
+
+
+def _domain(email: str) -> str:
+    return email.rsplit("@", 1)[-1].lower() if "@" in email else ""
 
 
 def bloc_reasons_for_user(*, user, conference: Conference) -> dict[int, str]:

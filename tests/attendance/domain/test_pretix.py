@@ -45,3 +45,37 @@ def test_missing_fields_are_reported():
         pretix_order_tickets({"status": "p"})
     with pytest.raises(PretixDataError, match="position of order ABC12"):
         pretix_order_tickets(ORDER | {"positions": [{"id": 1}]})
+
+
+def _with_companies(invoice, *position_companies):
+    order = json.loads(json.dumps(ORDER))
+    order["invoice_address"] = invoice
+    for position, company in zip(order["positions"], position_companies, strict=False):
+        position["company"] = company
+    return order
+
+
+def test_the_attendee_company_wins_and_a_business_invoice_names_the_rest():
+    invoice = {"is_business": True, "company": "  Initech GmbH ", "name": "Bill Lumbergh"}
+    tickets = pretix_order_tickets(_with_companies(invoice, "Globex", None, ""))
+    assert [t.holder_company for t in tickets] == ["Globex", "Initech GmbH", "Initech GmbH"]
+
+
+@pytest.mark.parametrize(
+    "invoice",
+    [
+        None,
+        {"is_business": False, "company": "My Own Ltd"},  # a private buyer's invoice names no employer
+        {"company": "Initech"},  # is_business missing
+        "Initech GmbH",  # not an address object: left out, the order still reads
+    ],
+)
+def test_without_a_business_invoice_only_attendee_companies_count(invoice):
+    tickets = pretix_order_tickets(_with_companies(invoice, None, "Globex"))
+    assert [t.holder_company for t in tickets] == ["", "Globex", ""]
+    assert all(t.valid for t in tickets)
+
+
+def test_a_company_longer_than_the_field_is_cut():
+    tickets = pretix_order_tickets(_with_companies(None, "x" * 500))
+    assert len(tickets[0].holder_company) == 200

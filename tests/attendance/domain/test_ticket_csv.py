@@ -48,3 +48,15 @@ def test_missing_columns_and_empty_files_are_explained():
     assert "empty" in ticket_csv_parse("", ticket_type_names=TYPES).errors[0].message
     header_only = ticket_csv_parse("order_code,ticket_code,ticket_type\n", ticket_type_names=TYPES)
     assert "no tickets" in header_only.errors[0].message
+
+
+def test_holder_company_is_optional_and_company_is_its_alias():
+    text = "order_code,ticket_code,ticket_type,company\nA1,code-1,Conference, Initech GmbH \nA1,code-2,Conference,\n"
+    parsed = ticket_csv_parse(text, ticket_type_names=TYPES)
+    assert parsed.errors == ()
+    assert [r.holder_company for r in parsed.rows] == ["Initech GmbH", ""]
+    too_long = ticket_csv_parse(
+        "order_code,ticket_code,ticket_type,holder_company\nA1,code-1,Conference," + "x" * 201 + "\n",
+        ticket_type_names=TYPES,
+    )
+    assert [(e.line, e.message) for e in too_long.errors] == [(2, "holder_company is longer than 200 characters.")]

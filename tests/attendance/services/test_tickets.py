@@ -124,3 +124,18 @@ def test_the_import_command(conference, tmp_path):
     assert "line 2" in err.getvalue()
     with pytest.raises(CommandError, match="No conference"):
         call_command("import_tickets", "nope", str(path))
+
+
+def test_a_company_column_is_stored_and_a_later_change_updates_it_without_a_status_change(conference):
+    text = (
+        "order_code,ticket_code,ticket_type,holder_company\nA1,code-1,Conference,Initech GmbH\nA1,code-2,Conference,\n"
+    )
+    services.tickets_import_csv(conference=conference, data=text.encode(), by=None, commit=True)
+    assert dict(Ticket.objects.values_list("secret", "holder_company")) == {"code-1": "Initech GmbH", "code-2": ""}
+    changes = StateChange.objects.count()
+    moved = services.tickets_import_csv(
+        conference=conference, data=text.replace("Initech GmbH", "Globex").encode(), by=None, commit=True
+    )
+    assert (moved.updated, moved.unchanged) == (1, 1)
+    assert Ticket.objects.get(secret="code-1").holder_company == "Globex"
+    assert StateChange.objects.count() == changes  # the status did not change: nothing to record
