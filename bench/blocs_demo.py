@@ -50,6 +50,7 @@ def demo_conference(scale: str = "medium", seed: int = 1) -> DemoConference:
                 weight=weight,
                 order_code=ticket.order_code if ticket is not None else None,
                 email_domain=user.email.rsplit("@", 1)[1],
+                company=(ticket.holder_company or None) if ticket is not None and not ticket.cancelled else None,
             )
         )
     talks = [

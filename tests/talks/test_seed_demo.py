@@ -11,7 +11,7 @@ from django.db.models import Count
 from apps.attendance.models import Pledge, Ticket, TicketClaim, User
 from apps.ballots.models import Vote, VoteEvent
 from apps.scheduling.models import Room, Slot
-from apps.talks.demo.plan import ATTENDEE_EMAIL, ORGANIZER_EMAIL
+from apps.talks.demo.plan import ATTENDEE_EMAIL, FREE_MAIL_DOMAIN, ORGANIZER_EMAIL
 from apps.talks.models import Conference, Speaker, Talk
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +79,14 @@ def test_small_demo_has_the_documented_shape():
         claim__user__votes__talk=bloc_talk, claim__user__email__endswith="@initech.example"
     ).values_list("order_code", flat=True)
     assert Counter(orders).most_common(1)[0][1] >= 3  # several of them came in on one order
+    # A company booking's tickets name the company (a business invoice); nobody else's do.
+    booked = Ticket.objects.exclude(holder_company="")
+    assert booked.filter(holder_company="Initech").exists()
+    per_order = Counter(Ticket.objects.values_list("order_code", "holder_company"))
+    companies_per_order = Counter(code for code, _ in per_order)
+    assert all(companies_per_order[code] == 1 for code, company in per_order if company)  # whole orders
+    assert max(n for (_, company), n in per_order.items() if company) >= 3
+    assert not booked.filter(claim__user__email__endswith="@" + FREE_MAIL_DOMAIN).exists()
 
     assert "organizer@confvote.example" in output and "attendee@confvote.example" in output
 

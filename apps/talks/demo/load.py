@@ -155,6 +155,7 @@ def demo_load(plan: DemoPlan, *, progress: Progress | None = None) -> tuple[Conf
                 secret=t.secret,
                 holder_email=t.holder_email,
                 holder_name=t.holder_name,
+                holder_company=t.holder_company,
                 status=Ticket.Status.CANCELLED if t.cancelled else Ticket.Status.VALID,
             )
             for t in chunk

@@ -150,6 +150,7 @@ class PlannedTicket:
     holder_name: str
     cancelled: bool
     user_index: int | None  # the account that claimed it, if any
+    holder_company: str = ""  # a company booking's invoice names the company on each of its tickets
 
 
 @dataclass(frozen=True)
@@ -297,19 +298,16 @@ def _plan_tickets_and_pledges(plan: DemoPlan, rng: random.Random, company_of_use
     by_company: dict[int | None, list[int]] = {}
     for u in holders:
         by_company.setdefault(company_of_user.get(u), []).append(u)
-    orders: list[list[int]] = []
+    orders: list[tuple[list[int], str]] = []  # members, and the company that booked them ("" for none)
     for company, members in sorted(by_company.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)):
         i = 0
         while i < len(members):
-            size = (
-                rng.choice([3, 5, 8, 12, 20])
-                if company is not None and rng.random() < 0.5
-                else rng.choice([1, 1, 1, 1, 2, 3])
-            )
-            orders.append(members[i : i + size])
+            booking = company is not None and rng.random() < 0.5
+            size = rng.choice([3, 5, 8, 12, 20]) if booking else rng.choice([1, 1, 1, 1, 2, 3])
+            orders.append((members[i : i + size], COMPANIES[company][0] if booking else ""))
             i += size
     used_codes: set[str] = set()
-    for members in orders:
+    for members, booked_by in orders:
         code = _code(rng, 5)
         while code in used_codes:
             code = _code(rng, 5)
@@ -327,6 +325,7 @@ def _plan_tickets_and_pledges(plan: DemoPlan, rng: random.Random, company_of_use
                     user.name,
                     cancelled,
                     u,
+                    booked_by,
                 )
             )
     # Tickets sold to people who never made an account (about 8% more).
