@@ -3,6 +3,7 @@
     .venv/bin/python bench/blocs_calibration.py --size small --seeds 1-60
     .venv/bin/python bench/blocs_calibration.py --size medium --seeds 1-12 --rule '{"order_colleagues": false}'
     .venv/bin/python bench/blocs_calibration.py --world fresh --size small --seeds 1-30
+    .venv/bin/python bench/blocs_calibration.py --world fresh2 --size small --seeds 1-30
 
 Each conference is the seen generator's (bench/blocs_synthetic.py) with nothing planted: its honest
 voters, with the honest correlation that generator builds in (friends on small orders voting together
@@ -13,8 +14,11 @@ bound keeps their fair share), so blocs that include colleagues of the speaker a
 A bloc counts for every signal among its evidence; a conference counts for a signal when any bloc
 outside colleagues carries it. `--world fresh` takes bench/blocs_fresh.py's honest world instead (its own
 popularity model, ballot lengths, time zones, company spellings and honest groups: meetups, university
-classes, couples, proud colleagues), with nothing planted. Printed: per seed the blocs found outside
-colleagues (with their strongest sentence), then per signal the conferences with any bloc.
+classes, couples, proud colleagues), with nothing planted; `--world fresh2` takes bench/blocs_fresh2.py's
+(built apart from both; its honest groups: feature-post waves, user-group nights, class assignments,
+company interest, track fans, households, team bookings, voting speakers). Printed: per seed the
+blocs found outside colleagues (with their strongest sentence), then per signal the conferences with
+any bloc.
 
 `--narrow-pvalues` also prints the narrow test's p-values against its own model (docs/blocs.md,
 round 10): per way (up, top score, down), the talks tested and how many have p at most 1e-3 and
@@ -61,11 +65,12 @@ from apps.ballots.domain.blocs_organisations import organisations_build
 from apps.ballots.domain.blocs_saturation import light_colleague_votes, narrow_expected
 from apps.ballots.domain.blocs_signals import OPPOSE, TOP, context_build
 from bench.blocs_fresh import fresh_conference
+from bench.blocs_fresh2 import fresh2_conference
 from bench.blocs_synthetic import _sample_times, synthetic_conference
 
 P_LEVELS = (1e-3, 1e-4)
 WAYS = {1: "up", TOP: "top", OPPOSE: "down"}
-WORLDS = {"seen": synthetic_conference, "fresh": fresh_conference}
+WORLDS = {"seen": synthetic_conference, "fresh": fresh_conference, "fresh2": fresh2_conference}
 
 
 def plant_nothing(*_args, **_kwargs):
@@ -177,7 +182,10 @@ def main() -> None:
     parser.add_argument("--rule", default="{}", help="bloc rule keys as JSON")
     parser.add_argument("--quiet", action="store_true", help="only the summary")
     parser.add_argument(
-        "--world", choices=sorted(WORLDS), default="seen", help="the honest world: blocs_synthetic's or blocs_fresh's"
+        "--world",
+        choices=sorted(WORLDS),
+        default="seen",
+        help="the honest world: blocs_synthetic's, blocs_fresh's or blocs_fresh2's",
     )
     parser.add_argument("--narrow-pvalues", action="store_true", help="the narrow test's p-values against its model")
     parser.add_argument("--heavy", type=float, default=0.0, help="share of voters re-drawn as honest heavy raters")

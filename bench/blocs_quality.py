@@ -6,6 +6,7 @@
     .venv/bin/python bench/blocs_quality.py --size medium --rule '{"bound_by_evidence": false}'  # another rule
     .venv/bin/python bench/blocs_quality.py --size small --patterns unseen  # held-out patterns (bench/blocs_unseen.py)
     .venv/bin/python bench/blocs_quality.py --size small --seeds 1-3 --patterns fresh  # another world (blocs_fresh.py)
+    .venv/bin/python bench/blocs_quality.py --size small --seeds 1-3 --patterns fresh2  # a second one (blocs_fresh2.py)
 
 Figures, per (voter, talk) vote:
 - recall: planted bloc votes that end up in a detected bloc; precision: bloc votes that are planted
@@ -28,9 +29,12 @@ Figures, per (voter, talk) vote:
 
 `--patterns unseen` plants the held-out patterns of bench/blocs_unseen.py in the same honest
 conference instead (rows named "held-out ..."); `--patterns fresh` measures bench/blocs_fresh.py, an
-honest world and planted kinds designed apart from both (rows named "fresh ..."). Both print, for
-every honest correlated group the generator plants (held-out: a university community, friends on
-one order; fresh: meetups, university classes, couples, proud colleagues), how many of its votes
+honest world and planted kinds designed apart from both (rows named "fresh ..."); `--patterns fresh2`
+measures bench/blocs_fresh2.py, a second world built apart from all three (rows named "fresh2 ...").
+These print, for every honest correlated group the generator plants (held-out: a university
+community, friends on one order; fresh: meetups, university classes, couples, proud colleagues;
+fresh2: feature-post waves, user-group nights, class assignments, company interest, track fans,
+households, team bookings, voting speakers), how many of its votes
 detection flagged and how many lost weight: those votes are honest and should keep their weight.
 For every generator the talks that opposition blocs sink are printed too (in the top 10% with honest votes only / all
 votes / detection).
@@ -59,6 +63,7 @@ from apps.ballots.domain.weights import ClassWeights
 from bench.blocs_calibration import seeds_parse
 from bench.blocs_demo import demo_conference
 from bench.blocs_fresh import fresh_conference
+from bench.blocs_fresh2 import fresh2_conference
 from bench.blocs_synthetic import synthetic_conference
 from bench.blocs_unseen import unseen_conference
 from bench.record import record
@@ -356,6 +361,7 @@ GENERATORS = {
     "seen": ("synthetic", synthetic_conference),
     "unseen": ("held-out", unseen_conference),
     "fresh": ("fresh", fresh_conference),
+    "fresh2": ("fresh2", fresh2_conference),
 }
 
 
@@ -414,7 +420,8 @@ def main() -> None:
         choices=sorted(GENERATORS),
         default="seen",
         help="with --size: the generator detection was developed against, the held-out patterns planted in its "
-        "world, or the fresh generator (bench/blocs_fresh.py: its own honest world and planted kinds)",
+        "world, or the fresh generators (bench/blocs_fresh.py, bench/blocs_fresh2.py: their own honest worlds and "
+        "planted kinds)",
     )
     parser.add_argument("--record", action="store_true", help="write the row into docs/benchmarks.md")
     parser.add_argument("--rule", default="{}", help="bloc rule keys as JSON, e.g. '{\"bound_by_evidence\": false}'")
