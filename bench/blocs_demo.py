@@ -3,6 +3,10 @@
 The demo's generator was written before bloc detection and is not tuned to it: its corporate blocs
 (colleagues of a speaker on group orders, top score within a few hours, narrow ballots) are a pattern
 the synthetic generator did not produce, which is why the benchmark runs on it too.
+
+Accounts' creation times (round 18) are `demo_joined`'s, the ones seed_demo stores as User.date_joined:
+the honest model of bench/blocs_joined.py for everyone, the corporate blocs' members included (they
+vote on their own, existing accounts).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from apps.ballots.domain.blocs_input import BlocInput, TalkFacts, VoterFacts, VoteScale, bloc_input_build
-from apps.talks.demo.plan import FREE_MAIL_DOMAIN, TICKET_TYPES, demo_plan
+from apps.talks.demo.plan import FREE_MAIL_DOMAIN, TICKET_TYPES, demo_joined, demo_plan
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ def demo_conference(scale: str = "medium", seed: int = 1) -> DemoConference:
     may_vote = {name for name, votes, _ in TICKET_TYPES if votes}
     ticket_of = {t.user_index: t for t in plan.tickets if t.user_index is not None}
     pledgers = set(plan.pledger_indexes)
+    joined = demo_joined(plan)  # the accounts' creation times, as seed_demo stores them (round 18)
     voters = []
     for u, user in enumerate(plan.users):
         ticket = ticket_of.get(u)
@@ -51,6 +56,7 @@ def demo_conference(scale: str = "medium", seed: int = 1) -> DemoConference:
                 order_code=ticket.order_code if ticket is not None else None,
                 email_domain=user.email.rsplit("@", 1)[1],
                 company=(ticket.holder_company or None) if ticket is not None and not ticket.cancelled else None,
+                joined_at=int(joined[u].timestamp()),
             )
         )
     talks = [

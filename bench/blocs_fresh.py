@@ -88,6 +88,14 @@ between the 65th and 92nd percentile of q, unless said):
   existing voters; 65% within Exp(1.5 h) of the post, the rest after a reshare 6-14 h later (Exp(2 h));
   30% of the new accounts also rate 1-2 popular talks in the same sitting (not planted).
 
+Account creation times (round 18, added after the world was written, from their own random stream
+`[seed, voters, talks, 18]`, so every vote is as before; bench/blocs_joined.py's model): existing
+voters, whether or not they join a bloc, as honest: 30% over the 730 days before voting opens, 20%
+in the 60 days before it, 50% at their first vote (minus Exp(3 min)). Account farms' accounts: each
+of the farm's own batches is made at a time uniform in the 7 days before the batch's first vote, its
+accounts within 5 minutes. The new accounts of community_chat, social_post and personal_network
+(people with no account, mobilised) join at their first vote.
+
 Ground truth as in bench/blocs_synthetic.py: `planted` per vote, `colleague` per vote (the voter's
 true organisation is one of the talk's speakers'), `honest` (neither planted nor by an account that
 exists only for a bloc), `blocs` (kind, direction, talks, members, boosted talk).
@@ -106,6 +114,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from apps.ballots.domain.blocs_input import TalkFacts, VoterFacts, VoteScale, bloc_input_build
+from bench.blocs_joined import HONEST, MOBILISED, OPERATED, first_vote_times, join_times
 from bench.blocs_synthetic import SIZES, PlantedBloc, SyntheticConference
 from confvote.free_mail import FREE_MAIL_DOMAINS
 
@@ -191,6 +200,8 @@ class FreshWorld:
     used_voters: set = field(default_factory=set)
     used_talks: set = field(default_factory=set)
     n_new: int = 0
+    seed: int = 0
+    batches: list = field(default_factory=list)  # account farms' batches (voter positions), for join times
 
     # -- helpers shared by the honest groups and the planted kinds --
 
@@ -688,6 +699,7 @@ def fresh_conference(size: str = "small", seed: int = 1, plant: Plant | None = N
     spec = SIZES[size]
     rng = np.random.default_rng([seed, 20260504, spec.voters, spec.talks])
     world = _honest_world(spec, rng)
+    world.seed = seed
     _couples(world)
     (plant or _plant)(world, spec)
     return _assemble(world)
@@ -705,6 +717,7 @@ def _assemble(w: FreshWorld) -> SyntheticConference:
     voters, talks, scores, at, planted = voters[idx], talks[idx], scores[idx], at[idx], planted[idx]
 
     n = w.V + w.n_new
+    joined = _joined(w, voters, at, n)
     voter_facts = [
         VoterFacts(
             voter_id=v + 1,
@@ -712,6 +725,7 @@ def _assemble(w: FreshWorld) -> SyntheticConference:
             order_code=f"O-{int(w.order[v]):05d}" if v < w.V and w.order[v] >= 0 else None,
             email_domain=w.domain[v],
             company=w.company_field[v],
+            joined_at=int(joined[v]),
         )
         for v in range(n)
     ]
@@ -756,6 +770,19 @@ def _assemble(w: FreshWorld) -> SyntheticConference:
     colleague = (vote_org >= 0) & ((vote_org == w.talk_org[talks, 0]) | (vote_org == w.talk_org[talks, 1]))
     honest = ~planted & real
     return SyntheticConference(data, tuple(w.blocs), planted, colleague, honest, w.q.copy(), tuple(w.honest_groups))
+
+
+def _joined(w: FreshWorld, voters: np.ndarray, at: np.ndarray, n: int) -> np.ndarray:
+    """Account creation times (bench/blocs_joined.py's model), from their own random stream: existing
+    voters as honest; account farms' accounts in the farm's own batches; every other new account
+    (community_chat, personal_network, social_post: people with no account, mobilised) at its
+    first vote."""
+    story = np.full(n, HONEST, dtype=np.int8)
+    story[w.V :] = MOBILISED
+    farmed = [v for batch in w.batches for v in batch]
+    story[farmed] = OPERATED
+    rng = np.random.default_rng([w.seed, w.V, w.T, 18])
+    return join_times(rng, first_vote_times(voters, at, n, OPENS), OPENS, story, w.batches)
 
 
 def _plant(w: FreshWorld, spec) -> None:
@@ -860,6 +887,7 @@ def _account_farm(w: FreshWorld) -> None:
     while i < k:
         batch = members[i : i + int(rng.integers(3, 9))]
         i += len(batch)
+        w.batches.append(list(batch))
         when = OPENS + int(rng.integers(0, HOURS * HOUR))
         for v in batch:
             cover = [int(x) for x in rng.choice(w.T, size=int(rng.integers(4, 16)) + 1, replace=False) if x != t][:15]

@@ -6,7 +6,8 @@
 Read-only plain SQL (nothing is written to the database). The votes arrive as one packed value that
 PostgreSQL builds, as the tally's selector does, so a million rows cost no Python loop. Voter
 classes come from the eligibility rule (apps/attendance/domain/eligibility.py) applied to each
-voter's ticket and pledge, so this is the weight the tally would use.
+voter's ticket and pledge, so this is the weight the tally would use; each voter's account creation time
+(User.date_joined) is read with them (round 18).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ VOTES_SQL = (
 )
 VOTERS_SQL = """
 SELECT u.id, split_part(u.email, '@', 2), tk.order_code, tk.status, tt.may_vote,
+       extract(epoch FROM u.date_joined)::int8,
        EXISTS (SELECT 1 FROM attendance_pledge p
                WHERE p.user_id = u.id AND p.conference_id = %(c)s AND p.status = 'active')
 FROM attendance_user u
@@ -72,7 +74,7 @@ def main() -> None:
         read_votes = time.perf_counter()
         cur.execute(VOTERS_SQL, {"c": conference_id})
         voters = []
-        for user_id, domain, order_code, status, may_vote, pledged in cur.fetchall():
+        for user_id, domain, order_code, status, may_vote, joined, pledged in cur.fetchall():
             facts = EligibilityFacts(
                 has_valid_voting_ticket=status == "valid" and bool(may_vote),
                 has_non_voting_ticket=status == "valid" and not may_vote,
@@ -80,7 +82,11 @@ def main() -> None:
                 has_active_pledge=bool(pledged),
             )
             weight = weights.of(voter_status_decide(facts).voter_class)
-            voters.append(VoterFacts(voter_id=user_id, weight=weight, order_code=order_code, email_domain=domain))
+            voters.append(
+                VoterFacts(
+                    voter_id=user_id, weight=weight, order_code=order_code, email_domain=domain, joined_at=joined
+                )
+            )
         cur.execute(TALKS_SQL, (conference_id,))
         domains: dict[int, list[str]] = {}
         companies: dict[int, list[str]] = {}

@@ -18,6 +18,14 @@ Planted blocs (3 to 40 members), each with ground truth:
 - sockpuppets: accounts with nearly identical ballots of 6–12 talks;
 - opposition: an order or a rival company rates a strong talk down.
 
+Account creation times (round 18), drawn from their own random stream so that every vote and plant
+above is unchanged: the model of bench/blocs_joined.py. Honest voters and the existing voters of a
+bloc (coworkers, order, friends_burst, opposition): 30% joined uniformly over the 730 days before
+voting opens, 20% in the 60 days before it, 50% at their first vote (minus Exp(3 min)). Sockpuppets
+(one operator's accounts) are made in batches of 3-8, each batch within 5 minutes, 0-7 days before
+the batch's first vote. friends_spread's new accounts (people asked to vote, who had no account)
+join at their first vote.
+
 `synthetic_conference(size, seed, plant=...)` plants other patterns into the same honest conference
 (bench/blocs_unseen.py); the default `_plant` gives the conference above, unchanged.
 """
@@ -41,7 +49,10 @@ from apps.ballots.domain.blocs_input import (
     VoteScale,
     bloc_input_build,
 )
+from bench.blocs_joined import HONEST, MOBILISED, OPERATED, first_vote_times, join_times
 
+# Kinds whose bloc-only accounts one operator made (they are created in batches; bench/blocs_joined.py).
+OPERATED_KINDS = frozenset({"sockpuppets"})
 FREE_MAIL = ("mail.example", "freemail.example", "post.example", "inbox.example")
 KINDS = ("coworkers", "coworkers", "order", "friends_burst", "friends_spread", "sockpuppets", "opposition")
 HOUR = 3600
@@ -127,7 +138,9 @@ def _sample_times(rng: np.random.Generator, weights: np.ndarray, n: int) -> np.n
     return OPENS + hours * HOUR + rng.integers(0, HOUR, size=n)
 
 
-def synthetic_conference(size: str = "small", seed: int = 1, plant: Plant | None = None) -> SyntheticConference:
+def synthetic_conference(
+    size: str = "small", seed: int = 1, plant: Plant | None = None, operated: frozenset[str] = OPERATED_KINDS
+) -> SyntheticConference:
     spec = SIZES[size]
     rng = np.random.default_rng([seed, spec.voters, spec.talks])
     V, T = spec.voters, spec.talks
@@ -250,6 +263,9 @@ def synthetic_conference(size: str = "small", seed: int = 1, plant: Plant | None
     )
 
     # Assemble.
+    keys = sorted(votes)
+    arr = np.array([(v, t, *votes[(v, t)][:2], votes[(v, t)][2]) for v, t in keys], dtype=np.int64)
+    joined = _joined(seed, spec, arr, V + len(extra_voters), blocs, operated)
     voter_facts = []
     for v in range(V):
         if v in world.email_domains:
@@ -267,10 +283,19 @@ def synthetic_conference(size: str = "small", seed: int = 1, plant: Plant | None
                 order_code=f"ORD{order[v]:06d}" if order[v] >= 0 else None,
                 email_domain=domain,
                 company=world.company_names.get(v, f"Company {company[v]}" if company_known[v] else None),
+                joined_at=int(joined[v]),
             )
         )
     for j, (w, code) in enumerate(extra_voters):
-        voter_facts.append(VoterFacts(voter_id=V + j + 1, weight=w, order_code=code, email_domain=FREE_MAIL[j % 4]))
+        voter_facts.append(
+            VoterFacts(
+                voter_id=V + j + 1,
+                weight=w,
+                order_code=code,
+                email_domain=FREE_MAIL[j % 4],
+                joined_at=int(joined[V + j]),
+            )
+        )
     talk_facts = [
         TalkFacts(
             talk_id=t + 1,
@@ -282,8 +307,6 @@ def synthetic_conference(size: str = "small", seed: int = 1, plant: Plant | None
         )
         for t in range(T)
     ]
-    keys = sorted(votes)
-    arr = np.array([(v, t, *votes[(v, t)][:2], votes[(v, t)][2]) for v, t in keys], dtype=np.int64)
     data = bloc_input_build(
         voter_ids=arr[:, 0] + 1,
         talk_ids=arr[:, 1] + 1,
@@ -301,6 +324,22 @@ def synthetic_conference(size: str = "small", seed: int = 1, plant: Plant | None
     colleague = (vote_company >= 0) & (vote_company == speaker_company[arr[:, 1]])
     honest = ~planted & (arr[:, 0] < V)
     return SyntheticConference(data, tuple(blocs), planted, colleague, honest, quality, tuple(world.honest_groups))
+
+
+def _joined(seed: int, spec: Size, arr: np.ndarray, n_voters: int, blocs, operated: frozenset[str]) -> np.ndarray:
+    """Account creation times (bench/blocs_joined.py's model), from their own random stream: honest
+    voters and existing voters in a bloc as honest; accounts made only for a bloc of a kind in
+    `operated` (one operator made them) in batches of 3-8; other bloc-only accounts (mobilised people
+    with no account) at their first vote."""
+    first = first_vote_times(arr[:, 0], arr[:, 3], n_voters, OPENS)
+    story = np.full(n_voters, HONEST, dtype=np.int8)
+    V = spec.voters
+    story[V:] = MOBILISED
+    for bloc in blocs:
+        made = [m - 1 for m in bloc.member_ids if m - 1 >= V]
+        if made and bloc.kind in operated:
+            story[made] = OPERATED
+    return join_times(np.random.default_rng([seed, spec.voters, spec.talks, 18]), first, OPENS, story)
 
 
 def _plant(rng, spec, votes, V, T, quality, speaker_company, company, order, activity, world=None):

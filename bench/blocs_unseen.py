@@ -32,6 +32,12 @@ Planted blocs (3 to 40 members), each with ground truth as in bench/blocs_synthe
   talks of at least median quality): most members rate both with the top score, the rest one of
   them; in one burst after a company email (within 4 hours) or in their own sessions.
 
+Account creation times (round 18; bench/blocs_joined.py's model, its own random stream): honest
+voters and every existing voter in a bloc as honest (30% over the 730 days before voting opens, 20%
+in the 60 days before, 50% at their first vote). The new accounts of random_cover and
+puppet_opposition are one operator's made-up accounts: batches of 3-8 consecutive accounts, each
+batch within 5 minutes, 0-7 days before its first vote. No held-out kind has mobilised new accounts.
+
 Honest but correlated groups (their votes are honest in the ground truth; detection should not take
 weight from them), in `SyntheticConference.honest_groups`:
 - university: 15–40 voters without a company who share a university email domain (half also write
@@ -62,6 +68,8 @@ from bench.blocs_synthetic import (
     synthetic_conference,
 )
 
+# Kinds whose new accounts one operator made (created in batches; bench/blocs_joined.py).
+OPERATED_KINDS = frozenset({"random_cover", "puppet_opposition"})
 KINDS = (
     "alliance",
     "split_booking",
@@ -77,7 +85,7 @@ CLOSES = OPENS + VOTING_HOURS * HOUR - 1
 
 def unseen_conference(size: str = "small", seed: int = 1) -> SyntheticConference:
     """The honest conference of `synthetic_conference(size, seed)` with the held-out patterns planted."""
-    return synthetic_conference(size, seed, plant=_plant_unseen)
+    return synthetic_conference(size, seed, plant=_plant_unseen, operated=OPERATED_KINDS)
 
 
 def _plant_unseen(rng, spec, votes, V, T, quality, speaker_company, company, order, activity, world):

@@ -372,6 +372,12 @@ def test_the_bloc_list_filters_by_signal_in_plain_words(demo, staff_client):
     assert listed("organisation_burst") == with_org_burst
     assert listed("colleagues") == {b.pk for b in blocs if "colleagues" in b.signals} != set()
     assert listed("no-such-signal") == {b.pk for b in blocs}  # an unknown value filters nothing
+    # Round 18's signal is offered in its receipt words and lists only the blocs that carry it.
+    joined = Bloc.objects.get(pk=found.pk)
+    joined.pk, joined.key, joined.signals = None, "joined-only", ["joined"]
+    joined.save()
+    assert "accounts created at the same time" in staff_client.get(url).content.decode()
+    assert listed("joined") == {joined.pk}
 
 
 def test_the_bloc_api_filters_by_signal_status_and_direction(demo):
@@ -399,6 +405,7 @@ def test_the_bloc_api_filters_by_signal_status_and_direction(demo):
     assert ids(status="dismissed") == {found.pk} and found.pk not in ids(status="detected")
     assert ids(signal="colleagues", status="detected") == every - {found.pk}
     assert ids(direction="oppose") == {b.pk for b in blocs if b.direction == "oppose"}
+    assert ids(signal="joined") == {b.pk for b in blocs if "joined" in b.signals}
     bad = client.get(url, {"signal": "coworkers"})
     assert (
         bad.status_code == 400

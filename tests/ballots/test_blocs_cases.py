@@ -3,6 +3,7 @@ adds. The test here checks the background itself: honest voters alone form no bl
 
 from __future__ import annotations
 
+import copy
 import random
 from dataclasses import dataclass, field
 
@@ -41,6 +42,18 @@ class Case:
 
     def vote(self, v: int, t: int, score: int, at: int) -> None:
         self.votes[(v, t)] = (score, at)
+
+    def shuffled(self, seed: int) -> Case:
+        """The same conference with its votes, voters and talks given in another order."""
+        rng = random.Random(seed)
+        keys, voters = list(self.votes), list(self.voters.values())
+        rng.shuffle(keys)
+        rng.shuffle(voters)
+        other = copy.copy(self)  # not dataclasses.replace: that would draw the background again
+        other.votes = {k: self.votes[k] for k in keys}
+        other.voters = {v.voter_id: v for v in voters}
+        other.talks = dict(reversed(list(self.talks.items())))
+        return other
 
     def build(self) -> BlocInput:
         keys = sorted(self.votes)

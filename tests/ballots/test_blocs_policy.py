@@ -94,7 +94,7 @@ def test_round_8_migration_pins_stored_policies_to_the_rule_they_were_stored_wit
     signals before round 8 into policies stored without them (docs/blocs.md, round 8); a policy that
     already names a key keeps its choice (a stored policy naming its signals does not gain
     organisation_burst), and new policies store "every", "everyone" and every signal (since round 12 also
-    `speakers`, which needs no migration for the same reason)."""
+    `speakers` and since round 18 `joined`, which need no migration for the same reason)."""
     five = ["order", "affiliation", "narrow", "burst", "similar"]
     before = {k: v for k, v in BlocRule().to_json().items() if k not in ("bursts", "rings", "signals")}
     old, chosen = _stored_then_migrated("0012_bloc_runs_and_decisions", before)
@@ -102,7 +102,7 @@ def test_round_8_migration_pins_stored_policies_to_the_rule_they_were_stored_wit
     assert BlocRule.from_json(old.bloc_rule) == BlocRule(bursts="strongest", rings="candidates", signals=tuple(five))
     assert chosen.bloc_rule == BlocRule().to_json()
     assert (chosen.bloc_rule["bursts"], chosen.bloc_rule["rings"]) == ("every", "everyone")
-    assert chosen.bloc_rule["signals"] == [*five, "organisation_burst", "speakers"]
+    assert chosen.bloc_rule["signals"] == [*five, "organisation_burst", "speakers", "joined"]
     kept = {**before, "rings": "everyone", "signals": five}
     old, _ = _stored_then_migrated("0012_bloc_runs_and_decisions", kept)
     assert old.bloc_rule == {**kept, "bursts": "strongest"}

@@ -113,3 +113,22 @@ def test_unknown_scale_is_refused():
 
     with pytest.raises(CommandError, match="invalid choice"):
         call_command("seed_demo", "--scale", "huge", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_accounts_are_created_at_modelled_times_never_after_their_first_vote():
+    """Round 18 (docs/blocs.md): User.date_joined follows the bloc benchmarks' honest model — about half
+    the voting accounts made just before their first vote, the rest before voting opened — and is
+    the same for a seed."""
+    from django.db.models import Min
+
+    seed("--scale", "small", "--seed", "7")
+    conference = Conference.objects.get(slug="demo")
+    first = dict(Vote.objects.values("user_id").annotate(at=Min("created_at")).values_list("user_id", "at"))
+    joined = dict(User.objects.values_list("pk", "date_joined"))
+    assert all(joined[u] <= at for u, at in first.items())
+    at_first_vote = sum((at - joined[u]).total_seconds() < 3600 for u, at in first.items())
+    before_voting = sum(joined[u] < conference.voting_opens_at for u in first)
+    assert 0.4 < at_first_vote / len(first) < 0.6 and 0.4 < before_voting / len(first) < 0.6
+    by_email = dict(User.objects.values_list("email", "date_joined"))
+    seed("--scale", "small", "--seed", "7", "--reset")
+    assert dict(User.objects.values_list("email", "date_joined")) == by_email

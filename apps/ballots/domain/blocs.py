@@ -4,10 +4,11 @@ The rule, in an organizer's words. For every talk we look at groups of voters �
 ticket order, colleagues from one company or email domain (free-mail domains are not companies),
 people who rated only one or two talks, votes cast within 1 to 24 hours (by anyone, in one or more
 waves, or by one organisation while the rest of it is not voting), accounts with nearly
-identical ballots, and speakers of other talks whose talks the talk's own speaker rates up in return
-(a ring of speakers voting for each other) — and ask whether the group rated the talk up (or down) far
-more often than it would have if each person had voted on their own. "On their own" is measured,
-not assumed: from how popular the talk is with everyone else, how many votes the group cast in
+identical ballots, speakers of other talks whose talks the talk's own speaker rates up in return
+(a ring of speakers voting for each other), and accounts created within hours of each other — and
+ask whether the group rated the talk up (or down) far more often than it would have if each person
+had voted on their own. "On their own" is measured, not assumed: from how popular the talk is with
+everyone else, how many votes the group cast in
 total, and how busy the whole site (or the organisation) was at that moment. A group is a bloc only when the difference
 is large and very unlikely by chance; every bloc carries sentences with the numbers behind it.
 
@@ -38,6 +39,7 @@ import numpy as np
 
 from .blocs_bursts import burst_findings, organisation_burst_findings
 from .blocs_input import BlocInput, BlocRule
+from .blocs_joined import joined_findings
 from .blocs_merge import findings_admit, findings_merge, follow_up_count
 from .blocs_organisations import orders_of_speakers, organisations_build
 from .blocs_saturation import light_colleague_votes, narrow_expected
@@ -57,6 +59,7 @@ GROUP_WORDS = {
     "speakers": "speakers of other talks",
     "order": "people who share a ticket order",
     "similar": "accounts with nearly identical ballots",
+    "joined": "accounts created at the same time",
     "organisation_burst": "people from one organisation who voted on it within a short time",
     "affiliation": "people from one organisation",
     "burst": "people who voted on it within a short time",
@@ -159,6 +162,16 @@ def _sentence(f: Finding, data: BlocInput) -> str:
             f"{f.observed} {votes}{who} in {hours:g} hours from {start}; {_number(f.expected)} expected from the "
             f"talk's share of all votes and {activity} activity at that time ({_p_text(f.log_p)})."
         )
+    if f.signal == "joined":
+        window = f.window or (0, 0)
+        start = dt.datetime.fromtimestamp(window[0], tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        hours = (window[1] - window[0]) / 3600
+        return (
+            f"{f.observed} voters whose accounts were created within {hours:g} hour{'' if hours == 1 else 's'} "
+            f"from {start} {way}; "
+            f"{_number(f.expected)} expected from the talk's share of all votes and the votes of every account "
+            f"created in that time ({_p_text(f.log_p)})."
+        )
     return (
         f"{f.observed} accounts cast nearly the same ballot on {f.shared_talks} talks, this one included "
         f"({f.members.size} of them {way.replace('rate', 'rating')}); {tail}"
@@ -218,12 +231,14 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
         findings += similar_findings(ctx)
     if "speakers" in rule.signals:
         findings += speaker_findings(ctx)
+    if "joined" in rule.signals:
+        findings += joined_findings(ctx)
 
     by_target: dict[tuple[int, int], list[Finding]] = {}
     for f in findings:
         by_target.setdefault((f.talk, f.direction), []).append(f)
     follow_ups = follow_up_count(list(by_target.values()))
-    together = ("colleagues", "burst") if rule.bursts == "every" else ("colleagues",)
+    together = ("colleagues", "burst", "joined") if rule.bursts == "every" else ("colleagues",)
     blocs = []
     for talk, direction in sorted(by_target):
         for group in findings_merge(findings_admit(by_target[(talk, direction)], rule, follow_ups), together):

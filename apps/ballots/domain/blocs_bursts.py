@@ -140,7 +140,8 @@ def _bursts(
             break
         reach *= 8
 
-    waves = signal == "burst" and rule.bursts == "every"
+    # The site-wide burst test and the account-creation test (blocs_joined.py) report every wave.
+    waves = signal in ("burst", "joined") and rule.bursts == "every"
     follow, follow_bar = _follow_ups(ctx, streams, tested, threshold, windows, activity) if waves else ([], threshold)
     findings: list[Finding] = []
     for j, (votes, found) in enumerate(zip(streams, tested, strict=True)):

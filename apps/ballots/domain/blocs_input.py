@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import tldextract
 
-SIGNALS = ("order", "affiliation", "narrow", "burst", "similar", "organisation_burst", "speakers")
+SIGNALS = ("order", "affiliation", "narrow", "burst", "similar", "organisation_burst", "speakers", "joined")
 ERROR_CONTROLS = ("false_discovery", "familywise")
 DISCOVERY_UNITS = ("talk", "group")
 MERGES = ("evidenced", "whole")

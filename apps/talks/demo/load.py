@@ -18,7 +18,7 @@ from apps.ballots.models import Vote, VoteEvent, WeightPolicy
 from apps.scheduling.models import Room, Slot
 from apps.talks.models import Conference, Speaker, Talk, Track
 
-from .plan import ROOMS, SCALE_LABELS, TICKET_TYPES, TRACKS, DemoPlan
+from .plan import ROOMS, SCALE_LABELS, TICKET_TYPES, TRACKS, DemoPlan, demo_joined
 
 DEMO_TIMEZONE = "Europe/Berlin"
 ORGANIZER_PASSWORD = "demo-organizer-pass"  # noqa: S105 - a published demo login
@@ -88,7 +88,8 @@ def demo_load(plan: DemoPlan, *, progress: Progress | None = None) -> tuple[Conf
     # Accounts: hashing is slow on purpose, so every demo attendee shares one precomputed hash.
     attendee_hash = make_password(ATTENDEE_PASSWORD)
     organizer_hash = make_password(ORGANIZER_PASSWORD)
-    joined = plan.voting_opens_at - dt.timedelta(days=30)
+    # When each account was created (the bloc benchmarks' model, round 18 in docs/blocs.md).
+    joined = demo_joined(plan)
     user_ids: list[int] = []
     for chunk in _batched(plan.users, BATCH):
         created = User.objects.bulk_create(
@@ -98,9 +99,9 @@ def demo_load(plan: DemoPlan, *, progress: Progress | None = None) -> tuple[Conf
                 is_staff=u.is_staff,
                 is_superuser=u.is_staff,
                 password=organizer_hash if u.is_staff else attendee_hash,
-                date_joined=joined,
+                date_joined=joined[len(user_ids) + i],
             )
-            for u in chunk
+            for i, u in enumerate(chunk)
         )
         EmailAddress.objects.bulk_create(
             EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in created

@@ -15,6 +15,7 @@ What it plants, on purpose, so later features have something to find:
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import string
 from collections.abc import Iterator
@@ -438,3 +439,36 @@ def _votes(plan: DemoPlan) -> Iterator[tuple[int, int, int, dt.datetime]]:
             score = min(3, max(0, round(quality * 3.4 + rng.gauss(0, 0.8))))
             yield u, t, score, at
             at += dt.timedelta(seconds=rng.randint(5, 90))
+
+
+def demo_joined(plan: DemoPlan) -> list[dt.datetime]:
+    """When each planned user's account was created (User.date_joined), per user index; deterministic,
+    from its own random stream, so the plan and its votes are unchanged.
+
+    The honest model of the bloc benchmarks (bench/blocs_joined.py, round 18 in docs/blocs.md): of the
+    accounts that vote, 30% are returning accounts created uniformly over the 730 days before voting
+    opens, 20% were created in the 60 days before it (a ticket purchase, the call for papers), 50%
+    when their owner first came to vote (their first vote minus Exp(mean 3 minutes)). Accounts that
+    never vote were made before voting opened: 60% over the 730 days, 40% in the 60 days. The demo's
+    corporate blocs are colleagues on their own, existing accounts, so the same rule applies to them
+    (for those who made their account when they came to vote, that is the colleague's call to vote)."""
+    rng = random.Random(f"confvote-demo-joined:{plan.scale_name}:{plan.seed}")
+    first: dict[int, dt.datetime] = {}
+    for u, _t, _s, at in plan.votes():
+        if u not in first or at < first[u]:
+            first[u] = at
+    opens = plan.voting_opens_at
+    out = []
+    for u in range(len(plan.users)):
+        pick, back = rng.random(), rng.random()
+        vote = first.get(u)
+        if vote is None:
+            days = 730 if pick < 0.6 else 60
+            out.append(opens - dt.timedelta(seconds=1 + round(back * (days * 86_400 - 1))))
+        elif pick < 0.3:
+            out.append(opens - dt.timedelta(seconds=1 + round(back * (730 * 86_400 - 1))))
+        elif pick < 0.5:
+            out.append(opens - dt.timedelta(seconds=1 + round(back * (60 * 86_400 - 1))))
+        else:
+            out.append(vote - dt.timedelta(seconds=math.ceil(rng.expovariate(1 / 180))))
+    return out

@@ -1,0 +1,43 @@
+"""Accounts created together: the `joined` signal (round 18 in docs/blocs.md).
+
+Someone who makes accounts to push a talk makes them in a batch, minutes apart, and then has them all
+rate the talk. Per talk and way, this test takes the voters who rated it that way, places each at the
+time their account was created, and scans windows of 1 to 24 hours (`burst_window_hours`) for more
+of them than chance puts there. It is the burst test (blocs_bursts.py) with each vote's time replaced
+by its voter's account creation time, so the prediction is of the same kind: the talk's share of all
+votes times the votes cast by every account created in that window. A newsletter that brings a
+thousand sign-ups in an hour predicts many of them on every talk, so an honest sign-up spike spread
+over many talks is not a bloc, while eight accounts made in five minutes that all rate one talk (and
+little else, or other talks at random) are. Voters whose creation time is unknown (-1) are left out of
+the test: of the counts, of the talk's share and of the activity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .blocs_bursts import _bursts
+from .blocs_signals import Context, Finding, context_build
+
+
+def joined_findings(ctx: Context) -> list[Finding]:
+    """The windows of account creation in which more of a talk's voters (in one way) were created than
+    the talk's share of the votes of every account created then predicts; under `bursts: every`,
+    each further batch on that talk as the burst test's waves. A finding's `window` is in creation
+    time; its members are the voters whose accounts were created in it."""
+    data = ctx.data
+    if not ctx.n_votes or len(data.voter_joined) != data.n_voters:
+        return []
+    joined = data.voter_joined[data.vote_voter]
+    known = joined >= 0
+    if not known.any():
+        return []
+    # Votes keep their voter and talk positions, so findings need no translation back.
+    by_account = replace(
+        data,
+        vote_voter=data.vote_voter[known],
+        vote_talk=data.vote_talk[known],
+        vote_score=data.vote_score[known],
+        vote_at=joined[known],
+    )
+    return _bursts(context_build(by_account, ctx.rule), "joined")
