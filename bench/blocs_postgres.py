@@ -6,8 +6,10 @@
 Read-only plain SQL (nothing is written to the database). The votes arrive as one packed value that
 PostgreSQL builds, as the tally's selector does, so a million rows cost no Python loop. Voter
 classes come from the eligibility rule (apps/attendance/domain/eligibility.py) applied to each
-voter's ticket and pledge, so this is the weight the tally would use; each voter's account creation time
-(User.date_joined) is read with them (round 18).
+voter's ticket and pledge, so this is the weight the tally would use. The rest is what the selector
+(apps/ballots/selectors/blocs.py) passes: each vote's first-cast time, a valid ticket's order and
+company, the email domain (a free-mail account's own ticket's work address instead) and the account's
+creation time (User.date_joined, round 18).
 """
 
 from __future__ import annotations
@@ -33,12 +35,14 @@ from confvote.free_mail import FREE_MAIL_DOMAINS
 PACKED = np.dtype([("voter", ">i8"), ("talk", ">i8"), ("score", ">i2"), ("at", ">i8")])
 VOTES_SQL = (
     "SELECT string_agg(int8send(v.user_id) || int8send(v.talk_id) || int2send(v.score) "
-    "|| int8send(extract(epoch FROM v.updated_at)::int8), ''::bytea) "
+    "|| int8send(extract(epoch FROM v.created_at)::int8), ''::bytea) "
     "FROM ballots_vote v JOIN talks_talk t ON t.id = v.talk_id WHERE t.conference_id = %s"
 )
 VOTERS_SQL = """
-SELECT u.id, split_part(u.email, '@', 2), tk.order_code, tk.status, tt.may_vote,
-       extract(epoch FROM u.date_joined)::int8,
+SELECT u.id, lower(split_part(u.email, '@', 2)), tk.order_code, tk.status, tt.may_vote,
+       extract(epoch FROM u.date_joined)::int8, tk.holder_company, lower(split_part(tk.holder_email, '@', 2)),
+       (SELECT count(*) FROM attendance_ticket t2 WHERE t2.conference_id = %(c)s AND t2.order_code = tk.order_code
+        AND lower(t2.holder_email) = lower(tk.holder_email)) > 1,
        EXISTS (SELECT 1 FROM attendance_pledge p
                WHERE p.user_id = u.id AND p.conference_id = %(c)s AND p.status = 'active')
 FROM attendance_user u
@@ -74,7 +78,8 @@ def main() -> None:
         read_votes = time.perf_counter()
         cur.execute(VOTERS_SQL, {"c": conference_id})
         voters = []
-        for user_id, domain, order_code, status, may_vote, joined, pledged in cur.fetchall():
+        for row in cur.fetchall():
+            user_id, domain, order_code, status, may_vote, joined, company, ticket_domain, shared, pledged = row
             facts = EligibilityFacts(
                 has_valid_voting_ticket=status == "valid" and bool(may_vote),
                 has_non_voting_ticket=status == "valid" and not may_vote,
@@ -82,9 +87,18 @@ def main() -> None:
                 has_active_pledge=bool(pledged),
             )
             weight = weights.of(voter_status_decide(facts).voter_class)
+            valid = status == "valid"
+            # As the selector: a free-mail account is known by its own ticket's work address.
+            if domain in FREE_MAIL_DOMAINS and valid and ticket_domain and ticket_domain not in FREE_MAIL_DOMAINS:
+                domain = domain if shared else ticket_domain
             voters.append(
                 VoterFacts(
-                    voter_id=user_id, weight=weight, order_code=order_code, email_domain=domain, joined_at=joined
+                    voter_id=user_id,
+                    weight=weight,
+                    order_code=order_code if valid else None,
+                    email_domain=domain,
+                    company=(company or None) if valid else None,
+                    joined_at=joined,
                 )
             )
         cur.execute(TALKS_SQL, (conference_id,))

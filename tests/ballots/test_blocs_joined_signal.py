@@ -3,6 +3,7 @@ all rate one talk up is found; an honest sign-up spike (a newsletter) of the sam
 whose accounts vote like everyone else, is not; accounts whose creation time is unknown are left out."""
 
 import random
+import tracemalloc
 from dataclasses import replace
 
 import numpy as np
@@ -112,3 +113,24 @@ def test_a_members_receipt_names_the_kind_of_group_and_nobody_in_it():
         "created at the same time who rated it up together; such a group counts as 2.0 voters."
     )
     assert not any(str(v) in sentence for v in BATCH) and "2026" not in sentence
+
+
+def test_decades_old_accounts_change_nothing_and_the_window_is_in_real_time():
+    # Long quiet stretches between creation times are shortened before the per-minute scan: one account
+    # made in 1970 and some made twenty years ago leave the finding, its p-value and its window as they
+    # were, and the scan does not grow with the decades.
+    plain = _joined_blocs(blocs_detect(_conference().build()))
+    case = _conference()
+    for v in list(case.voters)[:5]:
+        case.voters[v] = replace(
+            case.voters[v], joined_at=0 if v == next(iter(case.voters)) else START - 20 * 365 * DAY
+        )
+    data = case.build()
+    tracemalloc.start()
+    (bloc,) = _joined_blocs(blocs_detect(data, BlocRule(signals=("joined",))))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert (bloc.member_ids, bloc.p_value) == (plain[0].member_ids, plain[0].p_value)
+    assert "2026-02-28 08:07 UTC" in bloc.evidence[0].sentence
+    # Minute by minute since 1970 would be about 29 million counts (over 200 MB per array).
+    assert peak < 50_000_000

@@ -10,11 +10,19 @@ thousand sign-ups in an hour predicts many of them on every talk, so an honest s
 over many talks is not a bloc, while eight accounts made in five minutes that all rate one talk (and
 little else, or other talks at random) are. Voters whose creation time is unknown (-1) are left out of
 the test: of the counts, of the talk's share and of the activity.
+
+Accounts may be years old, and the burst test counts activity per minute over the whole span of
+times, so long quiet stretches between creation times are shortened (by whole minutes, to just over
+the longest window) before the test: no window reaches across such a stretch either way, so every
+count, prediction and p-value is what it would be on the real times, and a finding's window is given
+back in real time.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+
+import numpy as np
 
 from .blocs_bursts import _bursts
 from .blocs_signals import Context, Finding, context_build
@@ -32,12 +40,28 @@ def joined_findings(ctx: Context) -> list[Finding]:
     known = joined >= 0
     if not known.any():
         return []
-    # Votes keep their voter and talk positions, so findings need no translation back.
+    real = joined[known]
+    times, squeezed = _squeeze(real, round(max(ctx.rule.burst_window_hours) * 3600) + 60)
+    # Votes keep their voter and talk positions, so findings need no translation back but their window.
     by_account = replace(
         data,
         vote_voter=data.vote_voter[known],
         vote_talk=data.vote_talk[known],
         vote_score=data.vote_score[known],
-        vote_at=joined[known],
+        vote_at=squeezed[np.searchsorted(times, real)],
     )
-    return _bursts(context_build(by_account, ctx.rule), "joined")
+    findings = _bursts(context_build(by_account, ctx.rule), "joined")
+    for i, f in enumerate(findings):
+        if f.window is not None:
+            start = int(times[np.searchsorted(squeezed, f.window[0])])
+            findings[i] = replace(f, window=(start, start + f.window[1] - f.window[0]))
+    return findings
+
+
+def _squeeze(times: np.ndarray, keep: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct times, and the same times with every gap longer than `keep` seconds shortened by
+    whole minutes to between `keep` and `keep` + 59 seconds (minute boundaries stay where they were)."""
+    distinct = np.unique(times)
+    gaps = np.diff(distinct)
+    cut = np.where(gaps > keep, (gaps - keep) // 60 * 60, 0)
+    return distinct, distinct - np.concatenate(([0], np.cumsum(cut)))
