@@ -65,7 +65,17 @@ def test_zero_promotion_hours_restores_the_rule_before_round_20():
     data = _waves([(2, 8), (6, 5)])
     promoted = _promoted(data, TALK, WAVE - HOUR)
     off = BlocRule(promotion_hours=0)
-    assert blocs_detect(promoted, off).blocs == blocs_detect(data).blocs == blocs_detect(data, off).blocs
+    assert blocs_detect(data).blocs == blocs_detect(data, off).blocs
+    # The same blocs; their burst sentences only name the promotion.
+    note = " The organizers promoted this talk on 2026-03-04 17:00 UTC."
+    with_note = blocs_detect(promoted, off).blocs
+    without = tuple(
+        dataclasses.replace(
+            b, evidence=tuple(dataclasses.replace(e, sentence=e.sentence.removesuffix(note)) for e in b.evidence)
+        )
+        for b in with_note
+    )
+    assert with_note != without and without == blocs_detect(data).blocs
 
 
 def test_talk_facts_carry_promotions_into_the_input():
@@ -86,3 +96,14 @@ def test_the_key_defaults_to_a_day_and_is_validated():
     for bad in (-1, "24", True, None, 10_000, float("nan")):
         with pytest.raises(ValueError, match="promotion_hours must be"):
             BlocRule.from_json({"promotion_hours": bad})
+
+
+def test_a_burst_on_a_promoted_talk_says_when_the_talk_was_promoted():
+    """The reviewer sees the promotion beside the burst it did not explain (here: one days earlier)."""
+    data = _promoted(_waves([(2, 8), (6, 8)]), TALK, WAVE - HOUR)
+    (bloc,) = _blocs_on(blocs_detect(data), TALK)
+    assert all(
+        e.sentence.endswith(" The organizers promoted this talk on 2026-03-04 17:00 UTC.") for e in bloc.evidence
+    )
+    (plain,) = _blocs_on(blocs_detect(_waves([(2, 8)])), TALK)
+    assert all("promoted" not in e.sentence for e in plain.evidence)
