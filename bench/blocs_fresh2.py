@@ -89,7 +89,9 @@ Honest correlated groups (honest_groups; detection should leave them their weigh
   visibility); 0.7% of voters per post are drive-by visitors who arrive from it (start = post time
   + log-normal delay, median 1.5 h, sigma 1.0), rate 1–3 of the featured talks (+0.5, they clicked
   because interested); their other (drive-by) votes follow in the same visit; 70% create their
-  account on the spot; weights 80% 0, 15% 0.5, 5% 1.0.
+  account on the spot; weights 80% 0, 15% 0.5, 5% 1.0. (Added in round 20, after the world was
+  registered, drawing no random number and changing no vote: the organizers know what they posted,
+  so each featured talk's TalkFacts.promoted_at holds the post times.)
 - user_group_night: a local user group (1 / 3 / 8 per size) of 12–35 voters in one time zone
   reviews a shortlist of 8–15 talks together on one weekday evening (19:00–21:30 local, days 3–15),
   the shortlist including a talk by one of its members when there is one; each rates the
@@ -397,6 +399,8 @@ class World:
     group_order: dict[int, str] = field(default_factory=dict)  # voter -> key of a shared order
     in_bloc: set[int] = field(default_factory=set)
     extras: dict[str, object] = field(default_factory=dict)
+    # talk -> when the conference's social posts featured it (the organizers know what they posted)
+    promoted: dict[int, list[float]] = field(default_factory=dict)
     # what the honest draw leaves for the groups and the planting
     btype: Any = None
     style: Any = None
@@ -839,6 +843,8 @@ def _groups(rng, w: World, size: str) -> None:
     drive_by = [int(x) for x in np.flatnonzero(w.btype == 0)]
     for p in POST_H:
         featured = rng.choice(vis_rank[: max(3, int(0.4 * T))], size=3, replace=False)
+        for x in featured:  # recorded as a promotion (round 20): no random number, no vote changes
+            w.promoted.setdefault(int(x), []).append(float(OPENS + p * HOUR))
         members = _free_voters(rng, w, drive_by, max(3, round(0.007 * V)))
         rated: set[int] = set()
         for v in members:
@@ -1632,6 +1638,7 @@ def _assemble(rng, w: World, blocs) -> SyntheticConference:
             speaker_email_domains=w.talk_domains[x],
             speaker_companies=w.talk_company_names[x],
             speaker_voter_ids=tuple(y + 1 for y in w.speaker_voter[x]),
+            promoted_at=tuple(w.promoted.get(x, ())),
         )
         for x in range(w.T)
     ]

@@ -409,3 +409,27 @@ class BlocDetectionRun(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class Promotion(models.Model):
+    """A post, newsletter or other message of the conference's own that featured talks (round 20 in
+    docs/blocs.md). Visitors it brings rate the featured talks within hours; bloc detection takes the
+    hours after it as explained on those talks instead of reporting the votes as a burst."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="promotions")
+    sent_at = models.DateTimeField(help_text="When the promotion went out (its first reader could see it).")
+    talks = models.ManyToManyField(Talk, related_name="promotions", help_text="The talks it featured.")
+    channel = models.CharField(max_length=100, help_text="Where it went out, e.g. Mastodon, newsletter, blog.")
+    description = models.TextField(blank=True, help_text="What it said, or a link to it.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["conference", "-sent_at", "-pk"]
+        indexes = [models.Index(fields=["conference", "sent_at"], name="promotion_conference_sent")]
+        constraints = [models.CheckConstraint(condition=~Q(channel=""), name="promotion_channel_given")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} on {self.sent_at:%Y-%m-%d %H:%M}"

@@ -158,9 +158,14 @@ def _sentence(f: Finding, data: BlocInput) -> str:
         votes = {True: "votes giving it the top score", False: "votes rating it up"}[f.top_score]
         votes = votes if f.direction == SUPPORT else "votes rating it down"
         who, activity = ("", "site-wide") if f.signal == "burst" else (f" from {f.label}", "that organisation's")
+        # The organizers' own promotions of the talk (round 20): the reviewer sees whether the burst
+        # came after the hours a promotion explains.
+        promoted = data.talk_promoted[data.talk_promoted[:, 0] == f.talk, 1]
+        when = ", ".join(dt.datetime.fromtimestamp(int(p), tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC") for p in promoted)
+        note = f" The organizers promoted this talk on {when}." if len(promoted) else ""
         return (
             f"{f.observed} {votes}{who} in {hours:g} hours from {start}; {_number(f.expected)} expected from the "
-            f"talk's share of all votes and {activity} activity at that time ({_p_text(f.log_p)})."
+            f"talk's share of all votes and {activity} activity at that time ({_p_text(f.log_p)}).{note}"
         )
     if f.signal == "joined":
         window = f.window or (0, 0)

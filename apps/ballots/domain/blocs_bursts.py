@@ -9,6 +9,12 @@ other while the rest of their company is not voting, which a company-wide test o
 dilutes (a large company's honest interest in a talk hides a ring of seven) and a site-wide window
 misses (the site is busy). A window starts at a vote, which is therefore given; the p-value is that
 of the other votes in it.
+
+A promotion the organizers recorded (their own post or newsletter featuring a talk, round 20) explains
+the votes on that talk in the `promotion_hours` after it: a window on the talk that overlaps that
+period is not tested and not counted among the tests, in both tests (a public post brings coworkers
+too). Windows on other talks, and windows on the talk that end before the promotion or start after
+the period, are tested as before.
 """
 
 from __future__ import annotations
@@ -35,9 +41,11 @@ class _Votes:
     cell: np.ndarray
     key: np.ndarray  # cell * span + at: a window's votes are a range of these
     owner: np.ndarray
+    explained: np.ndarray  # (votes, window lengths) bool: the window from this vote overlaps a promotion
 
     def part(self, index: np.ndarray) -> _Votes:
-        return _Votes(self.d, *(x[index] for x in (self.sel, self.at, self.talk, self.cell, self.key, self.owner)))
+        columns = (self.sel, self.at, self.talk, self.cell, self.key, self.owner, self.explained)
+        return _Votes(self.d, *(x[index] for x in columns))
 
 
 @dataclass(frozen=True)
@@ -121,8 +129,9 @@ def _bursts(
         cell = owner * n_talks + talk
         order = np.lexsort((data.vote_voter[sel], at, cell))
         sel, at, talk, cell, owner = sel[order], at[order], talk[order], cell[order], owner[order]
-        streams.append(_Votes(d, sel, at, talk, cell, cell * span + at, owner))
-        n_tests += len(sel) * len(windows)
+        explained = _promoted(data.talk_promoted, talk, at, t0, windows, rule.promotion_hours)
+        streams.append(_Votes(d, sel, at, talk, cell, cell * span + at, owner, explained))
+        n_tests += int((~explained).sum())
 
     # Every window large enough to report whose p could reach `reach` (a multiple of alpha / tests:
     # 1 under familywise control, more under false-discovery control, widened until it covers the
@@ -198,7 +207,7 @@ def _follow_ups(ctx: Context, streams: list[_Votes], tested, threshold: float, w
         ]
     )
     on_found = [np.isin(2 * votes.talk + (votes.d == OPPOSE), found_units) for votes in streams]
-    n_follow = sum(int(mask.sum()) for mask in on_found) * len(windows)
+    n_follow = sum(int((~votes.explained[mask]).sum()) for votes, mask in zip(streams, on_found, strict=True))
     if not n_follow:
         return [{} for _ in streams], threshold
     follow_bar = max(threshold, float(np.log(rule.alpha / n_follow)))
@@ -264,13 +273,13 @@ def _burst_windows(ctx: Context, votes: _Votes, windows, activity: _Activity, n_
     limit = np.log(rule.alpha * reach / max(1, n_tests))
     out = []
     busy_in = activity.counter(votes)
-    for w in windows:
+    for wi, w in enumerate(windows):
         end = np.searchsorted(votes.key, votes.key + w, side="left")
         observed = end - np.arange(len(votes.sel))
         busy = busy_in(w)
         rest_rate = (ctx.talk_count[votes.d][votes.talk] - observed + 0.5) / (ctx.n_votes - busy + 0.5 * n_talks)
         expected = activity.expected(busy, observed, rest_rate)
-        cand = np.nonzero(_large_enough(observed, expected, rule))[0]
+        cand = np.nonzero(_large_enough(observed, expected, rule) & ~votes.explained[:, wi])[0]
         # A window starts at a vote on the talk, so that vote is given; only the other votes in the
         # window are random. The chance of exactly that many others is below the chance of at least
         # that many, so a window whose exact count is already too likely cannot pass the (slower)
@@ -283,3 +292,26 @@ def _burst_windows(ctx: Context, votes: _Votes, windows, activity: _Activity, n_
         cand = cand[keep]
         out.append((cand, log_p[keep], end[cand], expected[cand]))
     return out
+
+
+def _promoted(promotions: np.ndarray, talk: np.ndarray, at: np.ndarray, t0: int, windows, hours: float) -> np.ndarray:
+    """Per vote and window length: whether the window [at, at + w) on the vote's talk overlaps the first
+    `hours` after a promotion of that talk, [p, p + hours): some promotion p with at - hours < p < at + w.
+    A window that starts before the promotion but reaches into it holds the votes it brought, so it
+    is explained as well."""
+    explained = np.zeros((len(at), len(windows)), dtype=bool)
+    h = round(hours * 3600)
+    if not h or not len(promotions) or not len(at):
+        return explained
+    # Promotions sorted by talk and time as keys talk * stride + time, times clipped to where they can
+    # matter (an earlier one explains nothing, a later one is still later than every window).
+    reach = max(windows)
+    top = int(at.max()) + reach + 1
+    stride = top + h + 2
+    rel = np.clip(promotions[:, 1] - t0, -h - 1, top) + h + 1
+    keys = np.sort(promotions[:, 0] * stride + rel)
+    base = talk * stride + at + h + 1
+    after = np.searchsorted(keys, base - h, side="right")  # promotions later than at - hours
+    for wi, w in enumerate(windows):
+        explained[:, wi] = np.searchsorted(keys, base + w, side="left") > after  # ... and before at + w
+    return explained

@@ -48,6 +48,9 @@ class TalkFacts:
     # The voter accounts of the talk's speakers (Speaker.user), for the `speakers` signal: speakers of
     # other talks who rate each other's talks up (round 12). Accounts that cast no vote are ignored.
     speaker_voter_ids: tuple[int, ...] = ()
+    # When the organizers promoted the talk (a social post or newsletter featuring it, round 20),
+    # seconds since the epoch: the burst tests take the hours after each as explained.
+    promoted_at: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,11 @@ class BlocRule:
     # the group voted on, for every family, as before round 16 (the observed count decided which cells
     # were counted).
     test_count: str = "testable"
+    # A promotion the organizers recorded (a post or newsletter featuring a talk, round 20) explains the
+    # votes on that talk in the hours after it: a burst window on the talk that overlaps the first
+    # `promotion_hours` after one of its promotions is not tested (nor counted among the tests). 0:
+    # promotions are ignored, as before round 20.
+    promotion_hours: float = 24.0
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -211,6 +219,12 @@ class BlocRule:
             problems.append("narrow_colleagues must be true or false")
         if not isinstance(self.bound_by_evidence, bool):
             problems.append("bound_by_evidence must be true or false")
+        if (
+            isinstance(self.promotion_hours, bool)
+            or not isinstance(self.promotion_hours, int | float)
+            or not 0 <= self.promotion_hours <= 24 * 14
+        ):
+            problems.append("promotion_hours must be a number of hours from 0 (ignore promotions) to 336")
         if problems:
             raise ValueError("Invalid bloc rule: " + "; ".join(problems) + ".")
 
@@ -290,6 +304,9 @@ class BlocInput:
     # int64 per voter: when their account was created, seconds since the epoch; -1 unknown. Empty (the
     # default, inputs built before accounts' creation times were read): unknown for everyone.
     voter_joined: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    # (n, 2) int64: talk position, when the organizers promoted it (seconds since the epoch), sorted.
+    # Empty (the default): no promotion recorded.
+    talk_promoted: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=np.int64))
 
     @property
     def n_voters(self) -> int:
@@ -379,6 +396,7 @@ def bloc_input_build(
     ts = {
         (pos, voter_index[v]) for pos, t in enumerate(talks) for v in map(int, t.speaker_voter_ids) if v in voter_index
     }
+    promoted = sorted({(pos, int(at)) for pos, t in enumerate(talks) for at in t.promoted_at})
     return BlocInput(
         voter_ids=v_ids,
         voter_weight=weight,
@@ -398,4 +416,5 @@ def bloc_input_build(
         scale=scale,
         talk_speaker=np.array(sorted(ts), dtype=np.int32).reshape(-1, 2),
         voter_joined=joined,
+        talk_promoted=np.array(promoted, dtype=np.int64).reshape(-1, 2),
     )

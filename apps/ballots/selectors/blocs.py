@@ -15,7 +15,7 @@ from apps.talks.models import Conference, Talk
 from ..domain.blocs import GROUP_WORDS, bloc_member_sentence
 from ..domain.blocs import Bloc as FoundBloc
 from ..domain.blocs_input import BlocInput, TalkFacts, VoterFacts, VoteScale, bloc_input_build
-from ..models import Bloc, Vote, WeightPolicy
+from ..models import Bloc, Promotion, Vote, WeightPolicy
 from .policies import class_weights
 
 
@@ -23,7 +23,7 @@ def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
     """Every current vote (time = when it was first cast), each voter's class weight, ticket order,
     company (from their ticket), email domain (their account's, or their own ticket's work address when
     the account uses free mail) and account creation time; each talk's speakers' domains, companies
-    and user accounts."""
+    and user accounts, and when the organizers promoted it."""
     rows = np.array(
         list(
             Vote.objects.filter(talk__conference=conference)
@@ -83,12 +83,14 @@ def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
         )
     # Speakers with a user account are voters too (the `speakers` signal): Speaker.user_id comes with
     # the prefetched speakers, so this is still one query for all talks' speakers.
+    promoted = promotion_times_by_talk(conference=conference)
     talks = [
         TalkFacts(
             talk_id=t.pk,
             speaker_email_domains=tuple(s.email_domain for s in t.speakers.all() if s.email_domain),
             speaker_companies=tuple(s.company for s in t.speakers.all() if s.company),
             speaker_voter_ids=tuple(sorted({s.user_id for s in t.speakers.all() if s.user_id is not None})),
+            promoted_at=promoted.get(t.pk, ()),
         )
         for t in Talk.objects.filter(conference=conference).prefetch_related("speakers")
     ]
@@ -107,6 +109,18 @@ def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
         ),
         free_mail_domains=settings.FREE_MAIL_DOMAINS,
     )
+
+
+def promotion_times_by_talk(*, conference: Conference) -> dict[int, tuple[float, ...]]:
+    """talk id → when the conference's recorded promotions featured it (seconds since the epoch, in
+    order). One query for all promotions."""
+    times: dict[int, list[float]] = {}
+    rows = Promotion.talks.through.objects.filter(promotion__conference=conference).values_list(
+        "talk_id", "promotion__sent_at"
+    )
+    for talk_id, sent_at in rows.order_by("talk_id", "promotion__sent_at"):
+        times.setdefault(talk_id, []).append(sent_at.timestamp())
+    return {talk_id: tuple(at) for talk_id, at in times.items()}
 
 
 def _domain(email: str) -> str:

@@ -1,0 +1,70 @@
+"""Organizers record their own promotions (a post or newsletter that featured talks), so that bloc
+detection takes the hours after each as explained on those talks (round 20 in docs/blocs.md)."""
+
+from django import forms
+from django.contrib import admin
+
+from .admin_blocs import posted_id
+from .models import Promotion
+
+
+class PromotionForm(forms.ModelForm):
+    class Meta:
+        model = Promotion
+        fields = ("conference", "sent_at", "talks", "channel", "description")
+        error_messages = {
+            "talks": {"required": "Choose at least one talk the promotion featured."},
+            "channel": {"required": "Say where the promotion went out (e.g. Mastodon, newsletter)."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A talk id that is not a number would make the talk picker fail when the form is shown again
+        # (it looks the chosen ids up): such ids are dropped here and reported in `clean`.
+        self.unknown_talks = False
+        if self.is_bound and hasattr(self.data, "getlist"):
+            posted = self.data.getlist(self.add_prefix("talks"))
+            kept = [v for v in posted if posted_id(v) is not None]
+            if len(kept) != len(posted):
+                self.data = self.data.copy()
+                self.data.setlist(self.add_prefix("talks"), kept)
+                self.unknown_talks = True
+
+    def clean(self):
+        data = super().clean()
+        if self.unknown_talks:
+            self.add_error("talks", "A chosen talk was not found; choose the talks from the list.")
+        conference, talks = data.get("conference"), data.get("talks")
+        if conference is not None and talks is not None:
+            others = sorted(t.title for t in talks if t.conference_id != conference.pk)
+            if others:
+                names = ", ".join(f"“{title}”" for title in others)
+                self.add_error("talks", f"Only talks of {conference} can be featured; not of it: {names}.")
+        return data
+
+
+@admin.register(Promotion)
+class PromotionAdmin(admin.ModelAdmin):
+    """A promotion explains the votes on its talks in the hours after it went out (the policy's
+    `promotion_hours`, 24 by default): record it before detection runs, with the time it went out."""
+
+    form = PromotionForm
+    list_display = ("sent_at", "conference", "channel", "featured", "created_by", "created_at")
+    list_filter = ("conference", "channel")
+    search_fields = ("channel", "description", "talks__title", "conference__name")
+    autocomplete_fields = ("conference", "talks")
+    list_select_related = ("conference", "created_by")
+    date_hierarchy = "sent_at"
+    readonly_fields = ("created_by", "created_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("talks")
+
+    @admin.display(description="talks featured")
+    def featured(self, obj) -> str:
+        return "; ".join(t.title for t in obj.talks.all())
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
