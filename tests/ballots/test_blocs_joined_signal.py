@@ -134,3 +134,18 @@ def test_decades_old_accounts_change_nothing_and_the_window_is_in_real_time():
     assert "2026-02-28 08:07 UTC" in bloc.evidence[0].sentence
     # Minute by minute since 1970 would be about 29 million counts (over 200 MB per array).
     assert peak < 50_000_000
+
+
+def test_a_promotion_explains_sign_ups_also_among_decades_old_accounts():
+    # The organizers' own post featuring the talk an hour before the accounts were made explains them
+    # (round 20), also when old accounts make the time axis shortened; a post three days earlier does not.
+    def with_post(at):
+        case = _conference()
+        for v in list(case.voters)[:5]:
+            case.voters[v] = replace(case.voters[v], joined_at=START - 20 * 365 * DAY)
+        case.talks[TARGET] = replace(case.talks[TARGET], promoted_at=(at,))
+        return _joined_blocs(blocs_detect(case.build(), BlocRule(signals=("joined",))))
+
+    assert with_post(MADE - HOUR) == []
+    (bloc,) = with_post(MADE - 3 * DAY)
+    assert bloc.member_ids == BATCH

@@ -12,10 +12,11 @@ little else, or other talks at random) are. Voters whose creation time is unknow
 the test: of the counts, of the talk's share and of the activity.
 
 Accounts may be years old, and the burst test counts activity per minute over the whole span of
-times, so long quiet stretches between creation times are shortened (by whole minutes, to just over
-the longest window) before the test: no window reaches across such a stretch either way, so every
-count, prediction and p-value is what it would be on the real times, and a finding's window is given
-back in real time.
+times, so long quiet stretches between creation times (and the times of recorded promotions, which
+explain a window near them, round 20) are shortened by whole minutes to just over the longest window
+or `promotion_hours`, whichever is longer, before the test: no window or promotion reaches across
+such a stretch either way, so every count, prediction and p-value is what it would be on the real
+times, and a finding's window is given back in real time.
 """
 
 from __future__ import annotations
@@ -41,7 +42,12 @@ def joined_findings(ctx: Context) -> list[Finding]:
     if not known.any():
         return []
     real = joined[known]
-    times, squeezed = _squeeze(real, round(max(ctx.rule.burst_window_hours) * 3600) + 60)
+    # Promotions are kept as points of the time axis too (round 20): a window is explained by one when
+    # they are less than `promotion_hours` or a window apart, and shortening only gaps longer than
+    # both keeps every such comparison as it was.
+    rule, promoted = ctx.rule, data.talk_promoted
+    keep = round(max(max(rule.burst_window_hours), rule.promotion_hours) * 3600) + 60
+    times, squeezed = _squeeze(np.concatenate((real, promoted[:, 1])), keep)
     # Votes keep their voter and talk positions, so findings need no translation back but their window.
     by_account = replace(
         data,
@@ -49,6 +55,9 @@ def joined_findings(ctx: Context) -> list[Finding]:
         vote_talk=data.vote_talk[known],
         vote_score=data.vote_score[known],
         vote_at=squeezed[np.searchsorted(times, real)],
+        talk_promoted=np.column_stack((promoted[:, 0], squeezed[np.searchsorted(times, promoted[:, 1])])).astype(
+            promoted.dtype
+        ),
     )
     findings = _bursts(context_build(by_account, ctx.rule), "joined")
     for i, f in enumerate(findings):
