@@ -8,8 +8,8 @@ PostgreSQL builds, as the tally's selector does, so a million rows cost no Pytho
 classes come from the eligibility rule (apps/attendance/domain/eligibility.py) applied to each
 voter's ticket and pledge, so this is the weight the tally would use. The rest is what the selector
 (apps/ballots/selectors/blocs.py) passes: each vote's first-cast time, a valid ticket's order and
-company, the email domain (a free-mail account's own ticket's work address instead) and the account's
-creation time (User.date_joined, round 18).
+company, the email domain (a free-mail account's own ticket's work address instead), the account's
+creation time (User.date_joined, round 18) and the talks' recorded promotions (round 20).
 """
 
 from __future__ import annotations
@@ -39,18 +39,26 @@ VOTES_SQL = (
     "FROM ballots_vote v JOIN talks_talk t ON t.id = v.talk_id WHERE t.conference_id = %s"
 )
 VOTERS_SQL = """
+WITH shared AS (  -- an address on several tickets of one order: the booker's, not each attendee's
+    SELECT order_code, lower(holder_email) AS email FROM attendance_ticket
+    WHERE conference_id = %(c)s AND holder_email <> '' GROUP BY 1, 2 HAVING count(*) > 1
+)
 SELECT u.id, lower(split_part(u.email, '@', 2)), tk.order_code, tk.status, tt.may_vote,
        extract(epoch FROM u.date_joined)::int8, tk.holder_company, lower(split_part(tk.holder_email, '@', 2)),
-       (SELECT count(*) FROM attendance_ticket t2 WHERE t2.conference_id = %(c)s AND t2.order_code = tk.order_code
-        AND lower(t2.holder_email) = lower(tk.holder_email)) > 1,
+       sh.order_code IS NOT NULL,
        EXISTS (SELECT 1 FROM attendance_pledge p
                WHERE p.user_id = u.id AND p.conference_id = %(c)s AND p.status = 'active')
 FROM attendance_user u
 LEFT JOIN attendance_ticketclaim c ON c.user_id = u.id AND c.conference_id = %(c)s
 LEFT JOIN attendance_ticket tk ON tk.id = c.ticket_id
 LEFT JOIN attendance_tickettype tt ON tt.id = tk.ticket_type_id
+LEFT JOIN shared sh ON sh.order_code = tk.order_code AND sh.email = lower(tk.holder_email)
 WHERE u.id IN (SELECT DISTINCT v.user_id FROM ballots_vote v JOIN talks_talk t ON t.id = v.talk_id
                WHERE t.conference_id = %(c)s)
+"""
+PROMOTIONS_SQL = """
+SELECT pt.talk_id, extract(epoch FROM p.sent_at)::int8 FROM ballots_promotion p
+JOIN ballots_promotion_talks pt ON pt.promotion_id = p.id WHERE p.conference_id = %s ORDER BY 1, 2
 """
 TALKS_SQL = """
 SELECT t.id, s.email_domain, s.company, s.user_id FROM talks_talk t
@@ -115,7 +123,14 @@ def main() -> None:
                 companies[talk_id].append(company)
             if user_id is not None:
                 accounts[talk_id].append(user_id)
-    talks = [TalkFacts(t, tuple(domains[t]), tuple(companies[t]), tuple(accounts[t])) for t in sorted(domains)]
+        cur.execute(PROMOTIONS_SQL, (conference_id,))
+        promoted: dict[int, list[int]] = {}
+        for talk_id, sent_at in cur.fetchall():
+            promoted.setdefault(talk_id, []).append(sent_at)
+    talks = [
+        TalkFacts(t, tuple(domains[t]), tuple(companies[t]), tuple(accounts[t]), tuple(promoted.get(t, ())))
+        for t in sorted(domains)
+    ]
     read_all = time.perf_counter()
     data = bloc_input_build(
         voter_ids=votes["voter"].astype(np.int64),
