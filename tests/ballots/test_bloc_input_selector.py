@@ -1,4 +1,6 @@
-"""Accounts' creation times reach the detection input (User.date_joined → BlocInput.voter_joined)."""
+"""What the bloc selector reads: votes with their first-cast times (packed by PostgreSQL, through the ORM
+elsewhere), accounts' creation times (User.date_joined → BlocInput.voter_joined), and each voter's
+company and work address from their own ticket."""
 
 from __future__ import annotations
 
@@ -87,3 +89,27 @@ def test_the_selector_reads_each_voters_company_and_work_address_from_their_own_
     assert facts("booked1") == facts("booked2") == ("", "")  # gmail stays free mail
     assert facts("work") == ("hooli.com", "")
     assert facts("none") == ("", "")
+
+
+@pytest.mark.django_db
+def test_votes_arrive_with_their_first_cast_time_on_either_database():
+    from apps.ballots.selectors.blocs import vote_arrays_timed
+    from apps.talks.models import Talk
+    from tests.factories import ConferenceFactory, TalkFactory, UserFactory, VoteFactory
+
+    conference, other = ConferenceFactory(), ConferenceFactory()
+    talks = [TalkFactory(conference=conference) for _ in range(2)]
+    withdrawn = TalkFactory(conference=conference, status=Talk.Status.WITHDRAWN)
+    users = [UserFactory() for _ in range(3)]
+    when = dt.datetime(2026, 5, 4, 9, 30, 15, 900_000, tzinfo=dt.UTC)
+    expected = []
+    for i, (u, t) in enumerate([(2, 1), (0, 0), (1, 1), (0, 1)]):
+        vote = VoteFactory(user=users[u], talk=talks[t], score=i % 4)
+        # created_at is set on insert; the first cast is what the burst tests read.
+        type(vote).objects.filter(pk=vote.pk).update(created_at=when + dt.timedelta(hours=i))
+        expected.append((users[u].pk, talks[t].pk, i % 4, int(when.timestamp()) + 3600 * i))
+    VoteFactory(user=users[0], talk=withdrawn, score=3)  # not a candidate: left out
+    VoteFactory(user=users[0], talk=TalkFactory(conference=other), score=3)  # another conference
+    voters, talk_ids, scores, at = vote_arrays_timed(conference=conference)
+    assert list(zip(voters.tolist(), talk_ids.tolist(), scores.tolist(), at.tolist(), strict=True)) == sorted(expected)
+    assert scores.dtype == np.int16 and at.dtype == np.int64
