@@ -144,13 +144,14 @@ class BlocRule:
     # the group voted on, for every family, as before round 16 (the observed count decided which cells
     # were counted).
     test_count: str = "testable"
-    # "exact": a puppet ring must also agree on *which* talks get the top score beyond what the ring's own
-    # share of top scores and each talk's standing among everyone else's upward ratings explain (round
-    # 19): honest fans of one track share the talks and the way but pick the top score by their own
-    # taste; copies of one ballot give it where the ballot does. Asked only of rings where copies that
-    # change one talk's top-or-not in twenty would pass; a ring whose ratings cannot tell is judged as
-    # before. "way": only the way of each rating counts, as before round 19.
-    ring_scores: str = "exact"
+    # "way" (the default): only the way of each rating counts, as before round 19. "exact" (round 19, an
+    # option, measured and not the default: it loses planted rings on seeds it was not chosen on): a
+    # puppet ring must also agree on *which* talks get the top score beyond what the ring's own share of
+    # top scores and each talk's standing among everyone else's upward ratings explain — honest fans of
+    # one track share the talks and the way but pick the top score by their own taste, copies of one
+    # ballot give it where the ballot does. Asked only of rings where copies that change one talk's
+    # top-or-not in twenty would pass; a ring whose ratings cannot tell is judged as with "way".
+    ring_scores: str = "way"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -1,11 +1,12 @@
-"""The bloc rule gains `ring_scores` (docs/blocs.md, round 19), and new policies store "exact": a puppet
-ring whose upward ratings can tell the top score from the others must also agree on which talks get the
-top score more than the ring's own habits and each talk's other raters explain, so honest fans of one
-track (the same talks, rated up, with scores of their own) are no longer rings. "way": only the way of
+"""The bloc rule gains `ring_scores` (docs/blocs.md, round 19). "exact", an option: a puppet ring whose
+upward ratings can tell the top score from the others must also agree on which talks get the top score
+more than the ring's own habits and each talk's other raters explain, so honest fans of one track (the
+same talks, rated up, with scores of their own) are no longer rings. "way", the default: only the way of
 each rating counts, as before.
 
 A stored version is never edited in meaning, so every existing policy without the key gets "way",
-the behaviour it was stored with."""
+the behaviour it was stored with (the default today too; written out so that a later default cannot
+change a stored policy)."""
 
 from django.db import migrations
 
