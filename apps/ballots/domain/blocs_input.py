@@ -25,6 +25,7 @@ BURSTS = ("every", "strongest")
 RINGS = ("everyone", "candidates")
 RING_NULLS = ("held_out", "own")
 TEST_COUNTS = ("testable", "voted")
+RING_SCORES = ("exact", "way")
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,14 @@ class BlocRule:
     # `promotion_hours` after one of its promotions is not tested (nor counted among the tests). 0:
     # promotions are ignored, as before round 20.
     promotion_hours: float = 24.0
+    # "way" (the default): only the way of each rating counts, as before round 19. "exact" (round 19, an
+    # option, measured and not the default: it loses planted rings on seeds it was not chosen on): a
+    # puppet ring must also agree on *which* talks get the top score beyond what the ring's own share of
+    # top scores and each talk's standing among everyone else's upward ratings explain — honest fans of
+    # one track share the talks and the way but pick the top score by their own taste, copies of one
+    # ballot give it where the ballot does. Asked only of rings where copies that change one talk's
+    # top-or-not in twenty would pass; a ring whose ratings cannot tell is judged as with "way".
+    ring_scores: str = "way"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -211,6 +220,8 @@ class BlocRule:
             problems.append(f"ring_null must be one of {list(RING_NULLS)}")
         if self.test_count not in TEST_COUNTS:
             problems.append(f"test_count must be one of {list(TEST_COUNTS)}")
+        if self.ring_scores not in RING_SCORES:
+            problems.append(f"ring_scores must be one of {list(RING_SCORES)}")
         if not isinstance(self.organisations, bool):
             problems.append("organisations must be true or false")
         if not isinstance(self.order_colleagues, bool):

@@ -29,7 +29,8 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.special import gammaincinv
-from scipy.stats import poisson
+from scipy.stats import beta as beta_dist
+from scipy.stats import binom, poisson
 
 from .blocs_input import BlocInput, BlocRule
 
@@ -424,6 +425,70 @@ def _ballots(item: np.ndarray, start_of: dict[int, tuple[int, int]], members: np
     return np.concatenate([item[s:e] for s, e in runs]), offsets, sizes
 
 
+SCORE_PRIOR_VARIANCE = 4.0  # `ring_scores: exact`: the prior on a ring's own log-odds of the top score, around 0
+COPY_CHANGE = 0.05  # `ring_scores: exact`: a copy of a ballot changes about one talk's top-or-not in twenty
+SCORE_QUADRATURE = 24  # `ring_scores: exact`: points at which a talk's uncertain standing is averaged over
+
+
+def score_agreement(
+    pooled: np.ndarray, top: np.ndarray, sizes: np.ndarray, up_count: np.ndarray, top_count: np.ndarray
+) -> tuple[float, float]:
+    """`ring_scores: exact` (round 19): do a ring's members agree on which talks get the top score more
+    than the ring's own habits and each talk's standing explain?
+
+    On every talk at least half of the members rate up, y of the n who rate it up give the top score,
+    and y (n − y) pairs of them disagree. Honest members are independent given the talk: each gives the
+    top score with chance σ(a + β), β the talk's log-odds of the top score among everyone else's
+    upward ratings and a the ring's own, fitted on its ratings (Newton, a weak prior toward 0): a ring
+    that gives the top score more often than others (fans of a track, lenient by taste) is allowed
+    for. β is known only as well as the talk's other raters show it, so each talk's chance is averaged
+    over its posterior (Beta(top + ½, others + ½) from everyone else's upward ratings, at
+    `SCORE_QUADRATURE` quantiles): where few others rated a talk, a ring that agrees on it may simply
+    share a taste about it. Copies of one ballot disagree on few
+    pairs; the p-value is the chance of at most as few disagreeing pairs in all (talks independent).
+    The test is asked only where it can tell: where copies that change one talk's top-or-not in twenty
+    (`COPY_CHANGE`) would pass it; elsewhere (short ballots, all top scores) the ring stands as before.
+
+    `pooled`: the members' items (talk × 3 + way) back to back, `sizes` each; `top`: per item, the
+    scale's top score; `up_count`, `top_count`: per talk, everyone's upward and top-score ratings.
+    Returns (log of the chance of at most the observed disagreements, log of the chance of at most as
+    many as such copies would show: the p-value copies would typically reach)."""
+    k = len(sizes)
+    up = pooled % 3 == 2
+    talks, idx, n = np.unique(pooled[up] // 3, return_inverse=True, return_counts=True)
+    y = np.bincount(idx, weights=top[up], minlength=len(talks)).astype(np.int64)
+    on = (n * 2 >= k) & (n >= 2)
+    if not on.any():
+        return 0.0, 0.0
+    talks, n, y = talks[on], n[on], y[on]
+    rest_up = np.maximum(up_count[talks] - n, 0)
+    rest_top = np.clip(top_count[talks] - y, 0, rest_up)
+    share = (rest_top + 0.5) / (rest_up + 1.0)
+    b = np.log(share / (1 - share))
+    a = 0.0
+    for _ in range(25):  # the ring's own log-odds a, from its y of n on each talk (Newton)
+        p = 1 / (1 + np.exp(-(a + b)))
+        a += ((y - n * p).sum() - a / SCORE_PRIOR_VARIANCE) / ((n * p * (1 - p)).sum() + 1 / SCORE_PRIOR_VARIANCE)
+    quantiles = (np.arange(SCORE_QUADRATURE) + 0.5) / SCORE_QUADRATURE
+    standing = beta_dist.ppf(quantiles[None, :], rest_top[:, None] + 0.5, (rest_up - rest_top)[:, None] + 0.5)
+    standing = np.clip(standing, 1e-12, 1 - 1e-12)
+    chance = 1 / (1 + np.exp(-(a + np.log(standing / (1 - standing)))))  # (talks, quadrature points)
+    observed = int((y * (n - y)).sum())
+    # Copies that each change a talk's top-or-not with chance ε disagree on about n (n − 1) ε (1 − ε) pairs.
+    copied = int(np.floor((n * (n - 1)).sum() * COPY_CHANGE * (1 - COPY_CHANGE)))
+    most = max(observed, copied)
+    dist = np.zeros(most + 1)
+    dist[0] = 1.0
+    for t in range(len(talks)):
+        counts = np.arange(n[t] + 1)
+        pmf = binom.pmf(counts[None, :], n[t], chance[t][:, None]).mean(axis=0)
+        pairs = counts * (n[t] - counts)
+        keep = pairs <= most
+        dist = np.convolve(dist, np.bincount(pairs[keep], weights=pmf[keep]))[: most + 1]
+    below = np.cumsum(dist)
+    return float(np.log(max(below[observed], 1e-300))), float(np.log(max(below[copied], 1e-300)))
+
+
 LEAN_PRIOR = 20  # ratings' worth of "rates like everyone" an account's lean is shrunk toward
 LEAN_STEP = 0.25  # accounts are grouped by their lean toward each way, in steps of this on the log scale
 _LEAN_BINS = 13  # -1.5 .. 1.5 in steps of LEAN_STEP
@@ -655,9 +720,13 @@ def similar_findings(ctx: Context) -> list[Finding]:
         kind_of, activity, lean, activity_voters = account_kinds(ctx, way_share)
     else:
         activity, activity_voters = np.unique(ctx.votes_per_voter, return_counts=True)
+    exact_scores = rule.ring_scores == "exact" and TOP in ctx.tested
+    if exact_scores:
+        top_item = ctx.top[sel]
+        up_count, top_count = ctx.talk_count[SUPPORT], ctx.talk_count[TOP]
     by_item = np.argsort(item, kind="stable")
     item_sorted, voter_by_item = item[by_item], voter[by_item]
-    findings: list[Finding] = []
+    rings: list[tuple[list[Finding], float, float]] = []  # per ring: its findings, score agreement, copies' p
     done: set[bytes] = set()
     rings_found: set[bytes] = set()  # `rings: everyone`: candidates that end as the same ring count once
     for g in survivors:
@@ -749,7 +818,15 @@ def similar_findings(ctx: Context) -> list[Finding]:
             if len(core) < rule.similar_min_talks or ring in rings_found:
                 continue
             rings_found.add(ring)
+        if exact_scores:
+            # Round 19: where copies would agree on the top score beyond chance, the ring must.
+            tops, _, _ = _ballots(top_item, start_of, members)
+            agreement, copies_reach = score_agreement(
+                pooled, tops, np.diff(np.append(offsets, len(pooled))), up_count, top_count
+            )
         expected, log_p = float(expected_at[best]), log_p[best : best + 1]
+        findings: list[Finding] = []
+        rings.append((findings, agreement, copies_reach) if exact_scores else (findings, 0.0, 0.0))
         core_talks, first = np.unique(core // 3, return_index=True)
         for talk_pos, it in zip(core_talks, core[first], strict=True):
             d = int(it % 3) - 1  # a puppet ring's "maybe" votes are bounded too (direction 0)
@@ -771,4 +848,18 @@ def similar_findings(ctx: Context) -> list[Finding]:
                     shared_talks=len(core),
                 )
             )
-    return findings
+    return [f for findings, agreement, best in agree_on_scores(rings, rule) for f in findings]
+
+
+def agree_on_scores(rings: list[tuple[list[Finding], float, float]], rule: BlocRule):
+    """`ring_scores: exact` (round 19): the rings whose members' top scores agree beyond chance
+    (`score_agreement`), or where copies would not have shown it. Bonferroni over the rings where copies
+    would pass: the smallest K such that at most K of them reach alpha / K (as Tarone's count, from
+    each ring's margins, never its own agreement). A ring whose ratings cannot tell copies from fans is
+    judged as before."""
+    best = np.array([r[2] for r in rings])
+    k = 1
+    while (best <= np.log(rule.alpha / k)).sum() > k:
+        k += 1
+    bar = np.log(rule.alpha / k)
+    return [r for r in rings if r[2] > bar or r[1] <= bar]
