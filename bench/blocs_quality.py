@@ -412,8 +412,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--seeds",
-        help="with --size: several seeds, e.g. 1-3; prints each seed's row and records the pooled row (every "
-        "count summed over the seeds, the slowest time and largest memory)",
+        help="with --size: several seeds, e.g. 1-3; prints each seed's row and records the first seed's row and the "
+        "pooled row (every count summed over the seeds, the slowest time and largest memory)",
     )
     parser.add_argument(
         "--patterns",
@@ -437,6 +437,8 @@ def main() -> None:
         for seed in seeds:
             name, counts = size_run(args.size, seed, args.patterns, rule)
             print(counts.row(name))
+            if args.record and seed == seeds[0]:  # the first seed's own row is kept beside the pooled one
+                record(SECTION, HEADER, counts.row(name), key=name)
             total = total + counts
         name = f"{GENERATORS[args.patterns][0]} {args.size} (seeds {args.seeds}, pooled)"
         line = total.row(name)
