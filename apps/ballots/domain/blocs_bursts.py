@@ -43,10 +43,6 @@ class _Votes:
     owner: np.ndarray
     explained: np.ndarray  # (votes, window lengths) bool: the window from this vote overlaps a promotion
 
-    def part(self, index: np.ndarray) -> _Votes:
-        columns = (self.sel, self.at, self.talk, self.cell, self.key, self.owner, self.explained)
-        return _Votes(self.d, *(x[index] for x in columns))
-
 
 @dataclass(frozen=True)
 class _Activity:
@@ -127,18 +123,25 @@ def _bursts(
         at = data.vote_at[sel] - t0
         talk = data.vote_talk[sel].astype(np.int64)
         cell = owner * n_talks + talk
-        order = np.lexsort((data.vote_voter[sel], at, cell))
-        sel, at, talk, cell, owner = sel[order], at[order], talk[order], cell[order], owner[order]
         explained = _promoted(data.talk_promoted, talk, at, t0, windows, rule.promotion_hours)
-        streams.append(_Votes(d, sel, at, talk, cell, cell * span + at, owner, explained))
         n_tests += int((~explained).sum())
+        # A cell (talk, or organisation and talk) with fewer votes than a bloc needs has no window to
+        # report: its windows count among the tests above but are not scanned.
+        _, inverse, size = np.unique(cell, return_inverse=True, return_counts=True)
+        big = size[inverse] >= rule.min_members
+        sel, at, talk, cell, owner, explained = (x[big] for x in (sel, at, talk, cell, owner, explained))
+        order = np.lexsort((data.vote_voter[sel], at, cell))
+        sel, at, talk, cell, owner, explained = (x[order] for x in (sel, at, talk, cell, owner, explained))
+        streams.append(_Votes(d, sel, at, talk, cell, cell * span + at, owner, explained))
 
     # Every window large enough to report whose p could reach `reach` (a multiple of alpha / tests:
     # 1 under familywise control, more under false-discovery control, widened until it covers the
     # threshold that the windows found set).
     reach = 1 if rule.error_control == "familywise" else 64
+    # What does not depend on the bar (counts, predictions) is worked out once per stream.
+    stats = [_window_stats(ctx, votes, windows, activity) for votes in streams]
     while True:
-        tested = [_burst_windows(ctx, votes, windows, activity, n_tests, reach) for votes in streams]
+        tested = [_burst_windows(st, np.log(rule.alpha * reach / max(1, n_tests))) for st in stats]
         # A unit is a talk and a way (up: any rating from "want to see" or the top score).
         units, log_ps = [np.empty(0, dtype=np.int64)], [np.empty(0)]
         for votes, found in zip(streams, tested, strict=True):
@@ -151,7 +154,7 @@ def _bursts(
 
     # The site-wide burst test and the account-creation test (blocs_joined.py) report every wave.
     waves = signal in ("burst", "joined") and rule.bursts == "every"
-    follow, follow_bar = _follow_ups(ctx, streams, tested, threshold, windows, activity) if waves else ([], threshold)
+    follow, follow_bar = _follow_ups(ctx, streams, stats, tested, threshold) if waves else ([], threshold)
     findings: list[Finding] = []
     for j, (votes, found) in enumerate(zip(streams, tested, strict=True)):
         more = follow[j] if waves else {}
@@ -192,7 +195,7 @@ def _bursts(
     return _wave_labels(findings) if waves else findings
 
 
-def _follow_ups(ctx: Context, streams: list[_Votes], tested, threshold: float, windows, activity: _Activity):
+def _follow_ups(ctx: Context, streams: list[_Votes], stats, tested, threshold: float):
     """Under `bursts: every`, the further waves of a campaign: on the talks and ways where a burst passed
     the signal's bar, every other window is asked again, against alpha / (windows on those talks):
     the question "did this talk get another burst?" is asked only where one is established. Returns
@@ -211,14 +214,12 @@ def _follow_ups(ctx: Context, streams: list[_Votes], tested, threshold: float, w
     if not n_follow:
         return [{} for _ in streams], threshold
     follow_bar = max(threshold, float(np.log(rule.alpha / n_follow)))
-    reach = float(np.exp(follow_bar - np.log(rule.alpha / n_follow)))
-    follow = []
-    for votes, mask in zip(streams, on_found, strict=True):
-        index = np.nonzero(mask)[0]
-        again = _burst_windows(ctx, votes.part(index), windows, activity, n_follow, reach)
-        # Back to positions among all the votes of this direction (a talk's votes are contiguous).
-        again = [(index[c], lp, index[e - 1] + 1, ex) for c, lp, e, ex in again]
-        follow.append(_spans_by_cell(again, votes.cell, follow_bar))
+    # The windows of the talks and ways where a burst passed: a talk's votes are contiguous and no
+    # window leaves its talk, so they are the same windows as among all the votes, asked at this bar.
+    follow = [
+        _spans_by_cell(_burst_windows(st, follow_bar, mask), votes.cell, follow_bar)
+        for votes, st, mask in zip(streams, stats, on_found, strict=True)
+    ]
     return follow, follow_bar
 
 
@@ -265,12 +266,12 @@ def _wave_labels(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _burst_windows(ctx: Context, votes: _Votes, windows, activity: _Activity, n_tests: int, reach: float):
-    """Per window length: the windows (by first vote) large enough to report whose p-value may be at
-    most reach × alpha / n_tests, with their log p, end (vote index) and prediction."""
+def _window_stats(ctx: Context, votes: _Votes, windows, activity: _Activity):
+    """Per window length, what does not depend on the bar: the windows (by first vote) large enough to
+    report and not explained by a promotion, an upper bound of each one's log p (the chance of exactly
+    its count), and every window's end (vote index) and prediction."""
     data, rule = ctx.data, ctx.rule
     n_talks = max(1, data.n_talks)
-    limit = np.log(rule.alpha * reach / max(1, n_tests))
     out = []
     busy_in = activity.counter(votes)
     for wi, w in enumerate(windows):
@@ -286,7 +287,19 @@ def _burst_windows(ctx: Context, votes: _Votes, windows, activity: _Activity, n_
         # tail test. (An upper bound such as Chernoff's cannot rule a window out: docs/blocs.md,
         # round 5.)
         o, e = observed[cand] - 1, np.maximum(expected[cand], 1e-9)
-        cand = cand[o * np.log(e) - e - gammaln(o + 1) <= limit]
+        out.append((cand, o * np.log(e) - e - gammaln(o + 1), end, observed, expected))
+    return out
+
+
+def _burst_windows(stats, limit: float, among: np.ndarray | None = None):
+    """Per window length: the windows (of the votes `among`, a mask; all when None) whose log p is at
+    most `limit`, with their log p, end (vote index) and prediction."""
+    out = []
+    for cand, exactly, end, observed, expected in stats:
+        ok = exactly <= limit
+        if among is not None:
+            ok &= among[cand]
+        cand = cand[ok]
         log_p = poisson.logsf(observed[cand] - 2, np.maximum(expected[cand], 1e-9))
         keep = log_p <= limit
         cand = cand[keep]
