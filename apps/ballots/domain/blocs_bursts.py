@@ -269,7 +269,7 @@ def _wave_labels(findings: list[Finding]) -> list[Finding]:
 def _window_stats(ctx: Context, votes: _Votes, windows, activity: _Activity):
     """Per window length, what does not depend on the bar: the windows (by first vote) large enough to
     report and not explained by a promotion, an upper bound of each one's log p (the chance of exactly
-    its count), and every window's end (vote index) and prediction."""
+    its count), and their ends (vote index), counts and predictions (kept for these windows only)."""
     data, rule = ctx.data, ctx.rule
     n_talks = max(1, data.n_talks)
     out = []
@@ -287,7 +287,7 @@ def _window_stats(ctx: Context, votes: _Votes, windows, activity: _Activity):
         # tail test. (An upper bound such as Chernoff's cannot rule a window out: docs/blocs.md,
         # round 5.)
         o, e = observed[cand] - 1, np.maximum(expected[cand], 1e-9)
-        out.append((cand, o * np.log(e) - e - gammaln(o + 1), end, observed, expected))
+        out.append((cand, o * np.log(e) - e - gammaln(o + 1), end[cand], observed[cand], expected[cand]))
     return out
 
 
@@ -299,11 +299,9 @@ def _burst_windows(stats, limit: float, among: np.ndarray | None = None):
         ok = exactly <= limit
         if among is not None:
             ok &= among[cand]
-        cand = cand[ok]
-        log_p = poisson.logsf(observed[cand] - 2, np.maximum(expected[cand], 1e-9))
+        log_p = poisson.logsf(observed[ok] - 2, np.maximum(expected[ok], 1e-9))
         keep = log_p <= limit
-        cand = cand[keep]
-        out.append((cand, log_p[keep], end[cand], expected[cand]))
+        out.append((cand[ok][keep], log_p[keep], end[ok][keep], expected[ok][keep]))
     return out
 
 
