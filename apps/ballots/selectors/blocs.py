@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import psycopg
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count
@@ -19,6 +18,7 @@ from ..domain.blocs import Bloc as FoundBloc
 from ..domain.blocs_input import BlocInput, TalkFacts, VoterFacts, VoteScale, bloc_input_build
 from ..models import Bloc, Promotion, Vote, WeightPolicy
 from .policies import class_weights
+from .tally import votes_packed
 
 
 def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
@@ -115,27 +115,11 @@ def promotion_times_by_talk(*, conference: Conference) -> dict[int, tuple[float,
     return {talk_id: tuple(at) for talk_id, at in times.items()}
 
 
-# As the tally's selector: PostgreSQL packs the votes into one value (voter int8, talk int8, score int2,
-# first cast int8 seconds), big-endian, so a million votes cost no Python loop.
-_PACKED_VOTE = np.dtype([("voter", ">i8"), ("talk", ">i8"), ("score", ">i2"), ("at", ">i8")])
-_PACKED_VOTES_SQL = (
-    "SELECT string_agg(int8send(v.user_id) || int8send(v.talk_id) || int2send(v.score) "
-    "|| int8send(floor(extract(epoch FROM v.created_at))::int8), ''::bytea) "
-    "FROM ballots_vote v JOIN talks_talk t ON t.id = v.talk_id "
-    "WHERE t.conference_id = %s AND t.status <> 'withdrawn'"
-)
-
-
 def vote_arrays_timed(*, conference: Conference) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(voter ids, talk ids, scores, first-cast times in whole seconds) of every current vote on the
     conference's candidate talks, ordered by voter and talk."""
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        # A plain (server-binding) psycopg cursor, so the bytea arrives as raw bytes, not as hex text.
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(_PACKED_VOTES_SQL, (int(conference.pk),), binary=True)
-            (packed,) = cursor.fetchone()
-        body = np.frombuffer(packed or b"", dtype=_PACKED_VOTE)
+    if connection.vendor == "postgresql":  # packed by the database, as the tally reads them
+        body = votes_packed(conference_id=conference.pk, first_cast=True)
         voters, talks, scores, at = (body[c].astype(np.int64) for c in ("voter", "talk", "score", "at"))
     else:
         rows = (

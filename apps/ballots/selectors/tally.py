@@ -21,11 +21,15 @@ from ..domain.tally import CLASS_CODES, TallyInput, discounts_align, positions_o
 from ..models import BallotReceipt, TallySnapshot, Vote, VoteEvent, WeightPolicy
 from .policies import class_weights
 
-# The votes packed by PostgreSQL itself into one bytea: (voter int8, talk int8, score int2), big-endian.
-# One value instead of a million rows: the per-row cost in Python is what makes reading rows slow.
+# The votes packed by PostgreSQL itself into one bytea: (voter int8, talk int8, score int2), big-endian,
+# and for bloc detection the second each vote was first cast (int8). One value instead of a million
+# rows: the per-row cost in Python is what makes reading rows slow.
 _PACKED_VOTE = np.dtype([("voter", ">i8"), ("talk", ">i8"), ("score", ">i2")])
+_PACKED_VOTE_CAST = np.dtype([("voter", ">i8"), ("talk", ">i8"), ("score", ">i2"), ("at", ">i8")])
+_PACKED_COLUMNS = "int8send(v.user_id) || int8send(v.talk_id) || int2send(v.score)"
+_PACKED_CAST = " || int8send(floor(extract(epoch FROM v.created_at))::int8)"
 _PACKED_VOTES_SQL = (
-    "SELECT string_agg(int8send(v.user_id) || int8send(v.talk_id) || int2send(v.score), ''::bytea) "
+    "SELECT string_agg({columns}, ''::bytea) "
     "FROM ballots_vote v JOIN talks_talk t ON t.id = v.talk_id "
     "WHERE t.conference_id = %s AND t.status <> 'withdrawn'"
 )
@@ -48,13 +52,20 @@ def vote_arrays(*, conference: Conference) -> tuple[np.ndarray, np.ndarray, np.n
 
 
 def _vote_arrays_packed(*, conference_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    body = votes_packed(conference_id=conference_id)
+    return body["voter"].astype(np.int64), body["talk"].astype(np.int64), body["score"].astype(np.int16)
+
+
+def votes_packed(*, conference_id: int, first_cast: bool = False) -> np.ndarray:
+    """PostgreSQL only: the conference's current votes on candidate talks as one structured array
+    (voter, talk, score, and with `first_cast` the second each vote was first cast as `at`)."""
     connection.ensure_connection()
+    columns = _PACKED_COLUMNS + (_PACKED_CAST if first_cast else "")
     # A plain (server-binding) psycopg cursor, so the bytea arrives as raw bytes, not as hex text.
     with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(_PACKED_VOTES_SQL, (int(conference_id),), binary=True)
+        cursor.execute(_PACKED_VOTES_SQL.format(columns=columns), (int(conference_id),), binary=True)
         (packed,) = cursor.fetchone()
-    body = np.frombuffer(packed or b"", dtype=_PACKED_VOTE)
-    return body["voter"].astype(np.int64), body["talk"].astype(np.int64), body["score"].astype(np.int16)
+    return np.frombuffer(packed or b"", dtype=_PACKED_VOTE_CAST if first_cast else _PACKED_VOTE)
 
 
 def _on_own_connection(function, **kwargs):
