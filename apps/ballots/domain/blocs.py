@@ -122,6 +122,10 @@ def _number(x: float) -> str:
     return f"{x:.1f}" if x >= 0.1 or x == 0 else f"{x:.2g}"
 
 
+def _utc(seconds) -> str:
+    return dt.datetime.fromtimestamp(int(seconds), tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def _sentence(f: Finding, data: BlocInput) -> str:
     scale = data.scale
     if f.top_score:
@@ -151,26 +155,22 @@ def _sentence(f: Finding, data: BlocInput) -> str:
     if f.signal == "narrow":
         limit = int(f.label or 2)
         return f"{f.observed} voters who rated no more than {limit} talks in all {way}; {tail}"
+    window = f.window or (0, 0)
+    start, hours = _utc(window[0]), (window[1] - window[0]) / 3600
     if f.signal in ("burst", "organisation_burst"):
-        window = f.window or (0, 0)
-        start = dt.datetime.fromtimestamp(window[0], tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        hours = (window[1] - window[0]) / 3600
         votes = {True: "votes giving it the top score", False: "votes rating it up"}[f.top_score]
         votes = votes if f.direction == SUPPORT else "votes rating it down"
         who, activity = ("", "site-wide") if f.signal == "burst" else (f" from {f.label}", "that organisation's")
         # The organizers' own promotions of the talk (round 20): the reviewer sees whether the burst
         # came after the hours a promotion explains.
         promoted = data.talk_promoted[data.talk_promoted[:, 0] == f.talk, 1]
-        when = ", ".join(dt.datetime.fromtimestamp(int(p), tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC") for p in promoted)
+        when = ", ".join(_utc(p) for p in promoted)
         note = f" The organizers promoted this talk on {when}." if len(promoted) else ""
         return (
             f"{f.observed} {votes}{who} in {hours:g} hours from {start}; {_number(f.expected)} expected from the "
             f"talk's share of all votes and {activity} activity at that time ({_p_text(f.log_p)}).{note}"
         )
     if f.signal == "joined":
-        window = f.window or (0, 0)
-        start = dt.datetime.fromtimestamp(window[0], tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        hours = (window[1] - window[0]) / 3600
         return (
             f"{f.observed} voters whose accounts were created within {hours:g} hour{'' if hours == 1 else 's'} "
             f"from {start} {way}; "
