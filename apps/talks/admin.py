@@ -83,16 +83,21 @@ class TalkAdmin(admin.ModelAdmin):
     autocomplete_fields = ("conference", "track", "speakers")
     list_select_related = ("conference", "track")
 
+    @staticmethod
+    def _promotion_picker(request) -> bool:
+        """The talk picker of a promotion (apps/ballots/admin_promotions.py) is asking."""
+        return request.GET.get("model_name") == "promotion" and request.GET.get("app_label") == "ballots"
+
     def get_search_results(self, request, queryset, search_term):
-        # The talk picker of a promotion (apps/ballots/admin_promotions.py) offers the talks that can
-        # still be promoted; the form checks that they are of the promotion's conference.
-        if request.GET.get("model_name") == "promotion" and request.GET.get("app_label") == "ballots":
+        # A promotion's picker offers the talks that can still be promoted; the form checks that they
+        # are of the promotion's conference.
+        if self._promotion_picker(request):
             queryset = queryset.exclude(status=Talk.Status.WITHDRAWN)
         return super().get_search_results(request, queryset, search_term)
 
     def get_search_fields(self, request):
         # ... and is searched by conference too ("europython keynote").
-        if request.GET.get("model_name") == "promotion" and request.GET.get("app_label") == "ballots":
+        if self._promotion_picker(request):
             return (*self.search_fields, "conference__name", "conference__slug")
         return self.search_fields
 
