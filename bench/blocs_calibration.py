@@ -4,6 +4,7 @@
     .venv/bin/python bench/blocs_calibration.py --size medium --seeds 1-12 --rule '{"order_colleagues": false}'
     .venv/bin/python bench/blocs_calibration.py --world fresh --size small --seeds 1-30
     .venv/bin/python bench/blocs_calibration.py --world fresh2 --size small --seeds 1-30
+    .venv/bin/python bench/blocs_calibration.py --world fresh3 --size small --seeds 1-30
 
 Each conference is the seen generator's (bench/blocs_synthetic.py) with nothing planted: its honest
 voters, with the honest correlation that generator builds in (friends on small orders voting together
@@ -16,7 +17,9 @@ outside colleagues carries it. `--world fresh` takes bench/blocs_fresh.py's hone
 popularity model, ballot lengths, time zones, company spellings and honest groups: meetups, university
 classes, couples, proud colleagues), with nothing planted; `--world fresh2` takes bench/blocs_fresh2.py's
 (built apart from both; its honest groups: feature-post waves, user-group nights, class assignments,
-company interest, track fans, households, team bookings, voting speakers). Printed: per seed the
+company interest, track fans, households, team bookings, voting speakers); `--world fresh3` takes
+bench/blocs_fresh3.py's (a third, built apart from all; its honest groups: study groups, meetup nights,
+company teams with a shared taste, newsletter readers, households). Printed: per seed the
 blocs found outside colleagues (with their strongest sentence), then per signal the conferences with
 any bloc.
 
@@ -66,11 +69,17 @@ from apps.ballots.domain.blocs_saturation import light_colleague_votes, narrow_e
 from apps.ballots.domain.blocs_signals import OPPOSE, TOP, context_build
 from bench.blocs_fresh import fresh_conference
 from bench.blocs_fresh2 import fresh2_conference
+from bench.blocs_fresh3 import fresh3_conference
 from bench.blocs_synthetic import _sample_times, synthetic_conference
 
 P_LEVELS = (1e-3, 1e-4)
 WAYS = {1: "up", TOP: "top", OPPOSE: "down"}
-WORLDS = {"seen": synthetic_conference, "fresh": fresh_conference, "fresh2": fresh2_conference}
+WORLDS = {
+    "seen": synthetic_conference,
+    "fresh": fresh_conference,
+    "fresh2": fresh2_conference,
+    "fresh3": fresh3_conference,
+}
 
 
 def plant_nothing(*_args, **_kwargs):
@@ -185,7 +194,7 @@ def main() -> None:
         "--world",
         choices=sorted(WORLDS),
         default="seen",
-        help="the honest world: blocs_synthetic's, blocs_fresh's or blocs_fresh2's",
+        help="the honest world: blocs_synthetic's, blocs_fresh's, blocs_fresh2's or blocs_fresh3's",
     )
     parser.add_argument("--narrow-pvalues", action="store_true", help="the narrow test's p-values against its model")
     parser.add_argument("--heavy", type=float, default=0.0, help="share of voters re-drawn as honest heavy raters")
