@@ -57,13 +57,32 @@ def _in_order(findings: list[Finding]) -> list[Finding]:
 
 
 def follow_up_count(targets: list[list[Finding]]) -> int:
-    """How many findings share voters with a stronger finding on the same talk and way: each is asked
-    whether the voters it adds are more than chance, and this is that family's size."""
+    """How many follow-up questions `findings_admit` can ask over the whole report: the size of the
+    Bonferroni family its bar divides alpha by. A question is asked of a finding (not taken whole)
+    when some of its voters are already in from the stronger findings on its talk and way and some
+    are not. The bar has to be set before any question is answered, and what is "already in" depends
+    on the answers (a finding that fails keeps only the voters already in), so this counts every
+    finding that could be asked under any answers, and no other:
+
+    - it shares a voter with the stronger findings' full member sets (what is in can never be more);
+    - it has a voter outside what is in whatever the answers are: the members of stronger findings
+      that are sure to come in whole — taken whole by kind, sharing no voter with any stronger
+      finding, or lying wholly inside what is sure to be in already.
+
+    Every question actually asked is among these, so dividing alpha by this number bounds the chance
+    that any chance excess is let in by alpha (Bonferroni needs the family to hold every question
+    asked, not only the ones that pass). A finding whose voters are all sure to be in already asks
+    nothing and is not counted: before round 21 every finding sharing any voter was, and the `joined`
+    test's findings lying inside bursts raised everyone's bar (docs/blocs.md, round 21)."""
     count = 0
     for findings in targets:
-        seen = np.empty(0, dtype=np.int64)
+        seen = np.empty(0, dtype=np.int64)  # every voter of a stronger finding: the most that is in
+        sure = np.empty(0, dtype=np.int64)  # voters of stronger findings sure to come in whole
         for f in _in_order(findings):
-            if not _taken_whole(f) and np.isin(f.members, seen).any():
+            overlaps = bool(np.isin(f.members, seen).any())
+            if _taken_whole(f) or not overlaps or np.isin(f.members, sure).all():
+                sure = np.union1d(sure, f.members)
+            else:
                 count += 1
             seen = np.union1d(seen, f.members)
     return count
