@@ -7,6 +7,7 @@ the findings that do."""
 import random
 
 import numpy as np
+import pytest
 
 from apps.ballots.domain.blocs_input import BlocRule
 from apps.ballots.domain.blocs_merge import findings_admit, follow_up_count
@@ -88,3 +89,33 @@ def test_the_family_holds_every_question_asked_whatever_the_bar():
             for alpha in (0.999, 0.01, 1e-12):
                 rule = BlocRule(alpha=alpha, min_ratio=1.0)
                 assert sum(_asked(findings, rule, follow_ups) for findings in targets) <= count
+
+
+def test_the_shared_count_of_stored_policies_counts_every_finding_that_shares_a_voter():
+    """`follow_ups: shared` is the family before round 21: the finding lying inside the burst counts."""
+    assert follow_up_count([[BURST, INSIDE, FOLLOW_UP]], "shared") == 2
+    assert follow_up_count([[BURST, INSIDE, FOLLOW_UP]], "asked") == 1
+
+
+def test_the_follow_ups_key_is_validated_and_kept_in_the_rule():
+    assert BlocRule().follow_ups == "asked"
+    assert BlocRule(follow_ups="shared").to_json()["follow_ups"] == "shared"
+    assert BlocRule.from_json({"follow_ups": "shared"}) == BlocRule(follow_ups="shared")
+    with pytest.raises(ValueError, match="follow_ups must be one of"):
+        BlocRule.from_json({"follow_ups": "every"})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_round_21_migration_pins_stored_policies_to_the_shared_count():
+    """0021 writes `follow_ups: shared` into policies stored without the key; a policy that names the key
+    keeps its choice, and new policies store the default (`asked`)."""
+    from tests.ballots.test_blocs_policy import _stored_then_migrated
+
+    before = {k: v for k, v in BlocRule().to_json().items() if k != "follow_ups"}
+    old, chosen = _stored_then_migrated("0020_bloc_rule_round_19", before)
+    assert old.bloc_rule == {**before, "follow_ups": "shared"}
+    assert BlocRule.from_json(old.bloc_rule) == BlocRule(follow_ups="shared")
+    assert chosen.bloc_rule == BlocRule().to_json()
+    kept = {**before, "follow_ups": "asked"}
+    old, _ = _stored_then_migrated("0020_bloc_rule_round_19", kept)
+    assert old.bloc_rule == kept

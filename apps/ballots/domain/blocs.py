@@ -242,7 +242,7 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
     by_target: dict[tuple[int, int], list[Finding]] = {}
     for f in findings:
         by_target.setdefault((f.talk, f.direction), []).append(f)
-    follow_ups = follow_up_count(list(by_target.values()))
+    follow_ups = follow_up_count(list(by_target.values()), rule.follow_ups)
     together = ("colleagues", "burst", "joined") if rule.bursts == "every" else ("colleagues",)
     blocs = []
     for talk, direction in sorted(by_target):

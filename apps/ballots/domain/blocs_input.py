@@ -26,6 +26,7 @@ RINGS = ("everyone", "candidates")
 RING_NULLS = ("held_out", "own")
 TEST_COUNTS = ("testable", "voted")
 RING_SCORES = ("exact", "way")
+FOLLOW_UPS = ("asked", "shared")
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,11 @@ class BlocRule:
     # ballot give it where the ballot does. Asked only of rings where copies that change one talk's
     # top-or-not in twenty would pass; a ring whose ratings cannot tell is judged as with "way".
     ring_scores: str = "way"
+    # The size of the family the merge's follow-up bar divides alpha by (round 21). "asked": the
+    # findings that could ask a question under any answers (some voters possibly in, some surely new).
+    # "shared": every finding that shares a voter with a stronger one, as before round 21 (findings
+    # lying wholly inside a stronger one raised everyone's bar).
+    follow_ups: str = "asked"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -222,6 +228,8 @@ class BlocRule:
             problems.append(f"test_count must be one of {list(TEST_COUNTS)}")
         if self.ring_scores not in RING_SCORES:
             problems.append(f"ring_scores must be one of {list(RING_SCORES)}")
+        if self.follow_ups not in FOLLOW_UPS:
+            problems.append(f"follow_ups must be one of {list(FOLLOW_UPS)}")
         if not isinstance(self.organisations, bool):
             problems.append("organisations must be true or false")
         if not isinstance(self.order_colleagues, bool):

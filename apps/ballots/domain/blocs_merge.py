@@ -56,7 +56,7 @@ def _in_order(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=key)
 
 
-def follow_up_count(targets: list[list[Finding]]) -> int:
+def follow_up_count(targets: list[list[Finding]], how: str = "asked") -> int:
     """How many follow-up questions `findings_admit` can ask over the whole report: the size of the
     Bonferroni family its bar divides alpha by. A question is asked of a finding (not taken whole)
     when some of its voters are already in from the stronger findings on its talk and way and some
@@ -73,7 +73,10 @@ def follow_up_count(targets: list[list[Finding]]) -> int:
     that any chance excess is let in by alpha (Bonferroni needs the family to hold every question
     asked, not only the ones that pass). A finding whose voters are all sure to be in already asks
     nothing and is not counted: before round 21 every finding sharing any voter was, and the `joined`
-    test's findings lying inside bursts raised everyone's bar (docs/blocs.md, round 21)."""
+    test's findings lying inside bursts raised everyone's bar (docs/blocs.md, round 21). Rule key
+    `follow_ups`: "asked" is this count, "shared" the count before round 21, kept for stored policies."""
+    if how == "shared":
+        return _shared_count(targets)
     count = 0
     for findings in targets:
         seen = np.empty(0, dtype=np.int64)  # every voter of a stronger finding: the most that is in
@@ -83,6 +86,19 @@ def follow_up_count(targets: list[list[Finding]]) -> int:
             if _taken_whole(f) or not overlaps or np.isin(f.members, sure).all():
                 sure = np.union1d(sure, f.members)
             else:
+                count += 1
+            seen = np.union1d(seen, f.members)
+    return count
+
+
+def _shared_count(targets: list[list[Finding]]) -> int:
+    """`follow_ups: shared`, the family before round 21: every finding (not taken whole) that shares a
+    voter with a stronger one on its talk and way, whether or not it can add anyone."""
+    count = 0
+    for findings in targets:
+        seen = np.empty(0, dtype=np.int64)
+        for f in _in_order(findings):
+            if not _taken_whole(f) and np.isin(f.members, seen).any():
                 count += 1
             seen = np.union1d(seen, f.members)
     return count
