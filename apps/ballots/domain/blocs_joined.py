@@ -19,8 +19,11 @@ such a stretch either way, so every count, prediction and p-value is what it wou
 times, and a finding's window is given back in real time.
 
 The votes a recorded promotion explains (cast on its talk in the `promotion_hours` after it, round 22)
-are left out before all this, as voters whose creation time is unknown are: a newsletter's readers
-sign up as it arrives, some minutes before it is recorded as sent, and rate the talks it features.
+are left out before all this, as votes of voters whose creation time is unknown are. A newsletter's
+readers rate the talks it features in the hours after it whenever their accounts were made; the
+promotion on the creation-time axis above (round 20) misses those made minutes before the recorded
+sending time (a window that ends just before it is then the most unusual one), and still explains
+accounts made in the promotion hours that rate the talk later.
 """
 
 from __future__ import annotations
