@@ -150,8 +150,10 @@ class BlocRule:
     test_count: str = "testable"
     # A promotion the organizers recorded (a post or newsletter featuring a talk, round 20) explains the
     # votes on that talk in the hours after it: a burst window on the talk that overlaps the first
-    # `promotion_hours` after one of its promotions is not tested (nor counted among the tests). 0:
-    # promotions are ignored, as before round 20.
+    # `promotion_hours` after one of its promotions is not tested (nor counted among the tests). Since
+    # round 22 the votes on the talk cast in those hours are also left out of the puppet-ring
+    # (`similar`) and account-creation (`joined`) tests: the promotion's readers share its talks and
+    # sign up when it goes out. 0: promotions are ignored, as before round 20.
     promotion_hours: float = 24.0
     # "way" (the default): only the way of each rating counts, as before round 19. "exact" (round 19, an
     # option, measured and not the default: it loses planted rings on seeds it was not chosen on): a

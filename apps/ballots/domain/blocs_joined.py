@@ -17,6 +17,13 @@ explain a window near them, round 20) are shortened by whole minutes to just ove
 or `promotion_hours`, whichever is longer, before the test: no window or promotion reaches across
 such a stretch either way, so every count, prediction and p-value is what it would be on the real
 times, and a finding's window is given back in real time.
+
+The votes a recorded promotion explains (cast on its talk in the `promotion_hours` after it, round 22)
+are left out before all this, as votes of voters whose creation time is unknown are. A newsletter's
+readers rate the talks it features in the hours after it whenever their accounts were made; the
+promotion on the creation-time axis above (round 20) misses those made minutes before the recorded
+sending time (a window that ends just before it is then the most unusual one), and still explains
+accounts made in the promotion hours that rate the talk later.
 """
 
 from __future__ import annotations
@@ -26,14 +33,16 @@ from dataclasses import replace
 import numpy as np
 
 from .blocs_bursts import _bursts
-from .blocs_signals import Context, Finding, context_build
+from .blocs_signals import Context, Finding, context_build, unexplained
 
 
 def joined_findings(ctx: Context) -> list[Finding]:
     """The windows of account creation in which more of a talk's voters (in one way) were created than
     the talk's share of the votes of every account created then predicts; under `bursts: every`,
     each further batch on that talk as the burst test's waves. A finding's `window` is in creation
-    time; its members are the voters whose accounts were created in it."""
+    time; its members are the voters whose accounts were created in it. The votes a recorded promotion
+    explains are left out (round 22): whenever their accounts were made, they came because of it."""
+    ctx = unexplained(ctx)
     data = ctx.data
     if not ctx.n_votes or len(data.voter_joined) != data.n_voters:
         return []

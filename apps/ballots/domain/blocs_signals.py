@@ -23,7 +23,7 @@ its own count — instead of the cells a member voted on; the colleague families
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -72,6 +72,7 @@ class Context:
     tested: tuple[int, ...]  # SUPPORT, TOP (when the top score is narrower than "rating up"), OPPOSE
     talk_count: dict[int, np.ndarray]  # per tested direction: votes in that direction on each talk
     n_votes: int
+    explained: np.ndarray  # bool per vote: cast in the promotion hours after a promotion of its talk
 
     def votes_in(self, d: int) -> np.ndarray:
         """Positions of the votes in tested direction d."""
@@ -91,7 +92,48 @@ def context_build(data: BlocInput, rule: BlocRule) -> Context:
         for d in tested
     }
     per_voter = np.bincount(data.vote_voter, minlength=data.n_voters).astype(np.int64)
-    return Context(data, rule, per_voter, direction, top, tested, counts, len(data.vote_score))
+    explained = promotion_explained(data, rule.promotion_hours)
+    return Context(data, rule, per_voter, direction, top, tested, counts, len(data.vote_score), explained)
+
+
+def promotion_explained(data: BlocInput, hours: float) -> np.ndarray:
+    """Per vote: whether a promotion the organizers recorded explains it (round 22) — the vote is on a
+    promoted talk and cast in the first `hours` after one of its promotions, [p, p + hours). The
+    organizers' post or newsletter is a known common cause: the people it reaches rate the same talks
+    in the same hours, so such votes are no evidence that their voters act together. 0 hours: none."""
+    explained = np.zeros(len(data.vote_at), dtype=bool)
+    h = round(hours * 3600)
+    promoted = data.talk_promoted
+    if not h or not len(promoted) or not len(explained):
+        return explained
+    # The latest promotion of the vote's talk at or before the vote, found on keys talk * stride + time.
+    t0 = min(int(data.vote_at.min()), int(promoted[:, 1].min()))
+    stride = max(int(data.vote_at.max()), int(promoted[:, 1].max())) - t0 + 1
+    keys = np.sort(promoted[:, 0].astype(np.int64) * stride + (promoted[:, 1] - t0))
+    vote_keys = data.vote_talk.astype(np.int64) * stride + (data.vote_at - t0)
+    before = np.searchsorted(keys, vote_keys, side="right") - 1
+    latest = keys[np.maximum(before, 0)]
+    same_talk = (before >= 0) & (latest // stride == data.vote_talk)
+    return same_talk & (vote_keys - latest < h)
+
+
+def unexplained(ctx: Context) -> Context:
+    """The context without the votes a promotion explains (`promotion_explained`), for the tests that
+    would otherwise read a promotion's audience as voters acting together: the puppet-ring test (they
+    share the promoted talks) and the account-creation test (they sign up when it goes out). Voter and
+    talk positions are kept, so findings need no translation. The same context when nothing is explained."""
+    if not ctx.explained.any():
+        return ctx
+    keep = ~ctx.explained
+    data = ctx.data
+    rest = replace(
+        data,
+        vote_voter=data.vote_voter[keep],
+        vote_talk=data.vote_talk[keep],
+        vote_score=data.vote_score[keep],
+        vote_at=data.vote_at[keep],
+    )
+    return context_build(rest, ctx.rule)
 
 
 def _significant(
@@ -639,7 +681,9 @@ def ring_level(
 
 
 def similar_findings(ctx: Context) -> list[Finding]:
-    """Accounts whose ballots are nearly the same (MinHash buckets, then checked exactly)."""
+    """Accounts whose ballots are nearly the same (MinHash buckets, then checked exactly). The votes a
+    recorded promotion explains are left out (round 22): its readers share the promoted talks by cause."""
+    ctx = unexplained(ctx)
     data, rule = ctx.data, ctx.rule
     n_talks = max(1, data.n_talks)
     wide = ctx.votes_per_voter >= rule.similar_min_talks
