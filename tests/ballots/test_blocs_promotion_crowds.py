@@ -9,6 +9,7 @@ import random
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from apps.ballots.domain.blocs import blocs_detect
 from apps.ballots.domain.blocs_input import BlocRule
@@ -118,3 +119,34 @@ def test_a_vote_is_explained_from_the_promotion_for_promotion_hours():
     assert promotion_explained(probe, 24).tolist() == [False, True, True, False, False]
     assert promotion_explained(probe, 72).tolist() == [False, True, True, True, False]
     assert not promotion_explained(probe, 0).any()
+
+
+def test_promotions_explaining_bursts_only_is_the_round_20_rule():
+    """`promotions_explain: bursts` (stored policies, migration 0022): the readers are a ring as when
+    nothing was recorded, and the burst windows stay explained (so do the accounts made in the
+    promotion hours, on the creation-time axis of round 20)."""
+    bursts_only = BlocRule(promotions_explain="bursts")
+    report = blocs_detect(_conference(recorded=True), bursts_only)
+    assert _flagged(report, "similar") == _flagged(blocs_detect(_conference(recorded=False), bursts_only), "similar")
+    assert len(_flagged(report, "similar")) >= 20
+    assert _flagged(report, "burst") == set()
+
+
+def test_the_promotions_explain_key_is_validated_and_kept_in_the_rule():
+    assert BlocRule().promotions_explain == "votes"
+    assert BlocRule.from_json({"promotions_explain": "bursts"}).to_json()["promotions_explain"] == "bursts"
+    with pytest.raises(ValueError, match="promotions_explain must be one of"):
+        BlocRule.from_json({"promotions_explain": "everything"})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_round_22_migration_pins_stored_policies_to_bursts_only():
+    from tests.ballots.test_blocs_policy import _stored_then_migrated
+
+    before = {k: v for k, v in BlocRule().to_json().items() if k != "promotions_explain"}
+    old, chosen = _stored_then_migrated("0021_bloc_rule_round_21", before)
+    assert old.bloc_rule == {**before, "promotions_explain": "bursts"}
+    assert chosen.bloc_rule == BlocRule().to_json()
+    kept = {**before, "promotions_explain": "votes"}
+    old, _ = _stored_then_migrated("0021_bloc_rule_round_21", kept)
+    assert old.bloc_rule == kept

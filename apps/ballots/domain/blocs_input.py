@@ -27,6 +27,7 @@ RING_NULLS = ("held_out", "own")
 TEST_COUNTS = ("testable", "voted")
 RING_SCORES = ("exact", "way")
 FOLLOW_UPS = ("asked", "shared")
+PROMOTIONS_EXPLAIN = ("votes", "bursts")
 
 
 @dataclass(frozen=True)
@@ -150,10 +151,10 @@ class BlocRule:
     test_count: str = "testable"
     # A promotion the organizers recorded (a post or newsletter featuring a talk, round 20) explains the
     # votes on that talk in the hours after it: a burst window on the talk that overlaps the first
-    # `promotion_hours` after one of its promotions is not tested (nor counted among the tests). Since
-    # round 22 the votes on the talk cast in those hours are also left out of the puppet-ring
-    # (`similar`) and account-creation (`joined`) tests: the promotion's readers share its talks and
-    # sign up when it goes out. 0: promotions are ignored, as before round 20.
+    # `promotion_hours` after one of its promotions is not tested (nor counted among the tests). Under
+    # `promotions_explain: votes` (round 22) the votes on the talk cast in those hours are also left out
+    # of the puppet-ring (`similar`) and account-creation (`joined`) tests: the promotion's readers share
+    # its talks and sign up when it goes out. 0: promotions are ignored, as before round 20.
     promotion_hours: float = 24.0
     # "way" (the default): only the way of each rating counts, as before round 19. "exact" (round 19, an
     # option, measured and not the default: it loses planted rings on seeds it was not chosen on): a
@@ -168,6 +169,10 @@ class BlocRule:
     # "shared": every finding that shares a voter with a stronger one, as before round 21 (findings
     # lying wholly inside a stronger one raised everyone's bar).
     follow_ups: str = "asked"
+    # What a recorded promotion explains (round 22). "votes": the burst windows of round 20, and the
+    # votes on the talk cast in the promotion hours are left out of the puppet-ring (`similar`) and
+    # account-creation (`joined`) tests. "bursts": the burst windows only, as in round 20.
+    promotions_explain: str = "votes"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -232,6 +237,8 @@ class BlocRule:
             problems.append(f"ring_scores must be one of {list(RING_SCORES)}")
         if self.follow_ups not in FOLLOW_UPS:
             problems.append(f"follow_ups must be one of {list(FOLLOW_UPS)}")
+        if self.promotions_explain not in PROMOTIONS_EXPLAIN:
+            problems.append(f"promotions_explain must be one of {list(PROMOTIONS_EXPLAIN)}")
         if not isinstance(self.organisations, bool):
             problems.append("organisations must be true or false")
         if not isinstance(self.order_colleagues, bool):

@@ -92,7 +92,8 @@ def context_build(data: BlocInput, rule: BlocRule) -> Context:
         for d in tested
     }
     per_voter = np.bincount(data.vote_voter, minlength=data.n_voters).astype(np.int64)
-    explained = promotion_explained(data, rule.promotion_hours)
+    hours = rule.promotion_hours if rule.promotions_explain == "votes" else 0
+    explained = promotion_explained(data, hours)
     return Context(data, rule, per_voter, direction, top, tested, counts, len(data.vote_score), explained)
 
 
