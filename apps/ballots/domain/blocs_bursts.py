@@ -25,7 +25,17 @@ import numpy as np
 from scipy.special import gammaln
 from scipy.stats import poisson
 
-from .blocs_signals import OPPOSE, SUPPORT, TOP, Context, Finding, _large_enough, _threshold, _unit_minimum
+from .blocs_signals import (
+    OPPOSE,
+    SUPPORT,
+    TOP,
+    Context,
+    Finding,
+    _large_enough,
+    _threshold,
+    _unit_minimum,
+    stable_order,
+)
 
 
 @dataclass(frozen=True)
@@ -299,12 +309,7 @@ def _cell_time_voter_order(cell: np.ndarray, at: np.ndarray, voter: np.ndarray, 
         return np.empty(0, dtype=np.int64)
     if (int(cell.max()) + 1) * span * max(1, n_voters) >= 2**63:
         return np.lexsort((voter, cell * span + at))
-    key = (cell * span + at) * max(1, n_voters) + voter
-    order = np.argsort(key)
-    ordered = key[order]
-    if (ordered[1:] == ordered[:-1]).any():  # ties keep their given order, as lexsort's
-        order = np.argsort(key, kind="stable")
-    return order
+    return stable_order((cell * span + at) * max(1, n_voters) + voter)
 
 
 def _run_sizes(values: np.ndarray) -> np.ndarray:
