@@ -418,13 +418,18 @@ def _ring_check(item, run_start, run_len, group, member, n_groups, rule: BlocRul
 def _at_least(p: np.ndarray) -> np.ndarray:
     """P(at least s successes) for independent trials with probabilities p (rows: cases, columns:
     trials), for s = 0 .. trials (the Poisson-binomial tail, by dynamic programming)."""
-    dist = np.zeros((p.shape[0], p.shape[1] + 1))
-    dist[:, 0] = 1.0
+    # Worked with the count first (each step updates whole contiguous rows) and in place; the same
+    # products and sums per element as dist[:, 1:] * (1 - q) + dist[:, :-1] * q.
+    dist = np.zeros((p.shape[1] + 1, p.shape[0]))
+    dist[0] = 1.0
+    q = np.ascontiguousarray(p.T)
+    stay, moved = 1 - q, np.empty_like(dist)
     for j in range(p.shape[1]):
-        q = p[:, j : j + 1]
-        dist[:, 1 : j + 2] = dist[:, 1 : j + 2] * (1 - q) + dist[:, : j + 1] * q
-        dist[:, 0] *= 1 - q[:, 0]
-    return np.cumsum(dist[:, ::-1], axis=1)[:, ::-1]
+        np.multiply(dist[: j + 1], q[j], out=moved[: j + 1])
+        dist[1 : j + 2] *= stay[j]
+        dist[1 : j + 2] += moved[: j + 1]
+        dist[0] *= stay[j]
+    return np.cumsum(np.ascontiguousarray(dist.T)[:, ::-1], axis=1)[:, ::-1]
 
 
 def _ballots(item: np.ndarray, run_start: np.ndarray, run_len: np.ndarray, members: np.ndarray):
