@@ -254,8 +254,8 @@ def group_findings(
             hit, log_p = fam[ok], log_p[ok]
             if not len(hit):
                 continue
-            member_votes = sel[np.isin(key, keys[hit])]
-            member_keys = key[np.isin(key, keys[hit])]
+            mine = _sorted_member(keys[hit], key)  # np.isin: `keys` is sorted and unique, `hit` ascending
+            member_votes, member_keys = sel[mine], key[mine]
             order = np.lexsort((data.vote_voter[member_votes], member_keys))
             member_votes, member_keys = member_votes[order], member_keys[order]
             bounds = np.searchsorted(member_keys, keys[hit], side="left")
