@@ -23,7 +23,7 @@ its own count — instead of the cells a member voted on; the colleague families
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -72,10 +72,15 @@ class Context:
     tested: tuple[int, ...]  # SUPPORT, TOP (when the top score is narrower than "rating up"), OPPOSE
     talk_count: dict[int, np.ndarray]  # per tested direction: votes in that direction on each talk
     n_votes: int
+    _votes_in: dict[int, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     def votes_in(self, d: int) -> np.ndarray:
-        """Positions of the votes in tested direction d."""
-        return np.nonzero(self.top if d == TOP else self.direction == d)[0]
+        """Positions of the votes in tested direction d (worked out once: every test asks; read-only)."""
+        if d not in self._votes_in:
+            sel = np.nonzero(self.top if d == TOP else self.direction == d)[0]
+            sel.flags.writeable = False
+            self._votes_in[d] = sel
+        return self._votes_in[d]
 
 
 def context_build(data: BlocInput, rule: BlocRule) -> Context:
