@@ -34,7 +34,6 @@ from .blocs_signals import (
     _large_enough,
     _threshold,
     _unit_minimum,
-    stable_order,
 )
 
 
@@ -45,7 +44,7 @@ class _Votes:
     site-wide test)."""
 
     d: int
-    sel: np.ndarray  # vote positions
+    voter: np.ndarray  # voter positions
     at: np.ndarray  # seconds since the first vote
     talk: np.ndarray
     cell: np.ndarray
@@ -131,13 +130,14 @@ def _bursts(
         cell = owner * n_talks + talk
         explained = _promoted(data.talk_promoted, talk, at, t0, windows, rule.promotion_hours)
         n_tests += explained.size - int(np.count_nonzero(explained))
-        order = _cell_time_voter_order(cell, at, data.vote_voter[sel], span, data.n_voters)
+        cell, at, voter = _by_cell_time_voter(cell, at, data.vote_voter[sel], span, data.n_voters)
         # A cell (talk, or organisation and talk) with fewer votes than a bloc needs has no window to
         # report: its windows count among the tests above but are not scanned.
-        order = order[_run_sizes(cell[order]) >= rule.min_members]
-        sel, at, talk, cell, owner = (x[order] for x in (sel, at, talk, cell, owner))
+        big = _run_sizes(cell) >= rule.min_members
+        cell, at, voter = cell[big], at[big], voter[big]
+        owner, talk = np.divmod(cell, n_talks)
         explained = _promoted(data.talk_promoted, talk, at, t0, windows, rule.promotion_hours)  # of these votes
-        streams.append(_Votes(d, sel, at, talk, cell, cell * span + at, owner, explained))
+        streams.append(_Votes(d, voter, at, talk, cell, cell * span + at, owner, explained))
 
     # Every window large enough to report whose p could reach `reach` (a multiple of alpha / tests:
     # 1 under familywise control, more under false-discovery control, widened until it covers the
@@ -180,7 +180,7 @@ def _bursts(
                         signal=signal,
                         talk=int(votes.talk[s]),
                         direction=SUPPORT if votes.d == TOP else votes.d,
-                        members=np.unique(data.vote_voter[votes.sel[first_vote:last_vote]]).astype(np.int64),
+                        members=np.unique(votes.voter[first_vote:last_vote]).astype(np.int64),
                         observed=e - s,
                         expected=float(predictions[0]),
                         log_p=float(log_ps[0]),
@@ -302,14 +302,22 @@ def _window_stats(ctx: Context, votes: _Votes, windows, activity: _Activity):
     return out
 
 
-def _cell_time_voter_order(cell: np.ndarray, at: np.ndarray, voter: np.ndarray, span: int, n_voters: int):
-    """The order of votes by cell, time and voter (ties: as given), as np.lexsort((voter, at, cell)).
-    One integer key sorts several times faster than three passes, when it fits in 64 bits."""
+def _by_cell_time_voter(cell: np.ndarray, at: np.ndarray, voter: np.ndarray, span: int, n_voters: int):
+    """The votes' cells, times and voters, sorted by cell, time and voter. Where the three fit in one
+    64-bit integer they are sorted as one (a plain sort of values, several times faster than a
+    three-key lexsort and the gathers after it) and read back from it."""
+    voter = voter.astype(np.int64)
+    n_voters = max(1, n_voters, int(voter.max(initial=-1)) + 1)
     if not len(cell):
-        return np.empty(0, dtype=np.int64)
-    if (int(cell.max()) + 1) * span * max(1, n_voters) >= 2**63:
-        return np.lexsort((voter, cell * span + at))
-    return stable_order((cell * span + at) * max(1, n_voters) + voter)
+        return cell, at, voter
+    if (int(cell.max()) + 1) * span * n_voters < 2**63:
+        rest, voter = np.divmod(np.sort((cell * span + at) * n_voters + voter), n_voters)
+        cell, at = np.divmod(rest, span)
+        return cell, at, voter
+    # Organisation cells on a large conference: (cell, time) still fit, so two keys instead of three.
+    fits = (int(cell.max()) + 1) * span < 2**63
+    order = np.lexsort((voter, cell * span + at) if fits else (voter, at, cell))
+    return cell[order], at[order], voter[order]
 
 
 def _run_sizes(values: np.ndarray) -> np.ndarray:
