@@ -195,6 +195,7 @@ def group_findings(
     if speaker_pairs is not None and len(speaker_pairs):
         coi_keys = np.sort(speaker_pairs[:, 1].astype(np.int64) * n_talks + speaker_pairs[:, 0])
         coi_keys = coi_keys[np.append(True, coi_keys[1:] != coi_keys[:-1])]  # np.unique, without its slow hashing
+    coi_cells = (coi_keys // n_talks, coi_keys % n_talks)  # group and talk, for every direction
 
     candidates = []
     examined = {False: 0, True: 0}
@@ -206,12 +207,16 @@ def group_findings(
         sel, g = sel[ok], g[ok]
         key = g.astype(np.int64) * n_talks + data.vote_talk[sel]
         keys, observed = np.unique(key, return_counts=True)
+        in_coi = _sorted_member(coi_keys, keys)
         if rule.test_count == "testable":
             tallies = (group_votes, group_voters, n_groups)
-            margins.append(_cell_margins(ctx, d, g, keys, observed, coi_keys, tallies, expected_by_talk))
+            margins.append(
+                _cell_margins(
+                    ctx, d, g, keys, observed, coi_keys, tallies, expected_by_talk, in_coi=in_coi, coi_cells=coi_cells
+                )
+            )
         # Every (group, talk) pair that a member voted on counts as a test, not only the pairs that
         # turned out large: a company order of 18 will have 3 members who like one talk somewhere.
-        in_coi = _sorted_member(coi_keys, keys)
         examined[True] += int(in_coi.sum())
         examined[False] += int((~in_coi).sum())
         big = observed >= rule.min_members
@@ -308,7 +313,9 @@ class _Margins:
     coi_base: np.ndarray
 
 
-def _cell_margins(ctx, d, g, keys, observed, coi_keys, tallies, expected_by_talk):
+def _cell_margins(ctx, d, g, keys, observed, coi_keys, tallies, expected_by_talk, in_coi=None, coi_cells=None):
+    """`in_coi` (optional): per cell in `keys`, whether it is in `coi_keys` (both sorted and unique);
+    `coi_cells` (optional): the group and talk of each of `coi_keys`, when already worked out."""
     data, rule = ctx.data, ctx.rule
     group_votes, group_voters, n_groups = tallies
     n_talks = max(1, data.n_talks)
@@ -329,9 +336,12 @@ def _cell_margins(ctx, d, g, keys, observed, coi_keys, tallies, expected_by_talk
         base = np.asarray(expected_by_talk[d][: data.n_talks], dtype=float)
         before = after = base[talk]
     in_kept = position[grp] >= 0
-    coi_grp, coi_talk = coi_keys // n_talks, coi_keys % n_talks
-    coi_base = base[coi_talk].astype(float)
-    if len(keys) and expected_by_talk is None:
+    coi_grp, coi_talk = (coi_keys // n_talks, coi_keys % n_talks) if coi_cells is None else coi_cells
+    coi_base = base[coi_talk].astype(float, copy=False)  # a new array already
+    if len(keys) and expected_by_talk is None and in_coi is not None:
+        # The voted colleague cells found from the (fewer) voted cells: the same cells either way.
+        coi_base[np.searchsorted(coi_keys, keys[in_coi])] -= observed[in_coi]
+    elif len(keys) and expected_by_talk is None:
         at = np.minimum(np.searchsorted(keys, coi_keys), len(keys) - 1)
         hit = keys[at] == coi_keys
         coi_base[hit] -= observed[at[hit]]
@@ -363,12 +373,12 @@ def _testable(m: _Margins, caps: np.ndarray, family: bool) -> int:
     """How many cells of one direction (the colleague cells, or all the others) have a prediction at
     most their group's cap."""
     limit = caps / np.maximum(m.scale, 1e-300)
-    coi = int((m.coi_base <= limit[m.coi_group]).sum())
+    coi = int(np.count_nonzero(m.coi_base <= limit[m.coi_group]))
     if family:
         return coi
     every = int(np.searchsorted(m.base, limit, side="right").sum())
     voted = limit[m.voted_group]
-    every += int((m.voted_after <= voted).sum()) - int((m.voted_before <= voted).sum())
+    every += int(np.count_nonzero(m.voted_after <= voted)) - int(np.count_nonzero(m.voted_before <= voted))
     return every - coi
 
 
