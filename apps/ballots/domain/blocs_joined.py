@@ -74,7 +74,8 @@ def joined_findings(ctx: Context) -> list[Finding]:
 def _squeeze(times: np.ndarray, keep: int) -> tuple[np.ndarray, np.ndarray]:
     """The distinct times, and the same times with every gap longer than `keep` seconds shortened by
     whole minutes to between `keep` and `keep` + 59 seconds (minute boundaries stay where they were)."""
-    distinct = np.unique(times)
+    distinct = np.sort(times)
+    distinct = distinct[np.append(True, distinct[1:] != distinct[:-1])]  # np.unique, without its slow hashing
     gaps = np.diff(distinct)
     cut = np.where(gaps > keep, (gaps - keep) // 60 * 60, 0)
     return distinct, distinct - np.concatenate(([0], np.cumsum(cut)))
