@@ -66,8 +66,15 @@ class _Activity:
         """A function of the window length w and some votes (positions in `votes`): per vote, the
         population's votes in [its time, + w)."""
         if self.before_minute is not None:
-            before = self.before_minute
-            return lambda w, first: before[(votes.at[first] + w) // 60] - before[votes.at[first] // 60]
+            before, minute = self.before_minute, votes.at // 60
+            start = before[minute]
+
+            def site(w: int, first: np.ndarray) -> np.ndarray:
+                # (at + w) // 60 is the vote's minute plus w // 60 when w is whole minutes.
+                end = minute[first] + w // 60 if w % 60 == 0 else (votes.at[first] + w) // 60
+                return before[end] - start[first]
+
+            return site
         base = votes.owner * self.span + votes.at
 
         def count(w: int, first: np.ndarray) -> np.ndarray:
