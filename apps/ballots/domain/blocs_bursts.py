@@ -25,16 +25,7 @@ import numpy as np
 from scipy.special import gammaln
 from scipy.stats import poisson
 
-from .blocs_signals import (
-    OPPOSE,
-    SUPPORT,
-    TOP,
-    Context,
-    Finding,
-    _large_enough,
-    _threshold,
-    _unit_minimum,
-)
+from .blocs_signals import OPPOSE, SUPPORT, TOP, Context, Finding, _large_enough, _threshold, _unit_minimum
 
 
 @dataclass(frozen=True)
