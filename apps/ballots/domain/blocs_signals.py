@@ -72,7 +72,7 @@ class Context:
     tested: tuple[int, ...]  # SUPPORT, TOP (when the top score is narrower than "rating up"), OPPOSE
     talk_count: dict[int, np.ndarray]  # per tested direction: votes in that direction on each talk
     n_votes: int
-    _votes_in: dict[int, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    _votes_in: dict[int, np.ndarray] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def votes_in(self, d: int) -> np.ndarray:
         """Positions of the votes in tested direction d (worked out once: every test asks; read-only)."""
