@@ -227,3 +227,25 @@ def test_the_rule_round_trips_through_the_policy_json_and_refuses_nonsense():
         BlocRule.from_json({"signals": ["astrology"]})
     with pytest.raises(ValueError, match="alpha"):
         BlocRule.from_json({"alpha": 2})
+
+
+def test_a_vote_in_two_overlapping_blocs_takes_the_smaller_multiplier_and_that_blocs_reason():
+    """Overlapping input (two blocs on one talk sharing voters): each vote is listed once, ordered by talk
+    and voter, with the smallest multiplier of its blocs and that bloc's key and reason; between equal
+    multipliers the first bloc listed keeps it."""
+    small = Bloc(**{**_bloc(16, talk=5).__dict__, "key": "small", "member_ids": tuple(range(20, 4, -1))})
+    large = Bloc(**{**_bloc(81, talk=5).__dict__, "key": "large", "member_ids": tuple(range(10, 91))})
+    twin = Bloc(**{**_bloc(16, talk=5).__dict__, "key": "twin", "member_ids": tuple(range(1, 17))})
+    other = Bloc(**{**_bloc(16, talk=4).__dict__, "key": "other", "member_ids": tuple(range(1, 17))})
+    discounts = bloc_discounts([small, large, twin, other], RULE)
+    pairs = list(zip(discounts.talk_ids.tolist(), discounts.voter_ids.tolist(), strict=True))
+    assert pairs == sorted(set(pairs)) and len(pairs) == 16 + 90
+    by_vote = dict(zip(pairs, zip(discounts.multipliers.tolist(), discounts.bloc_keys, strict=True), strict=True))
+    m_small, m_large = bloc_multiplier(small, RULE), bloc_multiplier(large, RULE)
+    assert m_large < m_small
+    assert by_vote[(5, 12)] == (round(m_large, 6), "large")  # in all three: the large bloc's smaller multiplier
+    assert by_vote[(5, 3)] == (round(m_small, 6), "twin")  # only in the twin
+    assert by_vote[(5, 5)] == (round(m_small, 6), "small")  # small and twin tie: the first listed keeps it
+    assert by_vote[(4, 5)] == (round(m_small, 6), "other")  # another talk is another vote
+    reasons = dict(zip(pairs, discounts.reasons, strict=True))
+    assert reasons[(5, 12)] == bloc_explanation(large, round(m_large, 6))

@@ -364,38 +364,35 @@ def bloc_discounts(
     """The multiplier for every member's vote on their bloc's talk. `statuses` maps bloc keys to an
     organizer's decision; blocs not in it are "detected". A dismissed bloc's votes count in full."""
     statuses = statuses or {}
-    voters, talks, mults, keys, reasons = [], [], [], [], []
-    best: dict[tuple[int, int], int] = {}
+    mults, keys, reasons = [], [], []
     for bloc in blocs:
         status = BlocStatus(statuses.get(bloc.key, BlocStatus.DETECTED))
         m = round(bloc_multiplier(bloc, rule, status), 6)
         confirmed = status == BlocStatus.CONFIRMED
-        reason = (
+        mults.append(m)
+        keys.append(bloc.key)
+        reasons.append(
             bloc_explanation(bloc, m, confirmed=confirmed)
             if m < 1.0
             else "Counted in full: the group was reviewed and dismissed."
         )
-        for v in bloc.member_ids:
-            pair = (v, bloc.talk_id)
-            if pair in best:  # one vote has one direction, so this only happens with overlapping input
-                if m >= mults[best[pair]]:
-                    continue
-                i = best[pair]
-                mults[i], keys[i], reasons[i] = m, bloc.key, reason
-                continue
-            best[pair] = len(voters)
-            voters.append(v)
-            talks.append(bloc.talk_id)
-            mults.append(m)
-            keys.append(bloc.key)
-            reasons.append(reason)
-    order = sorted(range(len(voters)), key=lambda i: (talks[i], voters[i]))
+    sizes = np.array([len(b.member_ids) for b in blocs], dtype=np.int64)
+    voters = np.fromiter((v for b in blocs for v in b.member_ids), dtype=np.int64, count=int(sizes.sum()))
+    talks = np.repeat(np.array([b.talk_id for b in blocs], dtype=np.int64), sizes)
+    multipliers = np.repeat(np.array(mults, dtype=np.float64), sizes)
+    # One entry per (voter, talk), ordered by talk and voter: the smallest multiplier, the first bloc
+    # among equals (one vote has one direction, so two blocs share one only with overlapping input).
+    order = np.lexsort((multipliers, voters, talks))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (talks[order][1:] != talks[order][:-1]) | (voters[order][1:] != voters[order][:-1])
+    chosen = order[first]
+    bloc_of = np.repeat(np.arange(len(mults)), sizes)[chosen].tolist()
     return BlocDiscounts(
-        voter_ids=np.array([voters[i] for i in order], dtype=np.int64),
-        talk_ids=np.array([talks[i] for i in order], dtype=np.int64),
-        multipliers=np.array([mults[i] for i in order], dtype=np.float64),
-        bloc_keys=tuple(keys[i] for i in order),
-        reasons=tuple(reasons[i] for i in order),
+        voter_ids=voters[chosen],
+        talk_ids=talks[chosen],
+        multipliers=multipliers[chosen],
+        bloc_keys=tuple(keys[i] for i in bloc_of),
+        reasons=tuple(reasons[i] for i in bloc_of),
     )
 
 

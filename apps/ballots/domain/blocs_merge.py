@@ -18,7 +18,7 @@ import numpy as np
 from scipy.stats import poisson
 
 from .blocs_input import BlocRule
-from .blocs_signals import Finding
+from .blocs_signals import Finding, _sorted_member
 
 # Findings whose members are decided by what they are, not by how many of them voted this way.
 TAKEN_WHOLE = ("colleagues", "similar")
@@ -117,7 +117,7 @@ def findings_admit(findings: list[Finding], rule: BlocRule, follow_ups: int) -> 
     admitted: list[Finding] = []
     known = np.empty(0, dtype=np.int64)
     for f in _in_order(findings):
-        inside = np.isin(f.members, known)
+        inside = _sorted_member(known, f.members)  # np.isin: `known` is sorted and unique
         if not _taken_whole(f) and inside.any() and not inside.all():
             new = int((~inside).sum())
             expected = max(f.expected, 1e-9)

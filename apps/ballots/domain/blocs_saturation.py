@@ -17,13 +17,23 @@ import numpy as np
 from .blocs_signals import Context, _sorted_member
 
 
+def _exp_outer(lam: np.ndarray, appeal: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """np.exp(-lam[:, None] * appeal[None, :]), each distinct appeal's column worked out once: talks of
+    equal appeal are many (a tenth as many distinct values on a large conference), and the
+    exponential is most of the fit's time. `out`: an array of the result's shape to fill."""
+    values, inverse = np.unique(appeal, return_inverse=True)
+    # np.take keeps rows contiguous, as the full product is: the row sums then add in the same order.
+    return np.take(np.exp(-lam[:, None] * values[None, :]), inverse, axis=1, out=out, mode="clip")
+
+
 def _rates(appeal: np.ndarray, sizes: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
     """λ per ballot size so that sum over talks of 1 − exp(−λ·appeal) equals the size (Newton)."""
     lam = sizes / max(float(appeal.sum()), 1e-12) if start is None else start.copy()
+    e, work = np.empty((len(lam), len(appeal))), np.empty((len(lam), len(appeal)))  # filled in place: they are large
     for _ in range(30):
-        e = np.exp(-lam[:, None] * appeal[None, :])
-        f = (1 - e).sum(axis=1) - sizes
-        slope = (appeal[None, :] * e).sum(axis=1)
+        _exp_outer(lam, appeal, out=e)
+        slope = np.multiply(appeal[None, :], e, out=work).sum(axis=1)
+        f = np.subtract(1, e, out=work).sum(axis=1) - sizes
         step = f / np.maximum(slope, 1e-12)
         lam = np.maximum(lam - step, lam / 10)
         if np.all(np.abs(f) <= 1e-6 * np.maximum(sizes, 1)):
@@ -45,12 +55,14 @@ def light_voter_chances(
     if not len(sizes) or total <= 0:
         return np.tile(appeal, (len(light_sizes), 1)) * np.asarray(light_sizes, dtype=np.float64)[:, None]
     lam = None
+    held = np.empty((len(sizes), n_talks))  # filled in place: it is large
     for _ in range(rounds):
         lam = _rates(appeal, sizes, lam)
-        predicted = (voters[:, None] * (1 - np.exp(-lam[:, None] * appeal[None, :]))).sum(axis=0)
+        np.subtract(1, _exp_outer(lam, appeal, out=held), out=held)
+        predicted = np.multiply(voters[:, None], held, out=held).sum(axis=0)
         appeal = np.where(talk_votes > 0, appeal * talk_votes / np.maximum(predicted, 1e-12), 0.0)
     light = np.asarray(light_sizes, dtype=np.float64)
-    return 1 - np.exp(-_rates(appeal, light)[:, None] * appeal[None, :])
+    return 1 - _exp_outer(_rates(appeal, light), appeal)
 
 
 def light_colleague_votes(ctx: Context, voter_org: np.ndarray, speaker_pairs: np.ndarray) -> np.ndarray:

@@ -23,7 +23,7 @@ its own count — instead of the cells a member voted on; the colleague families
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -73,10 +73,15 @@ class Context:
     talk_count: dict[int, np.ndarray]  # per tested direction: votes in that direction on each talk
     n_votes: int
     explained: np.ndarray  # bool per vote: cast in the promotion hours after a promotion of its talk
+    _votes_in: dict[int, np.ndarray] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def votes_in(self, d: int) -> np.ndarray:
-        """Positions of the votes in tested direction d."""
-        return np.nonzero(self.top if d == TOP else self.direction == d)[0]
+        """Positions of the votes in tested direction d (worked out once: every test asks; read-only)."""
+        if d not in self._votes_in:
+            sel = np.nonzero(self.top if d == TOP else self.direction == d)[0]
+            sel.flags.writeable = False
+            self._votes_in[d] = sel
+        return self._votes_in[d]
 
 
 def context_build(data: BlocInput, rule: BlocRule) -> Context:
@@ -159,6 +164,16 @@ def _sorted_member(sorted_keys: np.ndarray, x: np.ndarray) -> np.ndarray:
     return sorted_keys[pos] == x
 
 
+def stable_order(key: np.ndarray) -> np.ndarray:
+    """np.argsort(key, kind="stable") for integer keys, faster where it can be: keys already in order
+    keep it, and keys that are all distinct take the default sort (no ties: the same order)."""
+    if len(key) < 2 or (key[1:] >= key[:-1]).all():
+        return np.arange(len(key))
+    order = np.argsort(key)
+    ordered = key[order]
+    return np.argsort(key, kind="stable") if (ordered[1:] == ordered[:-1]).any() else order
+
+
 def _large_enough(observed: np.ndarray, expected: np.ndarray, rule: BlocRule, min_ratio: float | None = None):
     """The size a finding needs whatever its p-value: `min_members`, and `min_ratio` times the prediction."""
     ratio = rule.min_ratio if min_ratio is None else min_ratio
@@ -223,6 +238,7 @@ def group_findings(
     if speaker_pairs is not None and len(speaker_pairs):
         coi_keys = np.sort(speaker_pairs[:, 1].astype(np.int64) * n_talks + speaker_pairs[:, 0])
         coi_keys = coi_keys[np.append(True, coi_keys[1:] != coi_keys[:-1])]  # np.unique, without its slow hashing
+    coi_cells = (coi_keys // n_talks, coi_keys % n_talks)  # group and talk, for every direction
 
     candidates = []
     examined = {False: 0, True: 0}
@@ -234,12 +250,16 @@ def group_findings(
         sel, g = sel[ok], g[ok]
         key = g.astype(np.int64) * n_talks + data.vote_talk[sel]
         keys, observed = np.unique(key, return_counts=True)
+        in_coi = _sorted_member(coi_keys, keys)
         if rule.test_count == "testable":
             tallies = (group_votes, group_voters, n_groups)
-            margins.append(_cell_margins(ctx, d, g, keys, observed, coi_keys, tallies, expected_by_talk))
+            margins.append(
+                _cell_margins(
+                    ctx, d, g, keys, observed, coi_keys, tallies, expected_by_talk, in_coi=in_coi, coi_cells=coi_cells
+                )
+            )
         # Every (group, talk) pair that a member voted on counts as a test, not only the pairs that
         # turned out large: a company order of 18 will have 3 members who like one talk somewhere.
-        in_coi = _sorted_member(coi_keys, keys)
         examined[True] += int(in_coi.sum())
         examined[False] += int((~in_coi).sum())
         big = observed >= rule.min_members
@@ -287,8 +307,8 @@ def group_findings(
             hit, log_p = fam[ok], log_p[ok]
             if not len(hit):
                 continue
-            member_votes = sel[np.isin(key, keys[hit])]
-            member_keys = key[np.isin(key, keys[hit])]
+            mine = _sorted_member(keys[hit], key)  # np.isin: `keys` is sorted and unique, `hit` ascending
+            member_votes, member_keys = sel[mine], key[mine]
             order = np.lexsort((data.vote_voter[member_votes], member_keys))
             member_votes, member_keys = member_votes[order], member_keys[order]
             bounds = np.searchsorted(member_keys, keys[hit], side="left")
@@ -336,7 +356,9 @@ class _Margins:
     coi_base: np.ndarray
 
 
-def _cell_margins(ctx, d, g, keys, observed, coi_keys, tallies, expected_by_talk):
+def _cell_margins(ctx, d, g, keys, observed, coi_keys, tallies, expected_by_talk, in_coi=None, coi_cells=None):
+    """`in_coi` (optional): per cell in `keys`, whether it is in `coi_keys` (both sorted and unique);
+    `coi_cells` (optional): the group and talk of each of `coi_keys`, when already worked out."""
     data, rule = ctx.data, ctx.rule
     group_votes, group_voters, n_groups = tallies
     n_talks = max(1, data.n_talks)
@@ -357,9 +379,12 @@ def _cell_margins(ctx, d, g, keys, observed, coi_keys, tallies, expected_by_talk
         base = np.asarray(expected_by_talk[d][: data.n_talks], dtype=float)
         before = after = base[talk]
     in_kept = position[grp] >= 0
-    coi_grp, coi_talk = coi_keys // n_talks, coi_keys % n_talks
-    coi_base = base[coi_talk].astype(float)
-    if len(keys) and expected_by_talk is None:
+    coi_grp, coi_talk = (coi_keys // n_talks, coi_keys % n_talks) if coi_cells is None else coi_cells
+    coi_base = base[coi_talk].astype(float, copy=False)  # a new array already
+    if len(keys) and expected_by_talk is None and in_coi is not None:
+        # The voted colleague cells found from the (fewer) voted cells: the same cells either way.
+        coi_base[np.searchsorted(coi_keys, keys[in_coi])] -= observed[in_coi]
+    elif len(keys) and expected_by_talk is None:
         at = np.minimum(np.searchsorted(keys, coi_keys), len(keys) - 1)
         hit = keys[at] == coi_keys
         coi_base[hit] -= observed[at[hit]]
@@ -391,12 +416,12 @@ def _testable(m: _Margins, caps: np.ndarray, family: bool) -> int:
     """How many cells of one direction (the colleague cells, or all the others) have a prediction at
     most their group's cap."""
     limit = caps / np.maximum(m.scale, 1e-300)
-    coi = int((m.coi_base <= limit[m.coi_group]).sum())
+    coi = int(np.count_nonzero(m.coi_base <= limit[m.coi_group]))
     if family:
         return coi
     every = int(np.searchsorted(m.base, limit, side="right").sum())
     voted = limit[m.voted_group]
-    every += int((m.voted_after <= voted).sum()) - int((m.voted_before <= voted).sum())
+    every += int(np.count_nonzero(m.voted_after <= voted)) - int(np.count_nonzero(m.voted_before <= voted))
     return every - coi
 
 
@@ -451,21 +476,26 @@ def _ring_check(item, run_start, run_len, group, member, n_groups, rule: BlocRul
 def _at_least(p: np.ndarray) -> np.ndarray:
     """P(at least s successes) for independent trials with probabilities p (rows: cases, columns:
     trials), for s = 0 .. trials (the Poisson-binomial tail, by dynamic programming)."""
-    dist = np.zeros((p.shape[0], p.shape[1] + 1))
-    dist[:, 0] = 1.0
+    # Worked with the count first (each step updates whole contiguous rows) and in place; the same
+    # products and sums per element as dist[:, 1:] * (1 - q) + dist[:, :-1] * q.
+    dist = np.zeros((p.shape[1] + 1, p.shape[0]))
+    dist[0] = 1.0
+    q = np.ascontiguousarray(p.T)
+    stay, moved = 1 - q, np.empty_like(dist)
     for j in range(p.shape[1]):
-        q = p[:, j : j + 1]
-        dist[:, 1 : j + 2] = dist[:, 1 : j + 2] * (1 - q) + dist[:, : j + 1] * q
-        dist[:, 0] *= 1 - q[:, 0]
-    return np.cumsum(dist[:, ::-1], axis=1)[:, ::-1]
+        np.multiply(dist[: j + 1], q[j], out=moved[: j + 1])
+        dist[1 : j + 2] *= stay[j]
+        dist[1 : j + 2] += moved[: j + 1]
+        dist[0] *= stay[j]
+    return np.cumsum(np.ascontiguousarray(dist.T)[:, ::-1], axis=1)[:, ::-1]
 
 
-def _ballots(item: np.ndarray, start_of: dict[int, tuple[int, int]], members: np.ndarray):
-    """The members' items back to back, where each member's run starts, and each run's length."""
-    runs = [start_of[int(v)] for v in members]
-    sizes = np.array([e - s for s, e in runs], dtype=np.int64)
+def _ballots(item: np.ndarray, run_start: np.ndarray, run_len: np.ndarray, members: np.ndarray):
+    """The members' items back to back, where each member's run starts, and each run's length
+    (`run_start`, `run_len`: per voter, where its run of `item` starts and how long it is)."""
+    sizes = run_len[members]
     offsets = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
-    return np.concatenate([item[s:e] for s, e in runs]), offsets, sizes
+    return item[np.repeat(run_start[members] - offsets, sizes) + np.arange(int(sizes.sum()))], offsets, sizes
 
 
 SCORE_PRIOR_VARIANCE = 4.0  # `ring_scores: exact`: the prior on a ring's own log-odds of the top score, around 0
@@ -691,8 +721,7 @@ def similar_findings(ctx: Context) -> list[Finding]:
     sel = np.nonzero(wide[data.vote_voter])[0]
     if not len(sel):
         return []
-    order = np.lexsort((data.vote_talk[sel], data.vote_voter[sel]))
-    sel = sel[order]
+    sel = sel[stable_order(data.vote_voter[sel].astype(np.int64) * n_talks + data.vote_talk[sel])]
     voter = data.vote_voter[sel].astype(np.int64)
     item = data.vote_talk[sel].astype(np.int64) * 3 + (ctx.direction[sel] + 1)
     starts = np.concatenate(([0], np.nonzero(np.diff(voter))[0] + 1))
@@ -742,7 +771,6 @@ def similar_findings(ctx: Context) -> list[Finding]:
     buckets = [unique[k] for k in sorted(unique)]
 
     ends = np.append(starts[1:], len(sel))
-    start_of = dict(zip(owners.tolist(), zip(starts.tolist(), ends.tolist(), strict=True), strict=True))
     run_start = np.zeros(data.n_voters, dtype=np.int64)
     run_len = np.zeros(data.n_voters, dtype=np.int64)
     run_start[owners], run_len[owners] = starts, ends - starts
@@ -769,14 +797,15 @@ def similar_findings(ctx: Context) -> list[Finding]:
     if exact_scores:
         top_item = ctx.top[sel]
         up_count, top_count = ctx.talk_count[SUPPORT], ctx.talk_count[TOP]
-    by_item = np.argsort(item, kind="stable")
+    # A stable sort of small integers is a radix sort (the same order, several times faster).
+    by_item = np.argsort(item.astype(np.uint16) if 3 * n_talks <= 2**16 else item, kind="stable")
     item_sorted, voter_by_item = item[by_item], voter[by_item]
     rings: list[tuple[list[Finding], float, float]] = []  # per ring: its findings, score agreement, copies' p
     done: set[bytes] = set()
     rings_found: set[bytes] = set()  # `rings: everyone`: candidates that end as the same ring count once
     for g in survivors:
         members = np.sort(member[group == g])
-        pooled, offsets, run_sizes = _ballots(item, start_of, members)
+        pooled, offsets, run_sizes = _ballots(item, run_start, run_len, members)
         values, counts = np.unique(pooled, return_counts=True)
         core = values[counts * 2 >= len(members)]
         if len(core) < rule.similar_min_talks:
@@ -852,7 +881,7 @@ def similar_findings(ctx: Context) -> list[Finding]:
         if everyone:
             enough = ring_level(held, expected_at, levels, int(enough), rule, len(survivors))
         members = np.union1d(members[shared >= enough], holding[held >= enough])
-        pooled, offsets, _ = _ballots(item, start_of, members)
+        pooled, offsets, _ = _ballots(item, run_start, run_len, members)
         if everyone:
             # The ring's common ballot is what at least half of its members, as found, rated alike: a
             # rating that half of the candidates happened to share (a popular talk's) but the ring does
@@ -865,7 +894,7 @@ def similar_findings(ctx: Context) -> list[Finding]:
             rings_found.add(ring)
         if exact_scores:
             # Round 19: where copies would agree on the top score beyond chance, the ring must.
-            tops, _, _ = _ballots(top_item, start_of, members)
+            tops, _, _ = _ballots(top_item, run_start, run_len, members)
             agreement, copies_reach = score_agreement(
                 pooled, tops, np.diff(np.append(offsets, len(pooled))), up_count, top_count
             )
