@@ -29,7 +29,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scipy.special import gammaln
 from scipy.stats import gamma, nbinom, poisson
 
-from apps.ballots.domain.blocs_bursts import _Activity, _burst_windows, _Votes, burst_findings
+from apps.ballots.domain.blocs_bursts import (
+    _Activity,
+    _burst_windows,
+    _promoted,
+    _Votes,
+    _window_stats,
+    burst_findings,
+)
 from apps.ballots.domain.blocs_input import BlocRule
 from apps.ballots.domain.blocs_signals import SUPPORT, TOP, context_build
 from bench.blocs_calibration import plant_nothing, seeds_parse
@@ -51,6 +58,10 @@ KINDS = ("waves", "soft_push", "community_chat", "social_post")
 
 
 def _streams(ctx):
+    """Per tested direction, every vote of that direction as the site-wide burst test scans it (sorted by
+    talk, time and voter; no cell left out for being small), with `sel`, the vote positions of its rows
+    (the test's own `_Votes` keeps voter positions only since the speed work of 2026-12-06). The number
+    of tests counts the windows a promotion does not explain, as the test does since round 20."""
     data, rule = ctx.data, ctx.rule
     t0 = int(data.vote_at.min())
     windows = [round(h * 3600) for h in rule.burst_window_hours]
@@ -64,9 +75,24 @@ def _streams(ctx):
         talk = data.vote_talk[sel].astype(np.int64)
         order = np.lexsort((data.vote_voter[sel], at, talk))
         sel, at, talk = sel[order], at[order], talk[order]
-        streams[d] = _Votes(d, sel, at, talk, talk, talk * span + at, np.zeros(len(sel), dtype=np.int64))
-        n_tests += len(sel) * len(windows)
+        explained = _promoted(data.talk_promoted, talk, at, t0, windows, rule.promotion_hours)
+        voter = data.vote_voter[sel].astype(np.int64)
+        owner = np.zeros(len(sel), dtype=np.int64)
+        streams[d] = (_Votes(d, voter, at, talk, talk, talk * span + at, owner, explained), sel)
+        n_tests += explained.size - int(np.count_nonzero(explained))
     return streams, activity, windows, n_tests, t0
+
+
+def _part(votes: _Votes, index: np.ndarray) -> _Votes:
+    """Some rows of a stream (the votes of one talk), as a stream of their own."""
+    columns = (votes.voter, votes.at, votes.talk, votes.cell, votes.key, votes.owner, votes.explained)
+    return _Votes(votes.d, *(x[index] for x in columns))
+
+
+def _all_windows(ctx, votes: _Votes, windows, activity):
+    """Every window large enough to report (p-value up to 10: no bar), per window length: (first vote,
+    log p, end, prediction), positions in `votes`."""
+    return _burst_windows(_window_stats(ctx, votes, windows, activity), float(np.log(10.0)))
 
 
 def combined_log_p(log_ps: np.ndarray) -> float:
@@ -75,13 +101,12 @@ def combined_log_p(log_ps: np.ndarray) -> float:
     return float(gamma(len(log_ps)).logsf(-s))
 
 
-def disjoint_windows(ctx, votes: _Votes, talk: int, windows, activity, n_tests):
+def disjoint_windows(ctx, votes: _Votes, talk: int, windows, activity):
     """All windows on one talk (no screen), most unusual first, greedily disjoint in votes."""
     idx = np.nonzero(votes.talk == talk)[0]
     if not len(idx):
         return []
-    part = votes.part(idx)
-    found = _burst_windows(ctx, part, windows, activity, n_tests, reach=n_tests / ctx.rule.alpha * 10)
+    found = _all_windows(ctx, _part(votes, idx), windows, activity)
     rows = []
     for wi, (cand, log_p, end, expected) in enumerate(found):
         for c, lp, e, ex in zip(cand, log_p, end, expected, strict=True):
@@ -122,14 +147,12 @@ def missed(args) -> None:
             # top) holding it, against the signal's bar in this run.
             best = {}
             for d in (SUPPORT, TOP):
-                votes = streams[d]
+                votes, sel = streams[d]
                 idx = np.nonzero(votes.talk == t)[0]
-                found = _burst_windows(
-                    ctx, votes.part(idx), windows, activity, n_tests, reach=n_tests / rule.alpha * 10
-                )
+                found = _all_windows(ctx, _part(votes, idx), windows, activity)
                 for cand, log_p, end, _ in found:
                     for c, lp, e in zip(cand, log_p, end, strict=True):
-                        for pos in votes.sel[idx[c] : idx[e - 1] + 1]:
+                        for pos in sel[idx[c] : idx[e - 1] + 1]:
                             if mine[pos] and not detected[pos]:
                                 best[pos] = min(best.get(pos, 0.0), float(lp))
             for pos in np.nonzero(mine & ~detected)[0]:
@@ -137,12 +160,12 @@ def missed(args) -> None:
                 bucket = next(b for b, lim in DISTANCE if ratio <= np.log(lim))
                 DISTANCES[(bloc.kind, bucket)] = DISTANCES.get((bloc.kind, bucket), 0) + 1
             for d in (SUPPORT, TOP):
-                votes = streams[d]
+                votes, sel = streams[d]
                 n_talk = int((votes.talk == t).sum())
-                taken = disjoint_windows(ctx, votes, t, windows, activity, n_tests)
+                taken = disjoint_windows(ctx, votes, t, windows, activity)
                 parts = []
                 for lp, s, e, wi, ex in taken[:4]:
-                    planted_in = int(mine[votes.sel[s:e]].sum())
+                    planted_in = int(mine[sel[s:e]].sum())
                     parts.append(
                         f"p={np.exp(lp):.1e} ({e - s} votes, {planted_in} planted, {ex:.1f} exp, "
                         f"{rule.burst_window_hours[wi]} h)"
@@ -174,7 +197,7 @@ def missed(args) -> None:
                     key=lambda m: float(poisson.sf(m - 1, K * np.exp(taken[m - 1][0]))),
                     default=1,
                 )
-                new_votes = sum(int((mine & ~detected)[votes.sel[s:e]].sum()) for _, s, e, _, _ in taken[:best_m])
+                new_votes = sum(int((mine & ~detected)[sel[s:e]].sum()) for _, s, e, _, _ in taken[:best_m])
                 SCAN.append((bloc.kind, "up" if d == SUPPORT else "top", scan <= talk_bar, new_votes))
                 way = "up" if d == SUPPORT else "top"
                 parts.append(f"talk scan {scan:.1e} vs {talk_bar:.1e}")
