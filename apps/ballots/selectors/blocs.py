@@ -108,8 +108,9 @@ def shared_ticket_addresses(*, conference: Conference) -> set[tuple[str, str]]:
 
 
 class _EpochSeconds(Func):
-    """A datetime column as whole seconds since 1970, rounded down, computed by the database: turning a
-    hundred thousand datetimes into Python objects took longer than the rest of the read."""
+    """A datetime column as whole seconds since 1970, rounded down, computed by the database (PostgreSQL
+    or SQLite, the two confvote runs on): turning a hundred thousand datetimes into Python objects took
+    longer than the rest of the read."""
 
     output_field = BigIntegerField()
 
@@ -234,7 +235,7 @@ def vote_arrays_timed(*, conference: Conference) -> tuple[np.ndarray, np.ndarray
 
 def _by_voter_and_talk(voters: np.ndarray, talks: np.ndarray) -> np.ndarray:
     """The order of the votes by voter, then talk. One key per vote when the ids allow it (a stable sort
-    of a million nearly ordered keys takes a tenth of a two-key lexsort); a voter votes once per talk, so
+    of a million nearly ordered keys takes an eighth of a two-key lexsort); a voter votes once per talk, so
     either gives the same order."""
     if len(voters) and min(int(voters.min()), int(talks.min())) >= 0:
         span = int(talks.max()) + 1
