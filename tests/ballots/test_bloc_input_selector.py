@@ -113,3 +113,98 @@ def test_votes_arrive_with_their_first_cast_time_on_either_database():
     voters, talk_ids, scores, at = vote_arrays_timed(conference=conference)
     assert list(zip(voters.tolist(), talk_ids.tolist(), scores.tolist(), at.tolist(), strict=True)) == sorted(expected)
     assert scores.dtype == np.int16 and at.dtype == np.int64
+
+
+@pytest.mark.django_db
+def test_times_are_whole_seconds_rounded_down_on_either_database():
+    """The database turns first-cast and account-creation times into seconds; a fraction just under the
+    next second still counts as the second it is in (SQLite would round .9996 to the millisecond, up)."""
+    from apps.ballots.selectors.blocs import bloc_input
+    from apps.ballots.selectors.policies import weight_policy_current
+    from tests.factories import ConferenceFactory, TalkFactory, UserFactory, VoteFactory
+
+    conference = ConferenceFactory()
+    talk = TalkFactory(conference=conference)
+    when = dt.datetime(2026, 5, 4, 9, 30, 15, 999_600, tzinfo=dt.UTC)
+    user = UserFactory(date_joined=when)
+    vote = VoteFactory(user=user, talk=talk, score=3)
+    type(vote).objects.filter(pk=vote.pk).update(created_at=when + dt.timedelta(hours=1))
+    data = bloc_input(conference=conference, policy=weight_policy_current(conference=conference))
+    second = int(when.timestamp())
+    assert data.voter_joined.tolist() == [second]
+    assert data.vote_at.tolist() == [second + 3600]
+
+
+def _bloc_input_fields(data) -> dict:
+    import dataclasses
+
+    return {
+        f.name: value.tolist() if isinstance(value, np.ndarray) else value
+        for f in dataclasses.fields(data)
+        for value in [getattr(data, f.name)]
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_selector_reads_the_same_outside_a_transaction():
+    """Outside a transaction (the Celery task) PostgreSQL reads tickets, classes and talks on a second
+    connection while the votes arrive: the input is the one read inside a transaction, in one go."""
+    from django.db import transaction
+
+    from apps.ballots.models import Promotion
+    from apps.ballots.selectors.blocs import bloc_input
+    from apps.ballots.selectors.policies import weight_policy_current
+    from tests.factories import (
+        ConferenceFactory,
+        PledgeFactory,
+        SpeakerFactory,
+        TalkFactory,
+        TicketClaimFactory,
+        TicketFactory,
+        UserFactory,
+        VoteFactory,
+    )
+
+    conference = ConferenceFactory()
+    speaker_account = UserFactory(email="sam@initech.com")
+    talks = [
+        TalkFactory(
+            conference=conference,
+            speakers=[SpeakerFactory(conference=conference, user=speaker_account, company="Initech GmbH")],
+        ),
+        TalkFactory(conference=conference, speakers=[SpeakerFactory(conference=conference, email="x@globex.com")]),
+        TalkFactory(conference=conference),  # no speakers
+    ]
+    Promotion.objects.create(
+        conference=conference, sent_at=dt.datetime(2026, 5, 1, 8, tzinfo=dt.UTC), channel="Blog"
+    ).talks.set(talks[:2])
+    voters = [speaker_account] + [UserFactory(email=f"v{i}@gmail.com") for i in range(4)]
+    ticket = TicketFactory(
+        conference=conference, order_code="A1", holder_email="v0@initech.com", holder_company="Initech"
+    )
+    TicketClaimFactory(ticket=ticket, user=voters[1])
+    for user in voters[2:4]:  # the booker's address on both tickets of one order
+        TicketClaimFactory(
+            ticket=TicketFactory(conference=conference, order_code="B2", holder_email="boss@globex.com"), user=user
+        )
+    PledgeFactory(user=voters[4], conference=conference)
+    for i, user in enumerate(voters):
+        for talk in talks[(i % 2) :]:
+            VoteFactory(user=user, talk=talk, score=(i + talk.pk) % 4)
+    policy = weight_policy_current(conference=conference)
+
+    outside = bloc_input(conference=conference, policy=policy)
+    with transaction.atomic():
+        inside = bloc_input(conference=conference, policy=policy)
+
+    assert _bloc_input_fields(outside) == _bloc_input_fields(inside)
+    assert outside.voter_ids.tolist() == sorted(u.pk for u in voters)
+    assert outside.voter_weight.tolist() == [0.0, 1.0, 1.0, 1.0, 0.5]
+    assert [outside.domain_labels[d] if d >= 0 else "" for d in outside.voter_domain] == [
+        "initech.com",
+        "initech.com",
+        "",
+        "",
+        "",
+    ]
+    assert len(outside.talk_promoted) == 2 and len(outside.talk_speaker) == 1

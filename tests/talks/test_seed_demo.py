@@ -132,3 +132,20 @@ def test_accounts_are_created_at_modelled_times_never_after_their_first_vote():
     by_email = dict(User.objects.values_list("email", "date_joined"))
     seed("--scale", "small", "--seed", "7", "--reset")
     assert dict(User.objects.values_list("email", "date_joined")) == by_email
+
+
+def test_votes_drawn_once_are_the_plans_votes_and_give_each_accounts_first_vote():
+    """The seeder draws the votes once (DemoVotes) for the accounts' creation times and for writing them:
+    the same votes, in the same order, with the same times as drawing them afresh."""
+    import datetime as dt
+
+    from apps.talks.demo.plan import DemoVotes, demo_plan
+
+    plan = demo_plan(scale="small", seed=3, today=dt.date.fromisoformat(TODAY))
+    fresh = list(plan.votes())
+    votes = DemoVotes(plan)
+    assert len(votes) == len(fresh) and list(votes) == fresh
+    first: dict[int, dt.datetime] = {}
+    for u, _t, _s, at in fresh:
+        first[u] = min(at, first.get(u, at))
+    assert votes.first_cast() == first

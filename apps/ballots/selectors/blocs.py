@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count
+from django.db.models import BigIntegerField, BooleanField, Count, Func
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
 from apps.attendance.domain.eligibility import VoterClass
-from apps.attendance.models import Ticket, TicketClaim
+from apps.attendance.models import Ticket, TicketClaim, User
 from apps.attendance.selectors import voter_class_map
 from apps.talks.models import Conference, Talk
 
 from ..domain.blocs import GROUP_WORDS, bloc_member_sentence
 from ..domain.blocs import Bloc as FoundBloc
 from ..domain.blocs_input import BlocInput, TalkFacts, VoterFacts, VoteScale, bloc_input_build
+from ..domain.weights import ClassWeights
 from ..models import Bloc, Promotion, Vote, WeightPolicy
 from .policies import class_weights
-from .tally import votes_packed
+from .tally import _on_own_connection, votes_packed
 
 
 def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
@@ -26,73 +32,30 @@ def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
     company (from their ticket), email domain (their account's, or their own ticket's work address when
     the account uses free mail) and account creation time; each talk's speakers' domains, companies
     and user accounts, and when the organizers promoted it."""
-    voter_ids, talk_ids, scores, at = vote_arrays_timed(conference=conference)
-    weights = class_weights(policy)
-    classes = voter_class_map(conference=conference)
-    tickets = {
-        user_id: (order_code, company, holder_email.lower())
-        for user_id, order_code, company, holder_email in TicketClaim.objects.filter(
-            conference=conference, ticket__status=Ticket.Status.VALID
-        ).values_list("user_id", "ticket__order_code", "ticket__holder_company", "ticket__holder_email")
-    }
-    # An address on several tickets of one order is the booker's, not each attendee's own.
-    shared = set(
-        Ticket.objects.filter(conference=conference)
-        .exclude(holder_email="")
-        .annotate(email_ci=Lower("holder_email"))
-        .values("order_code", "email_ci")
-        .annotate(n=Count("id"))
-        .filter(n__gt=1)
-        .values_list("order_code", "email_ci")
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Outside a transaction (the Celery task), the tickets, classes and talks are read on a second
+        # connection while the votes arrive, as the tally reads its votes: the database works on both.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            context_future = pool.submit(_on_own_connection, _bloc_context, conference=conference)
+            voter_ids, talk_ids, scores, at = vote_arrays_timed(conference=conference)
+            context = context_future.result()
+    else:
+        voter_ids, talk_ids, scores, at = vote_arrays_timed(conference=conference)
+        context = _bloc_context(conference=conference)
+    voters_seen = _distinct_sorted(voter_ids)  # the votes come ordered by voter
+    voters = voter_facts(
+        voter_ids=voters_seen,
+        accounts=accounts_of_voters(conference=conference, voter_ids=voters_seen),
+        context=context,
+        weights=class_weights(policy),
     )
-    from apps.attendance.models import User
-
-    accounts = {
-        pk: (email, joined)
-        for pk, email, joined in User.objects.filter(  # a subquery: a list of a hundred thousand ids is slower to send
-            pk__in=Vote.objects.filter(talk__conference=conference).values("user_id")
-        ).values_list("pk", "email", "date_joined")
-    }
-    free = settings.FREE_MAIL_DOMAINS
-    voters = []
-    for v in sorted(set(voter_ids.tolist())):
-        email, joined = accounts.get(v, ("", None))
-        order_code, company, holder_email = tickets.get(v, (None, "", ""))
-        domain, ticket_domain = _domain(email), _domain(holder_email)
-        # Someone who signed up with free mail but whose own ticket carries a work address: the ticket
-        # says where they work.
-        if domain in free and ticket_domain and ticket_domain not in free and (order_code, holder_email) not in shared:
-            domain = ticket_domain
-        voters.append(
-            VoterFacts(
-                voter_id=v,
-                weight=weights.of(classes.get(v, VoterClass.NOT_ELIGIBLE)),
-                order_code=order_code,
-                email_domain=domain,
-                company=company or None,
-                joined_at=joined.timestamp() if joined is not None else None,
-            )
-        )
-    # Speakers with a user account are voters too (the `speakers` signal): Speaker.user_id comes with
-    # the prefetched speakers, so this is still one query for all talks' speakers.
-    promoted = promotion_times_by_talk(conference=conference)
-    talks = [
-        TalkFacts(
-            talk_id=t.pk,
-            speaker_email_domains=tuple(s.email_domain for s in t.speakers.all() if s.email_domain),
-            speaker_companies=tuple(s.company for s in t.speakers.all() if s.company),
-            speaker_voter_ids=tuple(sorted({s.user_id for s in t.speakers.all() if s.user_id is not None})),
-            promoted_at=promoted.get(t.pk, ()),
-        )
-        for t in Talk.objects.filter(conference=conference).prefetch_related("speakers")
-    ]
     return bloc_input_build(
         voter_ids=voter_ids,
         talk_ids=talk_ids,
         scores=scores,
         at_seconds=at,
         voters=voters,
-        talks=talks,
+        talks=context.talks,
         scale=VoteScale(
             minimum=conference.scale_min,
             maximum=conference.scale_max,
@@ -101,6 +64,143 @@ def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
         ),
         free_mail_domains=settings.FREE_MAIL_DOMAINS,
     )
+
+
+@dataclass(frozen=True)
+class _BlocContext:
+    """What bloc detection reads besides the votes and the voters' accounts: none of it depends on them."""
+
+    classes: Mapping[int, VoterClass]
+    tickets: Mapping[int, tuple[str, str, str]]  # user id → (order code, company, holder email lowercased)
+    shared: set[tuple[str, str]]  # (order code, holder email lowercased) on several tickets of that order
+    talks: list[TalkFacts]
+
+
+def _bloc_context(*, conference: Conference) -> _BlocContext:
+    return _BlocContext(
+        classes=voter_class_map(conference=conference),
+        tickets=tickets_of_claimers(conference=conference),
+        shared=shared_ticket_addresses(conference=conference),
+        talks=talk_facts(conference=conference),
+    )
+
+
+def tickets_of_claimers(*, conference: Conference) -> dict[int, tuple[str, str, str]]:
+    """user id → (order code, company, holder email lowercased) of the valid ticket they claimed."""
+    rows = TicketClaim.objects.filter(conference=conference, ticket__status=Ticket.Status.VALID).values_list(
+        "user_id", "ticket__order_code", "ticket__holder_company", "ticket__holder_email"
+    )
+    return {user_id: (order_code, company, holder_email.lower()) for user_id, order_code, company, holder_email in rows}
+
+
+def shared_ticket_addresses(*, conference: Conference) -> set[tuple[str, str]]:
+    """(order code, holder email lowercased) found on several tickets of one order: an address on several
+    tickets of one order is the booker's, not each attendee's own."""
+    return set(
+        Ticket.objects.filter(conference=conference)
+        .exclude(holder_email="")
+        .annotate(email_ci=Lower("holder_email"))
+        .values("order_code", "email_ci")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("order_code", "email_ci")
+    )
+
+
+class _EpochSeconds(Func):
+    """A datetime column as whole seconds since 1970, rounded down, computed by the database (PostgreSQL
+    or SQLite, the two confvote runs on): turning a hundred thousand datetimes into Python objects took
+    longer than the rest of the read."""
+
+    output_field = BigIntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="floor(extract(epoch FROM %(expressions)s))::bigint")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # SQLite keeps UTC datetimes as text; strftime would round a fraction to the millisecond (up to
+        # the next second from .9995 on), so the fraction is cut off first.
+        template = "CAST(strftime('%%%%s', substr(%(expressions)s, 1, 19)) AS INTEGER)"
+        return self.as_sql(compiler, connection, template=template)
+
+
+def accounts_of_voters(*, conference: Conference, voter_ids: np.ndarray) -> dict[int, tuple[str, int]]:
+    """voter id → (account email, when the account was created in whole seconds since 1970), for the
+    distinct `voter_ids` of the conference's votes."""
+    if connection.vendor == "postgresql":
+        # The ids the votes brought, sent as one array literal (`id = ANY(…)`: a hashed lookup in one pass
+        # over the accounts): reading who voted from the votes again scanned a million votes a second time.
+        ids = "{" + ",".join(map(str, voter_ids.tolist())) + "}"
+        any_of = f'"{User._meta.db_table}"."id" = ANY(%s::bigint[])'  # constant SQL; the ids are a parameter
+        voter = RawSQL(any_of, (ids,), output_field=BooleanField())  # noqa: S611
+        voters = User.objects.filter(voter)
+    else:  # a subquery: SQLite limits how many values one query may carry
+        voters = User.objects.filter(pk__in=Vote.objects.filter(talk__conference=conference).values("user_id"))
+    rows = voters.values_list("pk", "email", _EpochSeconds("date_joined"))
+    return {pk: (email, joined) for pk, email, joined in rows.order_by()}
+
+
+def voter_facts(
+    *,
+    voter_ids: np.ndarray,
+    accounts: Mapping[int, tuple[str, int]],
+    context: _BlocContext,
+    weights: ClassWeights,
+) -> list[VoterFacts]:
+    """Each voter (ascending ids) as detection sees them."""
+    free = settings.FREE_MAIL_DOMAINS
+    weight_of = {voter_class: weights.of(voter_class) for voter_class in VoterClass}
+    not_eligible = weight_of[VoterClass.NOT_ELIGIBLE]
+    classes, tickets, shared = context.classes, context.tickets, context.shared
+    voters = []
+    for v in voter_ids.tolist():
+        email, joined = accounts.get(v, ("", None))
+        order_code, company, holder_email = tickets.get(v, (None, "", ""))
+        domain = _domain(email)
+        if domain in free and holder_email:
+            # Someone who signed up with free mail but whose own ticket carries a work address: the
+            # ticket says where they work.
+            ticket_domain = _domain(holder_email)
+            if ticket_domain and ticket_domain not in free and (order_code, holder_email) not in shared:
+                domain = ticket_domain
+        voter_class = classes.get(v)
+        voters.append(
+            VoterFacts(
+                voter_id=v,
+                weight=not_eligible if voter_class is None else weight_of[voter_class],
+                order_code=order_code,
+                email_domain=domain,
+                company=company or None,
+                joined_at=joined,
+            )
+        )
+    return voters
+
+
+def talk_facts(*, conference: Conference) -> list[TalkFacts]:
+    """Each talk of the conference with its speakers' email domains, companies and user accounts (the
+    `speakers` signal: speakers with an account are voters too) and when it was promoted. Plain rows,
+    one per talk and speaker (a talk without speakers: one row of nulls): five thousand talks'
+    prefetched speaker objects took seconds."""
+    speakers: dict[int, list[tuple[str, str, int | None]]] = {}
+    rows = Talk.objects.filter(conference=conference).values_list(
+        "pk", "speakers__id", "speakers__email_domain", "speakers__company", "speakers__user_id"
+    )
+    for talk_id, speaker_id, email_domain, company, user_id in rows.order_by("pk", "speakers__name", "speakers__id"):
+        own = speakers.setdefault(talk_id, [])
+        if speaker_id is not None:
+            own.append((email_domain, company, user_id))
+    promoted = promotion_times_by_talk(conference=conference)
+    return [
+        TalkFacts(
+            talk_id=talk_id,
+            speaker_email_domains=tuple(domain for domain, _, _ in own if domain),
+            speaker_companies=tuple(company for _, company, _ in own if company),
+            speaker_voter_ids=tuple(sorted({user_id for _, _, user_id in own if user_id is not None})),
+            promoted_at=promoted.get(talk_id, ()),
+        )
+        for talk_id, own in speakers.items()
+    ]
 
 
 def promotion_times_by_talk(*, conference: Conference) -> dict[int, tuple[float, ...]]:
@@ -120,21 +220,38 @@ def vote_arrays_timed(*, conference: Conference) -> tuple[np.ndarray, np.ndarray
     conference's candidate talks, ordered by voter and talk."""
     if connection.vendor == "postgresql":  # packed by the database, as the tally reads them
         body = votes_packed(conference_id=conference.pk, first_cast=True)
-        voters, talks, scores, at = (body[c].astype(np.int64) for c in ("voter", "talk", "score", "at"))
+        voters, talks, scores, at = (body[c] for c in ("voter", "talk", "score", "at"))
     else:
         rows = (
             Vote.objects.filter(talk__conference=conference)
             .exclude(talk__status=Talk.Status.WITHDRAWN)
-            .values_list("user_id", "talk_id", "score", "created_at")
+            .values_list("user_id", "talk_id", "score", _EpochSeconds("created_at"))
         )
-        flat = np.array([(v, t, s, int(when.timestamp())) for v, t, s, when in rows], dtype=np.int64)
+        flat = np.fromiter((value for row in rows for value in row), dtype=np.int64)
         voters, talks, scores, at = flat.reshape(-1, 4).T.copy()
-    order = np.lexsort((talks, voters))
+    order = _by_voter_and_talk(voters, talks)
     return voters[order], talks[order], scores[order].astype(np.int16), at[order]
 
 
+def _by_voter_and_talk(voters: np.ndarray, talks: np.ndarray) -> np.ndarray:
+    """The order of the votes by voter, then talk. One key per vote when the ids allow it (a stable sort
+    of a million nearly ordered keys takes an eighth of a two-key lexsort); a voter votes once per talk, so
+    either gives the same order."""
+    if len(voters) and min(int(voters.min()), int(talks.min())) >= 0:
+        span = int(talks.max()) + 1
+        if int(voters.max()) * span + span < 2**63:
+            return np.argsort(voters.astype(np.int64) * span + talks, kind="stable")
+    return np.lexsort((talks, voters))
+
+
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """np.unique of an array that is already in order, without sorting it again."""
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
 def _domain(email: str) -> str:
-    return email.rsplit("@", 1)[-1].lower() if "@" in email else ""
+    _, at, domain = email.rpartition("@")
+    return domain.lower() if at else ""
 
 
 def bloc_reasons_for_user(*, user, conference: Conference) -> dict[int, str]:

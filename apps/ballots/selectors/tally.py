@@ -22,12 +22,16 @@ from ..models import BallotReceipt, TallySnapshot, Vote, VoteEvent, WeightPolicy
 from .policies import class_weights
 
 # The votes packed by PostgreSQL itself into one bytea: (voter int8, talk int8, score int2), big-endian,
-# and for bloc detection the second each vote was first cast (int8). One value instead of a million
-# rows: the per-row cost in Python is what makes reading rows slow.
+# and for bloc detection when each vote was first cast. One value instead of a million rows: the
+# per-row cost in Python is what makes reading rows slow.
 _PACKED_VOTE = np.dtype([("voter", ">i8"), ("talk", ">i8"), ("score", ">i2")])
-_PACKED_VOTE_CAST = np.dtype([("voter", ">i8"), ("talk", ">i8"), ("score", ">i2"), ("at", ">i8")])
 _PACKED_COLUMNS = "int8send(v.user_id) || int8send(v.talk_id) || int2send(v.score)"
-_PACKED_CAST = " || int8send(floor(extract(epoch FROM v.created_at))::int8)"
+# The first-cast time travels as timestamptz's own binary form (int8 microseconds since 2000-01-01 UTC)
+# and NumPy makes seconds of it: extract(epoch …) computes a numeric per vote, and took a third of the
+# query's time on a million votes.
+_PACKED_VOTE_CAST = np.dtype([("voter", ">i8"), ("talk", ">i8"), ("score", ">i2"), ("cast_us", ">i8")])
+_PACKED_CAST = " || timestamptz_send(v.created_at)"
+_UNIX_AT_2000 = 946_684_800  # 2000-01-01 00:00:00 UTC, PostgreSQL's epoch, in Unix seconds
 _PACKED_VOTES_SQL = (
     "SELECT string_agg({columns}, ''::bytea) "
     "FROM ballots_vote v JOIN talks_talk t ON t.id = v.talk_id "
@@ -58,14 +62,21 @@ def _vote_arrays_packed(*, conference_id: int) -> tuple[np.ndarray, np.ndarray, 
 
 def votes_packed(*, conference_id: int, first_cast: bool = False) -> np.ndarray:
     """PostgreSQL only: the conference's current votes on candidate talks as one structured array
-    (voter, talk, score, and with `first_cast` the second each vote was first cast as `at`)."""
+    (voter, talk, score, and with `first_cast` the second each vote was first cast, rounded down, as
+    `at`)."""
     connection.ensure_connection()
     columns = _PACKED_COLUMNS + (_PACKED_CAST if first_cast else "")
     # A plain (server-binding) psycopg cursor, so the bytea arrives as raw bytes, not as hex text.
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(_PACKED_VOTES_SQL.format(columns=columns), (int(conference_id),), binary=True)
         (packed,) = cursor.fetchone()
-    return np.frombuffer(packed or b"", dtype=_PACKED_VOTE_CAST if first_cast else _PACKED_VOTE)
+    if not first_cast:
+        return np.frombuffer(packed or b"", dtype=_PACKED_VOTE)
+    body = np.frombuffer(packed or b"", dtype=_PACKED_VOTE_CAST)
+    out = np.empty(len(body), dtype=[("voter", "i8"), ("talk", "i8"), ("score", "i2"), ("at", "i8")])
+    out["voter"], out["talk"], out["score"] = body["voter"], body["talk"], body["score"]
+    out["at"] = body["cast_us"] // 1_000_000 + _UNIX_AT_2000  # floor division: seconds rounded down
+    return out
 
 
 def _on_own_connection(function, **kwargs):

@@ -18,7 +18,7 @@ from apps.ballots.models import Vote, VoteEvent, WeightPolicy
 from apps.scheduling.models import Room, Slot
 from apps.talks.models import Conference, Speaker, Talk, Track
 
-from .plan import ROOMS, SCALE_LABELS, TICKET_TYPES, TRACKS, DemoPlan, demo_joined
+from .plan import ROOMS, SCALE_LABELS, TICKET_TYPES, TRACKS, DemoPlan, DemoVotes, demo_joined
 
 DEMO_TIMEZONE = "Europe/Berlin"
 ORGANIZER_PASSWORD = "demo-organizer-pass"  # noqa: S105 - a published demo login
@@ -88,8 +88,10 @@ def demo_load(plan: DemoPlan, *, progress: Progress | None = None) -> tuple[Conf
     # Accounts: hashing is slow on purpose, so every demo attendee shares one precomputed hash.
     attendee_hash = make_password(ATTENDEE_PASSWORD)
     organizer_hash = make_password(ORGANIZER_PASSWORD)
-    # When each account was created (the bloc benchmarks' model, round 18 in docs/blocs.md).
-    joined = demo_joined(plan)
+    # When each account was created (the bloc benchmarks' model, round 18 in docs/blocs.md): from each
+    # account's first vote, so the votes are drawn now, once, and written at the end.
+    votes = DemoVotes(plan)
+    joined = demo_joined(plan, votes)
     user_ids: list[int] = []
     for chunk in _batched(plan.users, BATCH):
         created = User.objects.bulk_create(
@@ -183,7 +185,7 @@ def demo_load(plan: DemoPlan, *, progress: Progress | None = None) -> tuple[Conf
     report("pledges", len(plan.pledger_indexes))
 
     n_votes = 0
-    for chunk in _batched(plan.votes(), BATCH):
+    for chunk in _batched(votes, BATCH):
         n_votes += len(chunk)
         Vote.objects.bulk_create(
             Vote(user_id=user_ids[u], talk_id=talks[t].pk, score=score, created_at=at, updated_at=at)
