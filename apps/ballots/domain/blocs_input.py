@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -277,10 +278,11 @@ _SEPARATORS = re.compile(r"[^\w&]+")
 _DOMAIN_PARTS = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # the bundled list, offline
 
 
+@lru_cache(maxsize=1 << 16)
 def company_normalize(name: str | None) -> str:
     """A company's name as detection compares it: case, spacing, punctuation and a trailing legal
     form do not matter ("ACME GmbH", "Acme" and "acme, inc." are one company). A name that is only
-    a legal form is kept as it is."""
+    a legal form is kept as it is. Cached: a conference's voters name few companies, each many times."""
     words = _SEPARATORS.sub(" ", (name or "").casefold().replace(".", "")).split()
     kept = list(words)
     while kept and kept[-1] in LEGAL_FORMS:
