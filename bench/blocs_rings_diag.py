@@ -1,7 +1,7 @@
 """Where small planted rings are lost by the puppet-ring test (`similar`, round 23).
 
     .venv/bin/python bench/blocs_rings_diag.py --patterns fresh3 --size small --seeds 1-3
-    .venv/bin/python bench/blocs_rings_diag.py --patterns seen --size medium --seeds 1-3 --rule '{"similar_bands": 4}'
+    .venv/bin/python bench/blocs_rings_diag.py --patterns seen --size medium --rule '{"ring_candidates": "pairs"}'
 
 For every planted bloc of a ring kind (sockpuppets; held-out puppet_opposition; fresh account_farm,
 whole farms), measured from outside the detector (the detector is run
