@@ -28,6 +28,7 @@ RING_NULLS = ("held_out", "own")
 TEST_COUNTS = ("testable", "voted")
 RING_SCORES = ("exact", "way")
 FOLLOW_UPS = ("asked", "shared")
+RING_CANDIDATES = ("bands", "pairs")
 PROMOTIONS_EXPLAIN = ("votes", "bursts")
 
 
@@ -174,6 +175,14 @@ class BlocRule:
     # votes on the talk cast in the promotion hours are left out of the puppet-ring (`similar`) and
     # account-creation (`joined`) tests. "bursts": the burst windows only, as in round 20.
     promotions_explain: str = "votes"
+    # How the puppet-ring test (`similar`) finds candidate rings (round 23). "bands" (the default): 4
+    # MinHash bands of 3 hashes (a pair at Jaccard 0.5 is a candidate with chance 0.41), their buckets
+    # and linked groups. "pairs" (an option, measured and not the default: it finds a few more planted
+    # members but raises collateral on fresh3 by 0.14–0.20 points): beside those, pairs proposed by 23
+    # bands of 3 (chance 0.95 at Jaccard 0.5), kept when their ballots' Jaccard is at least
+    # `similar_min_jaccard` (exactly) and linked into groups. The test's correction counts every pair of
+    # accounts either way.
+    ring_candidates: str = "bands"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -240,6 +249,8 @@ class BlocRule:
             problems.append(f"follow_ups must be one of {list(FOLLOW_UPS)}")
         if self.promotions_explain not in PROMOTIONS_EXPLAIN:
             problems.append(f"promotions_explain must be one of {list(PROMOTIONS_EXPLAIN)}")
+        if self.ring_candidates not in RING_CANDIDATES:
+            problems.append(f"ring_candidates must be one of {list(RING_CANDIDATES)}")
         if not isinstance(self.organisations, bool):
             problems.append("organisations must be true or false")
         if not isinstance(self.order_colleagues, bool):

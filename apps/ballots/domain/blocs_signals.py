@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.special import gammaincinv
 from scipy.stats import beta as beta_dist
@@ -453,7 +453,133 @@ def tarone_count(margins: list[_Margins], rule: BlocRule, ratio: float, family: 
     return lo, caps
 
 
-_HASH_ROWS, _HASH_BANDS = 3, 4
+_HASH_ROWS = 3  # hashes per band: a pair is a candidate when it agrees on all of one band's
+
+
+def _hash_family(n_hash: int) -> tuple[np.ndarray, np.ndarray]:
+    """Multipliers and salts of the first `n_hash` hashes. Fixed: the hash family is part of the rule.
+    The first 12 are the 4 bands' of every round before 23; the rest continue from another seed."""
+    rng = np.random.default_rng(20261121)
+    mult = rng.integers(1, 2**62, size=12, dtype=np.uint64) | np.uint64(1)
+    salt = rng.integers(1, 2**62, size=12, dtype=np.uint64)
+    if n_hash > 12:
+        more = np.random.default_rng(20261207)
+        mult = np.append(mult, more.integers(1, 2**62, size=n_hash - 12, dtype=np.uint64) | np.uint64(1))
+        salt = np.append(salt, more.integers(1, 2**62, size=n_hash - 12, dtype=np.uint64))
+    return mult[:n_hash], salt[:n_hash]
+
+
+def _min_hashes(item: np.ndarray, starts: np.ndarray, n_talks: int, n_hash: int) -> np.ndarray:
+    """Per hash and account, the smallest hash of its ratings (MinHash): two accounts agree on one hash
+    with chance equal to their ballots' Jaccard similarity.
+
+    A hash only orders the few distinct ratings (talk × way), so each is ranked once and every vote
+    looks its rank up: the same minima as hashing every vote, at a gather per hash."""
+    mult, salt = _hash_family(n_hash)
+    values = np.arange(3 * n_talks, dtype=np.uint64)
+    x = (values + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
+    rank_dtype = np.uint16 if 3 * n_talks <= 2**16 else np.int64
+    mins = np.empty((n_hash, len(starts)), dtype=rank_dtype)
+    for h in range(n_hash):
+        hv = (x ^ salt[h]) * mult[h]
+        hv ^= hv >> np.uint64(29)
+        rank = np.empty(len(values), dtype=rank_dtype)
+        rank[np.argsort(hv, kind="stable")] = np.arange(len(values), dtype=rank_dtype)
+        mins[h] = np.minimum.reduceat(rank[item], starts)
+    return mins
+
+
+_BANDS_BEFORE_23 = 4  # `ring_candidates: bands`: 4 bands of 3 hashes (a pair at Jaccard 0.5: chance 0.41)
+PAIR_ROWS, PAIR_BANDS = 3, 23  # `ring_candidates: pairs` (round 23): a pair at Jaccard 0.5: chance 0.95
+
+
+def _band_rings(mins: np.ndarray, owners, rule: BlocRule, n_talks: int) -> list[np.ndarray]:
+    """`ring_candidates: bands` (before round 23): candidate rings from 4 MinHash bands."""
+    # Accounts that agree on every hash of one band share a bucket: a bucket is a candidate ring.
+    # Buckets are also linked through shared accounts, so a ring whose members each changed a vote
+    # or two still shows up whole (linked groups larger than `similar_max_group` are left out: those
+    # are chains of ordinary voters who rated the same few popular talks).
+    buckets: list[np.ndarray] = []
+    src, dst = [], []
+    for b in range(_BANDS_BEFORE_23):
+        band = mins[b * _HASH_ROWS : (b + 1) * _HASH_ROWS]
+        span = 3 * n_talks  # a band's three ranks as one key (exact: no two bands' keys collide)
+        sig = (band[0].astype(np.int64) * span + band[1]) * span + band[2]
+        _, inverse, counts = np.unique(sig, return_inverse=True, return_counts=True)
+        linked = ((counts >= 2) & (counts <= rule.similar_max_group))[inverse]
+        members = np.nonzero(linked)[0]
+        members = members[np.argsort(inverse[members], kind="stable")]
+        head = np.searchsorted(inverse[members], inverse[members], side="left")
+        src.append(members)
+        dst.append(members[head])
+        big = counts[inverse[members]] >= rule.min_members
+        cuts = np.nonzero(np.diff(inverse[members][big]))[0] + 1
+        buckets += [owners[part] for part in np.split(members[big], cuts)] if big.any() else []
+    edges_src, edges_dst = np.concatenate(src), np.concatenate(dst)
+    graph = coo_matrix((np.ones(len(edges_src)), (edges_src, edges_dst)), shape=(len(owners), len(owners)))
+    _, label = connected_components(graph, directed=False)
+    sizes = np.bincount(label)
+    candidate = (sizes[label] >= rule.min_members) & (sizes[label] <= rule.similar_max_group)
+    idx = np.nonzero(candidate)[0]
+    idx = idx[np.argsort(label[idx], kind="stable")]
+    cuts = np.nonzero(np.diff(label[idx]))[0] + 1
+    buckets += [owners[part] for part in np.split(idx, cuts)] if len(idx) else []
+    return buckets
+
+
+def _bucket_pairs(sig: np.ndarray, max_group: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of accounts (positions, first < second) that share a value of `sig`, in buckets of at
+    most `max_group` accounts (larger ones are ordinary voters who rated the same few popular talks)."""
+    order = np.argsort(sig, kind="stable")
+    _, first, counts = np.unique(sig[order], return_index=True, return_counts=True)
+    keep = (counts >= 2) & (counts <= max_group)
+    first, counts = first[keep], counts[keep]
+    if not len(counts):
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    # Position k of a bucket of c pairs with the c − 1 − k after it.
+    at = np.repeat(first, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+    later = np.repeat(first + counts, counts) - at - 1
+    left = np.repeat(at, later)
+    right = left + 1 + (np.arange(later.sum()) - np.repeat(np.cumsum(later) - later, later))
+    a, b = order[left], order[right]
+    return np.minimum(a, b), np.maximum(a, b)
+
+
+def _close_pair_rings(mins: np.ndarray, item, starts, owners, rule: BlocRule, n_talks: int) -> list[np.ndarray]:
+    """`ring_candidates: pairs` (round 23): more candidate rings, beside the 4 bands' — the linked
+    groups of accounts whose ballots are near each other (Jaccard at least `similar_min_jaccard`,
+    computed exactly).
+
+    Pairs are proposed by `PAIR_BANDS` MinHash bands of 3 hashes: a pair at Jaccard 0.5 shares a band
+    with chance 1 − (1 − 0.5³)^23 ≈ 0.95 (with 4 bands, 0.41: rings of three or four perturbed copies
+    were often never examined). Each proposed pair is then checked exactly, and only near pairs link
+    accounts, so the extra bands bring in the near pairs they find without chaining ordinary voters
+    together (a linked group larger than `similar_max_group` is still left out). Which accounts are
+    examined does not enter the test: its correction counts every pair of accounts."""
+    span = 3 * n_talks
+    left, right = [], []
+    for b in range(PAIR_BANDS):
+        sig = np.zeros(mins.shape[1], dtype=np.int64)
+        for row in mins[b * PAIR_ROWS : (b + 1) * PAIR_ROWS]:
+            sig = sig * span + row  # the band's ranks as one key (exact while span ** rows < 2 ** 63)
+        a, c = _bucket_pairs(sig, rule.similar_max_group)
+        left.append(a)
+        right.append(c)
+    n = len(owners)
+    pairs = np.unique(np.concatenate(left) * n + np.concatenate(right))
+    a, c = pairs // n, pairs % n
+    sizes = np.diff(np.append(starts, len(item)))
+    ballots = csr_matrix((np.ones(len(item), dtype=np.int32), item, np.append(starts, len(item))), shape=(n, span))
+    shared = np.asarray(ballots[a].multiply(ballots[c]).sum(axis=1)).ravel()
+    close = shared >= rule.similar_min_jaccard * (sizes[a] + sizes[c] - shared) - 1e-9
+    graph = coo_matrix((np.ones(int(close.sum())), (a[close], c[close])), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
+    group_size = np.bincount(label)
+    candidate = (group_size[label] >= rule.min_members) & (group_size[label] <= rule.similar_max_group)
+    idx = np.nonzero(candidate)[0]
+    idx = idx[np.argsort(label[idx], kind="stable")]
+    cuts = np.nonzero(np.diff(label[idx]))[0] + 1
+    return [owners[part] for part in np.split(idx, cuts)] if len(idx) else []
 
 
 def _ring_check(item, run_start, run_len, group, member, n_groups, rule: BlocRule, n_talks: int):
@@ -726,45 +852,11 @@ def similar_findings(ctx: Context) -> list[Finding]:
     item = data.vote_talk[sel].astype(np.int64) * 3 + (ctx.direction[sel] + 1)
     starts = np.concatenate(([0], np.nonzero(np.diff(voter))[0] + 1))
     owners = voter[starts]
-    rng = np.random.default_rng(20261121)  # fixed: the hash family is part of the rule
-    n_hash = _HASH_ROWS * _HASH_BANDS
-    mult = rng.integers(1, 2**62, size=n_hash, dtype=np.uint64) | np.uint64(1)
-    salt = rng.integers(1, 2**62, size=n_hash, dtype=np.uint64)
-    x = (item.astype(np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
-    mins = np.empty((n_hash, len(starts)), dtype=np.uint64)
-    for h in range(n_hash):
-        hv = (x ^ salt[h]) * mult[h]
-        hv ^= hv >> np.uint64(29)
-        mins[h] = np.minimum.reduceat(hv, starts)
-
-    # Accounts that agree on every hash of one band share a bucket: a bucket is a candidate ring.
-    # Buckets are also linked through shared accounts, so a ring whose members each changed a vote
-    # or two still shows up whole (linked groups larger than `similar_max_group` are left out: those
-    # are chains of ordinary voters who rated the same few popular talks).
-    buckets: list[np.ndarray] = []
-    src, dst = [], []
-    for b in range(_HASH_BANDS):
-        band = mins[b * _HASH_ROWS : (b + 1) * _HASH_ROWS]
-        sig = band[0] * np.uint64(3) + band[1] * np.uint64(0x632BE59BD9B4E019) + band[2]
-        _, inverse, counts = np.unique(sig, return_inverse=True, return_counts=True)
-        linked = ((counts >= 2) & (counts <= rule.similar_max_group))[inverse]
-        members = np.nonzero(linked)[0]
-        members = members[np.argsort(inverse[members], kind="stable")]
-        head = np.searchsorted(inverse[members], inverse[members], side="left")
-        src.append(members)
-        dst.append(members[head])
-        big = counts[inverse[members]] >= rule.min_members
-        cuts = np.nonzero(np.diff(inverse[members][big]))[0] + 1
-        buckets += [owners[part] for part in np.split(members[big], cuts)] if big.any() else []
-    edges_src, edges_dst = np.concatenate(src), np.concatenate(dst)
-    graph = coo_matrix((np.ones(len(edges_src)), (edges_src, edges_dst)), shape=(len(owners), len(owners)))
-    _, label = connected_components(graph, directed=False)
-    sizes = np.bincount(label)
-    candidate = (sizes[label] >= rule.min_members) & (sizes[label] <= rule.similar_max_group)
-    idx = np.nonzero(candidate)[0]
-    idx = idx[np.argsort(label[idx], kind="stable")]
-    cuts = np.nonzero(np.diff(label[idx]))[0] + 1
-    buckets += [owners[part] for part in np.split(idx, cuts)] if len(idx) else []
+    pairs = rule.ring_candidates == "pairs"
+    mins = _min_hashes(item, starts, n_talks, PAIR_ROWS * PAIR_BANDS if pairs else _HASH_ROWS * _BANDS_BEFORE_23)
+    buckets = _band_rings(mins, owners, rule, n_talks)
+    if pairs:
+        buckets += _close_pair_rings(mins, item, starts, owners, rule, n_talks)
     unique: dict[bytes, np.ndarray] = {}
     for members in buckets:
         unique.setdefault(np.sort(members).tobytes(), np.sort(members))
