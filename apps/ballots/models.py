@@ -3,12 +3,13 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
 from apps.talks.models import SCALE_CEILING, SCALE_FLOOR, Conference, Talk
 
-from .domain.blocs_input import bloc_rule_default
+from .domain.blocs_input import BlocRule, bloc_rule_default
 
 
 class Vote(models.Model):
@@ -114,6 +115,19 @@ class WeightPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conference} weight policy v{self.version}"
+
+    def clean(self) -> None:
+        """The bloc rule must be one detection can run: a JSON object whose known keys hold valid values
+        (the admin form shows the message; a stored version is never edited, so it must be right here)."""
+        super().clean()
+        if not isinstance(self.bloc_rule, dict):
+            raise ValidationError({"bloc_rule": 'The bloc rule must be a JSON object, e.g. {"alpha": 0.01}.'})
+        try:
+            BlocRule.from_json(self.bloc_rule)
+        except TypeError as error:  # a value of the wrong kind, e.g. a word where a number belongs
+            raise ValidationError({"bloc_rule": f"The bloc rule has a value of the wrong type ({error})."}) from error
+        except ValueError as error:
+            raise ValidationError({"bloc_rule": str(error)}) from error
 
 
 class Ballot(models.Model):

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from apps.attendance.domain.eligibility import VoterClass
 from apps.ballots import selectors, services
+from apps.ballots.domain.blocs_input import BlocRule
 from apps.ballots.models import WeightPolicy
 from tests.factories import ConferenceFactory
 
@@ -67,3 +68,55 @@ def test_admin_form_creates_a_new_version(staff_client, staff_user):
     staff_client.post(change, {"pledger_weight": "0.9"})
     newest.refresh_from_db()
     assert newest.pledger_weight == Decimal("0.25")
+
+
+def test_admin_form_stores_the_bloc_rule_written_out_in_full(staff_client):
+    """An organizer who leaves the rule as "{}" gets today's defaults written into the version, so the
+    version keeps its meaning when the code's defaults change."""
+    conference = ConferenceFactory()
+    services.weight_policy_ensure(conference=conference)
+    data = {"conference": conference.pk, "ticket_holder_weight": "1", "pledger_weight": "0.5", "prior_weight": "10"}
+    response = staff_client.post(reverse("admin:ballots_weightpolicy_add"), {**data, "bloc_rule": '{"alpha": 0.02}'})
+    assert response.status_code == 302
+    newest = selectors.weight_policy_current(conference=conference)
+    assert newest.bloc_rule == {**BlocRule().to_json(), "alpha": 0.02}
+    staff_client.post(reverse("admin:ballots_weightpolicy_add"), {**data, "bloc_rule": "{}"})
+    assert selectors.weight_policy_current(conference=conference).bloc_rule == BlocRule().to_json()
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ('{"alpha": -1}', "alpha"),
+        ('{"follow_ups": "every"}', "follow_ups must be one of"),
+        ('{"burst_window_hours": 3}', "burst_window_hours must be a list"),
+        ('{"alpha": "high"}', "wrong type"),
+        ("[1, 2]", "JSON object"),
+    ],
+)
+def test_admin_form_refuses_a_bloc_rule_detection_cannot_run(staff_client, rule, message):
+    """A bad rule is a form error naming the problem (not a failed detection run later), and no version
+    is written."""
+    conference = ConferenceFactory()
+    services.weight_policy_ensure(conference=conference)
+    response = staff_client.post(
+        reverse("admin:ballots_weightpolicy_add"),
+        {
+            "conference": conference.pk,
+            "ticket_holder_weight": "1",
+            "pledger_weight": "0.5",
+            "prior_weight": "10",
+            "bloc_rule": rule,
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert message in str(errors["bloc_rule"])
+    assert WeightPolicy.objects.filter(conference=conference).count() == 1
+
+
+def test_revise_refuses_a_bad_bloc_rule_and_writes_nothing():
+    conference = ConferenceFactory()
+    with pytest.raises(ValidationError, match="min_members must be at least 2"):
+        services.weight_policy_revise(conference=conference, bloc_rule={"min_members": 1})
+    assert not WeightPolicy.objects.filter(conference=conference).exists()

@@ -192,6 +192,8 @@ class BlocRule:
         kwargs: dict[str, Any] = {k: data.pop(k) for k in list(data) if k in known}
         for key in ("signals", "burst_window_hours"):
             if key in kwargs:
+                if isinstance(kwargs[key], str | bytes | Mapping) or not isinstance(kwargs[key], Iterable):
+                    raise ValueError(f"{key} must be a list")
                 kwargs[key] = tuple(kwargs[key])
         rule = cls(**kwargs, extra=data)
         rule.validate()
