@@ -9,8 +9,9 @@ every pair of accounts, so it is the same either way."""
 import numpy as np
 import pytest
 
-from apps.ballots.domain.blocs import blocs_detect
-from apps.ballots.domain.blocs_input import BlocRule, TalkFacts, VoterFacts, VoteScale, bloc_input_build
+from apps.ballots.domain.blocs_input import BlocRule
+from tests.ballots.test_blocs_similar_heavy import _build as _build_world
+from tests.ballots.test_blocs_similar_heavy import _ring_members
 
 N_TALKS, N_HONEST = 80, 400
 RING = (1001, 1002, 1003)
@@ -49,22 +50,7 @@ def _world(seed: int, ring: bool = True, fans: int = 0) -> dict[tuple[int, int],
 
 
 def _build(votes: dict[tuple[int, int], int]):
-    keys = sorted(votes)
-    voters = sorted({v for v, _ in keys})
-    return bloc_input_build(
-        voter_ids=[v for v, _ in keys],
-        talk_ids=[t for _, t in keys],
-        scores=[votes[k] for k in keys],
-        at_seconds=[1_772_000_000 + 3600 * (v % 300) + 60 * t for v, t in keys],
-        voters=[VoterFacts(voter_id=v, weight=1.0, email_domain="freemail.example") for v in voters],
-        talks=[TalkFacts(talk_id=t, speaker_email_domains=(f"speaker{t}.example",)) for t in range(1, N_TALKS + 1)],
-        scale=VoteScale(),
-        free_mail_domains=("freemail.example",),
-    )
-
-
-def _ring_members(data, rule: BlocRule) -> set[int]:
-    return {v for b in blocs_detect(data, rule).blocs if "similar" in b.signals for v in b.member_ids}
+    return _build_world(votes, N_TALKS)
 
 
 def test_a_ring_of_three_perturbed_copies_that_hashing_missed_is_found():

@@ -43,7 +43,7 @@ def _world(seed: int) -> tuple[dict[tuple[int, int], int], np.ndarray]:
     return votes, quality
 
 
-def _build(votes: dict[tuple[int, int], int]):
+def _build(votes: dict[tuple[int, int], int], n_talks: int = N_TALKS):
     keys = sorted(votes)
     voters = sorted({v for v, _ in keys})
     return bloc_input_build(
@@ -52,7 +52,7 @@ def _build(votes: dict[tuple[int, int], int]):
         scores=[votes[k] for k in keys],
         at_seconds=[1_772_000_000 + 3600 * (v % 300) + 60 * t for v, t in keys],
         voters=[VoterFacts(voter_id=v, weight=1.0, email_domain="freemail.example") for v in voters],
-        talks=[TalkFacts(talk_id=t, speaker_email_domains=(f"speaker{t}.example",)) for t in range(1, N_TALKS + 1)],
+        talks=[TalkFacts(talk_id=t, speaker_email_domains=(f"speaker{t}.example",)) for t in range(1, n_talks + 1)],
         scale=VoteScale(),
         free_mail_domains=("freemail.example",),
     )

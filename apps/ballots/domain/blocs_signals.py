@@ -515,16 +515,20 @@ def _band_rings(mins: np.ndarray, owners, rule: BlocRule, n_talks: int) -> list[
         big = counts[inverse[members]] >= rule.min_members
         cuts = np.nonzero(np.diff(inverse[members][big]))[0] + 1
         buckets += [owners[part] for part in np.split(members[big], cuts)] if big.any() else []
-    edges_src, edges_dst = np.concatenate(src), np.concatenate(dst)
-    graph = coo_matrix((np.ones(len(edges_src)), (edges_src, edges_dst)), shape=(len(owners), len(owners)))
+    return buckets + _linked_groups(np.concatenate(src), np.concatenate(dst), owners, rule)
+
+
+def _linked_groups(src: np.ndarray, dst: np.ndarray, owners, rule: BlocRule) -> list[np.ndarray]:
+    """The accounts linked by the edges (src, dst), as groups of `owners` in order of their smallest
+    position: the groups of at least `min_members` and at most `similar_max_group` accounts."""
+    graph = coo_matrix((np.ones(len(src)), (src, dst)), shape=(len(owners), len(owners)))
     _, label = connected_components(graph, directed=False)
     sizes = np.bincount(label)
     candidate = (sizes[label] >= rule.min_members) & (sizes[label] <= rule.similar_max_group)
     idx = np.nonzero(candidate)[0]
     idx = idx[np.argsort(label[idx], kind="stable")]
     cuts = np.nonzero(np.diff(label[idx]))[0] + 1
-    buckets += [owners[part] for part in np.split(idx, cuts)] if len(idx) else []
-    return buckets
+    return [owners[part] for part in np.split(idx, cuts)] if len(idx) else []
 
 
 def _bucket_pairs(sig: np.ndarray, max_group: int) -> tuple[np.ndarray, np.ndarray]:
@@ -572,14 +576,7 @@ def _close_pair_rings(mins: np.ndarray, item, starts, owners, rule: BlocRule, n_
     ballots = csr_matrix((np.ones(len(item), dtype=np.int32), item, np.append(starts, len(item))), shape=(n, span))
     shared = np.asarray(ballots[a].multiply(ballots[c]).sum(axis=1)).ravel()
     close = shared >= rule.similar_min_jaccard * (sizes[a] + sizes[c] - shared) - 1e-9
-    graph = coo_matrix((np.ones(int(close.sum())), (a[close], c[close])), shape=(n, n))
-    _, label = connected_components(graph, directed=False)
-    group_size = np.bincount(label)
-    candidate = (group_size[label] >= rule.min_members) & (group_size[label] <= rule.similar_max_group)
-    idx = np.nonzero(candidate)[0]
-    idx = idx[np.argsort(label[idx], kind="stable")]
-    cuts = np.nonzero(np.diff(label[idx]))[0] + 1
-    return [owners[part] for part in np.split(idx, cuts)] if len(idx) else []
+    return _linked_groups(a[close], c[close], owners, rule)
 
 
 def _ring_check(item, run_start, run_len, group, member, n_groups, rule: BlocRule, n_talks: int):
