@@ -30,6 +30,20 @@ RING_SCORES = ("exact", "way")
 FOLLOW_UPS = ("asked", "shared")
 RING_CANDIDATES = ("bands", "pairs")
 PROMOTIONS_EXPLAIN = ("votes", "bursts")
+# The keys that take one of a few words, and the words each takes.
+CHOICES = {
+    "error_control": ERROR_CONTROLS,
+    "discovery_unit": DISCOVERY_UNITS,
+    "merge": MERGES,
+    "bursts": BURSTS,
+    "rings": RINGS,
+    "ring_null": RING_NULLS,
+    "test_count": TEST_COUNTS,
+    "ring_scores": RING_SCORES,
+    "follow_ups": FOLLOW_UPS,
+    "promotions_explain": PROMOTIONS_EXPLAIN,
+    "ring_candidates": RING_CANDIDATES,
+}
 
 
 @dataclass(frozen=True)
@@ -231,28 +245,9 @@ class BlocRule:
             or not 0 <= self.ring_exponent <= 1
         ):
             problems.append("ring_exponent must be null or in [0, 1]")
-        if self.error_control not in ERROR_CONTROLS:
-            problems.append(f"error_control must be one of {list(ERROR_CONTROLS)}")
-        if self.discovery_unit not in DISCOVERY_UNITS:
-            problems.append(f"discovery_unit must be one of {list(DISCOVERY_UNITS)}")
-        if self.merge not in MERGES:
-            problems.append(f"merge must be one of {list(MERGES)}")
-        if self.bursts not in BURSTS:
-            problems.append(f"bursts must be one of {list(BURSTS)}")
-        if self.rings not in RINGS:
-            problems.append(f"rings must be one of {list(RINGS)}")
-        if self.ring_null not in RING_NULLS:
-            problems.append(f"ring_null must be one of {list(RING_NULLS)}")
-        if self.test_count not in TEST_COUNTS:
-            problems.append(f"test_count must be one of {list(TEST_COUNTS)}")
-        if self.ring_scores not in RING_SCORES:
-            problems.append(f"ring_scores must be one of {list(RING_SCORES)}")
-        if self.follow_ups not in FOLLOW_UPS:
-            problems.append(f"follow_ups must be one of {list(FOLLOW_UPS)}")
-        if self.promotions_explain not in PROMOTIONS_EXPLAIN:
-            problems.append(f"promotions_explain must be one of {list(PROMOTIONS_EXPLAIN)}")
-        if self.ring_candidates not in RING_CANDIDATES:
-            problems.append(f"ring_candidates must be one of {list(RING_CANDIDATES)}")
+        for key, words in CHOICES.items():
+            if getattr(self, key) not in words:
+                problems.append(f"{key} must be one of {list(words)}")
         if not isinstance(self.organisations, bool):
             problems.append("organisations must be true or false")
         if not isinstance(self.order_colleagues, bool):
