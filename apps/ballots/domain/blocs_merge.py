@@ -75,31 +75,17 @@ def follow_up_count(targets: list[list[Finding]], how: str = "asked") -> int:
     nothing and is not counted: before round 21 every finding sharing any voter was, and the `joined`
     test's findings lying inside bursts raised everyone's bar (docs/blocs.md, round 21). Rule key
     `follow_ups`: "asked" is this count, "shared" the count before round 21, kept for stored policies."""
-    if how == "shared":
-        return _shared_count(targets)
     count = 0
     for findings in targets:
         seen = np.empty(0, dtype=np.int64)  # every voter of a stronger finding: the most that is in
         sure = np.empty(0, dtype=np.int64)  # voters of stronger findings sure to come in whole
         for f in _in_order(findings):
-            overlaps = bool(np.isin(f.members, seen).any())
-            if _taken_whole(f) or not overlaps or np.isin(f.members, sure).all():
-                sure = np.union1d(sure, f.members)
-            else:
-                count += 1
-            seen = np.union1d(seen, f.members)
-    return count
-
-
-def _shared_count(targets: list[list[Finding]]) -> int:
-    """`follow_ups: shared`, the family before round 21: every finding (not taken whole) that shares a
-    voter with a stronger one on its talk and way, whether or not it can add anyone."""
-    count = 0
-    for findings in targets:
-        seen = np.empty(0, dtype=np.int64)
-        for f in _in_order(findings):
-            if not _taken_whole(f) and np.isin(f.members, seen).any():
-                count += 1
+            asks = not _taken_whole(f) and bool(np.isin(f.members, seen).any())
+            if how == "asked":
+                asks = asks and not np.isin(f.members, sure).all()
+                if not asks:
+                    sure = np.union1d(sure, f.members)
+            count += asks
             seen = np.union1d(seen, f.members)
     return count
 
