@@ -74,6 +74,7 @@ class Context:
     n_votes: int
     explained: np.ndarray  # bool per vote: cast in the promotion hours after a promotion of its talk
     _votes_in: dict[int, np.ndarray] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _unexplained: list[Context] = field(default_factory=list, init=False, compare=False, repr=False)  # memo
 
     def votes_in(self, d: int) -> np.ndarray:
         """Positions of the votes in tested direction d (worked out once: every test asks; read-only)."""
@@ -127,19 +128,22 @@ def unexplained(ctx: Context) -> Context:
     """The context without the votes a promotion explains (`promotion_explained`), for the tests that
     would otherwise read a promotion's audience as voters acting together: the puppet-ring test (they
     share the promoted talks) and the account-creation test (they sign up when it goes out). Voter and
-    talk positions are kept, so findings need no translation. The same context when nothing is explained."""
+    talk positions are kept, so findings need no translation. The same context when nothing is
+    explained; built once per context, both tests read it."""
     if not ctx.explained.any():
         return ctx
-    keep = ~ctx.explained
-    data = ctx.data
-    rest = replace(
-        data,
-        vote_voter=data.vote_voter[keep],
-        vote_talk=data.vote_talk[keep],
-        vote_score=data.vote_score[keep],
-        vote_at=data.vote_at[keep],
-    )
-    return context_build(rest, ctx.rule)
+    if not ctx._unexplained:
+        keep = ~ctx.explained
+        data = ctx.data
+        rest = replace(
+            data,
+            vote_voter=data.vote_voter[keep],
+            vote_talk=data.vote_talk[keep],
+            vote_score=data.vote_score[keep],
+            vote_at=data.vote_at[keep],
+        )
+        ctx._unexplained.append(context_build(rest, ctx.rule))
+    return ctx._unexplained[0]
 
 
 def _significant(
