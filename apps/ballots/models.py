@@ -117,13 +117,19 @@ class WeightPolicy(models.Model):
         return f"{self.conference} weight policy v{self.version}"
 
     def clean(self) -> None:
-        """The bloc rule must be one detection can run: a JSON object whose known keys hold valid values
-        (the admin form shows the message; a stored version is never edited, so it must be right here)."""
+        """The bloc rule must be one detection can run (the admin form shows the message; a stored version
+        is never edited, so it must be right here)."""
         super().clean()
-        if not isinstance(self.bloc_rule, dict):
+        self.bloc_rule_in_full(self.bloc_rule)
+
+    @staticmethod
+    def bloc_rule_in_full(rule) -> dict:
+        """`rule` written out with every key (today's default where it names none), or a ValidationError
+        on `bloc_rule` naming the problem: it must be a JSON object whose known keys hold valid values."""
+        if not isinstance(rule, dict):
             raise ValidationError({"bloc_rule": 'The bloc rule must be a JSON object, e.g. {"alpha": 0.01}.'})
         try:
-            BlocRule.from_json(self.bloc_rule)
+            return BlocRule.from_json(rule).to_json()
         except TypeError as error:  # a value of the wrong kind, e.g. a word where a number belongs
             raise ValidationError({"bloc_rule": f"The bloc rule has a value of the wrong type ({error})."}) from error
         except ValueError as error:

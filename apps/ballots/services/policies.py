@@ -1,12 +1,10 @@
 """Writes: weight policy versions. Never edited: a revision is a new version."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
 from apps.talks.models import Conference
 
-from ..domain.blocs_input import BlocRule
 from ..models import WeightPolicy
 
 
@@ -38,10 +36,7 @@ def weight_policy_revise(*, conference: Conference, by=None, note: str = "", **c
     fields.update(changes)
     # The rule is stored written out in full, whatever the caller left to the defaults (the admin's
     # "{}" included), so the version keeps its meaning when the code's defaults change.
-    try:
-        fields["bloc_rule"] = BlocRule.from_json(fields["bloc_rule"]).to_json()
-    except (TypeError, ValueError) as error:
-        raise ValidationError({"bloc_rule": str(error)}) from error
+    fields["bloc_rule"] = WeightPolicy.bloc_rule_in_full(fields["bloc_rule"])
     policy = WeightPolicy(conference=conference, version=version, note=note, created_by=by, **fields)
     policy.full_clean()
     policy.save()
