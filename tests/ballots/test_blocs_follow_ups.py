@@ -103,19 +103,3 @@ def test_the_follow_ups_key_is_validated_and_kept_in_the_rule():
     assert BlocRule.from_json({"follow_ups": "shared"}) == BlocRule(follow_ups="shared")
     with pytest.raises(ValueError, match="follow_ups must be one of"):
         BlocRule.from_json({"follow_ups": "every"})
-
-
-@pytest.mark.django_db(transaction=True)
-def test_round_21_migration_pins_stored_policies_to_the_shared_count():
-    """0021 writes `follow_ups: shared` into policies stored without the key; a policy that names the key
-    keeps its choice, and new policies store the default (`asked`)."""
-    from tests.ballots.test_blocs_policy import _stored_then_migrated
-
-    before = {k: v for k, v in BlocRule().to_json().items() if k != "follow_ups"}
-    old, chosen = _stored_then_migrated("0020_bloc_rule_round_19", before)
-    assert old.bloc_rule == {**before, "follow_ups": "shared"}
-    assert BlocRule.from_json(old.bloc_rule) == BlocRule(follow_ups="shared")
-    assert chosen.bloc_rule == BlocRule().to_json()
-    kept = {**before, "follow_ups": "asked"}
-    old, _ = _stored_then_migrated("0020_bloc_rule_round_19", kept)
-    assert old.bloc_rule == kept

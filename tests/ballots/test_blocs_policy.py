@@ -109,15 +109,31 @@ def test_round_8_migration_pins_stored_policies_to_the_rule_they_were_stored_wit
 
 
 @pytest.mark.django_db(transaction=True)
-def test_round_11_migration_pins_stored_policies_to_the_ring_null_they_were_stored_with():
-    """0016 writes `ring_null: own` (docs/blocs.md, round 11: a puppet ring's members counted on the
-    common ballot picked from their own ratings) into policies stored without the key; a policy that
-    names the key keeps its choice, and new policies store "held_out"."""
-    before = {k: v for k, v in BlocRule().to_json().items() if k != "ring_null"}
-    old, chosen = _stored_then_migrated("0015_bloc_rule_round_10", before)
-    assert old.bloc_rule == {**before, "ring_null": "own"}
-    assert BlocRule.from_json(old.bloc_rule) == BlocRule(ring_null="own")
-    assert chosen.bloc_rule == BlocRule().to_json() and chosen.bloc_rule["ring_null"] == "held_out"
-    kept = {**before, "ring_null": "held_out"}
-    old, _ = _stored_then_migrated("0015_bloc_rule_round_10", kept)
+@pytest.mark.parametrize(
+    ("before_migration", "key", "stored", "default", "other"),
+    [
+        ("0015_bloc_rule_round_10", "ring_null", "own", "held_out", "held_out"),
+        ("0019_bloc_rule_round_20", "ring_scores", "way", "way", "exact"),
+        ("0020_bloc_rule_round_19", "follow_ups", "shared", "asked", "asked"),
+        ("0021_bloc_rule_round_21", "promotions_explain", "bursts", "votes", "votes"),
+        ("0022_bloc_rule_round_22", "ring_candidates", "bands", "bands", "pairs"),
+    ],
+)
+def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_with(
+    before_migration, key, stored, default, other
+):
+    """0016 writes `ring_null: own` (round 11: a puppet ring's members counted on the common ballot picked
+    from their own ratings), 0020 `ring_scores: way` (round 19), 0021 `follow_ups: shared` (round 21:
+    the follow-up family of before), 0022 `promotions_explain: bursts` (round 22: a promotion explains
+    burst windows only) and 0023 `ring_candidates: bands` (round 23) into policies stored without the
+    key; a policy that names the key keeps its choice, and new policies store today's default (for
+    `ring_scores` and `ring_candidates` the stored word, written out so that a later default cannot
+    change a stored policy)."""
+    before = {k: v for k, v in BlocRule().to_json().items() if k != key}
+    old, chosen = _stored_then_migrated(before_migration, before)
+    assert old.bloc_rule == {**before, key: stored}
+    assert BlocRule.from_json(old.bloc_rule) == BlocRule(**{key: stored})
+    assert chosen.bloc_rule == BlocRule().to_json() and chosen.bloc_rule[key] == default
+    kept = {**before, key: other}
+    old, _ = _stored_then_migrated(before_migration, kept)
     assert old.bloc_rule == kept

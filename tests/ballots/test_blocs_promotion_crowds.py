@@ -137,16 +137,3 @@ def test_the_promotions_explain_key_is_validated_and_kept_in_the_rule():
     assert BlocRule.from_json({"promotions_explain": "bursts"}).to_json()["promotions_explain"] == "bursts"
     with pytest.raises(ValueError, match="promotions_explain must be one of"):
         BlocRule.from_json({"promotions_explain": "everything"})
-
-
-@pytest.mark.django_db(transaction=True)
-def test_round_22_migration_pins_stored_policies_to_bursts_only():
-    from tests.ballots.test_blocs_policy import _stored_then_migrated
-
-    before = {k: v for k, v in BlocRule().to_json().items() if k != "promotions_explain"}
-    old, chosen = _stored_then_migrated("0021_bloc_rule_round_21", before)
-    assert old.bloc_rule == {**before, "promotions_explain": "bursts"}
-    assert chosen.bloc_rule == BlocRule().to_json()
-    kept = {**before, "promotions_explain": "votes"}
-    old, _ = _stored_then_migrated("0021_bloc_rule_round_21", kept)
-    assert old.bloc_rule == kept

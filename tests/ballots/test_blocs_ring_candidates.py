@@ -89,18 +89,3 @@ def test_the_ring_candidates_key_is_validated_and_kept_in_the_rule():
     assert BlocRule.from_json({"ring_candidates": "pairs"}).to_json()["ring_candidates"] == "pairs"
     with pytest.raises(ValueError, match="ring_candidates must be one of"):
         BlocRule.from_json({"ring_candidates": "everything"})
-
-
-@pytest.mark.django_db(transaction=True)
-def test_round_23_migration_pins_stored_policies_to_the_bands():
-    """0023 writes `ring_candidates: bands` into policies stored without the key; a policy that names the
-    key keeps its choice, and new policies store the default (`bands`)."""
-    from tests.ballots.test_blocs_policy import _stored_then_migrated
-
-    before = {k: v for k, v in BlocRule().to_json().items() if k != "ring_candidates"}
-    old, chosen = _stored_then_migrated("0022_bloc_rule_round_22", before)
-    assert old.bloc_rule == {**before, "ring_candidates": "bands"}
-    assert chosen.bloc_rule == BlocRule().to_json()
-    kept = {**before, "ring_candidates": "pairs"}
-    old, _ = _stored_then_migrated("0022_bloc_rule_round_22", kept)
-    assert old.bloc_rule == kept

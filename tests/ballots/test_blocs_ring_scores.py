@@ -14,7 +14,6 @@ import pytest
 from apps.ballots.domain.blocs import blocs_detect
 from apps.ballots.domain.blocs_input import BlocRule
 from apps.ballots.domain.blocs_signals import score_agreement
-from tests.ballots.test_blocs_policy import _stored_then_migrated
 from tests.ballots.test_blocs_similar_heavy import N_TALKS, _build, _ring_members
 
 TRACK = range(81, N_TALKS + 1)  # a niche track of 20 talks
@@ -148,17 +147,3 @@ def test_the_ring_test_is_deterministic_in_any_input_order():
     random.Random(7).shuffle(keys)
     again = blocs_detect(_build({k: votes[k] for k in keys}), EXACT)
     assert [(b.key, b.member_ids) for b in first.blocs] == [(b.key, b.member_ids) for b in again.blocs]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_round_19_migration_pins_stored_policies_to_the_ring_scores_they_were_stored_with():
-    """0020 writes `ring_scores: way` into policies stored without the key; a policy that names the key
-    keeps its choice, and new policies store the default (`way`)."""
-    before = {k: v for k, v in BlocRule().to_json().items() if k != "ring_scores"}
-    old, chosen = _stored_then_migrated("0019_bloc_rule_round_20", before)
-    assert old.bloc_rule == {**before, "ring_scores": "way"}
-    assert BlocRule.from_json(old.bloc_rule) == WAY
-    assert chosen.bloc_rule == BlocRule().to_json()
-    kept = {**before, "ring_scores": "exact"}
-    old, _ = _stored_then_migrated("0019_bloc_rule_round_20", kept)
-    assert old.bloc_rule == kept
