@@ -29,16 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scipy.special import gammaln
 from scipy.stats import gamma, nbinom, poisson
 
-from apps.ballots.domain.blocs_bursts import (
-    _Activity,
-    _burst_windows,
-    _promoted,
-    _Votes,
-    _window_stats,
-    burst_findings,
-)
+from apps.ballots.domain.blocs import SUPPORT, burst_scan
 from apps.ballots.domain.blocs_input import BlocRule
-from apps.ballots.domain.blocs_signals import SUPPORT, TOP, context_build
+from apps.ballots.domain.blocs_signals import TOP, context_build
 from bench.blocs_calibration import plant_nothing, seeds_parse
 from bench.blocs_fresh import fresh_conference
 from bench.blocs_quality import GENERATORS, detect_with_discounts
@@ -57,66 +50,23 @@ DISTANCE = (
 KINDS = ("waves", "soft_push", "community_chat", "social_post")
 
 
-def _streams(ctx):
-    """Per tested direction, every vote of that direction as the site-wide burst test scans it (sorted by
-    talk, time and voter; no cell left out for being small), with `sel`, the vote positions of its rows
-    (the test's own `_Votes` keeps voter positions only since the speed work of 2026-12-06). The number
-    of tests counts the windows a promotion does not explain, as the test does since round 20."""
-    data, rule = ctx.data, ctx.rule
-    t0 = int(data.vote_at.min())
-    windows = [round(h * 3600) for h in rule.burst_window_hours]
-    span = int(data.vote_at.max()) - t0 + max(windows) + 1
-    per_minute = np.bincount((data.vote_at - t0) // 60, minlength=span // 60 + 2)
-    activity = _Activity(span, before_minute=np.concatenate(([0], np.cumsum(per_minute))))
-    streams, n_tests = {}, 0
-    for d in ctx.tested:
-        sel = ctx.votes_in(d)
-        at = data.vote_at[sel] - t0
-        talk = data.vote_talk[sel].astype(np.int64)
-        order = np.lexsort((data.vote_voter[sel], at, talk))
-        sel, at, talk = sel[order], at[order], talk[order]
-        explained = _promoted(data.talk_promoted, talk, at, t0, windows, rule.promotion_hours)
-        voter = data.vote_voter[sel].astype(np.int64)
-        owner = np.zeros(len(sel), dtype=np.int64)
-        streams[d] = (_Votes(d, voter, at, talk, talk, talk * span + at, owner, explained), sel)
-        n_tests += explained.size - int(np.count_nonzero(explained))
-    return streams, activity, windows, n_tests, t0
-
-
-def _part(votes: _Votes, index: np.ndarray) -> _Votes:
-    """Some rows of a stream (the votes of one talk), as a stream of their own."""
-    columns = (votes.voter, votes.at, votes.talk, votes.cell, votes.key, votes.owner, votes.explained)
-    return _Votes(votes.d, *(x[index] for x in columns))
-
-
-def _all_windows(ctx, votes: _Votes, windows, activity):
-    """Every window large enough to report (p-value up to 10: no bar), per window length: (first vote,
-    log p, end, prediction), positions in `votes`."""
-    return _burst_windows(_window_stats(ctx, votes, windows, activity), float(np.log(10.0)))
-
-
 def combined_log_p(log_ps: np.ndarray) -> float:
     """Fisher: P(sum of m log U <= s) for m independent uniforms = gamma(m).sf(-s)."""
     s = float(np.sum(log_ps))
     return float(gamma(len(log_ps)).logsf(-s))
 
 
-def disjoint_windows(ctx, votes: _Votes, talk: int, windows, activity):
-    """All windows on one talk (no screen), most unusual first, greedily disjoint in votes."""
-    idx = np.nonzero(votes.talk == talk)[0]
-    if not len(idx):
-        return []
-    found = _all_windows(ctx, _part(votes, idx), windows, activity)
-    rows = []
-    for wi, (cand, log_p, end, expected) in enumerate(found):
-        for c, lp, e, ex in zip(cand, log_p, end, expected, strict=True):
-            rows.append((float(lp), int(c), int(e), wi, float(ex)))
-    rows.sort()
+def disjoint_windows(scan, d: int, talk: int):
+    """All windows on one talk in way d (no screen), most unusual first, greedily disjoint in votes."""
+    rows = sorted(
+        scan.windows(d, talk),
+        key=lambda w: (w.log_p, w.first, w.first + w.observed, scan.window_hours.index(w.hours), w.expected),
+    )
     taken = []
-    for lp, s, e, wi, ex in rows:
-        if all(e <= a or s >= b for _, a, b, _, _ in taken):
-            taken.append((lp, s, e, wi, ex))
-    return [(lp, idx[s], idx[e - 1] + 1, wi, ex) for lp, s, e, wi, ex in taken]
+    for w in rows:
+        if all(w.first + w.observed <= t.first or w.first >= t.first + t.observed for t in taken):
+            taken.append(w)
+    return taken
 
 
 def missed(args) -> None:
@@ -126,8 +76,9 @@ def missed(args) -> None:
         conf = generate(args.size, seed)
         data = conf.data
         ctx = context_build(data, rule)
-        streams, activity, windows, n_tests, _t0 = _streams(ctx)
-        found_bursts = burst_findings(ctx)
+        bursts = burst_scan(ctx)
+        n_tests, windows = bursts.n_tests, bursts.window_hours
+        found_bursts = bursts.findings()
         bars = {"bar": {f"{np.exp(f.log_bar):.1e}" for f in found_bursts}}
         signal_bar = min((f.log_bar for f in found_bursts), default=float(np.log(rule.alpha / n_tests)))
         detected = detect_with_discounts(data, rule)[1]
@@ -147,33 +98,28 @@ def missed(args) -> None:
             # top) holding it, against the signal's bar in this run.
             best = {}
             for d in (SUPPORT, TOP):
-                votes, sel = streams[d]
-                idx = np.nonzero(votes.talk == t)[0]
-                found = _all_windows(ctx, _part(votes, idx), windows, activity)
-                for cand, log_p, end, _ in found:
-                    for c, lp, e in zip(cand, log_p, end, strict=True):
-                        for pos in sel[idx[c] : idx[e - 1] + 1]:
-                            if mine[pos] and not detected[pos]:
-                                best[pos] = min(best.get(pos, 0.0), float(lp))
+                for w in bursts.windows(d, t):
+                    for pos in w.votes:
+                        if mine[pos] and not detected[pos]:
+                            best[pos] = min(best.get(pos, 0.0), w.log_p)
             for pos in np.nonzero(mine & ~detected)[0]:
                 ratio = best.get(int(pos), 0.0) - signal_bar
                 bucket = next(b for b, lim in DISTANCE if ratio <= np.log(lim))
                 DISTANCES[(bloc.kind, bucket)] = DISTANCES.get((bloc.kind, bucket), 0) + 1
             for d in (SUPPORT, TOP):
-                votes, sel = streams[d]
-                n_talk = int((votes.talk == t).sum())
-                taken = disjoint_windows(ctx, votes, t, windows, activity)
+                n_talk = int(ctx.talk_count[d][t])
+                taken = disjoint_windows(bursts, d, t)
                 parts = []
-                for lp, s, e, wi, ex in taken[:4]:
-                    planted_in = int(mine[sel[s:e]].sum())
+                for w in taken[:4]:
+                    planted_in = int(mine[w.votes].sum())
                     parts.append(
-                        f"p={np.exp(lp):.1e} ({e - s} votes, {planted_in} planted, {ex:.1f} exp, "
-                        f"{rule.burst_window_hours[wi]} h)"
+                        f"p={np.exp(w.log_p):.1e} ({w.observed} votes, {planted_in} planted, {w.expected:.1f} exp, "
+                        f"{w.hours} h)"
                     )
                 comb = []
                 for m in (2, 3):
                     if len(taken) >= m:
-                        lps = np.array([x[0] for x in taken[:m]])
+                        lps = np.array([w.log_p for w in taken[:m]])
                         # The m most unusual disjoint windows of a talk: Fisher's p on them is too
                         # optimistic (they are the smallest of many); as a rough charge, multiply by the
                         # number of m-subsets of the talk's windows.
@@ -188,16 +134,20 @@ def missed(args) -> None:
                 # (times 3), against alpha / (talks x 3 ways).
                 K = n_talk * len(windows)
                 scan = min(
-                    (float(poisson.sf(m - 1, K * np.exp(taken[m - 1][0]))) * 3 for m in (1, 2, 3) if len(taken) >= m),
+                    (
+                        float(poisson.sf(m - 1, K * np.exp(taken[m - 1].log_p))) * 3
+                        for m in (1, 2, 3)
+                        if len(taken) >= m
+                    ),
                     default=1.0,
                 )
                 talk_bar = rule.alpha / (3 * data.n_talks)
                 best_m = min(
                     (m for m in (1, 2, 3) if len(taken) >= m),
-                    key=lambda m: float(poisson.sf(m - 1, K * np.exp(taken[m - 1][0]))),
+                    key=lambda m: float(poisson.sf(m - 1, K * np.exp(taken[m - 1].log_p))),
                     default=1,
                 )
-                new_votes = sum(int((mine & ~detected)[sel[s:e]].sum()) for _, s, e, _, _ in taken[:best_m])
+                new_votes = sum(int((mine & ~detected)[w.votes].sum()) for w in taken[:best_m])
                 SCAN.append((bloc.kind, "up" if d == SUPPORT else "top", scan <= talk_bar, new_votes))
                 way = "up" if d == SUPPORT else "top"
                 parts.append(f"talk scan {scan:.1e} vs {talk_bar:.1e}")
@@ -240,7 +190,7 @@ def honest(args) -> None:
                 continue
             for v in g.member_ids:
                 group_of.setdefault(v, g.kind)
-        for f in burst_findings(ctx):
+        for f in burst_scan(ctx).findings():
             if True:
                 lo, hi = f.window
                 sel = np.nonzero(

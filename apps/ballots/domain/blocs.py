@@ -37,7 +37,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from .blocs_bursts import burst_findings, organisation_burst_findings
+from .blocs_bursts import BurstScan, BurstWindow, burst_findings, burst_scan, burst_windows, organisation_burst_findings
 from .blocs_input import BlocInput, BlocRule
 from .blocs_joined import joined_findings
 from .blocs_merge import findings_admit, findings_merge, follow_up_count
@@ -404,6 +404,8 @@ __all__ = [
     "BlocDiscounts",
     "BlocReport",
     "BlocStatus",
+    "BurstScan",
+    "BurstWindow",
     "Evidence",
     "bloc_counts_as",
     "bloc_discounts",
@@ -411,4 +413,6 @@ __all__ = [
     "bloc_member_sentence",
     "bloc_multiplier",
     "blocs_detect",
+    "burst_scan",
+    "burst_windows",
 ]

@@ -20,6 +20,7 @@ the period, are tested as before.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 from scipy.special import gammaln
@@ -84,29 +85,186 @@ class _Activity:
         return busy * rate
 
 
+@dataclass(frozen=True, eq=False)
+class BurstWindow:
+    """One window the site-wide burst test considered on a talk, in one way (`burst_windows`).
+
+    A window starts at a vote on the talk and lasts `hours`: it holds the votes on the talk, in that
+    way, cast from `start` (included) to `end` (excluded), both in seconds since the epoch.
+
+    - `direction`: the way tested: SUPPORT (any rating from "want to see" up), TOP (the top score
+      alone) or OPPOSE.
+    - `talk`: the talk's position in the detection input (`data.talk_ids[talk]` is its id).
+    - `hours`, `start`, `end`: the window's length (one of the rule's `burst_window_hours`) and span.
+    - `observed`: the votes on the talk, in that way, in the window (the first of them included).
+    - `expected`: how many the site predicts: the talk's share of all votes outside the window times
+      the site's other votes in the window (a reminder email that makes everyone vote at once raises
+      this too, so a crowd right after it is not unusual).
+    - `log_p`: the natural log of the window's p-value: the chance, under that prediction, of at least
+      `observed - 1` votes besides the first (the first vote is given: the window starts at it).
+      `p_value` is its exponential.
+    - `log_bar`: the log p-value the window had to reach in this detection run: the signal's bar
+      (alpha shared among every window of every talk: `BurstScan.n_tests`, under the rule's error
+      control), or, under `bursts: every`, on a talk and way where a burst already passed, the
+      follow-up bar (alpha shared among that talk's windows only) that further waves are held to.
+    - `passed`: `log_p <= log_bar`: detection takes the window's votes as a burst (its members are
+      those of the most unusual passing window and of the passing windows, no longer, that overlap it).
+    - `reported`: detection reported this very window as a finding (the most unusual window of a
+      burst); a passing window that overlaps a more unusual one only lends it members.
+    - `votes`, `voters`: the positions of the window's votes in the detection input (`data.vote_*`)
+      and of their voters, in time order.
+    - `first`: the position of the window's first vote among all the votes on the talk in that way,
+      in time order (two windows share votes when their ranges `first .. first + observed` overlap).
+
+    Only windows that could be reported are listed: those holding at least the rule's `min_members`
+    votes and large enough for the signal (`min_excess`, `min_ratio`). Windows that overlap the hours
+    after a recorded promotion of the talk are explained by it and neither tested nor listed.
+    """
+
+    direction: int
+    talk: int
+    hours: float
+    start: int
+    end: int
+    observed: int
+    expected: float
+    log_p: float
+    log_bar: float
+    passed: bool
+    reported: bool
+    votes: np.ndarray
+    voters: np.ndarray
+    first: int
+
+    @property
+    def p_value(self) -> float:
+        return float(np.exp(self.log_p))
+
+
+@dataclass(frozen=True, eq=False)
+class BurstScan:
+    """One run of a burst test over the whole vote: what detection decides from (`findings`) and every
+    window it considered on a talk (`windows`). `n_tests` is the number of windows the multiple-testing
+    correction counts (every window from every vote, in every way, that no promotion explains);
+    `log_bar` is the signal's bar (log p) and `follow_up_log_bar` the bar of further waves on talks
+    where a burst passed (under `bursts: every`; otherwise equal to `log_bar`)."""
+
+    ctx: Context
+    signal: str
+    n_tests: int
+    log_bar: float
+    follow_up_log_bar: float
+    window_hours: tuple[float, ...]
+    _labels: tuple[str, ...]
+    _t0: int
+    _windows: tuple[int, ...]  # seconds
+    _streams: tuple[_Votes, ...]
+    _stats: tuple  # per stream, `_window_stats`
+    _tested: tuple  # per stream, `_burst_windows` at the bar reached
+    _waves: bool
+    _follow: tuple  # per stream, the follow-up windows per cell (`_spans_by_cell`); empty without waves
+    _on_found: tuple  # per stream, bool per vote: its talk and way hold a burst that passed the bar
+
+    @cached_property
+    def _outcome(self) -> tuple[list[Finding], frozenset]:
+        return _findings(self)
+
+    def findings(self) -> list[Finding]:
+        """What detection reports: the findings of `burst_findings` (or `organisation_burst_findings`)."""
+        return list(self._outcome[0])
+
+    def windows(self, direction: int, talk: int) -> list[BurstWindow]:
+        """Every window considered on `talk` (a position in the input) in `direction` (SUPPORT, TOP or
+        OPPOSE: one of `ctx.tested`), the most unusual first (ties: the shorter, then the earlier).
+        Counts, predictions and p-values are those detection computed (the same arrays, the same
+        function), so the window a finding reports appears here with the finding's p-value."""
+        if self.signal != "burst":
+            raise ValueError("windows are listed for the site-wide burst test only")
+        if direction not in self.ctx.tested:
+            raise ValueError(f"direction must be one of {self.ctx.tested}, not {direction}")
+        j = next((j for j, votes in enumerate(self._streams) if votes.d == direction), None)
+        if j is None:
+            return []
+        votes = self._streams[j]
+        lo, hi = np.searchsorted(votes.talk, [talk, talk + 1])  # a stream is sorted by talk
+        if hi <= lo:
+            return []
+        found = _burst_windows(self._stats[j], np.inf, (votes.talk == talk))
+        rows = _spans_by_cell(found, votes.cell, np.inf).get(talk)
+        if rows is None:
+            return []
+        # The talk's votes as the input holds them, in the stream's order (time, then voter).
+        data = self.ctx.data
+        sel = self.ctx.votes_in(direction)
+        sel = sel[data.vote_talk[sel] == talk]
+        sel = sel[np.lexsort((data.vote_voter[sel], data.vote_at[sel]))]
+        if len(sel) != hi - lo or not np.array_equal(data.vote_voter[sel], votes.voter[lo:hi]):
+            raise RuntimeError("the talk's votes differ from the burst test's stream")
+        bar = self.follow_up_log_bar if self._waves and self._on_found[j][lo] else self.log_bar
+        reported = self._outcome[1]
+        out = []
+        for s, e, wi, log_p, expected in zip(*rows, strict=True):
+            s, e, wi = int(s), int(e), int(wi)
+            begin = self._t0 + int(votes.at[s])
+            out.append(
+                BurstWindow(
+                    direction=direction,
+                    talk=talk,
+                    hours=self.window_hours[wi],
+                    start=begin,
+                    end=begin + self._windows[wi],
+                    observed=e - s,
+                    expected=float(expected),
+                    log_p=float(log_p),
+                    log_bar=float(bar),
+                    passed=bool(log_p <= bar),
+                    reported=(j, s, wi) in reported,
+                    votes=sel[s - lo : e - lo],
+                    voters=votes.voter[s:e],
+                    first=s - lo,
+                )
+            )
+        return out
+
+
+def burst_scan(ctx: Context) -> BurstScan:
+    """The site-wide burst test over the whole vote, once: its findings and every window it considered
+    (see `BurstScan`, `BurstWindow`). Detection uses it (`burst_findings`); a diagnostic that asks about
+    several talks should build it once and call `windows` on it."""
+    return _scan(ctx, "burst")
+
+
+def burst_windows(ctx: Context, direction: int, talk: int) -> list[BurstWindow]:
+    """Every window the site-wide burst test considered on one talk in one way (SUPPORT, TOP or OPPOSE),
+    the most unusual first, with its counts, prediction, p-value and bar (see `BurstWindow`). Runs the
+    whole test (a window's bar depends on every talk); for several talks use `burst_scan(ctx).windows`."""
+    return burst_scan(ctx).windows(direction, talk)
+
+
 def burst_findings(ctx: Context) -> list[Finding]:
     """The most unusual window of each talk and way: votes on it in the window against the talk's share
     of all votes times the site-wide votes in that window. Under `bursts: every`, also each further
     burst on that talk that shares no vote with the ones before (a campaign's later waves)."""
-    return _bursts(ctx, "burst")
+    return burst_scan(ctx).findings()
 
 
 def organisation_burst_findings(ctx: Context, voter_org: np.ndarray, labels: tuple[str, ...]) -> list[Finding]:
     """The most unusual window of each organisation, talk and way: the organisation's votes on the talk
     in the window against the talk's share of all votes times the organisation's votes in that window.
     `voter_org` assigns voters to organisations (-1: none)."""
-    return _bursts(ctx, "organisation_burst", voter_org, labels)
+    return _scan(ctx, "organisation_burst", voter_org, labels).findings()
 
 
-def _bursts(
-    ctx: Context, signal: str, voter_org: np.ndarray | None = None, labels: tuple[str, ...] = ()
-) -> list[Finding]:
+def _scan(ctx: Context, signal: str, voter_org: np.ndarray | None = None, labels: tuple[str, ...] = ()) -> BurstScan:
     data, rule = ctx.data, ctx.rule
+    windows = [round(h * 3600) for h in rule.burst_window_hours]
     if not ctx.n_votes or (voter_org is not None and not (voter_org >= 0).any()):
-        return []
+        no = float("-inf")
+        return BurstScan(
+            ctx, signal, 0, no, no, tuple(rule.burst_window_hours), labels, 0, tuple(windows), (), (), (), False, (), ()
+        )
     n_talks = max(1, data.n_talks)
     t0 = int(data.vote_at.min())
-    windows = [round(h * 3600) for h in rule.burst_window_hours]
     span = int(data.vote_at.max()) - t0 + max(windows) + 1
     if voter_org is None:
         per_minute = np.bincount((data.vote_at - t0) // 60, minlength=span // 60 + 2)
@@ -157,10 +315,34 @@ def _bursts(
 
     # The site-wide burst test and the account-creation test (blocs_joined.py) report every wave.
     waves = signal in ("burst", "joined") and rule.bursts == "every"
-    follow, follow_bar = _follow_ups(ctx, streams, stats, tested, threshold) if waves else ([], threshold)
+    follow, follow_bar, on_found = _follow_ups(ctx, streams, stats, tested, threshold) if waves else ([], threshold, [])
+    return BurstScan(
+        ctx,
+        signal,
+        n_tests,
+        float(threshold),
+        float(follow_bar),
+        tuple(rule.burst_window_hours),
+        labels,
+        t0,
+        tuple(windows),
+        tuple(streams),
+        tuple(stats),
+        tuple(tested),
+        waves,
+        tuple(follow),
+        tuple(on_found),
+    )
+
+
+def _findings(scan: BurstScan) -> tuple[list[Finding], frozenset]:
+    """The scan's findings, and the windows they report as (stream, first vote, length index)."""
+    signal, labels, t0, windows, waves = scan.signal, scan._labels, scan._t0, scan._windows, scan._waves
+    threshold, follow_bar = scan.log_bar, scan.follow_up_log_bar
     findings: list[Finding] = []
-    for j, (votes, found) in enumerate(zip(streams, tested, strict=True)):
-        more = follow[j] if waves else {}
+    reported = set()
+    for j, (votes, found) in enumerate(zip(scan._streams, scan._tested, strict=True)):
+        more = scan._follow[j] if waves else {}
         for cell, spans in sorted(_spans_by_cell(found, votes.cell, threshold).items()):
             bursts = []
             # The most unusual window first (it passed the signal's bar); then, under `bursts: every`,
@@ -173,6 +355,7 @@ def _bursts(
                 mine = (starts < e) & (ends > s) & (lengths <= wi)
                 first_vote, last_vote = int(starts[mine].min()), int(ends[mine].max())
                 bursts.append((first_vote, last_vote))
+                reported.add((j, s, wi))
                 findings.append(
                     Finding(
                         signal=signal,
@@ -195,14 +378,15 @@ def _bursts(
                 for a, b in bursts:
                     apart &= (spans[0] >= b) | (spans[1] <= a)
                 spans = tuple(x[apart] for x in spans)
-    return _wave_labels(findings) if waves else findings
+    return (_wave_labels(findings) if waves else findings), frozenset(reported)
 
 
 def _follow_ups(ctx: Context, streams: list[_Votes], stats, tested, threshold: float):
     """Under `bursts: every`, the further waves of a campaign: on the talks and ways where a burst passed
     the signal's bar, every other window is asked again, against alpha / (windows on those talks):
     the question "did this talk get another burst?" is asked only where one is established. Returns
-    the windows found this way per stream and talk (as `_spans_by_cell`) and their bar."""
+    the windows found this way per stream and talk (as `_spans_by_cell`), their bar, and per stream
+    which votes are on those talks and ways."""
     rule = ctx.rule
     found_units = np.concatenate(
         [np.empty(0, dtype=np.int64)]
@@ -215,7 +399,7 @@ def _follow_ups(ctx: Context, streams: list[_Votes], stats, tested, threshold: f
     on_found = [np.isin(2 * votes.talk + (votes.d == OPPOSE), found_units) for votes in streams]
     n_follow = sum(int((~votes.explained[mask]).sum()) for votes, mask in zip(streams, on_found, strict=True))
     if not n_follow:
-        return [{} for _ in streams], threshold
+        return [{} for _ in streams], threshold, on_found
     follow_bar = max(threshold, float(np.log(rule.alpha / n_follow)))
     # The windows of the talks and ways where a burst passed: a talk's votes are contiguous and no
     # window leaves its talk, so they are the same windows as among all the votes, asked at this bar.
@@ -223,7 +407,7 @@ def _follow_ups(ctx: Context, streams: list[_Votes], stats, tested, threshold: f
         _spans_by_cell(_burst_windows(st, follow_bar, mask), votes.cell, follow_bar)
         for votes, st, mask in zip(streams, stats, on_found, strict=True)
     ]
-    return follow, follow_bar
+    return follow, follow_bar, on_found
 
 
 def _spans_by_cell(found, cell: np.ndarray, limit: float) -> dict[int, tuple]:

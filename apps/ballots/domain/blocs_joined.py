@@ -32,7 +32,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .blocs_bursts import _bursts
+from .blocs_bursts import _scan
 from .blocs_signals import Context, Finding, context_build, unexplained
 
 
@@ -72,7 +72,7 @@ def joined_findings(ctx: Context) -> list[Finding]:
             promoted.dtype
         ),
     )
-    findings = _bursts(context_build(by_account, ctx.rule), "joined")
+    findings = _scan(context_build(by_account, ctx.rule), "joined").findings()
     for i, f in enumerate(findings):
         if f.window is not None:
             start = int(times[np.searchsorted(squeezed, f.window[0])])
