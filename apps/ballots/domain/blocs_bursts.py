@@ -103,10 +103,13 @@ class BurstWindow:
     - `log_p`: the natural log of the window's p-value: the chance, under that prediction, of at least
       `observed - 1` votes besides the first (the first vote is given: the window starts at it).
       `p_value` is its exponential.
-    - `log_bar`: the log p-value the window had to reach in this detection run: the signal's bar
-      (alpha shared among every window of every talk: `BurstScan.n_tests`, under the rule's error
-      control), or, under `bursts: every`, on a talk and way where a burst already passed, the
-      follow-up bar (alpha shared among that talk's windows only) that further waves are held to.
+    - `log_bar`: the log p-value the window is judged against in this detection run: the signal's bar
+      (`BurstScan.log_bar`: alpha shared among every window of every talk, `BurstScan.n_tests`, under
+      the rule's error control); but under `bursts: every`, a window on a talk and way where a burst
+      passed that bar, and which misses it itself, is judged against the follow-up bar
+      (`BurstScan.follow_up_log_bar`: alpha shared among the windows of such talks only), the bar
+      further waves of a campaign are held to. (A finding for a later wave reports the follow-up bar
+      even when its window also passed the signal's bar.)
     - `passed`: `log_p <= log_bar`: detection takes the window's votes as a burst (its members are
       those of the most unusual passing window and of the passing windows, no longer, that overlap it).
     - `reported`: detection reported this very window as a finding (the most unusual window of a
@@ -200,12 +203,13 @@ class BurstScan:
         sel = sel[np.lexsort((data.vote_voter[sel], data.vote_at[sel]))]
         if len(sel) != hi - lo or not np.array_equal(data.vote_voter[sel], votes.voter[lo:hi]):
             raise RuntimeError("the talk's votes differ from the burst test's stream")
-        bar = self.follow_up_log_bar if self._waves and self._on_found[j][lo] else self.log_bar
+        follow_up = self._waves and bool(self._on_found[j][lo])
         reported = self._outcome[1]
         out = []
         for s, e, wi, log_p, expected in zip(*rows, strict=True):
             s, e, wi = int(s), int(e), int(wi)
             begin = self._t0 + int(votes.at[s])
+            bar = self.follow_up_log_bar if follow_up and log_p > self.log_bar else self.log_bar
             out.append(
                 BurstWindow(
                     direction=direction,
@@ -221,7 +225,7 @@ class BurstScan:
                     reported=(j, s, wi) in reported,
                     votes=sel[s - lo : e - lo],
                     voters=votes.voter[s:e],
-                    first=s - lo,
+                    first=int(s - lo),
                 )
             )
         return out
