@@ -15,6 +15,10 @@ the votes on that talk in the `promotion_hours` after it: a window on the talk t
 period is not tested and not counted among the tests, in both tests (a public post brings coworkers
 too). Windows on other talks, and windows on the talk that end before the promotion or start after
 the period, are tested as before.
+
+`burst_scan` runs the site-wide test once and keeps what it computed; detection takes its findings
+(`burst_findings`), and a diagnostic lists every window it considered on a talk (`BurstScan.windows`,
+`burst_windows`) from the same arrays, so the two cannot disagree.
 """
 
 from __future__ import annotations
@@ -92,14 +96,15 @@ class BurstWindow:
     A window starts at a vote on the talk and lasts `hours`: it holds the votes on the talk, in that
     way, cast from `start` (included) to `end` (excluded), both in seconds since the epoch.
 
-    - `direction`: the way tested: SUPPORT (any rating from "want to see" up), TOP (the top score
-      alone) or OPPOSE.
+    - `direction`: the way tested: SUPPORT (1: any rating from "want to see" up), TOP (2: the top
+      score alone; its findings say direction SUPPORT, top_score True) or OPPOSE (-1).
     - `talk`: the talk's position in the detection input (`data.talk_ids[talk]` is its id).
     - `hours`, `start`, `end`: the window's length (one of the rule's `burst_window_hours`) and span.
     - `observed`: the votes on the talk, in that way, in the window (the first of them included).
-    - `expected`: how many the site predicts: the talk's share of all votes outside the window times
-      the site's other votes in the window (a reminder email that makes everyone vote at once raises
-      this too, so a crowd right after it is not unusual).
+    - `expected`: how many the site predicts: the talk's share of the votes outside the window (in
+      that way, smoothed by a half vote) times the site's other votes in the window, of every talk
+      and way (a reminder email that makes everyone vote at once raises this too, so a crowd right
+      after it is not unusual).
     - `log_p`: the natural log of the window's p-value: the chance, under that prediction, of at least
       `observed - 1` votes besides the first (the first vote is given: the window starts at it).
       `p_value` is its exponential.
@@ -120,8 +125,9 @@ class BurstWindow:
       in time order (two windows share votes when their ranges `first .. first + observed` overlap).
 
     Only windows that could be reported are listed: those holding at least the rule's `min_members`
-    votes and large enough for the signal (`min_excess`, `min_ratio`). Windows that overlap the hours
-    after a recorded promotion of the talk are explained by it and neither tested nor listed.
+    votes and at least `min_ratio` times their prediction. Windows that overlap the hours after a
+    recorded promotion of the talk are explained by it and neither tested nor listed. Windows from
+    every vote still count among `BurstScan.n_tests`, listed or not.
     """
 
     direction: int
