@@ -2,7 +2,7 @@
 more often than independent voting predicts; part of that can be selection (a class or a household
 that chose its talks together). Under `required`, a fixed group's finding also needs the group's own
 votes on the talk to lean the finding's way more than the talk's other votes do; a group that scored
-the talk as everyone else did is dropped. The default (`ignored`) is the rule before."""
+the talk as everyone else did is dropped. `ignored` is the rule before."""
 
 import random
 
@@ -55,7 +55,7 @@ def _class_and_ring():
 
 def test_an_order_that_scores_its_talk_as_everyone_else_is_dropped_and_a_push_is_kept():
     data = _class_and_ring()
-    before = blocs_detect(data, BlocRule.from_json(ONLY_ORDERS))
+    before = blocs_detect(data, BlocRule.from_json({**ONLY_ORDERS, "score_deviation": "ignored"}))
     (cls,) = _blocs_on(before, LOVED)
     (ring,) = _blocs_on(before, WEAK)
     assert cls.signals == ("order",) and cls.size == 10
@@ -68,7 +68,7 @@ def test_an_order_that_scores_its_talk_as_everyone_else_is_dropped_and_a_push_is
 
 def test_the_direction_test_compares_the_groups_votes_with_the_talks_other_votes():
     data = _class_and_ring()
-    rule = BlocRule.from_json(ONLY_ORDERS)
+    rule = BlocRule.from_json({**ONLY_ORDERS, "score_deviation": "ignored"})
     ctx, findings = findings_collect(data, rule)
     orgs = organisations_build(data)
     raters = raters_build(ctx, orgs.voter_org, orgs.labels)
@@ -88,7 +88,7 @@ def test_the_direction_test_compares_the_groups_votes_with_the_talks_other_votes
 
 
 def test_the_score_deviation_key_is_validated_and_kept_in_the_rule():
-    assert BlocRule().score_deviation == "ignored"
-    assert BlocRule.from_json({"score_deviation": "required"}).to_json()["score_deviation"] == "required"
+    assert BlocRule().score_deviation == "required"
+    assert BlocRule.from_json({"score_deviation": "ignored"}).to_json()["score_deviation"] == "ignored"
     with pytest.raises(ValueError, match="score_deviation must be one of"):
         BlocRule.from_json({"score_deviation": "sometimes"})
