@@ -246,6 +246,11 @@ def measure(data: BlocInput, planted, colleague, honest, boosted: set[int], plan
         peak=peak,
     )
     print(f"honest vote weight removed: {counts.honest_weight_lost / max(1e-9, counts.honest_weight):.3%}")
+    # Real colleagues of the talk's speaker are honest votes that the conflict rule bounds on purpose (the
+    # lenient precision counts them as right); the collateral without them (round 25), beside the row.
+    others = honest & ~colleague
+    without = ((multiplier < 1.0) & others).sum() / max(1, others.sum())
+    print(f"collateral without real colleagues of the speaker: {without:.2%}")
     return counts
 
 

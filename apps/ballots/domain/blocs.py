@@ -10,7 +10,9 @@ ask whether the group rated the talk up (or down) far more often than it would h
 had voted on their own. "On their own" is measured, not assumed: from how popular the talk is with
 everyone else, how many votes the group cast in
 total, and how busy the whole site (or the organisation) was at that moment. A group is a bloc only when the difference
-is large and very unlikely by chance; every bloc carries sentences with the numbers behind it.
+is large and very unlikely by chance; every bloc carries sentences with the numbers behind it. A
+ticket order, an organisation, the light voters or a burst window that chose the talk together but
+scored it no more that way than everyone else who rated it is not a bloc (`score_deviation`, round 25).
 
 A bloc's influence is bounded, not erased: its k voters count together as max(k ** e, the number
 of them that independent voting would have given the talk anyway), never more than k; the policy's
@@ -38,12 +40,13 @@ from enum import StrEnum
 import numpy as np
 
 from .blocs_bursts import BurstScan, BurstWindow, burst_findings, burst_scan, burst_windows, organisation_burst_findings
+from .blocs_direction import direction_in_line, raters_build
 from .blocs_input import BlocInput, BlocRule
 from .blocs_joined import joined_findings
 from .blocs_merge import findings_admit, findings_merge, follow_up_count
 from .blocs_organisations import orders_of_speakers, organisations_build
 from .blocs_saturation import light_colleague_votes, narrow_expected
-from .blocs_signals import OPPOSE, SUPPORT, Finding, context_build, group_findings, similar_findings
+from .blocs_signals import OPPOSE, SUPPORT, Context, Finding, context_build, group_findings, similar_findings
 from .blocs_speakers import speaker_findings
 
 
@@ -186,6 +189,22 @@ def _sentence(f: Finding, data: BlocInput) -> str:
 def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
     """Runs every signal the rule enables and returns the blocs, ordered by talk id, then strength."""
     rule = rule or BlocRule()
+    _ctx, findings = findings_collect(data, rule)
+    by_target: dict[tuple[int, int], list[Finding]] = {}
+    for f in findings:
+        by_target.setdefault((f.talk, f.direction), []).append(f)
+    follow_ups = follow_up_count(list(by_target.values()), rule.follow_ups)
+    together = ("colleagues", "burst", "joined") if rule.bursts == "every" else ("colleagues",)
+    blocs = []
+    for talk, direction in sorted(by_target):
+        for group in findings_merge(findings_admit(by_target[(talk, direction)], rule, follow_ups), together):
+            blocs.append(_bloc(group, data, talk, direction))
+    blocs.sort(key=lambda b: (b.talk_id, b.direction, -b.size, b.key))
+    return BlocReport(tuple(blocs), rule)
+
+
+def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Finding]]:
+    """Every finding of every signal the rule enables, before the merge (the detection context too)."""
     ctx = context_build(data, rule)
     findings: list[Finding] = []
     # Organisations (a company and the domain its voters pair it with, round 4), or under
@@ -238,18 +257,11 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
         findings += speaker_findings(ctx)
     if "joined" in rule.signals:
         findings += joined_findings(ctx)
-
-    by_target: dict[tuple[int, int], list[Finding]] = {}
-    for f in findings:
-        by_target.setdefault((f.talk, f.direction), []).append(f)
-    follow_ups = follow_up_count(list(by_target.values()), rule.follow_ups)
-    together = ("colleagues", "burst", "joined") if rule.bursts == "every" else ("colleagues",)
-    blocs = []
-    for talk, direction in sorted(by_target):
-        for group in findings_merge(findings_admit(by_target[(talk, direction)], rule, follow_ups), together):
-            blocs.append(_bloc(group, data, talk, direction))
-    blocs.sort(key=lambda b: (b.talk_id, b.direction, -b.size, b.key))
-    return BlocReport(tuple(blocs), rule)
+    if rule.score_deviation == "required":
+        # A group that scored the talk as everyone else did is not pushing it (round 25).
+        raters = raters_build(ctx, *((orgs.voter_org, orgs.labels) if orgs is not None else (None, ())))
+        findings = [f for f in findings if not direction_in_line(ctx, raters, f)]
+    return ctx, findings
 
 
 def _bloc(group: list[Finding], data: BlocInput, talk: int, direction: int) -> Bloc:

@@ -30,6 +30,7 @@ RING_SCORES = ("exact", "way")
 FOLLOW_UPS = ("asked", "shared")
 RING_CANDIDATES = ("bands", "pairs")
 PROMOTIONS_EXPLAIN = ("votes", "bursts")
+SCORE_DEVIATIONS = ("ignored", "required")
 # The keys that take one of a few words, and the words each takes.
 CHOICES = {
     "error_control": ERROR_CONTROLS,
@@ -43,6 +44,7 @@ CHOICES = {
     "follow_ups": FOLLOW_UPS,
     "promotions_explain": PROMOTIONS_EXPLAIN,
     "ring_candidates": RING_CANDIDATES,
+    "score_deviation": SCORE_DEVIATIONS,
 }
 
 
@@ -197,6 +199,16 @@ class BlocRule:
     # `similar_min_jaccard` (exactly) and linked into groups. The test's correction counts every pair of
     # accounts either way.
     ring_candidates: str = "bands"
+    # Whether a fixed group's finding must also move the talk away from everyone else's view of it
+    # (round 25, blocs_direction.py). "required" (the default since round 25): a finding of a ticket
+    # order, an organisation, the light voters or a burst window (one organisation's too) is dropped
+    # when, of the group's own votes on the talk in every way, no more are in the finding's way than
+    # the talk's other votes' share of that way puts there (binomial upper tail above one half): the
+    # group chose the talk together but scored it as everyone else did. Colleagues of the speaker,
+    # puppet rings, speakers and account-creation windows are not asked. "ignored": the group tests
+    # ask only whether the group rated the talk that way more often than independent voting
+    # predicts, as before round 25.
+    score_deviation: str = "required"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
