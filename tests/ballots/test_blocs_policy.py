@@ -117,7 +117,7 @@ def test_round_8_migration_pins_stored_policies_to_the_rule_they_were_stored_wit
         ("0020_bloc_rule_round_19", "follow_ups", "shared", "asked", "asked"),
         ("0021_bloc_rule_round_21", "promotions_explain", "bursts", "votes", "votes"),
         ("0022_bloc_rule_round_22", "ring_candidates", "bands", "bands", "pairs"),
-        ("0023_bloc_rule_round_23", "score_deviation", "ignored", "required", "required"),
+        ("0023_bloc_rule_round_23", "score_deviation", "ignored", "ignored", "required"),
     ],
 )
 def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_with(

@@ -2,7 +2,8 @@
 more often than independent voting predicts; part of that can be selection (a class or a household
 that chose its talks together). Under `required`, a fixed group's finding also needs the group's own
 votes on the talk to lean the finding's way more than the talk's other votes do; a group that scored
-the talk as everyone else did is dropped. `ignored` is the rule before."""
+the talk as everyone else did is dropped. `ignored` (the default) is the rule before; `required` is an
+option (out of sample, on fresh4, it lost planted members)."""
 
 import random
 
@@ -88,7 +89,7 @@ def test_the_direction_test_compares_the_groups_votes_with_the_talks_other_votes
 
 
 def test_the_score_deviation_key_is_validated_and_kept_in_the_rule():
-    assert BlocRule().score_deviation == "required"
+    assert BlocRule().score_deviation == "ignored"
     assert BlocRule.from_json({"score_deviation": "ignored"}).to_json()["score_deviation"] == "ignored"
     with pytest.raises(ValueError, match="score_deviation must be one of"):
         BlocRule.from_json({"score_deviation": "sometimes"})

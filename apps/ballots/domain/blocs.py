@@ -12,7 +12,8 @@ everyone else, how many votes the group cast in
 total, and how busy the whole site (or the organisation) was at that moment. A group is a bloc only when the difference
 is large and very unlikely by chance; every bloc carries sentences with the numbers behind it. A
 ticket order, an organisation, the light voters or a burst window that chose the talk together but
-scored it no more that way than everyone else who rated it is not a bloc (`score_deviation`, round 25).
+scored it no more that way than everyone else who rated it can be left out (`score_deviation:
+required`, round 25, an option).
 
 A bloc's influence is bounded, not erased: its k voters count together as max(k ** e, the number
 of them that independent voting would have given the talk anyway), never more than k; the policy's

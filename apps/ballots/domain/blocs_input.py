@@ -200,15 +200,16 @@ class BlocRule:
     # accounts either way.
     ring_candidates: str = "bands"
     # Whether a fixed group's finding must also move the talk away from everyone else's view of it
-    # (round 25, blocs_direction.py). "required" (the default since round 25): a finding of a ticket
-    # order, an organisation, the light voters or a burst window (one organisation's too) is dropped
-    # when, of the group's own votes on the talk in every way, no more are in the finding's way than
-    # the talk's other votes' share of that way puts there (binomial upper tail above one half): the
-    # group chose the talk together but scored it as everyone else did. Colleagues of the speaker,
-    # puppet rings, speakers and account-creation windows are not asked. "ignored": the group tests
-    # ask only whether the group rated the talk that way more often than independent voting
-    # predicts, as before round 25.
-    score_deviation: str = "required"
+    # (round 25, blocs_direction.py). "ignored" (the default): the group tests ask only whether the
+    # group rated the talk that way more often than independent voting predicts. "required" (an option):
+    # a finding of a ticket order, an organisation, the light voters or a burst window (one
+    # organisation's too) is dropped when, of the group's own votes on the talk in every way, no more
+    # are in the finding's way than the talk's other votes' share of that way puts there (binomial upper
+    # tail above one half): the group chose the talk together but scored it as everyone else did.
+    # Colleagues of the speaker, puppet rings, speakers and account-creation windows are not asked. Not
+    # the default: out of sample, on fresh4 medium, it loses 5 planted members (a lab push and an
+    # advocacy programme found through their organisation).
+    score_deviation: str = "ignored"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod

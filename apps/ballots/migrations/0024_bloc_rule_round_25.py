@@ -1,12 +1,13 @@
 """The bloc rule gains `score_deviation` (docs/blocs.md, round 25): whether a fixed group's finding (a
 ticket order, an organisation, the light voters, a burst window, one organisation's burst window) must
-also lean the talk the finding's way compared with the talk's other votes. "required", the new default:
-a group that put no more of its votes on the talk that way than the talk's other votes' share predicts
-(binomial upper tail above one half) is not reported. "ignored": the group tests ask only whether the
-group rated the talk that way more often than independent voting predicts, as before.
+also lean the talk the finding's way compared with the talk's other votes. "required", an option: a
+group that put no more of its votes on the talk that way than the talk's other votes' share predicts
+(binomial upper tail above one half) is not reported. "ignored", the default: the group tests ask only
+whether the group rated the talk that way more often than independent voting predicts, as before.
 
 A stored version is never edited in meaning, so every existing policy without the key gets "ignored",
-the behaviour it was stored with."""
+the behaviour it was stored with (the default today too; written out so that a later default cannot
+change a stored policy)."""
 
 from django.db import migrations
 
