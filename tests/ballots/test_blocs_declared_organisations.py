@@ -1,14 +1,14 @@
 """Organisations the organizers declare: a group's subsidiaries on their own domains, a company's
 second domain, a short and a long name are one organisation, for voters and speakers alike."""
 
-import dataclasses
+import copy
 import random
 
 import numpy as np
 
 from apps.ballots.domain.blocs import blocs_detect
 from apps.ballots.domain.blocs_input import DeclaredOrganisation, TalkFacts
-from apps.ballots.domain.blocs_organisations import organisations_build
+from apps.ballots.domain.blocs_organisations import bloc_input_with_organisations, organisations_build
 from tests.ballots.test_blocs import _normal_ballot
 from tests.ballots.test_blocs_cases import DAY, START, Case
 
@@ -17,6 +17,14 @@ DARION = DeclaredOrganisation(
     email_domains=("darion.example", "DarionCloud.example"),
     companies=("Darion Group", "Darion Cloud GmbH"),
 )
+
+
+def _declaring(case: Case, *organisations: DeclaredOrganisation) -> Case:
+    """The same conference with other declarations (not dataclasses.replace: that draws the background
+    again over the talks)."""
+    other = copy.copy(case)
+    other.organisations = organisations
+    return other
 
 
 def _org_of(data, orgs, voter_id: int) -> str | None:
@@ -105,7 +113,7 @@ def test_a_short_and_a_long_name_are_one_organisation_and_an_undeclared_pairing_
     assert {_org_of(data, orgs, v) for v in range(1001, 1008)} == {"TU Porto"}
     assert _speakers_orgs(data, orgs, 4) == {"TU Porto"}
     # without the declaration the short name is a group of its own
-    plain = organisations_build(dataclasses.replace(case, organisations=()).build())
+    plain = organisations_build(_declaring(case).build())
     assert "tu porto" in plain.labels
 
 
@@ -136,3 +144,19 @@ def test_free_mail_is_never_a_member_of_a_declared_organisation():
     orgs = organisations_build(data)
     assert _org_of(data, orgs, 1001) == "Initech (freemail.example, initech.example)"
     assert _org_of(data, orgs, 1) is None  # the background writes from free mail
+
+
+def test_declaring_on_an_input_built_without_declarations_gives_the_same_input():
+    case = Case(n_voters=30)
+    case.talks[7] = TalkFacts(talk_id=7, speaker_email_domains=("darion.example",), speaker_companies=("Darion Group",))
+    for v in range(1001, 1004):
+        case.add_voter(v, domain="darioncloud.example", company="Darion Cloud")
+    case.add_voter(1004, domain="darion.example", company="Darion Group")
+    for v in range(1001, 1005):
+        case.vote(v, 7, 3, START)
+    built = _declaring(case, DARION).build()
+    later = bloc_input_with_organisations(case.build(), (DARION,))
+    assert later.declared_labels == built.declared_labels == ("Darion Group (darion.example, darioncloud.example)",)
+    for name in ("company_declared", "domain_declared", "talk_declared"):
+        assert np.array_equal(getattr(later, name), getattr(built, name)), name
+    assert len(built.talk_declared)  # the speaker names the organisation

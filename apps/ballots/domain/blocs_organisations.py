@@ -15,11 +15,13 @@ it with one of its members.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .blocs_input import BlocInput
+from .blocs_declared import DeclaredOrganisation, declared_codes
+from .blocs_input import BlocInput, company_normalize
 
 
 @dataclass(frozen=True)
@@ -166,3 +168,30 @@ def orders_of_speakers(voter_org: np.ndarray, voter_order: np.ndarray, speaker_p
     rows = np.repeat(orders, hi - lo)
     talks = by_org[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)] or [np.empty(0, int)]), 0]
     return np.stack([talks, rows], axis=1).astype(np.int32).reshape(-1, 2), org_of_order
+
+
+def bloc_input_with_organisations(data: BlocInput, organisations: Sequence[DeclaredOrganisation]) -> BlocInput:
+    """`data` with `organisations` declared, for an input built without them (the benchmarks'
+    generated conferences). Speakers are known here by the companies and domains voters give, so a
+    speaker's company or domain that no voter gives does not name a declared organisation, as it does
+    when the input is built with them (bloc_input_build)."""
+    speakers: list[tuple[set[str], set[str]]] = [(set(), set()) for _ in range(data.n_talks)]
+    for pos, c in data.talk_company.tolist():
+        speakers[pos][0].add(data.company_labels[c])
+    for pos, d in data.talk_domain.tolist():
+        speakers[pos][1].add(data.domain_labels[d])
+    codes = declared_codes(
+        organisations,
+        company_index={c: i for i, c in enumerate(data.company_labels)},
+        domain_index={d: i for i, d in enumerate(data.domain_labels)},
+        speakers=speakers,
+        normalize=company_normalize,
+        free_mail_domains=(),
+    )
+    return replace(
+        data,
+        declared_labels=codes.labels,
+        company_declared=codes.company,
+        domain_declared=codes.domain,
+        talk_declared=codes.talk,
+    )
