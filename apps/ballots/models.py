@@ -467,7 +467,11 @@ class Organisation(models.Model):
     of voters and speakers (docs/blocs.md, "Declared organisations")."""
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="organisations")
-    name = models.CharField(max_length=200, help_text="How findings name it, e.g. Darion Group.")
+    name = models.CharField(
+        max_length=200,
+        help_text="How findings name it, e.g. Darion Group. It matches no voter by itself: list it under company "
+        "names too if people write it on their tickets.",
+    )
     # Lowercase, without "@", sorted; never free mail; never in another organisation of the conference.
     email_domains = models.JSONField(default=list, blank=True, help_text="Its work email domains.")
     # As typed, sorted; compared as detection compares companies (case, punctuation and legal form

@@ -54,8 +54,11 @@ def test_an_organizer_declares_an_organisation_in_the_admin(admin_client, admin_
     )
     page = listing.content.decode()
     assert listing.status_code == 200 and "darioncloud.example" in page and "Darion Cloud GmbH" in page
-    found = admin_client.get(reverse("admin:ballots_organisation_changelist"), {"q": "darionlabs"})
-    assert "Darion Group" in found.content.decode()
+    organisation_declare(conference=conference, name="Initech", email_domains=["initech.example", "initech.de"])
+    found = admin_client.get(reverse("admin:ballots_organisation_changelist"), {"q": "darionlabs"}).content.decode()
+    assert "Darion Group" in found and "initech.de" not in found
+    found = admin_client.get(reverse("admin:ballots_organisation_changelist"), {"q": "initech.de"}).content.decode()
+    assert "initech.de" in found and "darionlabs.example" not in found
 
 
 def test_the_change_page_shows_how_many_voters_each_member_matches(admin_client):
