@@ -10,6 +10,7 @@ from confvote.admin_readonly import ReadOnlyAdmin
 
 from . import services, tasks
 from .admin_blocs import posted_id  # importing it registers the bloc review screens too
+from .admin_organisations import OrganisationAdmin  # noqa: F401 (registers the organisations screen)
 from .admin_promotions import PromotionAdmin  # noqa: F401 (registers the promotions screen)
 from .models import Ballot, BallotReceipt, BulletinEntry, TallyRow, TallySnapshot, Vote, VoteEvent, WeightPolicy
 from .selectors.report import tally_report

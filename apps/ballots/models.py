@@ -1,5 +1,6 @@
 """Votes, their append-only history, ballots and receipts, the versioned weight policy, tally snapshots."""
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -9,7 +10,10 @@ from django.db.models import F, Q
 
 from apps.talks.models import SCALE_CEILING, SCALE_FLOOR, Conference, Talk
 
-from .domain.blocs_input import BlocRule, bloc_rule_default
+from .domain.blocs_input import BlocRule, bloc_rule_default, company_normalize
+
+# An email domain: labels of letters, digits and hyphens (any script), at least two of them.
+DOMAIN_SHAPE = re.compile(r"(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_][\w-]*[^\W_]")
 
 
 class Vote(models.Model):
@@ -453,3 +457,113 @@ class Promotion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} on {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class Organisation(models.Model):
+    """Email domains and company names the organizers know to be one employer: a group and its
+    subsidiaries (x.example, xcloud.example, xlabs.example), a company's second domain, a short and a
+    long name ("TU Porto", "Technische Universität Porto"), a name its domain spells otherwise
+    (ibm.com for "International Business Machines"). Bloc detection takes each as one organisation
+    of voters and speakers (docs/blocs.md, "Declared organisations")."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="organisations")
+    name = models.CharField(
+        max_length=200,
+        help_text="How findings name it, e.g. Darion Group. It matches no voter by itself: list it under company "
+        "names too if people write it on their tickets.",
+    )
+    # Lowercase, without "@", sorted; never free mail; never in another organisation of the conference.
+    email_domains = models.JSONField(default=list, blank=True, help_text="Its work email domains.")
+    # As typed, sorted; compared as detection compares companies (case, punctuation and legal form
+    # do not matter).
+    company_names = models.JSONField(
+        default=list, blank=True, help_text="What its people write in the company field of their ticket."
+    )
+    note = models.TextField(blank=True, help_text="How you know, e.g. a link to the group's list of subsidiaries.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["conference", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "name"], name="organisation_unique_name"),
+            models.CheckConstraint(condition=~Q(name=""), name="organisation_name_given"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """Domains lowercased and companies tidied, then refused with a message an organizer can act on:
+        free mail, a domain or company another organisation of the conference already has, fewer than
+        two members in all."""
+        super().clean()
+        self.name = (self.name or "").strip()
+        domains, names = organisation_members_clean(
+            conference_id=self.conference_id,
+            exclude_pk=self.pk,
+            email_domains=self.email_domains,
+            company_names=self.company_names,
+        )
+        self.email_domains, self.company_names = domains, names
+
+
+def organisation_members_clean(
+    *, conference_id: int | None, exclude_pk: int | None, email_domains, company_names
+) -> tuple[list[str], list[str]]:
+    """The members as stored (domains lowercased, names with single spaces, both sorted, repeats
+    dropped), or a ValidationError naming every problem."""
+    errors: dict[str, list[str]] = {}
+    if not isinstance(email_domains, list) or not all(isinstance(d, str) for d in email_domains):
+        raise ValidationError({"email_domains": "Give the email domains as a list of domains."})
+    if not isinstance(company_names, list) or not all(isinstance(n, str) for n in company_names):
+        raise ValidationError({"company_names": "Give the company names as a list of names."})
+    domains: dict[str, str] = {}
+    for raw in email_domains:
+        domain = raw.strip().lower().lstrip("@")
+        if not domain:
+            continue
+        if not DOMAIN_SHAPE.fullmatch(domain):
+            errors.setdefault("email_domains", []).append(
+                f"“{raw.strip()}” is not an email domain (write the part after @, e.g. darion.example)."
+            )
+        elif domain in settings.FREE_MAIL_DOMAINS:
+            errors.setdefault("email_domains", []).append(
+                f"{domain} is a free-mail provider: its users share no employer, so it cannot be one "
+                "organisation's. Leave it out."
+            )
+        domains.setdefault(domain, domain)
+    names: dict[str, str] = {}
+    for raw in company_names:
+        name = " ".join(raw.split())
+        if not name:
+            continue
+        key = company_normalize(name)
+        if key in names:
+            continue  # "Darion GmbH" and "darion": one company, the first spelling kept
+        names[key] = name
+    if len(domains) + len(names) < 2:
+        errors.setdefault("__all__", []).append(
+            "An organisation joins at least two members: give two or more email domains and company names "
+            "in all (one domain alone is already one organisation to detection)."
+        )
+    if conference_id is not None:
+        others = Organisation.objects.filter(conference_id=conference_id)
+        if exclude_pk is not None:
+            others = others.exclude(pk=exclude_pk)
+        for other_name, other_domains, other_names in others.values_list("name", "email_domains", "company_names"):
+            for domain in sorted(set(domains) & set(other_domains)):
+                errors.setdefault("email_domains", []).append(
+                    f"{domain} is already in the organisation “{other_name}”: a domain belongs to one only."
+                )
+            for key in sorted(set(names) & {company_normalize(n) for n in other_names}):
+                errors.setdefault("company_names", []).append(
+                    f"“{names[key]}” is already in the organisation “{other_name}” (names are compared without "
+                    "case, punctuation or legal form): a company belongs to one only."
+                )
+    if errors:
+        raise ValidationError(errors)
+    return sorted(domains), sorted(names.values(), key=lambda n: (n.casefold(), n))

@@ -7,7 +7,14 @@ import copy
 import random
 from dataclasses import dataclass, field
 
-from apps.ballots.domain.blocs_input import BlocInput, TalkFacts, VoterFacts, VoteScale, bloc_input_build
+from apps.ballots.domain.blocs_input import (
+    BlocInput,
+    DeclaredOrganisation,
+    TalkFacts,
+    VoterFacts,
+    VoteScale,
+    bloc_input_build,
+)
 
 DAY = 86_400
 HOUR = 3_600
@@ -26,6 +33,7 @@ class Case:
     votes: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # (voter, talk) -> (score, at)
     voters: dict[int, VoterFacts] = field(default_factory=dict)
     talks: dict[int, TalkFacts] = field(default_factory=dict)
+    organisations: tuple[DeclaredOrganisation, ...] = ()  # what the organizers declared
 
     def __post_init__(self) -> None:
         rng = random.Random(self.seed)
@@ -66,6 +74,7 @@ class Case:
             talks=list(self.talks.values()),
             scale=VoteScale(),
             free_mail_domains=FREE_MAIL,
+            organisations=self.organisations,
         )
 
 

@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import tldextract
 
+from .blocs_declared import DeclaredOrganisation, declared_codes
+
 SIGNALS = ("order", "affiliation", "narrow", "burst", "similar", "organisation_burst", "speakers", "joined")
 ERROR_CONTROLS = ("false_discovery", "familywise")
 DISCOVERY_UNITS = ("talk", "group")
@@ -358,6 +360,13 @@ class BlocInput:
     # (n, 2) int64: talk position, when the organizers promoted it (seconds since the epoch), sorted.
     # Empty (the default): no promotion recorded.
     talk_promoted: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=np.int64))
+    # Organisations the organizers declared (blocs_declared.py): their labels, and per company and per
+    # domain label the declared organisation it belongs to (int32, -1 none), and (talk position,
+    # declared organisation) of the talks' speakers. Empty (the default): none declared, as before.
+    declared_labels: tuple[str, ...] = ()
+    company_declared: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
+    domain_declared: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
+    talk_declared: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=np.int32))
 
     @property
     def n_voters(self) -> int:
@@ -385,8 +394,10 @@ def bloc_input_build(
     talks: Sequence[TalkFacts],
     scale: VoteScale,
     free_mail_domains: Collection[str] = (),
+    organisations: Sequence[DeclaredOrganisation] = (),
 ) -> BlocInput:
-    """Builds the arrays from plain rows. Votes are columns (one entry per vote)."""
+    """Builds the arrays from plain rows. Votes are columns (one entry per vote). `organisations`: the
+    ones the organizers declared (none: detection links companies and domains by itself only)."""
     free = {d.lower() for d in free_mail_domains}
     voters = sorted(voters, key=lambda v: v.voter_id)
     talks = sorted(talks, key=lambda t: t.talk_id)
@@ -448,6 +459,28 @@ def bloc_input_build(
         (pos, voter_index[v]) for pos, t in enumerate(talks) for v in map(int, t.speaker_voter_ids) if v in voter_index
     }
     promoted = sorted({(pos, int(at)) for pos, t in enumerate(talks) for at in t.promoted_at})
+    declared = {}
+    if organisations:
+        codes = declared_codes(
+            organisations,
+            company_index=company_index,
+            domain_index=domain_index,
+            speakers=[
+                (
+                    {company_normalize(c) for c in t.speaker_companies},
+                    {d.strip().lower() for d in t.speaker_email_domains},
+                )
+                for t in talks
+            ],
+            normalize=company_normalize,
+            free_mail_domains=free,
+        )
+        declared = {
+            "declared_labels": codes.labels,
+            "company_declared": codes.company,
+            "domain_declared": codes.domain,
+            "talk_declared": codes.talk,
+        }
     return BlocInput(
         voter_ids=v_ids,
         voter_weight=weight,
@@ -468,4 +501,5 @@ def bloc_input_build(
         talk_speaker=np.array(sorted(ts), dtype=np.int32).reshape(-1, 2),
         voter_joined=joined,
         talk_promoted=np.array(promoted, dtype=np.int64).reshape(-1, 2),
+        **declared,
     )

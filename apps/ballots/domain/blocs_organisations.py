@@ -8,15 +8,20 @@ voters with a work address use, and the company is the one that most of the doma
 company field name. One stray pairing (a consultant, someone who changed jobs) links nothing. A
 voter belongs to the organisation of their company field if they gave one, else of their domain;
 but a company field linked to no domain gives way to a work domain the voter shares with others.
+Organisations the organizers declared (blocs_declared.py) come first: each is one organisation of all
+its domains and company names, and a company or domain nobody declared joins it when its voters pair
+it with one of its members.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .blocs_input import BlocInput
+from .blocs_declared import DeclaredOrganisation, declared_codes
+from .blocs_input import BlocInput, company_normalize
 
 
 @dataclass(frozen=True)
@@ -58,36 +63,71 @@ def _through_orders(voter_org: np.ndarray, order: np.ndarray) -> np.ndarray:
     return out
 
 
+def _declared_of(codes: np.ndarray, n: int) -> np.ndarray:
+    """Per label, the declared organisation it belongs to (-1 none); an empty column declares none."""
+    return codes.astype(np.int64) if len(codes) == n else np.full(n, -1, dtype=np.int64)
+
+
 def organisations_build(data: BlocInput) -> Organisations:
-    n_c, n_d = len(data.company_labels), len(data.domain_labels)
+    n_c, n_d, n_g = len(data.company_labels), len(data.domain_labels), len(data.declared_labels)
+    company_group = _declared_of(data.company_declared, n_c)
+    domain_group = _declared_of(data.domain_declared, n_d)
     domain_of = _mutual_majority(data.voter_company, data.voter_domain, n_c, n_d)
-    # Organisation codes: every company, then every domain not linked to a company; sorted by label
-    # so the codes are deterministic.
+    # A pairing between two declared members is the declaration's business (one organisation, or two
+    # the organizers keep apart); a company or domain nobody declared still joins the organisation of
+    # the declared member its voters pair it with.
+    linked_c = np.nonzero(domain_of >= 0)[0]
+    both = linked_c[(company_group[linked_c] >= 0) & (domain_group[domain_of[linked_c]] >= 0)]
+    domain_of[both] = -1
     company_of_domain = np.full(n_d, -1, dtype=np.int64)
     company_of_domain[domain_of[domain_of >= 0]] = np.nonzero(domain_of >= 0)[0]
-    names = [
-        f"{data.company_labels[c]} ({data.domain_labels[domain_of[c]]})"
-        if domain_of[c] >= 0
-        else data.company_labels[c]
-        for c in range(n_c)
-    ] + [data.domain_labels[d] for d in range(n_d) if company_of_domain[d] < 0]
+    linked_c = np.nonzero(domain_of >= 0)[0]
+    company_group[linked_c] = np.maximum(company_group[linked_c], domain_group[domain_of[linked_c]])
+    linked_d = np.nonzero(company_of_domain >= 0)[0]
+    domain_group[linked_d] = np.maximum(domain_group[linked_d], company_group[company_of_domain[linked_d]])
+
+    # Organisation codes: every company not in a declared organisation, then every domain linked to
+    # no company and not declared, then the declared organisations; sorted by label so the codes are
+    # deterministic.
+    own_c = np.nonzero(company_group < 0)[0]
+    own_d = np.nonzero((company_of_domain < 0) & (domain_group < 0))[0]
+    names = (
+        [
+            f"{data.company_labels[c]} ({data.domain_labels[domain_of[c]]})"
+            if domain_of[c] >= 0
+            else data.company_labels[c]
+            for c in own_c
+        ]
+        + [data.domain_labels[d] for d in own_d]
+        + list(data.declared_labels)
+    )
     order = sorted(range(len(names)), key=lambda i: names[i])
     code = np.empty(len(names), dtype=np.int64)
     code[order] = np.arange(len(names))
-    org_of_company = code[:n_c]
+    org_of_group = code[len(own_c) + len(own_d) :]
+    org_of_company = np.full(n_c, -1, dtype=np.int64)
+    org_of_company[own_c] = code[: len(own_c)]
+    in_group = company_group >= 0
+    org_of_company[in_group] = org_of_group[company_group[in_group]]
     org_of_domain = np.full(n_d, -1, dtype=np.int64)
-    unlinked = np.nonzero(company_of_domain < 0)[0]
-    org_of_domain[unlinked] = code[n_c:]
-    linked = company_of_domain >= 0
+    org_of_domain[own_d] = code[len(own_c) : len(own_c) + len(own_d)]
+    in_group = domain_group >= 0
+    org_of_domain[in_group] = org_of_group[domain_group[in_group]]
+    linked = (company_of_domain >= 0) & ~in_group
     org_of_domain[linked] = org_of_company[company_of_domain[linked]]
 
     # The company field decides, unless it names no known domain while the voter's address is a
     # work domain others share: the address was verified, the field is free text ("TU Wien" and
-    # "Technische Universität Wien" on tuwien.ac.at are one employer, which no majority pairs).
+    # "Technische Universität Wien" on tuwien.ac.at are one employer, which no majority pairs). A
+    # company in a declared organisation that has a domain here names a known domain.
+    names_domain = domain_of >= 0
+    if n_g:
+        group_has_domain = np.bincount(domain_group[domain_group >= 0], minlength=n_g) > 0
+        names_domain |= (company_group >= 0) & group_has_domain[np.maximum(company_group, 0)]
     has_company, has_domain = data.voter_company >= 0, data.voter_domain >= 0
     shared = np.bincount(data.voter_domain[has_domain], minlength=n_d) >= 2
     by_address = has_company & has_domain
-    by_address[by_address] = (domain_of[data.voter_company[by_address]] < 0) & shared[data.voter_domain[by_address]]
+    by_address[by_address] = ~names_domain[data.voter_company[by_address]] & shared[data.voter_domain[by_address]]
     use_company = has_company & ~by_address
     voter_org = np.where(
         use_company,
@@ -98,6 +138,7 @@ def organisations_build(data: BlocInput) -> Organisations:
     speaker = [
         np.stack([data.talk_company[:, 0], org_of_company[data.talk_company[:, 1]]], axis=1),
         np.stack([data.talk_domain[:, 0], org_of_domain[data.talk_domain[:, 1]]], axis=1),
+        np.stack([data.talk_declared[:, 0], org_of_group[data.talk_declared[:, 1]]], axis=1),
     ]
     speaker_pairs = np.unique(np.concatenate(speaker).reshape(-1, 2), axis=0).astype(np.int32)
     return Organisations(voter_org, tuple(names[i] for i in order), speaker_pairs.reshape(-1, 2))
@@ -127,3 +168,30 @@ def orders_of_speakers(voter_org: np.ndarray, voter_order: np.ndarray, speaker_p
     rows = np.repeat(orders, hi - lo)
     talks = by_org[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)] or [np.empty(0, int)]), 0]
     return np.stack([talks, rows], axis=1).astype(np.int32).reshape(-1, 2), org_of_order
+
+
+def bloc_input_with_organisations(data: BlocInput, organisations: Sequence[DeclaredOrganisation]) -> BlocInput:
+    """`data` with `organisations` declared, for an input built without them (the benchmarks'
+    generated conferences). Speakers are known here by the companies and domains voters give, so a
+    speaker's company or domain that no voter gives does not name a declared organisation, as it does
+    when the input is built with them (bloc_input_build)."""
+    speakers: list[tuple[set[str], set[str]]] = [(set(), set()) for _ in range(data.n_talks)]
+    for pos, c in data.talk_company.tolist():
+        speakers[pos][0].add(data.company_labels[c])
+    for pos, d in data.talk_domain.tolist():
+        speakers[pos][1].add(data.domain_labels[d])
+    codes = declared_codes(
+        organisations,
+        company_index={c: i for i, c in enumerate(data.company_labels)},
+        domain_index={d: i for i, d in enumerate(data.domain_labels)},
+        speakers=speakers,
+        normalize=company_normalize,
+        free_mail_domains=(),
+    )
+    return replace(
+        data,
+        declared_labels=codes.labels,
+        company_declared=codes.company,
+        domain_declared=codes.domain,
+        talk_declared=codes.talk,
+    )

@@ -20,9 +20,17 @@ from apps.talks.models import Conference, Talk
 
 from ..domain.blocs import GROUP_WORDS, bloc_member_sentence
 from ..domain.blocs import Bloc as FoundBloc
-from ..domain.blocs_input import BlocInput, TalkFacts, VoterFacts, VoteScale, bloc_input_build
+from ..domain.blocs_input import (
+    BlocInput,
+    DeclaredOrganisation,
+    TalkFacts,
+    VoterFacts,
+    VoteScale,
+    bloc_input_build,
+    company_normalize,
+)
 from ..domain.weights import ClassWeights
-from ..models import Bloc, Promotion, Vote, WeightPolicy
+from ..models import Bloc, Organisation, Promotion, Vote, WeightPolicy
 from .policies import class_weights
 from .tally import _on_own_connection, votes_packed
 
@@ -31,7 +39,7 @@ def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
     """Every current vote (time = when it was first cast), each voter's class weight, ticket order,
     company (from their ticket), email domain (their account's, or their own ticket's work address when
     the account uses free mail) and account creation time; each talk's speakers' domains, companies
-    and user accounts, and when the organizers promoted it."""
+    and user accounts, and when the organizers promoted it; the organisations the organizers declared."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # Outside a transaction (the Celery task), the tickets, classes and talks are read on a second
         # connection while the votes arrive, as the tally reads its votes: the database works on both.
@@ -63,6 +71,7 @@ def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
             labels=tuple(conference.scale_labels),
         ),
         free_mail_domains=settings.FREE_MAIL_DOMAINS,
+        organisations=context.organisations,
     )
 
 
@@ -74,6 +83,7 @@ class _BlocContext:
     tickets: Mapping[int, tuple[str, str, str]]  # user id → (order code, company, holder email lowercased)
     shared: set[tuple[str, str]]  # (order code, holder email lowercased) on several tickets of that order
     talks: list[TalkFacts]
+    organisations: tuple[DeclaredOrganisation, ...]
 
 
 def _bloc_context(*, conference: Conference) -> _BlocContext:
@@ -82,6 +92,16 @@ def _bloc_context(*, conference: Conference) -> _BlocContext:
         tickets=tickets_of_claimers(conference=conference),
         shared=shared_ticket_addresses(conference=conference),
         talks=talk_facts(conference=conference),
+        organisations=declared_organisations(conference=conference),
+    )
+
+
+def declared_organisations(*, conference: Conference) -> tuple[DeclaredOrganisation, ...]:
+    """The organisations the organizers declared for the conference (admin *Organisations*)."""
+    rows = Organisation.objects.filter(conference=conference).order_by("name", "pk")
+    return tuple(
+        DeclaredOrganisation(name=name, email_domains=tuple(domains), companies=tuple(names))
+        for name, domains, names in rows.values_list("name", "email_domains", "company_names")
     )
 
 
@@ -296,3 +316,27 @@ def blocs_with_signal(queryset, signal: str):
     names; quoted, no name is inside another ("burst" and "organisation_burst"), and a text match works
     on every database, unlike JSON containment."""
     return queryset.filter(signals__icontains=f'"{signal}"')
+
+
+def organisation_member_counts(*, organisation: Organisation) -> list[tuple[str, int]]:
+    """Per member of a declared organisation, how many of its conference's voters it matches now: a
+    domain, voters whose account email is at it; a company name, voters whose claimed ticket names
+    that company (compared as detection compares companies)."""
+    conference = organisation.conference
+    voters = Vote.objects.filter(talk__conference=conference).values("user_id")
+    per_domain = {
+        domain: User.objects.filter(pk__in=voters, email__iendswith=f"@{domain}").count()
+        for domain in organisation.email_domains
+    }
+    companies = (
+        TicketClaim.objects.filter(conference=conference, user_id__in=voters, ticket__status=Ticket.Status.VALID)
+        .values_list("ticket__holder_company", flat=True)
+        .order_by()
+    )
+    per_company: dict[str, int] = {}
+    for company in companies:
+        key = company_normalize(company)
+        per_company[key] = per_company.get(key, 0) + 1
+    return [(domain, per_domain.get(domain, 0)) for domain in organisation.email_domains] + [
+        (name, per_company.get(company_normalize(name), 0)) for name in organisation.company_names
+    ]
