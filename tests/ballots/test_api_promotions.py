@@ -89,6 +89,15 @@ def test_an_integrator_records_lists_filters_and_deletes_promotions(world):
     assert ids(sent_at_before="2026-11-03T00:00:00Z") == [first]
     assert ids(talk=talks[0].pk) == [first] and ids(talk=talks[2].pk) == [second]
     assert ids(talk=10**6) == []
+    for bad in (
+        {"talk": "1.5"},
+        {"talk": "x"},
+        {"sent_at_after": "soon"},
+        {"sent_at_before": "0001-01-01T00:00+14:00"},
+    ):
+        response = client.get(_list(conference), bad)
+        assert response.status_code == 400, (bad, response.json())
+        assert set(response.json()["error"]["fields"]) <= {"talk", "sent_at"}
     page = client.get(_list(conference), {"page_size": 1}).json()
     assert (page["count"], len(page["results"]), bool(page["next"])) == (2, 1, True)
 
@@ -127,11 +136,12 @@ def test_only_the_conferences_organizers_reach_promotions(world):
         assert client.get(_list(conference)).status_code == expected
         assert client.post(_list(conference), _payload(talks), format="json").status_code == expected
         assert client.get(_detail(conference, theirs.pk)).status_code == expected
+        assert client.patch(_detail(conference, theirs.pk), {"channel": "x"}, format="json").status_code == expected
         assert client.delete(_detail(conference, theirs.pk)).status_code == expected
     # The other conference's token on its own conference does not find this one's promotion.
     assert elsewhere.get(_detail(other, theirs.pk)).status_code == 404
     assert elsewhere.delete(_detail(other, theirs.pk)).status_code == 404
-    assert Promotion.objects.count() == 1
+    assert Promotion.objects.count() == 1 and Promotion.objects.get().channel == "Blog"
 
     assert staff.get(_list(conference)).json()["count"] == 1
     assert staff.post(_list(conference), _payload(talks), format="json").status_code == 201
@@ -158,6 +168,8 @@ def test_a_session_write_needs_the_csrf_token(world):
     [
         ({"sent_at": "2026-11-02T18:30:00"}, "sent_at", "Give the time zone too"),
         ({"sent_at": "yesterday"}, "sent_at", "Datetime has wrong format"),
+        ({"sent_at": "0026-11-02T18:30:00Z"}, "sent_at", "before 2000; check the year"),
+        ({"sent_at": "0001-01-01T00:00:00+14:00"}, "sent_at", "out of range"),
         ({"channel": "   "}, "channel", "Say where the promotion went out"),
         ({"channel": "x" * 101}, "channel", "no more than 100 characters"),
         ({"talks": []}, "talks", "Name at least one talk"),
@@ -235,6 +247,37 @@ def test_another_promotion_under_a_known_external_id_is_a_409_that_says_what_dif
     assert "with another channel, talks." in error["message"]
     assert Promotion.objects.count() == 1
     assert Promotion.objects.get().channel == "App push"
+
+
+def test_an_organizer_corrects_a_promotion_with_patch(world):
+    conference, talks, _, client = world
+    payload = _payload(talks[:1], external_id="push-8")
+    body = client.post(_list(conference), payload, format="json").json()
+    url = _detail(conference, body["id"])
+    changed = client.patch(url, {"channel": "Newsletter", "talks": [talks[1].pk, talks[2].pk]}, format="json")
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["channel"] == "Newsletter" and sorted(changed.json()["talks"]) == [talks[1].pk, talks[2].pk]
+    assert changed.json()["sent_at"] == body["sent_at"] and changed.json()["external_id"] == "push-8"
+    promotion = Promotion.objects.get()
+    assert promotion.channel == "Newsletter" and set(promotion.talks.all()) == set(talks[1:])
+
+    for bad, field in (
+        ({"talks": [TalkFactory().pk]}, "talks"),
+        ({"talks": []}, "talks"),
+        ({"sent_at": "2026-11-02T18:30:00"}, "sent_at"),
+        ({"channel": ""}, "channel"),
+        ({"channel": "Blog", "external_id": "push-9"}, "external_id"),
+    ):
+        response = client.patch(url, bad, format="json")
+        assert response.status_code == 400 and field in response.json()["error"]["fields"], (bad, response.json())
+    assert client.patch(url, {"external_id": "push-8"}, format="json").status_code == 200  # unchanged: fine
+    promotion = Promotion.objects.get()
+    assert promotion.channel == "Newsletter" and set(promotion.talks.all()) == set(talks[1:])
+    assert client.put(url, payload, format="json").status_code == 405
+    # The tool's retry of what it first sent now differs from the corrected promotion: 409, not a second row.
+    assert client.post(_list(conference), payload, format="json").status_code == 409
+    assert token_client(ConferenceFactory()).patch(url, {"channel": "x"}, format="json").status_code == 403
+    assert Promotion.objects.get().channel == "Newsletter"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,15 +5,18 @@ gets the promotion it already recorded."""
 
 import datetime as dt
 
+from django import forms
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from django_filters.fields import IsoDateTimeField, RangeField
+from django_filters.widgets import DateRangeWidget
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from apps.ballots.models import Promotion
-from apps.ballots.services.promotions import PromotionConflict, promotion_record
+from apps.ballots.services.promotions import PromotionConflict, promotion_change, promotion_record
 from apps.talks.models import Conference, Talk
 from confvote.rest import IsConferenceOrganizer
 
@@ -23,6 +26,8 @@ MAX_TALKS = 50
 # A tool may schedule a push a little ahead and record it when it schedules it; a date further out
 # is a mistake (a wrong year or time zone) that would explain votes nobody has cast yet.
 MAX_AHEAD = dt.timedelta(days=1)
+# Nothing this site counts was cast before; an earlier time is a mistyped year (it would explain nothing).
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 # The largest id a database integer holds: a larger one can name no talk (and must not reach the query).
 MAX_ID = 2**63 - 1
 
@@ -79,6 +84,8 @@ class PromotionIn(serializers.Serializer):
     )
 
     def validate_sent_at(self, value):
+        if value < EARLIEST:
+            raise serializers.ValidationError("This is before 2000; check the year.")
         if value > timezone.now() + MAX_AHEAD:
             raise serializers.ValidationError(
                 "This is more than a day ahead; record a promotion when it goes out (check the year and time zone)."
@@ -97,14 +104,57 @@ class PromotionIn(serializers.Serializer):
         return [found[t] for t in value]
 
 
+class PromotionChangeIn(PromotionIn):
+    """A correction: any of the fields, checked as when recording. The external_id cannot change."""
+
+    external_id = None
+
+    def validate(self, attrs):
+        sent = self.initial_data.get("external_id", self.context["promotion"].external_id)
+        if sent != self.context["promotion"].external_id:
+            raise serializers.ValidationError(
+                {"external_id": "The external_id cannot change (the sending tool finds the promotion by it)."}
+            )
+        return attrs
+
+
 def _ids(ids) -> str:
     return ", ".join(str(i) for i in ids)
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time as the database compares it (UTC): a time that has no UTC equivalent, such as
+    0001-01-01T00:00+14:00, is an invalid parameter rather than an error in the query."""
+
+    default_error_messages = {
+        "invalid": "Enter an ISO 8601 time, e.g. 2027-01-19T10:00:00Z (read as UTC without a zone)."
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        try:
+            return None if value is None else value.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError("This time is out of range.", code="overflow") from None
+
+
+class UtcDateTimeRangeField(RangeField):
+    widget = DateRangeWidget  # the parameters are <name>_after and <name>_before
+
+    def __init__(self, *args, **kwargs):
+        super().__init__((UtcDateTimeField(), UtcDateTimeField()), *args, **kwargs)
+
+
+class UtcDateTimeFromToRangeFilter(filters.IsoDateTimeFromToRangeFilter):
+    field_class = UtcDateTimeRangeField
+
+
 class PromotionFilter(filters.FilterSet):
     channel = filters.CharFilter(lookup_expr="iexact", label="Where it went out (any case)")
-    sent_at = filters.IsoDateTimeFromToRangeFilter(label="Sent in this range (sent_at_after, sent_at_before)")
-    talk = filters.NumberFilter(field_name="talks", min_value=1, max_value=MAX_ID, label="Featured this talk (id)")
+    sent_at = UtcDateTimeFromToRangeFilter(label="Sent in this range (sent_at_after, sent_at_before)")
+    talk = filters.NumberFilter(
+        field_name="talks", min_value=1, max_value=MAX_ID, step_size=1, label="Featured this talk (id)"
+    )
 
     class Meta:
         model = Promotion
@@ -136,7 +186,14 @@ class PromotionList(generics.ListAPIView):
     def get_throttles(self):
         return super().get_throttles() if self.request.method == "POST" else []
 
-    @extend_schema(request=PromotionIn, responses={201: PromotionOut, 200: PromotionOut})
+    @extend_schema(
+        request=PromotionIn,
+        responses={
+            201: PromotionOut,
+            200: PromotionOut,
+            409: OpenApiResponse(description="The external_id already records a different promotion."),
+        },
+    )
     def post(self, request, slug: str):
         conference = self.conference()
         data = PromotionIn(data=request.data, context={"conference": conference})
@@ -149,15 +206,30 @@ class PromotionList(generics.ListAPIView):
 
 
 class PromotionDetail(generics.RetrieveDestroyAPIView):
-    """One recorded promotion; DELETE forgets it (the next detection tests its hours again)."""
+    """One recorded promotion. PATCH corrects it (any of sent_at, channel, description, talks; checked
+    as when recording); DELETE forgets it (the next detection tests its hours again)."""
 
     permission_classes = [IsConferenceOrganizer]
     serializer_class = PromotionOut
     queryset = Promotion.objects.none()
+    throttle_scope = "writes"
 
     def get_queryset(self):
         return (
             Promotion.objects.filter(conference__slug=self.kwargs["slug"])
-            .select_related("created_by")
+            .select_related("conference", "created_by")
             .prefetch_related("talks")
         )
+
+    def get_throttles(self):
+        return super().get_throttles() if self.request.method in ("PATCH", "DELETE") else []
+
+    @extend_schema(request=PromotionChangeIn, responses={200: PromotionOut})
+    def patch(self, request, slug: str, pk: int):
+        promotion = self.get_object()
+        data = PromotionChangeIn(
+            data=request.data, partial=True, context={"conference": promotion.conference, "promotion": promotion}
+        )
+        data.is_valid(raise_exception=True)
+        promotion = promotion_change(promotion=promotion, **data.validated_data)
+        return Response(PromotionOut(self.get_queryset().get(pk=promotion.pk)).data)

@@ -87,3 +87,20 @@ def _same_or_conflict(existing: Promotion, asked: dict) -> Promotion:
             existing=existing,
         )
     return existing
+
+
+def promotion_change(*, promotion: Promotion, talks: Sequence[Talk] | None = None, **fields) -> Promotion:
+    """Corrects a recorded promotion (`sent_at`, `channel`, `description`, and the talks it featured when
+    given). Its external_id stays: the sending tool's retries must keep finding it (and, if they send
+    the old values, get a 409 saying what changed)."""
+    unknown = set(fields) - {"sent_at", "channel", "description"}
+    if unknown:
+        raise TypeError(f"promotion_change cannot change {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(promotion, name, value)
+        if fields:
+            promotion.save(update_fields=list(fields))
+        if talks is not None:
+            promotion.talks.set(talks)
+    return promotion
