@@ -51,11 +51,12 @@ class PromotionAdmin(admin.ModelAdmin):
     form = PromotionForm
     list_display = ("sent_at", "conference", "channel", "featured", "created_by", "created_at")
     list_filter = ("conference", "channel")
-    search_fields = ("channel", "description", "talks__title", "conference__name")
+    search_fields = ("channel", "description", "external_id", "talks__title", "conference__name")
     autocomplete_fields = ("conference", "talks")
     list_select_related = ("conference", "created_by")
     date_hierarchy = "sent_at"
-    readonly_fields = ("created_by", "created_at")
+    # external_id is the sending tool's (recorded through the API): changing it would break its retries.
+    readonly_fields = ("external_id", "created_by", "created_at")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("talks")

@@ -445,6 +445,12 @@ class Promotion(models.Model):
     talks = models.ManyToManyField(Talk, related_name="promotions", help_text="The talks it featured.")
     channel = models.CharField(max_length=100, help_text="Where it went out, e.g. Mastodon, newsletter, blog.")
     description = models.TextField(blank=True, help_text="What it said, or a link to it.")
+    external_id = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="The sending tool's own id for it (recorded through the API); one promotion per id and conference.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -453,7 +459,15 @@ class Promotion(models.Model):
     class Meta:
         ordering = ["conference", "-sent_at", "-pk"]
         indexes = [models.Index(fields=["conference", "sent_at"], name="promotion_conference_sent")]
-        constraints = [models.CheckConstraint(condition=~Q(channel=""), name="promotion_channel_given")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(channel=""), name="promotion_channel_given"),
+            # A tool that retries a push it already recorded must find it, never record it twice.
+            models.UniqueConstraint(
+                fields=["conference", "external_id"],
+                condition=~Q(external_id=""),
+                name="promotion_external_id_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} on {self.sent_at:%Y-%m-%d %H:%M}"

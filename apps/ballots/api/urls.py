@@ -1,12 +1,18 @@
 from django.urls import path
 
-from . import blocs, mine, tally
+from . import blocs, mine, promotions, tally
 
 urlpatterns = [
     path("conferences/<slug:slug>/blocs/", blocs.BlocList.as_view(), name="api-bloc-list"),
     path("conferences/<slug:slug>/blocs/<int:pk>/decide/", blocs.BlocDecide.as_view(), name="api-bloc-decide"),
     path("conferences/<slug:slug>/blocs/runs/", blocs.BlocRunList.as_view(), name="api-bloc-run-list"),
     path("conferences/<slug:slug>/blocs/runs/<int:pk>/", blocs.BlocRunDetail.as_view(), name="api-bloc-run-detail"),
+    path("conferences/<slug:slug>/promotions/", promotions.PromotionList.as_view(), name="api-promotion-list"),
+    path(
+        "conferences/<slug:slug>/promotions/<int:pk>/",
+        promotions.PromotionDetail.as_view(),
+        name="api-promotion-detail",
+    ),
     path("conferences/<slug:slug>/me/ballot/", mine.MyBallot.as_view(), name="api-my-ballot"),
     path("conferences/<slug:slug>/me/votes/<int:talk_id>/", mine.MyVote.as_view(), name="api-my-vote"),
     path("conferences/<slug:slug>/me/receipts/", mine.MyReceipts.as_view(), name="api-my-receipts"),
