@@ -61,6 +61,7 @@ PRIOR_VOTES = 1.0  # pseudo-votes per voter, spread as the conference-wide taste
 PRIOR_TALK = 0.1  # pseudo-votes per talk and taste
 N_EIGEN = 30  # eigenvalues looked at (at most 29 tastes besides the trivial one)
 SHUFFLES = 3
+K_RULE = "horn"  # or "edge": every eigenvalue above the largest shuffled second one (the first rule tried)
 MIN_CLUSTER = 5  # talks; a smaller cluster is not a taste
 
 
@@ -146,7 +147,7 @@ def _shuffled(X: csr_matrix, rng) -> csr_matrix:
     return Y
 
 
-def talk_clusters(X: csr_matrix, seed: int):
+def talk_clusters(X: csr_matrix, seed: int, k_fixed: int = 0):
     """Data-derived talk clusters (tastes). Their number: 1 + the eigenvalues of the normalised
     co-support matrix above the largest one (past the trivial 1) of SHUFFLES shuffled copies of the
     votes — structure that voters' and talks' vote counts alone do not make. The clusters: k-means
@@ -155,9 +156,17 @@ def talk_clusters(X: csr_matrix, seed: int):
     other cluster. Returns (labels per talk, k, eigenvalues, edge)."""
     rng = np.random.default_rng(seed)
     n_t = X.shape[1]
-    vals, vecs = _top_eigen(_normalised_co_support(X), min(N_EIGEN, n_t - 2))
-    edge = max(_top_eigen(_normalised_co_support(_shuffled(X, rng)), 3)[0][1] for _ in range(SHUFFLES))
-    k = 1 + int((vals[1:] > edge).sum())
+    n_eig = min(N_EIGEN, n_t - 2)
+    vals, vecs = _top_eigen(_normalised_co_support(X), n_eig)
+    if K_RULE == "edge":
+        edge = max(_top_eigen(_normalised_co_support(_shuffled(X, rng)), 3)[0][1] for _ in range(SHUFFLES))
+        k = 1 + int((vals[1:] > edge).sum())
+    else:  # Horn's parallel analysis: the i-th eigenvalue against the largest i-th of the shuffled copies
+        shuffled = [_top_eigen(_normalised_co_support(_shuffled(X, rng)), n_eig)[0] for _ in range(SHUFFLES)]
+        edge = np.max(shuffled, axis=0)
+        above = vals[1:] > edge[1:]
+        k = 1 + (int(np.argmin(above)) if not above.all() else len(above))
+    k = k_fixed or k
     if k == 1:
         return np.zeros(n_t, dtype=np.int64), 1, vals, edge
     emb = vecs[:, 1:k]
@@ -206,7 +215,7 @@ def taste_tests(data, rule, seed: int, k_fixed: int = 0, model: str = "clusters"
         R = csr_matrix((np.ones(len(data.vote_voter)), (data.vote_voter, data.vote_talk)), shape=(n_v, n_t))
         R.sum_duplicates()
         R.data[:] = 1.0
-        lab, k, _vals, _edge = talk_clusters(R, seed)
+        lab, k, _vals, _edge = talk_clusters(R, seed, k_fixed)
     for d in ctx.tested:
         if d == OPPOSE:
             continue
@@ -304,6 +313,7 @@ def main() -> None:
     p.add_argument("--worst", type=int, default=0, help="print the N strongest sized pairs under the taste null")
     p.add_argument("--k", type=int, default=0, help="a fixed number of tastes instead of the held-out choice")
     p.add_argument("--model", choices=["clusters", "nmf"], default="clusters")
+    p.add_argument("--k-rule", choices=["horn", "edge"], default="horn", help="how many clusters (see talk_clusters)")
     p.add_argument(
         "--planted",
         choices=["unseen", "fresh", "fresh2", "fresh3", "fresh4"],
@@ -313,6 +323,8 @@ def main() -> None:
     args = p.parse_args()
     rule = BlocRule.from_json({})
     seeds = seeds_parse(args.seeds)
+    global K_RULE
+    K_RULE = args.k_rule
     if args.planted:
         _planted_main(args, rule, seeds)
         return
