@@ -1,37 +1,46 @@
 """Talk-pair co-support against each voter's own taste, measured on honest voters (round 25b).
 
     .venv/bin/python bench/blocs_pairs_taste.py --world seen --size small --seeds 1-20
-    .venv/bin/python bench/blocs_pairs_taste.py --world fresh4 --size medium --seeds 1-5
+    .venv/bin/python bench/blocs_pairs_taste.py --world fresh4 --size medium --seeds 1-5 --no-independence
+    .venv/bin/python bench/blocs_pairs_taste.py --planted fresh4 --size medium --seeds 1-3
 
 Round 15 (bench/blocs_pairs_diag.py) compared the co-supporters of every pair of talks with what
 independent voting predicts, P(v→t) = min(1, v's votes × t's share), and found that honest
 same-track taste passes that bar in about half of the honest medium conferences. Here the null is a
-shared-taste one: which talks a voter rates up is modelled from all the up-votes by a low-rank
-Poisson factorisation (the "topic model" of votes, also known as KL non-negative matrix
-factorisation or PLSA):
+shared-taste one, judged within data-derived talk clusters ("tastes"):
 
-    P̂(v→t) = min(1, Σ_k W[v, k] · H[k, t]),
+- Clusters: from which talks each voter chose to rate (any score; the most data, one clustering for
+  every way). The talk × talk co-rating matrix C = RᵀR (diagonal removed) is normalised,
+  D^-1/2·C·D^-1/2. Its number of tastes k is 1 + the leading eigenvalues (past the trivial 1) that
+  stand above the same-index eigenvalue of SHUFFLES copies of the votes with their talks shuffled
+  among them (every voter keeps their number of votes, every talk its number; Horn's parallel
+  analysis). `--k-rule edge` is the first rule tried (every eigenvalue above the largest shuffled
+  second one), kept for the record. The clusters are k-means (best of 5 starts) on those k - 1
+  eigenvectors, rows scaled to unit length. A cluster of fewer than MIN_CLUSTER talks is not a taste
+  (it could be a bloc's own talks): its talks join the nearest other cluster.
+- Null, per way (any rating from "want to see" up; the top score): voter v rates t that way with
+  P(v→t) = min(1, v's votes that way × v's smoothed share of them in t's cluster × t's share of its
+  cluster's votes that way). The smoothing is PRIOR_VOTES pseudo-votes spread as the conference's
+  shares of the clusters. It is round 15's null applied inside each taste, with each voter's own mix
+  of tastes (a "topic model" with hard talk topics whose voter mixtures are simply counted).
+- Test: the expected co-supporters of (a, b) are Σ_v P(v→a)·P(v→b) (voters independent given their
+  own taste); the observed count is compared with it by the Poisson tail, as in round 15, with the
+  same `min_members` / `min_ratio` sizing and a Bonferroni bar over the pairs with a co-supporter
+  (both ways).
 
-where each of the k rows of H is a "taste" (a share of every talk, summing to 1) and W[v, k] is how
-many of v's votes that way come from taste k (so Σ_t W·H = v's votes). The expected co-supporters of
-(a, b) are Σ_v P̂(v→a)·P̂(v→b): voters independent given their own taste. The observed count is
-compared with it by the Poisson tail, as in round 15, with the same `min_members` / `min_ratio`
-sizing and a Bonferroni bar over the pairs with a co-supporter (both ways).
+`--model nmf` is the other taste model tried: a Poisson low-rank factorisation (KL non-negative
+matrix factorisation / PLSA) fitted on the votes of each way, with k by held-out log-likelihood of
+10% of the votes. It picks k = 1 on most worlds (a voter's 5-10 up-votes do not predict their other
+ones better than popularity) and its random start lands in partitions of the talks that do not
+follow the taste; it is kept for the record, not used.
 
-k is chosen from the data, not from a generator: 10% of the votes (fixed seed) are held out, the
-model is fitted on the rest for k = 1, 2, 4, 8, 16, 32 (and 48, 64 while it still improves), and k is
-the one with the best held-out log-likelihood of the held-out votes (each voter's fitted share of
-each talk, the usual "document completion" score). The final model is fitted on all votes. One k per
-conference and way.
-
-The fit sees the co-support it is meant to judge (a bloc's votes are among those fitted). A taste
-that is a bloc's own two talks would explain the bloc away; `--loadings` prints, for the pairs past
-the bar and (held-out worlds) for planted pairs, the share of their taste that sits on the pair.
-
-Printed per conference, for both nulls (independence as in round 15, and taste): pair tests, pairs
-at p <= 1e-4 / 1e-6 / 1e-8 / the bar (all, and sized), what a calibrated null allows, the smallest
-p of a sized pair, the chosen k and the time of the fit and the test. `--world` is one of
-bench/blocs_calibration.py's honest-only worlds (`plant_nothing`).
+Printed per conference, for both nulls (independence as in round 15, unless `--no-independence`, and
+taste): pair tests, pairs at p <= 1e-4 / 1e-6 / 1e-8 / the bar (all, and sized), what a calibrated
+null allows, the smallest p of a sized pair, the chosen k and the time of the clustering and the
+test. `--world` is one of bench/blocs_calibration.py's honest-only worlds (`plant_nothing`).
+`--planted W` instead generates world W with its planted blocs (bench/blocs_quality.py's generators)
+and prints what the test would add (see `planted_run`). `--worst N` prints the N strongest sized
+pairs of each conference.
 """
 
 from __future__ import annotations
