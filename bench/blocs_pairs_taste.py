@@ -1,4 +1,4 @@
-"""Talk-pair co-support against each voter's own taste, measured on honest voters (round 25b).
+"""Talk-pair co-support against each voter's own taste, measured on honest voters (round 26 in docs/blocs.md).
 
     .venv/bin/python bench/blocs_pairs_taste.py --world seen --size small --seeds 1-20
     .venv/bin/python bench/blocs_pairs_taste.py --world fresh4 --size medium --seeds 1-5 --no-independence
