@@ -30,6 +30,7 @@ RING_SCORES = ("exact", "way")
 FOLLOW_UPS = ("asked", "shared")
 RING_CANDIDATES = ("bands", "pairs")
 PROMOTIONS_EXPLAIN = ("votes", "bursts")
+DISCOUNT_VOTES = ("all", "pushing")
 # The keys that take one of a few words, and the words each takes.
 CHOICES = {
     "error_control": ERROR_CONTROLS,
@@ -43,6 +44,7 @@ CHOICES = {
     "follow_ups": FOLLOW_UPS,
     "promotions_explain": PROMOTIONS_EXPLAIN,
     "ring_candidates": RING_CANDIDATES,
+    "discount_votes": DISCOUNT_VOTES,
 }
 
 
@@ -197,6 +199,15 @@ class BlocRule:
     # `similar_min_jaccard` (exactly) and linked into groups. The test's correction counts every pair of
     # accounts either way.
     ring_candidates: str = "bands"
+    # Which members' votes on their bloc's talk the discount takes weight from (held-out ranking
+    # diagnosis, bench/blocs_ranking_diag.py). "all" (the default): every member's, as before. "pushing"
+    # (an option): only the votes that move the talk the bloc's way — for a support bloc, scores above the
+    # mean score of the talk's votes by voters outside the bloc (class-weighted), for an opposition bloc
+    # scores below it. A talk's ranking score is a weighted mean, so taking weight from a vote below the
+    # talk's level raises the talk: a support bloc's member who rated a strong talk "want to see" pulls
+    # it down, and discounting that vote would help the talk the bloc is bounded for. Those votes count in
+    # full (they stay in the bloc). Puppet rings' "alike" blocs are discounted whole either way.
+    discount_votes: str = "all"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
