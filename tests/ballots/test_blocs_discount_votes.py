@@ -1,6 +1,8 @@
 """`discount_votes: pushing`: a bloc member's vote that does not move the talk the bloc's way keeps its
 weight (bench/blocs_ranking_diag.py, held-out medium seed 1: honest colleagues rating a strong talk
-"want to see" were discounted, which lifted the talk into the accepted top 10%)."""
+"want to see" were discounted, which lifted the talk into the accepted top 10%). The default since
+round 25; `all` discounts every member's vote, as before (tests/ballots/test_bloc_spared.py follows it
+through the app)."""
 
 import random
 
@@ -44,8 +46,9 @@ def _talk_mean(data, discounts) -> float:
 def test_votes_below_the_talks_level_keep_their_weight_only_under_pushing():
     case, top, want = _strong_talk_with_an_order_bloc()
     data = case.build()
-    rule_all = BlocRule(signals=("order",))
-    rule_pushing = BlocRule.from_json({"signals": ["order"], "discount_votes": "pushing"})
+    rule_all = BlocRule.from_json({"signals": ["order"], "discount_votes": "all"})
+    rule_pushing = BlocRule(signals=("order",))  # the default since round 25
+    assert rule_pushing.discount_votes == "pushing" and rule_pushing.to_json()["discount_votes"] == "pushing"
     assert rule_all.discount_votes == "all" and rule_all.to_json()["discount_votes"] == "all"
 
     (before,) = [b for b in blocs_detect(data, rule_all).blocs if b.talk_id == TALK]
@@ -82,7 +85,7 @@ def test_an_opposition_blocs_votes_above_the_talks_level_keep_their_weight():
         not_pushing=members[:3],
     )
     pushing = bloc_discounts([bloc], BlocRule(discount_votes="pushing")).mapping()
-    every = bloc_discounts([bloc], BlocRule()).mapping()
+    every = bloc_discounts([bloc], BlocRule(discount_votes="all")).mapping()
     assert len(every) == 10 and len(pushing) == 7
     assert all(pushing[(v, 7)] == pytest.approx(every[(v, 7)]) for v in members[3:])
     reasons = bloc_discounts([bloc], BlocRule(discount_votes="pushing")).reasons

@@ -117,6 +117,7 @@ def test_round_8_migration_pins_stored_policies_to_the_rule_they_were_stored_wit
         ("0020_bloc_rule_round_19", "follow_ups", "shared", "asked", "asked"),
         ("0021_bloc_rule_round_21", "promotions_explain", "bursts", "votes", "votes"),
         ("0022_bloc_rule_round_22", "ring_candidates", "bands", "bands", "pairs"),
+        ("0023_bloc_rule_round_23", "discount_votes", "all", "pushing", "pushing"),
     ],
 )
 def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_with(
@@ -125,8 +126,9 @@ def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_
     """0016 writes `ring_null: own` (round 11: a puppet ring's members counted on the common ballot picked
     from their own ratings), 0020 `ring_scores: way` (round 19), 0021 `follow_ups: shared` (round 21:
     the follow-up family of before), 0022 `promotions_explain: bursts` (round 22: a promotion explains
-    burst windows only) and 0023 `ring_candidates: bands` (round 23) into policies stored without the
-    key; a policy that names the key keeps its choice, and new policies store today's default (for
+    burst windows only), 0023 `ring_candidates: bands` (round 23) and 0026 `discount_votes: all` (round
+    25: every member's vote loses weight) into policies stored without the key; a policy that names the
+    key keeps its choice, and new policies store today's default (for
     `ring_scores` and `ring_candidates` the stored word, written out so that a later default cannot
     change a stored policy)."""
     before = {k: v for k, v in BlocRule().to_json().items() if k != key}

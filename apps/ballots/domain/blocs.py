@@ -95,7 +95,8 @@ class Bloc:
     strength: float = 1.0
     # Members whose vote does not move the talk the bloc's way (rule key `discount_votes: pushing`: a
     # support bloc's member scoring below the mean of the talk's votes by voters outside the bloc, an
-    # opposition bloc's member scoring above it). Empty under `discount_votes: all` and for a stored bloc.
+    # opposition bloc's member scoring above it). Empty under `discount_votes: all`; a stored bloc carries
+    # the members its detection spared (`Bloc.spared`).
     not_pushing: tuple[int, ...] = ()
 
     @property

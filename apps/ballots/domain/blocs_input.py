@@ -200,14 +200,16 @@ class BlocRule:
     # accounts either way.
     ring_candidates: str = "bands"
     # Which members' votes on their bloc's talk the discount takes weight from (held-out ranking
-    # diagnosis, bench/blocs_ranking_diag.py). "all" (the default): every member's, as before. "pushing"
-    # (an option): only the votes that move the talk the bloc's way — for a support bloc, scores above the
-    # mean score of the talk's votes by voters outside the bloc (class-weighted), for an opposition bloc
-    # scores below it. A talk's ranking score is a weighted mean, so taking weight from a vote below the
-    # talk's level raises the talk: a support bloc's member who rated a strong talk "want to see" pulls
-    # it down, and discounting that vote would help the talk the bloc is bounded for. Those votes count in
-    # full (they stay in the bloc). Puppet rings' "alike" blocs are discounted whole either way.
-    discount_votes: str = "all"
+    # diagnosis, bench/blocs_ranking_diag.py; round 25). "pushing" (the default since round 25): only the
+    # votes that move the talk the bloc's way — for a support bloc, scores at or above the mean score of
+    # the talk's votes by voters outside the bloc (class-weighted), for an opposition bloc scores at or
+    # below it. A talk's ranking score is a weighted mean, so taking weight from a vote below the talk's
+    # level raises the talk: a support bloc's member who rated a strong talk "want to see" pulls it down,
+    # and discounting that vote would help the talk the bloc is bounded for. Those votes count in full
+    # (they stay in the bloc, stored as its spared members). "all": every member's vote loses weight (the
+    # rule before round 25; migration 0026 pins it in policies stored without the key). Puppet rings'
+    # "alike" blocs are discounted whole either way.
+    discount_votes: str = "pushing"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
