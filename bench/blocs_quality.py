@@ -415,7 +415,8 @@ def demo_run(scale: str, seed: int, rule: BlocRule) -> tuple[str, Counts]:
         )
     for bloc in blocs_detect(demo.data, rule).blocs:
         if bloc.talk_id in demo.boosted:
-            print(f"bloc on talk {bloc.talk_id}: {bloc.size} members, signals {', '.join(bloc.signals)}")
+            spared = f" ({len(bloc.not_pushing)} counted in full)" if bloc.not_pushing else ""
+            print(f"bloc on talk {bloc.talk_id}: {bloc.size} members{spared}, signals {', '.join(bloc.signals)}")
             for evidence in bloc.evidence:
                 print("   ", evidence.sentence)
     return f"demo {scale} (seed {seed})", counts

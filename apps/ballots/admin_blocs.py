@@ -88,13 +88,24 @@ class BlocAdmin(admin.ModelAdmin):
         ),
         (
             "Effect on the talk",
-            {"fields": ("effect", "weight", "fair_share_shown", "counts_as_shown", "multiplier", "score", "rank")},
+            {
+                "fields": (
+                    "effect",
+                    "spared_shown",
+                    "weight",
+                    "fair_share_shown",
+                    "counts_as_shown",
+                    "multiplier",
+                    "score",
+                    "rank",
+                )
+            },
         ),
         ("Decision", {"fields": ("status", "reason", "decided_by", "decided_at")}),
         ("Detection", {"fields": ("present", "first_detected_at", "last_detected_at")}),
     )
     readonly_fields = tuple(name for _, group in fieldsets for name in group["fields"])
-    exclude = ("members", "signals", "evidence", "key")
+    exclude = ("members", "spared", "signals", "evidence", "key")
     actions = ["detect_now"]
     inlines = [BlocDecisionInline]
     change_form_template = "admin/ballots/bloc/change_form.html"
@@ -128,11 +139,20 @@ class BlocAdmin(admin.ModelAdmin):
     def effect(self, obj) -> str:
         if obj.status == Bloc.Status.DISMISSED:
             return f"Dismissed: the {obj.size} members' votes on this talk count in full."
+        each = "each vote that moves the talk the bloc's way" if obj.spared.exists() else "each"
         return (
-            f"The {obj.size} members' votes (weight {obj.weight:.1f}) count as {obj.counts_as:.2f}: each at "
+            f"The {obj.size} members' votes (weight {obj.weight:.1f}) count as {obj.counts_as:.2f}: {each} at "
             f"{obj.multiplier:.2f} of its weight. Independent voting would have given the talk "
             f"{obj.fair_share:.2f} of them, which a bloc always keeps."
         )
+
+    @admin.display(description="counted in full")
+    def spared_shown(self, obj) -> str:
+        spared = obj.spared.count()
+        if spared == 0:
+            return "None."
+        members = "member" if spared == 1 else "members"
+        return f"{spared} {members} counted in full: their score does not move the talk the bloc's way."
 
     @admin.display(description="fair share")
     def fair_share_shown(self, obj) -> str:

@@ -313,6 +313,13 @@ class Bloc(models.Model):
     talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="blocs")
     direction = models.CharField(max_length=8, help_text="support, oppose or alike")
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="blocs", blank=True)
+    spared = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="blocs_spared",
+        blank=True,
+        help_text="Members whose vote counts in full: their score does not move the talk the bloc's way "
+        "(bloc rule `discount_votes: pushing`). Refreshed by every detection.",
+    )
     size = models.PositiveIntegerField()
     weight = models.FloatField(help_text="The members' summed vote weight.")
     fair_share = models.FloatField(help_text="Members expected to vote this way on their own.")

@@ -30,7 +30,7 @@ def sensitivity_scenarios(*, proposal: ScheduleProposal) -> tuple[Scenario, ...]
     conference, policy = proposal.conference, proposal.tally_snapshot.policy
     data = tally_input(conference=conference, policy=policy)
     rule = BlocRule.from_json(policy.bloc_rule or {})
-    blocs = list(Bloc.objects.filter(conference=conference, present=True).prefetch_related("members"))
+    blocs = list(Bloc.objects.filter(conference=conference, present=True).prefetch_related("members", "spared"))
 
     def discount(mode: str):
         mapping = {}
@@ -41,8 +41,10 @@ def sensitivity_scenarios(*, proposal: ScheduleProposal) -> tuple[Scenario, ...]
                 multiplier = bloc_multiplier(stored_bloc_as_found(bloc), rule, BlocStatus.CONFIRMED)
             else:
                 continue
+            spared = {m.pk for m in bloc.spared.all()}  # their score does not move the talk the bloc's way
             for member in bloc.members.all():
-                mapping[(member.pk, bloc.talk_id)] = multiplier
+                if member.pk not in spared:
+                    mapping[(member.pk, bloc.talk_id)] = multiplier
         return discounts_align(voter_ids=data.voter_ids, vote_talk_ids=data.vote_talk_ids, discounts=mapping)
 
     def scores(weights: ClassWeights, mode: str) -> tuple[tuple[int, float], ...]:

@@ -118,6 +118,7 @@ def test_round_8_migration_pins_stored_policies_to_the_rule_they_were_stored_wit
         ("0021_bloc_rule_round_21", "promotions_explain", "bursts", "votes", "votes"),
         ("0022_bloc_rule_round_22", "ring_candidates", "bands", "bands", "pairs"),
         ("0023_bloc_rule_round_23", "score_deviation", "ignored", "ignored", "required"),
+        ("0026_promotion_external_id", "discount_votes", "all", "pushing", "pushing"),
     ],
 )
 def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_with(
@@ -126,8 +127,9 @@ def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_
     """0016 writes `ring_null: own` (round 11: a puppet ring's members counted on the common ballot picked
     from their own ratings), 0020 `ring_scores: way` (round 19), 0021 `follow_ups: shared` (round 21:
     the follow-up family of before), 0022 `promotions_explain: bursts` (round 22: a promotion explains
-    burst windows only), 0023 `ring_candidates: bands` (round 23) and 0024 `score_deviation: ignored`
-    (round 25: group findings need not lean the talk's way) into policies stored without the
+    burst windows only), 0023 `ring_candidates: bands` (round 23), 0024 `score_deviation: ignored`
+    (round 25: group findings need not lean the talk's way) and 0027 `discount_votes: all` (round 27:
+    every member's vote loses weight) into policies stored without the
     key; a policy that names the key keeps its choice, and new policies store today's default (for
     `ring_scores` and `ring_candidates` the stored word, written out so that a later default cannot
     change a stored policy)."""

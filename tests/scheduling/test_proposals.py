@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from apps.attendance.models import Pledge
+from apps.ballots.models import WeightPolicy
+from apps.ballots.services.policies import weight_policy_ensure
 from apps.scheduling import proposals
 from apps.scheduling.models import ScheduleOverride, ScheduleProposal, ScheduleRelease
 from apps.talks.models import Conference, Talk
@@ -31,8 +33,15 @@ START = dt.datetime(2027, 5, 3, 9, tzinfo=dt.UTC)
 
 
 def small_conference(*, talks: int = 6, voters: int = 12):
-    """2 rooms × 2 periods = 4 slots for `talks` talks; ticket holders vote with a clear order."""
+    """2 rooms × 2 periods = 4 slots for `talks` talks; ticket holders vote with a clear order.
+
+    Their ballots are nearly alike, so bloc detection finds puppet rings on every talk. The policy keeps
+    every ring member's vote discounted alike (`discount_votes: all`, as a policy stored before round 27
+    does): these tests are about scheduling a clear order, which `pushing` would reshuffle by counting
+    each ring's dissenting votes in full (tests/ballots/test_bloc_spared.py covers that)."""
     conference = ConferenceFactory(start_date=START.date(), end_date=START.date(), status=Conference.Status.CLOSED)
+    policy = weight_policy_ensure(conference=conference)
+    WeightPolicy.objects.filter(pk=policy.pk).update(bloc_rule={**policy.bloc_rule, "discount_votes": "all"})
     track = TrackFactory(conference=conference, name="Main")
     big, small = RoomFactory(conference=conference, capacity=200), RoomFactory(conference=conference, capacity=20)
     for period in range(2):

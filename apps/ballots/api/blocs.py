@@ -1,5 +1,6 @@
 """Organizers review blocs through the API: list with evidence and effect, confirm or dismiss with a reason."""
 
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -17,6 +18,9 @@ from confvote.rest import IsConferenceOrganizer
 class BlocOut(serializers.ModelSerializer):
     talk = serializers.IntegerField(source="talk_id")
     decided_by = serializers.EmailField(source="decided_by.email", default=None, allow_null=True)
+    spared = serializers.SerializerMethodField(
+        help_text="How many members' votes count in full: their score does not move the talk the bloc's way."
+    )
 
     class Meta:
         model = Bloc
@@ -26,6 +30,7 @@ class BlocOut(serializers.ModelSerializer):
             "talk",
             "direction",
             "size",
+            "spared",
             "weight",
             "fair_share",
             "counts_as",
@@ -46,6 +51,10 @@ class BlocOut(serializers.ModelSerializer):
             "last_detected_at",
         ]
         read_only_fields = fields
+
+    def get_spared(self, obj) -> int:
+        counted = getattr(obj, "spared_count", None)  # the list annotates it: one query for every bloc
+        return obj.spared.count() if counted is None else counted
 
 
 class DecisionIn(serializers.Serializer):
@@ -78,7 +87,8 @@ class BlocList(generics.ListAPIView):
 
     def get_queryset(self):
         conference = get_object_or_404(Conference, slug=self.kwargs["slug"])
-        return Bloc.objects.filter(conference=conference).select_related("decided_by").order_by("-present", "pk")
+        blocs = Bloc.objects.filter(conference=conference).select_related("decided_by")
+        return blocs.annotate(spared_count=Count("spared", distinct=True)).order_by("-present", "pk")
 
 
 class BlocRunOut(serializers.ModelSerializer):

@@ -97,6 +97,11 @@ class Bloc:
     # How far the evidence clears the bar it had to pass: log p / log bar of the finding that clears
     # its own bar most (1: just enough; 2: p is the bar squared). 1 when unknown (a stored bloc).
     strength: float = 1.0
+    # Members whose vote does not move the talk the bloc's way (rule key `discount_votes: pushing`: a
+    # support bloc's member scoring below the mean of the talk's votes by voters outside the bloc, an
+    # opposition bloc's member scoring above it). Empty under `discount_votes: all`; a stored bloc carries
+    # the members its detection spared (`Bloc.spared`).
+    not_pushing: tuple[int, ...] = ()
 
     @property
     def size(self) -> int:
@@ -196,10 +201,11 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
         by_target.setdefault((f.talk, f.direction), []).append(f)
     follow_ups = follow_up_count(list(by_target.values()), rule.follow_ups)
     together = ("colleagues", "burst", "joined") if rule.bursts == "every" else ("colleagues",)
+    by_talk = _votes_by_talk(data) if rule.discount_votes == "pushing" else None
     blocs = []
     for talk, direction in sorted(by_target):
         for group in findings_merge(findings_admit(by_target[(talk, direction)], rule, follow_ups), together):
-            blocs.append(_bloc(group, data, talk, direction))
+            blocs.append(_bloc(group, data, talk, direction, by_talk))
     blocs.sort(key=lambda b: (b.talk_id, b.direction, -b.size, b.key))
     return BlocReport(tuple(blocs), rule)
 
@@ -265,7 +271,36 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
     return ctx, findings
 
 
-def _bloc(group: list[Finding], data: BlocInput, talk: int, direction: int) -> Bloc:
+def _votes_by_talk(data: BlocInput) -> tuple[np.ndarray, np.ndarray]:
+    """The votes ordered by talk, and where each talk's run starts (talk positions 0..n_talks)."""
+    order = np.argsort(data.vote_talk, kind="stable")
+    return order, np.searchsorted(data.vote_talk[order], np.arange(data.n_talks + 1))
+
+
+def _not_pushing(
+    data: BlocInput, by_talk: tuple[np.ndarray, np.ndarray], members: np.ndarray, talk: int, direction: int
+) -> tuple[int, ...]:
+    """The members whose vote on the talk does not move it the bloc's way: a support bloc's member
+    scoring below the class-weighted mean score of the talk's other voters, an opposition bloc's member
+    scoring above it (`discount_votes: pushing`). None when the talk has no other weighted vote."""
+    if direction not in (SUPPORT, OPPOSE):
+        return ()
+    order, starts = by_talk
+    on_talk = order[starts[talk] : starts[talk + 1]]
+    voters = data.vote_voter[on_talk]
+    scores = data.vote_score[on_talk].astype(np.float64)
+    inside = np.isin(voters, members)
+    weight = data.voter_weight[voters[~inside]]
+    if weight.sum() <= 0:
+        return ()
+    level = float((weight * scores[~inside]).sum() / weight.sum())
+    away = scores < level if direction == SUPPORT else scores > level
+    return tuple(sorted(int(v) for v in data.voter_ids[voters[inside & away]]))
+
+
+def _bloc(
+    group: list[Finding], data: BlocInput, talk: int, direction: int, by_talk: tuple[np.ndarray, np.ndarray] | None
+) -> Bloc:
     members = np.unique(np.concatenate([f.members for f in group]))
     ids = tuple(int(v) for v in data.voter_ids[members])
     group = sorted(group, key=lambda f: (f.log_p, f.signal, f.label, f.top_score))
@@ -295,6 +330,7 @@ def _bloc(group: list[Finding], data: BlocInput, talk: int, direction: int) -> B
         evidence=evidence,
         p_value=float(np.exp(group[0].log_p)),
         strength=round(max(1.0, strength), 6) if np.isfinite(strength) else 1e6,
+        not_pushing=_not_pushing(data, by_talk, members, talk, direction) if by_talk is not None else (),
     )
 
 
@@ -377,6 +413,7 @@ def bloc_discounts(
     """The multiplier for every member's vote on their bloc's talk. `statuses` maps bloc keys to an
     organizer's decision; blocs not in it are "detected". A dismissed bloc's votes count in full."""
     statuses = statuses or {}
+    pushing_only = rule.discount_votes == "pushing"
     mults, keys, reasons = [], [], []
     for bloc in blocs:
         status = BlocStatus(statuses.get(bloc.key, BlocStatus.DETECTED))
@@ -393,6 +430,12 @@ def bloc_discounts(
     voters = np.fromiter((v for b in blocs for v in b.member_ids), dtype=np.int64, count=int(sizes.sum()))
     talks = np.repeat(np.array([b.talk_id for b in blocs], dtype=np.int64), sizes)
     multipliers = np.repeat(np.array(mults, dtype=np.float64), sizes)
+    # `discount_votes: pushing`: a member whose vote does not move the talk the bloc's way counts in full
+    # (taking weight from it would move the talk the bloc's way); a dismissed bloc is in full anyway.
+    spared = np.zeros(len(voters), dtype=bool)
+    if pushing_only and blocs:
+        spared = np.concatenate([np.isin(np.array(b.member_ids, dtype=np.int64), b.not_pushing) for b in blocs])
+        multipliers[spared] = 1.0
     # One entry per (voter, talk), ordered by talk and voter: the smallest multiplier, the first bloc
     # among equals (one vote has one direction, so two blocs share one only with overlapping input).
     order = np.lexsort((multipliers, voters, talks))
@@ -405,8 +448,17 @@ def bloc_discounts(
         talk_ids=talks[chosen],
         multipliers=multipliers[chosen],
         bloc_keys=tuple(keys[i] for i in bloc_of),
-        reasons=tuple(reasons[i] for i in bloc_of),
+        reasons=tuple(
+            _NOT_PUSHING[blocs[i].direction] if spared[c] and mults[i] < 1.0 else reasons[i]
+            for i, c in zip(bloc_of, chosen.tolist(), strict=True)
+        ),
     )
+
+
+_NOT_PUSHING = {
+    "support": "Counted in full: your score is below this talk's other ratings, so it does not raise the talk.",
+    "oppose": "Counted in full: your score is above this talk's other ratings, so it does not lower the talk.",
+}
 
 
 __all__ = [

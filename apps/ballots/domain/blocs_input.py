@@ -33,6 +33,7 @@ FOLLOW_UPS = ("asked", "shared")
 RING_CANDIDATES = ("bands", "pairs")
 PROMOTIONS_EXPLAIN = ("votes", "bursts")
 SCORE_DEVIATIONS = ("ignored", "required")
+DISCOUNT_VOTES = ("all", "pushing")
 # The keys that take one of a few words, and the words each takes.
 CHOICES = {
     "error_control": ERROR_CONTROLS,
@@ -47,6 +48,7 @@ CHOICES = {
     "promotions_explain": PROMOTIONS_EXPLAIN,
     "ring_candidates": RING_CANDIDATES,
     "score_deviation": SCORE_DEVIATIONS,
+    "discount_votes": DISCOUNT_VOTES,
 }
 
 
@@ -212,6 +214,17 @@ class BlocRule:
     # the default: out of sample, on fresh4 medium, it loses 5 planted members (a lab push and an
     # advocacy programme found through their organisation).
     score_deviation: str = "ignored"
+    # Which members' votes on their bloc's talk the discount takes weight from (held-out ranking
+    # diagnosis, bench/blocs_ranking_diag.py; round 27). "pushing" (the default since round 27): only the
+    # votes that move the talk the bloc's way — for a support bloc, scores at or above the mean score of
+    # the talk's votes by voters outside the bloc (class-weighted), for an opposition bloc scores at or
+    # below it. A talk's ranking score is a weighted mean, so taking weight from a vote below the talk's
+    # level raises the talk: a support bloc's member who rated a strong talk "want to see" pulls it down,
+    # and discounting that vote would help the talk the bloc is bounded for. Those votes count in full
+    # (they stay in the bloc, stored as its spared members). "all": every member's vote loses weight (the
+    # rule before round 27; migration 0027 pins it in policies stored without the key). Puppet rings'
+    # "alike" blocs are discounted whole either way.
+    discount_votes: str = "pushing"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod

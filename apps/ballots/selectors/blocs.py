@@ -275,8 +275,14 @@ def _domain(email: str) -> str:
 
 
 def bloc_reasons_for_user(*, user, conference: Conference) -> dict[int, str]:
-    """talk id → what happened to this person's vote on it, in words that name nobody else."""
-    blocs = Bloc.objects.filter(conference=conference, present=True, members=user).exclude(status="dismissed")
+    """talk id → what happened to this person's vote on it, in words that name nobody else. Like a
+    dismissed bloc, a bloc that spared this person (their score does not move the talk its way) left
+    their vote in full, so it has nothing to say here."""
+    blocs = (
+        Bloc.objects.filter(conference=conference, present=True, members=user)
+        .exclude(status="dismissed")
+        .exclude(spared=user)
+    )
     return {bloc.talk_id: stored_bloc_sentence(bloc) for bloc in blocs}
 
 
@@ -293,12 +299,13 @@ def stored_bloc_sentence(bloc: Bloc) -> str:
 
 def stored_bloc_as_found(bloc: Bloc) -> FoundBloc:
     """A stored bloc as the detection code's own Bloc, so its rules (bounds, discounts) apply to it.
-    The members must be prefetched."""
+    The members and the spared members must be prefetched."""
     return FoundBloc(
         key=bloc.key,
         talk_id=bloc.talk_id,
         direction=bloc.direction,
         member_ids=tuple(sorted(m.pk for m in bloc.members.all())),
+        not_pushing=tuple(sorted(m.pk for m in bloc.spared.all())),
         weight=bloc.weight,
         fair_share=bloc.fair_share,
         signals=tuple(bloc.signals),

@@ -124,7 +124,8 @@ def _store(conference, found: tuple[FoundBloc, ...], rule, statuses, before, aft
             "weight": bloc.weight,
             "fair_share": bloc.fair_share,
             "counts_as": bloc_counts_as(bloc, rule, status),
-            "multiplier": max(1e-6, bloc_multiplier(bloc, rule, status)),
+            # Rounded as `bloc_discounts` rounds it, so the published tally is the one stored here.
+            "multiplier": max(1e-6, round(bloc_multiplier(bloc, rule, status), 6)),
             "signals": list(bloc.signals),
             "evidence": [
                 {
@@ -151,6 +152,7 @@ def _store(conference, found: tuple[FoundBloc, ...], rule, statuses, before, aft
         else:
             Bloc.objects.filter(pk=row.pk).update(**fields)
         row.members.set(bloc.member_ids)
+        row.spared.set(bloc.not_pushing)  # a bloc with the same key can spare others once votes change
     gone = Bloc.objects.filter(pk__in=[b.pk for b in existing.values() if b.present]).update(present=False)
     return new, gone
 
@@ -172,12 +174,16 @@ def bloc_decide(*, bloc: Bloc, status: str, reason: str, by) -> Bloc:
 
 def bloc_discount_mappings(*, conference: Conference) -> tuple[dict, dict]:
     """The stored blocs' current effect, for publishing the tally: (voter, talk) → multiplier and the
-    sentence each member sees. Dismissed blocs and blocs no longer found have no effect."""
+    sentence each member sees. Dismissed blocs and blocs no longer found have no effect, and neither has
+    a bloc on the members it spared (their score does not move the talk the bloc's way)."""
     multipliers, reasons = {}, {}
     active = Bloc.objects.filter(conference=conference, present=True, multiplier__lt=1).exclude(status="dismissed")
-    for bloc in active.prefetch_related("members"):
+    for bloc in active.prefetch_related("members", "spared"):
         sentence = stored_bloc_sentence(bloc)
+        spared = {m.pk for m in bloc.spared.all()}
         for member in bloc.members.all():
+            if member.pk in spared:
+                continue
             pair = (member.pk, bloc.talk_id)
             if bloc.multiplier < multipliers.get(pair, 1.0):
                 multipliers[pair], reasons[pair] = bloc.multiplier, sentence
