@@ -93,7 +93,14 @@ def detect_with_discounts(
     A bloc member whose vote weighs nothing anyway (no ticket, no pledge) is detected but keeps 1.0."""
     report = blocs_detect(data, rule)
     statuses = {b.key: BlocStatus.CONFIRMED for b in report.blocs} if confirm_all else {}
-    discounts = bloc_discounts(report.blocs, rule, statuses)
+    multiplier, detected = vote_multipliers(data, report.blocs, rule, statuses)
+    return multiplier, detected, len(report.blocs)
+
+
+def vote_multipliers(data: BlocInput, blocs, rule: BlocRule, statuses=None) -> tuple[np.ndarray, np.ndarray]:
+    """Per-vote multipliers for these blocs and decisions, and which votes have a discount entry (are
+    in a bloc), both aligned with data's votes."""
+    discounts = bloc_discounts(blocs, rule, statuses or {})
     multiplier = np.ones(len(data.vote_score))
     detected = np.zeros(len(data.vote_score), dtype=bool)
     if len(discounts.voter_ids):
@@ -105,7 +112,7 @@ def detect_with_discounts(
         hit = keys[order][pos] == vote_keys
         multiplier[hit] = discounts.multipliers[order][pos[hit]]
         detected = hit
-    return multiplier, detected, len(report.blocs)
+    return multiplier, detected
 
 
 def ranks(data: BlocInput, keep: np.ndarray, multiplier: np.ndarray) -> dict[int, int]:

@@ -33,25 +33,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from apps.ballots.domain.blocs import BlocStatus, bloc_counts_as, bloc_discounts, blocs_detect
+from apps.ballots.domain.blocs import BlocStatus, bloc_counts_as, blocs_detect
 from apps.ballots.domain.blocs_input import BlocRule
 from bench.blocs_calibration import seeds_parse
-from bench.blocs_quality import GENERATORS, _planted_votes, _tally
+from bench.blocs_quality import GENERATORS, _planted_votes, _tally, vote_multipliers
 
 
 def _multipliers(data, blocs, rule, statuses=None) -> np.ndarray:
     """Per-vote multipliers (aligned with data's votes) for these blocs and decisions."""
-    discounts = bloc_discounts(blocs, rule, statuses or {})
-    multiplier = np.ones(len(data.vote_score))
-    if len(discounts.voter_ids):
-        span = int(data.talk_ids.max()) + 1
-        keys = discounts.voter_ids * span + discounts.talk_ids
-        order = np.argsort(keys)
-        vote_keys = data.voter_ids[data.vote_voter] * span + data.talk_ids[data.vote_talk]
-        pos = np.clip(np.searchsorted(keys[order], vote_keys), 0, len(keys) - 1)
-        hit = keys[order][pos] == vote_keys
-        multiplier[hit] = discounts.multipliers[order][pos[hit]]
-    return multiplier
+    return vote_multipliers(data, blocs, rule, statuses)[0]
 
 
 def _standing(data, keep, multiplier) -> tuple[dict[int, int], dict[int, float], list[float]]:
