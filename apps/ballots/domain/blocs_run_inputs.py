@@ -5,7 +5,7 @@ the weight policy — and a run's findings follow from what it read. So each run
 policy version it applied, the promotions in force (when each went out, where, which talks) and the
 declared organisations (name, domains, company names), with a short digest over all of it: two runs
 with the same digest read the same organizer data, and a finding that changed between them changed
-because the votes did."""
+because something else did (the votes, the tickets, the speakers)."""
 
 from __future__ import annotations
 
