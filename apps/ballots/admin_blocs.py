@@ -303,6 +303,8 @@ class BlocDetectionRunAdmin(ReadOnlyAdmin):
         "started_at",
         "finished_at",
         "duration",
+        "inputs_summary",
+        "inputs_read",
     )
     readonly_fields = fields
     change_form_template = "admin/ballots/blocdetectionrun/change_form.html"
@@ -310,6 +312,39 @@ class BlocDetectionRunAdmin(ReadOnlyAdmin):
     @admin.display(description="duration")
     def duration(self, obj) -> str:
         return "—" if obj.seconds is None else f"{obj.seconds:.1f} s"
+
+    @admin.display(description="organizer data read")
+    def inputs_summary(self, obj) -> str:
+        digest = (obj.inputs or {}).get("digest")
+        return f"{obj.inputs_summary} (digest {digest})" if digest else obj.inputs_summary
+
+    @admin.display(description="as it was then")
+    def inputs_read(self, obj) -> str:
+        inputs = obj.inputs or {}
+        promotions = format_html_join(
+            "\n",
+            "<li>Promotion #{}: {} UTC, {}, talks {}</li>",
+            (
+                (p["id"], p["sent_at"].replace("T", " ").rstrip("Z"), p["channel"], ", ".join(map(str, p["talks"])))
+                for p in inputs.get("promotions", ())
+            ),
+        )
+        organisations = format_html_join(
+            "\n",
+            "<li>Organisation #{} “{}”: {}; {}</li>",
+            (
+                (
+                    o["id"],
+                    o["name"],
+                    ", ".join(o["domains"]) or "no domains",
+                    "; ".join(o["company_names"]) or "no names",
+                )
+                for o in inputs.get("organisations", ())
+            ),
+        )
+        if not (promotions or organisations):
+            return "—"
+        return format_html("<ul>{}{}</ul>", promotions, organisations)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         run = BlocDetectionRun.objects.filter(pk=object_id).first()

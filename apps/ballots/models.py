@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from apps.talks.models import SCALE_CEILING, SCALE_FLOOR, Conference, Talk
 
 from .domain.blocs_input import BlocRule, bloc_rule_default, company_normalize
+from .domain.blocs_run_inputs import run_inputs_summary
 
 # An email domain: labels of letters, digits and hyphens (any script), at least two of them.
 DOMAIN_SHAPE = re.compile(r"(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_][\w-]*[^\W_]")
@@ -410,6 +411,14 @@ class BlocDetectionRun(models.Model):
     gone = models.PositiveIntegerField(null=True, blank=True, help_text="Blocs no longer found.")
     snapshot = models.ForeignKey(TallySnapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     error = models.TextField(blank=True)
+    # Written when the run reads its data (domain/blocs_run_inputs.py): the weight policy version, the
+    # promotions and the declared organisations as they were, and a digest over them. Empty until then,
+    # and on runs made before runs recorded it.
+    inputs = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The organizer data the run read: policy version, promotions, organisations.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -434,6 +443,14 @@ class BlocDetectionRun(models.Model):
     @property
     def live(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def inputs_recorded(self) -> dict | None:
+        return self.inputs or None
+
+    @property
+    def inputs_summary(self) -> str:
+        return run_inputs_summary(self.inputs)
 
     @property
     def seconds(self) -> float | None:

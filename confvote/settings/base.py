@@ -231,6 +231,8 @@ SPECTACULAR_SETTINGS = {
         "TalkStatusEnum": "apps.talks.models.TalkStatus",
         "ProposalStatusEnum": "apps.scheduling.models.ScheduleProposalStatus",
         "BlocStatusEnum": "apps.ballots.models.BlocStatusChoices",
+        # The run list and the run detail share it; the name it had when only the list used it.
+        "BlocRunOutStatusEnum": "apps.ballots.models.BlocDetectionRunStatus",
     },
 }
 

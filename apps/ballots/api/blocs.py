@@ -117,6 +117,48 @@ class BlocRunOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class RunPolicyOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    version = serializers.IntegerField()
+
+
+class RunPromotionOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    sent_at = serializers.CharField(help_text="When it went out, UTC (ISO 8601).")
+    channel = serializers.CharField()
+    talks = serializers.ListField(child=serializers.IntegerField(), help_text="Ids of the talks it featured.")
+
+
+class RunOrganisationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    domains = serializers.ListField(child=serializers.CharField())
+    company_names = serializers.ListField(child=serializers.CharField())
+
+
+class RunInputsOut(serializers.Serializer):
+    """The organizer data the run read, as it was then (later changes do not reach it)."""
+
+    policy = RunPolicyOut(help_text="The weight policy version it applied.")
+    promotions = RunPromotionOut(many=True, help_text="The promotions in force, in the order they went out.")
+    organisations = RunOrganisationOut(many=True, help_text="The declared organisations, by name.")
+    digest = serializers.CharField(help_text="Over all of it: two runs with the same digest read the same data.")
+
+
+class BlocRunDetailOut(BlocRunOut):
+    """A run with the organizer data it read (null until it has read it, and on runs made before runs
+    recorded it)."""
+
+    inputs = RunInputsOut(source="inputs_recorded", read_only=True, allow_null=True)
+    inputs_summary = serializers.CharField(
+        read_only=True, help_text="E.g. 3 promotions, 2 declared organisations, policy v4."
+    )
+
+    class Meta(BlocRunOut.Meta):
+        fields = [*BlocRunOut.Meta.fields, "inputs", "inputs_summary"]
+        read_only_fields = fields
+
+
 class BlocDecisionOut(BlocOut):
     """The bloc with the decision recorded, and the run that applies it (poll it for the effect)."""
 
@@ -165,10 +207,12 @@ class BlocRunList(generics.ListAPIView):
 
 
 class BlocRunDetail(generics.RetrieveAPIView):
-    """One detection run: status, phase and percent while it runs, what it found when done."""
+    """One detection run: status, phase and percent while it runs, what it found when done, and the
+    organizer data it read (`inputs`: the weight policy version, the promotions and the declared
+    organisations as they were, with a digest)."""
 
     permission_classes = [IsConferenceOrganizer]
-    serializer_class = BlocRunOut
+    serializer_class = BlocRunDetailOut
     queryset = BlocDetectionRun.objects.none()
 
     def get_object(self):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import blocs, mine, promotions, tally
+from . import blocs, mine, organisations, promotions, tally
 
 urlpatterns = [
     path("conferences/<slug:slug>/blocs/", blocs.BlocList.as_view(), name="api-bloc-list"),
@@ -12,6 +12,16 @@ urlpatterns = [
         "conferences/<slug:slug>/promotions/<int:pk>/",
         promotions.PromotionDetail.as_view(),
         name="api-promotion-detail",
+    ),
+    path(
+        "conferences/<slug:slug>/organisations/",
+        organisations.OrganisationList.as_view(),
+        name="api-organisation-list",
+    ),
+    path(
+        "conferences/<slug:slug>/organisations/<int:pk>/",
+        organisations.OrganisationDetail.as_view(),
+        name="api-organisation-detail",
     ),
     path("conferences/<slug:slug>/me/ballot/", mine.MyBallot.as_view(), name="api-my-ballot"),
     path("conferences/<slug:slug>/me/votes/<int:talk_id>/", mine.MyVote.as_view(), name="api-my-vote"),

@@ -29,6 +29,7 @@ from ..domain.blocs_input import (
     bloc_input_build,
     company_normalize,
 )
+from ..domain.blocs_run_inputs import OrganisationRead, PromotionRead, promotions_from_rows, run_inputs_record
 from ..domain.weights import ClassWeights
 from ..models import Bloc, Organisation, Promotion, Vote, WeightPolicy
 from .policies import class_weights
@@ -36,10 +37,17 @@ from .tally import _on_own_connection, votes_packed
 
 
 def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
+    """What detection reads (`bloc_input_recorded`, without the record of the organizers' data)."""
+    return bloc_input_recorded(conference=conference, policy=policy)[0]
+
+
+def bloc_input_recorded(*, conference: Conference, policy: WeightPolicy) -> tuple[BlocInput, dict]:
     """Every current vote (time = when it was first cast), each voter's class weight, ticket order,
     company (from their ticket), email domain (their account's, or their own ticket's work address when
     the account uses free mail) and account creation time; each talk's speakers' domains, companies
-    and user accounts, and when the organizers promoted it; the organisations the organizers declared."""
+    and user accounts, and when the organizers promoted it; the organisations the organizers declared.
+    With it, the record of the organizers' data it read (the policy version, the promotions, the declared
+    organisations: `domain/blocs_run_inputs.py`), made from the same rows."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # Outside a transaction (the Celery task), the tickets, classes and talks are read on a second
         # connection while the votes arrive, as the tally reads its votes: the database works on both.
@@ -57,7 +65,7 @@ def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
         context=context,
         weights=class_weights(policy),
     )
-    return bloc_input_build(
+    found_in = bloc_input_build(
         voter_ids=voter_ids,
         talk_ids=talk_ids,
         scores=scores,
@@ -71,8 +79,18 @@ def bloc_input(*, conference: Conference, policy: WeightPolicy) -> BlocInput:
             labels=tuple(conference.scale_labels),
         ),
         free_mail_domains=settings.FREE_MAIL_DOMAINS,
+        organisations=tuple(
+            DeclaredOrganisation(name=o.name, email_domains=o.email_domains, companies=o.company_names)
+            for o in context.organisations
+        ),
+    )
+    record = run_inputs_record(
+        policy_id=policy.pk,
+        policy_version=policy.version,
+        promotions=context.promotions,
         organisations=context.organisations,
     )
+    return found_in, record
 
 
 @dataclass(frozen=True)
@@ -83,26 +101,38 @@ class _BlocContext:
     tickets: Mapping[int, tuple[str, str, str]]  # user id → (order code, company, holder email lowercased)
     shared: set[tuple[str, str]]  # (order code, holder email lowercased) on several tickets of that order
     talks: list[TalkFacts]
-    organisations: tuple[DeclaredOrganisation, ...]
+    promotions: tuple[PromotionRead, ...]
+    organisations: tuple[OrganisationRead, ...]
 
 
 def _bloc_context(*, conference: Conference) -> _BlocContext:
+    promotions = promotions_read(conference=conference)
     return _BlocContext(
         classes=voter_class_map(conference=conference),
         tickets=tickets_of_claimers(conference=conference),
         shared=shared_ticket_addresses(conference=conference),
-        talks=talk_facts(conference=conference),
+        talks=talk_facts(conference=conference, promotions=promotions),
+        promotions=promotions,
         organisations=declared_organisations(conference=conference),
     )
 
 
-def declared_organisations(*, conference: Conference) -> tuple[DeclaredOrganisation, ...]:
-    """The organisations the organizers declared for the conference (admin *Organisations*)."""
+def declared_organisations(*, conference: Conference) -> tuple[OrganisationRead, ...]:
+    """The organisations the organizers declared for the conference (admin *Organisations*), by name."""
     rows = Organisation.objects.filter(conference=conference).order_by("name", "pk")
     return tuple(
-        DeclaredOrganisation(name=name, email_domains=tuple(domains), companies=tuple(names))
-        for name, domains, names in rows.values_list("name", "email_domains", "company_names")
+        OrganisationRead(organisation_id=pk, name=name, email_domains=tuple(domains), company_names=tuple(names))
+        for pk, name, domains, names in rows.values_list("pk", "name", "email_domains", "company_names")
     )
+
+
+def promotions_read(*, conference: Conference) -> tuple[PromotionRead, ...]:
+    """The conference's recorded promotions with the talks they featured, in the order they went out.
+    One query for all promotions (a promotion featuring no talk explains nothing and is not read)."""
+    rows = Promotion.talks.through.objects.filter(promotion__conference=conference).values_list(
+        "promotion_id", "talk_id", "promotion__sent_at", "promotion__channel"
+    )
+    return promotions_from_rows(rows)
 
 
 def tickets_of_claimers(*, conference: Conference) -> dict[int, tuple[str, str, str]]:
@@ -197,7 +227,7 @@ def voter_facts(
     return voters
 
 
-def talk_facts(*, conference: Conference) -> list[TalkFacts]:
+def talk_facts(*, conference: Conference, promotions: tuple[PromotionRead, ...] | None = None) -> list[TalkFacts]:
     """Each talk of the conference with its speakers' email domains, companies and user accounts (the
     `speakers` signal: speakers with an account are voters too) and when it was promoted. Plain rows,
     one per talk and speaker (a talk without speakers: one row of nulls): five thousand talks'
@@ -210,7 +240,9 @@ def talk_facts(*, conference: Conference) -> list[TalkFacts]:
         own = speakers.setdefault(talk_id, [])
         if speaker_id is not None:
             own.append((email_domain, company, user_id))
-    promoted = promotion_times_by_talk(conference=conference)
+    promoted = promotion_times_by_talk(
+        promotions=promotions_read(conference=conference) if promotions is None else promotions
+    )
     return [
         TalkFacts(
             talk_id=talk_id,
@@ -223,16 +255,13 @@ def talk_facts(*, conference: Conference) -> list[TalkFacts]:
     ]
 
 
-def promotion_times_by_talk(*, conference: Conference) -> dict[int, tuple[float, ...]]:
-    """talk id → when the conference's recorded promotions featured it (seconds since the epoch, in
-    order). One query for all promotions."""
+def promotion_times_by_talk(*, promotions: tuple[PromotionRead, ...]) -> dict[int, tuple[float, ...]]:
+    """talk id → when the promotions featured it (seconds since the epoch, in order)."""
     times: dict[int, list[float]] = {}
-    rows = Promotion.talks.through.objects.filter(promotion__conference=conference).values_list(
-        "talk_id", "promotion__sent_at"
-    )
-    for talk_id, sent_at in rows.order_by("talk_id", "promotion__sent_at"):
-        times.setdefault(talk_id, []).append(sent_at.timestamp())
-    return {talk_id: tuple(at) for talk_id, at in times.items()}
+    for promotion in promotions:  # in the order they went out
+        for talk_id in promotion.talk_ids:
+            times.setdefault(talk_id, []).append(promotion.sent_at.timestamp())
+    return {talk_id: tuple(at) for talk_id, at in sorted(times.items())}
 
 
 def vote_arrays_timed(*, conference: Conference) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -132,8 +132,11 @@ def _execute(run_id: int) -> BlocRefresh | None:
     def progress(phase: str, percent: int) -> None:
         mine.update(phase=phase[:64], progress_percent=max(0, min(99, percent)), heartbeat_at=timezone.now())
 
+    def record(inputs: dict) -> None:
+        mine.update(inputs=inputs)
+
     try:
-        refresh = tally_with_blocs(conference=run.conference, progress=progress)
+        refresh = tally_with_blocs(conference=run.conference, progress=progress, record=record)
     except Exception as exc:  # recorded for the organizer, then raised for the worker's log
         mine.update(status=Status.FAILED, finished_at=timezone.now(), phase="failed", error=f"Detection failed: {exc}")
         raise

@@ -24,7 +24,7 @@ from ..domain.blocs import BlocStatus, bloc_counts_as, bloc_discounts, bloc_mult
 from ..domain.blocs_input import BlocRule
 from ..domain.tally import discounts_align, tally_compute
 from ..models import Bloc, BlocDecision, TallySnapshot
-from ..selectors.blocs import bloc_input, stored_bloc_sentence
+from ..selectors.blocs import bloc_input_recorded, stored_bloc_sentence
 from ..selectors.tally import tally_input
 from .policies import weight_policy_ensure
 from .tallies import _snapshot_for
@@ -67,14 +67,25 @@ def _detection_lock(conference_id: int) -> Iterator[None]:
             connection.close()
 
 
-def tally_with_blocs(*, conference: Conference, progress: Callable[[str, int], None] = _no_progress) -> BlocRefresh:
+def _no_record(inputs: dict) -> None:
+    return None
+
+
+def tally_with_blocs(
+    *,
+    conference: Conference,
+    progress: Callable[[str, int], None] = _no_progress,
+    record: Callable[[dict], None] = _no_record,
+) -> BlocRefresh:
     """Detects blocs in the current votes, stores them, and stores the tally with their discounts.
-    `progress(phase, percent)` is told each step (a detection run shows it to the organizer)."""
+    `progress(phase, percent)` is told each step (a detection run shows it to the organizer), and
+    `record(inputs)` the organizer data detection read, as soon as it has read it (the run keeps it)."""
     with _detection_lock(conference.pk):
         progress("reading votes", 5)
         policy = weight_policy_ensure(conference=conference)
         rule = BlocRule.from_json(policy.bloc_rule or {})
-        found_in = bloc_input(conference=conference, policy=policy)
+        found_in, inputs = bloc_input_recorded(conference=conference, policy=policy)
+        record(inputs)
         progress("detecting blocs", 25)
         report = blocs_detect(found_in, rule)
         progress("tallying with and without the discounts", 55)
