@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ballots', '0026_promotion_external_id'),
+        ('ballots', '0027_bloc_rule_round_27'),
     ]
 
     operations = [
