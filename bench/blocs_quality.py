@@ -24,7 +24,9 @@ Figures, per (voter, talk) vote:
   engineer's ranking (apps/ballots/domain/tally.py: Bayesian average, prior weight 10, class
   weights 1.0 / 0.5 / 0) with honest votes only / all votes and no detection / with detection /
   with detection and every bloc confirmed by an organizer (the stronger discount); the reduction is
-  the share of the blocs' excess (no detection minus honest) that detection removes;
+  the share of the blocs' excess (no detection minus honest) that detection removes. Printed beside
+  the row, per run and pooled, the same talk by talk: a boosted talk that detection pushes out although
+  it is in with honest votes offsets a miss in the count, not here (`per_talk_ranking`);
 - collateral: honest votes that lose any weight (and, printed beside the row, the share of honest
   vote weight removed);
 - time and peak memory (tracemalloc) of detection plus discounts, from arrays in memory.
@@ -167,6 +169,8 @@ class Counts:
     flagged_planted: int = 0
     flagged_lenient: int = 0
     top: list[int] = field(default_factory=lambda: [0, 0, 0, 0])  # honest / none / detection / confirmed
+    # Talk by talk (per_talk_ranking): misses / pushed out / excess without detection; printed, not in the row.
+    per_talk: list[int] = field(default_factory=lambda: [0, 0, 0])
     honest: int = 0
     honest_hit: int = 0  # honest votes that lost weight
     honest_weight: float = 0.0
@@ -180,7 +184,7 @@ class Counts:
             a, b = getattr(self, f.name), getattr(other, f.name)
             if f.name in ("seconds", "peak"):
                 value = max(a, b)
-            elif f.name == "top":
+            elif f.name in ("top", "per_talk"):
                 value = [x + y for x, y in zip(a, b, strict=True)]
             else:
                 value = a + b
@@ -208,6 +212,25 @@ class Counts:
             f"{self.seconds:.2f} s | {self.peak / 2**20:,.0f} MB |"
         )
 
+    def per_talk_line(self) -> str:
+        misses, pushed_out, excess = self.per_talk
+        reduction = "n/a (no boosted talk gets in without detection)" if excess <= 0 else f"{1 - misses / excess:.0%}"
+        return (
+            f"boosted talks per talk: in with detection but not honestly {misses} (misses); "
+            f"in honestly but pushed out by detection {pushed_out}; excess without detection {excess}; "
+            f"per-talk reduction {reduction}"
+        )
+
+
+def per_talk_ranking(honest_top: set[int], none_top: set[int], detect_top: set[int]) -> list[int]:
+    """The ranking figure talk by talk, from the boosted talks in the top 10% with honest votes only,
+    with all votes and no detection, and with detection: [misses, pushed out, excess]. A miss is a
+    boosted talk in with detection but not with honest votes; pushed out, one in with honest votes but
+    not with detection; the excess, those in without detection but not with honest votes. The count's
+    reduction, 1 - (detection - honest) / (none - honest), nets a pushed-out talk against a miss; the
+    per-talk reduction, 1 - misses / excess, does not."""
+    return [len(detect_top - honest_top), len(honest_top - detect_top), len(none_top - honest_top)]
+
 
 def measure(data: BlocInput, planted, colleague, honest, boosted: set[int], planted_blocs: int, rule) -> Counts:
     gc_free = time.perf_counter()
@@ -223,6 +246,10 @@ def measure(data: BlocInput, planted, colleague, honest, boosted: set[int], plan
     ones = np.ones(len(multiplier))
     everything = np.ones(len(multiplier), dtype=bool)
     confirmed = detect_with_discounts(data, rule, confirm_all=True)[0]
+    tops = [
+        top_talks(data, keep, m) & boosted
+        for keep, m in ((honest, ones), (everything, ones), (everything, multiplier), (everything, confirmed))
+    ]
     counts = Counts(
         votes=len(multiplier),
         planted_blocs=planted_blocs,
@@ -240,10 +267,8 @@ def measure(data: BlocInput, planted, colleague, honest, boosted: set[int], plan
         flagged=len(np.unique(voters[detected])),
         flagged_planted=len(np.unique(voters[detected & planted])),
         flagged_lenient=len(np.unique(voters[detected & (planted | colleague)])),
-        top=[
-            len(top_talks(data, keep, m) & boosted)
-            for keep, m in ((honest, ones), (everything, ones), (everything, multiplier), (everything, confirmed))
-        ],
+        top=[len(top) for top in tops],
+        per_talk=per_talk_ranking(*tops[:3]),
         honest=int(honest.sum()),
         honest_hit=int(((multiplier < 1.0) & honest).sum()),
         # Collateral counts honest votes that lose any weight; this is how much weight they lose in all.
@@ -258,6 +283,7 @@ def measure(data: BlocInput, planted, colleague, honest, boosted: set[int], plan
     others = honest & ~colleague
     without = ((multiplier < 1.0) & others).sum() / max(1, others.sum())
     print(f"collateral without real colleagues of the speaker: {without:.2%}")
+    print(counts.per_talk_line())
     return counts
 
 
@@ -466,6 +492,7 @@ def main() -> None:
             total = total + counts
         name = f"{GENERATORS[args.patterns][0]} {args.size} (seeds {args.seeds}, pooled)"
         line = total.row(name)
+        print(f"pooled {total.per_talk_line()}")
     else:
         name, counts = (
             size_run(args.size, args.seed, args.patterns, rule)

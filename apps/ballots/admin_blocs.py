@@ -280,6 +280,7 @@ class BlocDetectionRunAdmin(ReadOnlyAdmin):
         "new",
         "gone",
         "duration",
+        "inputs_short",
         "created_at",
         "created_by",
     )
@@ -312,6 +313,11 @@ class BlocDetectionRunAdmin(ReadOnlyAdmin):
     @admin.display(description="duration")
     def duration(self, obj) -> str:
         return "—" if obj.seconds is None else f"{obj.seconds:.1f} s"
+
+    @admin.display(description="inputs")
+    def inputs_short(self, obj) -> str:
+        # From the row's own JSON: no query per run.
+        return obj.inputs_short
 
     @admin.display(description="organizer data read")
     def inputs_summary(self, obj) -> str:

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from apps.talks.models import SCALE_CEILING, SCALE_FLOOR, Conference, Talk
 
 from .domain.blocs_input import BlocRule, bloc_rule_default, company_normalize
-from .domain.blocs_run_inputs import run_inputs_summary
+from .domain.blocs_run_inputs import run_inputs_short, run_inputs_summary
 
 # An email domain: labels of letters, digits and hyphens (any script), at least two of them.
 DOMAIN_SHAPE = re.compile(r"(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_][\w-]*[^\W_]")
@@ -451,6 +451,14 @@ class BlocDetectionRun(models.Model):
     @property
     def inputs_summary(self) -> str:
         return run_inputs_summary(self.inputs)
+
+    @property
+    def inputs_short(self) -> str:
+        return run_inputs_short(self.inputs)
+
+    @property
+    def inputs_digest(self) -> str | None:
+        return (self.inputs or {}).get("digest") or None
 
     @property
     def seconds(self) -> float | None:

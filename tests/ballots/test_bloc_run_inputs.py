@@ -14,6 +14,7 @@ from apps.ballots.domain.blocs_run_inputs import (
     PromotionRead,
     promotions_from_rows,
     run_inputs_record,
+    run_inputs_short,
     run_inputs_summary,
 )
 from apps.ballots.models import BlocDetectionRun, Organisation
@@ -65,6 +66,11 @@ def test_the_record_is_plain_json_the_same_for_the_same_data_and_its_digest_foll
         "1 promotion, 0 declared organisations, policy v4"
     )
     assert run_inputs_summary({}).startswith("Not recorded")
+    assert run_inputs_short(record) == f"{record['digest'][:8]} · 2 promotions · 1 org · v4"
+    assert run_inputs_short(others[3] | {"promotions": [], "organisations": record["organisations"] * 2}) == (
+        f"{others[3]['digest'][:8]} · 0 promotions · 2 orgs · v4"
+    )
+    assert run_inputs_short({}) == run_inputs_short(None) == "—"
 
 
 @pytest.fixture
@@ -191,3 +197,41 @@ def test_the_admin_and_the_api_show_what_a_run_read(small, admin_client):
     assert body["inputs"] is None and body["inputs_summary"].startswith("Not recorded")
     page = admin_client.get(reverse("admin:ballots_blocdetectionrun_change", args=[queued.pk])).content.decode()
     assert "Not recorded" in page
+
+
+def test_the_run_lists_show_what_each_run_read_without_a_query_per_run(small, admin_client):
+    """The admin's list of runs has an "inputs" column (the digest's first 8 digits and what it counted;
+    "—" for a run that has not read its data), read from each row's own JSON; the API's list of runs has
+    each run's digest."""
+    conference, talks = small
+    promotion_record(conference=conference, sent_at=SENT, channel="Newsletter", talks=talks[:2])
+    organisation_declare(conference=conference, name="Darion Group", email_domains=["darion.example", "darion.de"])
+    policy = weight_policy_ensure(conference=conference)
+    run = _run(conference)
+    queued, _ = bloc_detection_create(conference=conference, trigger=BlocDetectionRun.Trigger.ORGANIZER)
+    changelist = reverse("admin:ballots_blocdetectionrun_changelist")
+    page = admin_client.get(changelist).content.decode()
+    assert 'class="column-inputs_short"' in page
+    assert f"{run.inputs['digest'][:8]} · 1 promotion · 1 org · v{policy.version}" in page
+    row = next(line for line in page.split("<tr") if f"/{queued.pk}/change/" in line)
+    assert 'class="field-inputs_short">—<' in row
+
+    def queries_for_the_list() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(changelist).status_code == 200
+        return len(queries)
+
+    two = queries_for_the_list()
+    queued.status = BlocDetectionRun.Status.FAILED
+    queued.save(update_fields=["status"])
+    _run(conference)
+    _run(conference)
+    assert BlocDetectionRun.objects.filter(conference=conference).count() == 4
+    assert queries_for_the_list() == two
+
+    client = token_client(conference)
+    listed = client.get(reverse("api-bloc-run-list", args=[conference.slug])).json()["results"]
+    by_id = {r["id"]: r["inputs_digest"] for r in listed}
+    assert by_id[run.pk] == run.inputs["digest"] and len(by_id[run.pk]) == 16
+    assert by_id[queued.pk] is None
+    assert len(set(by_id.values())) == 2  # the three runs read the same data

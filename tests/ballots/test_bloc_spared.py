@@ -121,6 +121,34 @@ def test_a_spared_member_reads_no_reduced_weight_and_a_pushing_member_does(clien
     assert not any(u.email in page for u in top[1:] + want)
 
 
+def test_a_bloc_at_full_weight_lists_no_reduced_vote_on_the_receipts(client):
+    """The same bloc, first bounded (multiplier below 1), then under a policy whose bound is not below
+    the bloc's size (k ** 1 = k voters: multiplier 1.0). At full weight the member's vote is neither on
+    the receipts page nor discounted in the published tally."""
+    conference, strong, top, _ = _strong_talk_with_an_order_bloc()
+    tally_with_blocs(conference=conference)
+    bounded = _the_bloc(conference, strong)
+    assert 0 < bounded.multiplier < 1
+    assert (
+        f"counted at {bounded.multiplier:.2f}" in bloc_reasons_for_user(user=top[0], conference=conference)[strong.pk]
+    )
+
+    rule = {**weight_policy_ensure(conference=conference).bloc_rule, "bound_exponent": 1.0, "bound_by_evidence": False}
+    weight_policy_revise(conference=conference, bloc_rule=rule)
+    tally_with_blocs(conference=conference)
+    full = _the_bloc(conference, strong)
+    assert full.pk == bounded.pk and full.status == Bloc.Status.DETECTED
+    assert (full.multiplier, full.counts_as) == (1.0, pytest.approx(full.weight))
+    assert strong.pk not in bloc_reasons_for_user(user=top[0], conference=conference)
+    client.force_login(top[0])
+    page = client.get(reverse("ballots:receipts", args=[conference.slug])).content.decode()
+    assert "Votes counted at a reduced weight" not in page and "counted at 1.00" not in page
+    multipliers, reasons = bloc_discount_mappings(conference=conference)
+    assert not any(pair[1] == strong.pk for pair in {**multipliers, **reasons})
+    published = tally_publish_with_blocs(conference=conference)
+    assert TallyRow.objects.get(snapshot=published, talk=strong).weight_discounted == 0
+
+
 def test_a_spared_member_who_raises_their_score_to_the_top_is_discounted_after_redetection():
     conference, strong, _, want = _strong_talk_with_an_order_bloc()
     tally_with_blocs(conference=conference)

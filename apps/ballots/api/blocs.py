@@ -94,6 +94,13 @@ class BlocList(generics.ListAPIView):
 class BlocRunOut(serializers.ModelSerializer):
     snapshot = serializers.IntegerField(source="snapshot_id", allow_null=True)
     created_by = serializers.EmailField(source="created_by.email", default=None, allow_null=True)
+    inputs_digest = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="The digest of the organizer data the run read (GET …/blocs/runs/{id}/ shows the data); "
+        "two runs with the same digest read the same data. Null until the run has read it, and on runs made "
+        "before runs recorded it.",
+    )
 
     class Meta:
         model = BlocDetectionRun
@@ -113,6 +120,7 @@ class BlocRunOut(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "finished_at",
+            "inputs_digest",
         ]
         read_only_fields = fields
 

@@ -100,3 +100,18 @@ def run_inputs_summary(record: Mapping[str, Any] | None) -> str:
         f"policy v{record.get('policy', {}).get('version', '?')}",
     ]
     return ", ".join(parts)
+
+
+def run_inputs_short(record: Mapping[str, Any] | None) -> str:
+    """For a list of runs, one short cell: "1a2b3c4d · 2 promotions · 1 org · v4" (the digest's first 8
+    digits tell runs that read different data apart at a glance), or "—" when the run recorded nothing."""
+    if not record:
+        return "—"
+    promotions, organisations = len(record.get("promotions", ())), len(record.get("organisations", ()))
+    parts = [
+        str(record.get("digest", ""))[:8],
+        f"{promotions} promotion{'' if promotions == 1 else 's'}",
+        f"{organisations} org{'' if organisations == 1 else 's'}",
+        f"v{record.get('policy', {}).get('version', '?')}",
+    ]
+    return " · ".join(part for part in parts if part)

@@ -304,11 +304,13 @@ def _domain(email: str) -> str:
 
 
 def bloc_reasons_for_user(*, user, conference: Conference) -> dict[int, str]:
-    """talk id → what happened to this person's vote on it, in words that name nobody else. Like a
-    dismissed bloc, a bloc that spared this person (their score does not move the talk its way) left
-    their vote in full, so it has nothing to say here."""
+    """talk id → what happened to this person's vote on it, in words that name nobody else: the votes
+    a bloc counted at a reduced weight. Like a dismissed bloc, a bloc whose bound is not below its
+    weight (multiplier 1) and a bloc that spared this person (their score does not move the talk its
+    way) left their vote in full, so they have nothing to say here; the published tally and its
+    bulletin board apply the same rule (services.blocs.bloc_discount_mappings)."""
     blocs = (
-        Bloc.objects.filter(conference=conference, present=True, members=user)
+        Bloc.objects.filter(conference=conference, present=True, members=user, multiplier__lt=1)
         .exclude(status="dismissed")
         .exclude(spared=user)
     )
