@@ -33,7 +33,7 @@ def test_a_name_written_from_two_work_domains_is_suggested_with_its_evidence():
             email_domains=("darion.example", "darioncloud.example"),
             company_names=("Darion Group",),
             people=20,
-            rule=RULE_NAME,
+            rules=(RULE_NAME,),
             evidence="14 voters at darion.example (of 14 there naming a company) and 6 voters at darioncloud.example "
             "(of 6 there naming a company) write the company “Darion Group”.",
         )
@@ -43,7 +43,7 @@ def test_a_name_written_from_two_work_domains_is_suggested_with_its_evidence():
 def test_a_work_domain_writing_two_names_is_suggested():
     voters = _people("TU Porto", "tu-porto.example", 5) + _people("Technische Universität Porto", "TU-Porto.example", 2)
     (suggestion,) = organisation_suggestions(voters=voters)
-    assert suggestion.rule == RULE_DOMAIN
+    assert suggestion.rules == (RULE_DOMAIN,)
     assert suggestion.name == "TU Porto"
     assert suggestion.email_domains == ("tu-porto.example",)
     assert suggestion.company_names == ("TU Porto", "Technische Universität Porto")
@@ -95,7 +95,7 @@ def test_a_suggestion_touching_a_declared_organisation_adds_to_it():
     assert suggestion.name == "Darion"
     assert suggestion.email_domains == ("darioncloud.example",)  # only what is not declared yet
     assert suggestion.company_names == ("Darion Group",)
-    assert suggestion.evidence.endswith("; darion.example is already declared in Darion.")
+    assert suggestion.evidence.endswith("“Darion Group”. Already declared in Darion: darion.example.")
 
 
 def test_a_suggestion_touching_two_declared_organisations_is_left_alone():
@@ -118,3 +118,17 @@ def test_most_people_first_and_the_same_whatever_the_order_of_the_rows():
     shuffled = list(voters)
     random.Random(7).shuffle(shuffled)
     assert organisation_suggestions(voters=shuffled, speakers=speakers[::-1]) == found
+
+
+def test_findings_that_share_a_name_or_a_domain_are_one_suggestion():
+    voters = DARION + _people("Darion Cloud", "darioncloud.example", 3)
+    (suggestion,) = organisation_suggestions(voters=voters)
+    assert suggestion.rules == (RULE_NAME, RULE_DOMAIN)
+    assert suggestion.email_domains == ("darion.example", "darioncloud.example")
+    assert suggestion.company_names == ("Darion Cloud", "Darion Group")
+    assert suggestion.people == 23
+    assert suggestion.evidence == (
+        "14 voters at darion.example (of 14 there naming a company) and 6 voters at darioncloud.example "
+        "(of 9 there naming a company) write the company “Darion Group”. "
+        "At darioncloud.example, 6 voters write “Darion Group” and 3 voters write “Darion Cloud”."
+    )

@@ -10,6 +10,9 @@ say that an organizer should look:
 2. One work domain whose people write two or more names: "TU Porto" and "Technische Universität
    Porto" from tu-porto.example.
 
+Suggestions that share a name or a domain are one (a university whose departments each write its
+short and its long name is one suggestion, not six), and its evidence lists each finding.
+
 A domain or a name takes part only with at least MIN_VOTERS voters, or MIN_SPEAKERS speakers, behind
 it, so one stray person (a consultant, someone who changed jobs) suggests nothing. Names are compared
 as detection compares them (case, punctuation and a legal form do not matter); free-mail domains and
@@ -75,7 +78,7 @@ class Suggestion:
     email_domains: tuple[str, ...]  # lowercased, sorted: only those not declared yet
     company_names: tuple[str, ...]  # as most people write them, sorted: only those not declared yet
     people: int  # voters and speakers behind the suggestion
-    rule: str  # RULE_NAME or RULE_DOMAIN
+    rules: tuple[str, ...]  # which of RULE_NAME, RULE_DOMAIN found it
     evidence: str
     add_to: str | None = None
 
@@ -148,28 +151,70 @@ def organisation_suggestions(
         for domain in org.email_domains:
             owner_of_domain.setdefault(domain.strip().lower(), org.name)
 
-    found: list[Suggestion] = []
+    # Each rule finds stars (one name and its domains, one domain and its names); stars that share a
+    # name or a domain are one suggestion (a university's departments, a group's second domain that
+    # also writes its own name), whose evidence lists every star.
+    stars: list[_Star] = []
     for key, domains in by_name.items():
-        if len(domains) < 2:
-            continue
-        domains.sort(key=lambda d: (-counted[key, d].people(), d))
-        parts = [f"{counted[key, d].words()} at {d} (of {at_domain[d]} there naming a company)" for d in domains]
-        evidence = f"{_and(parts)} write the company “{spelled[key]}”"
-        people = sum(counted[key, d].people() for d in domains)
-        found += _against_declared(
-            spelled[key], [key], domains, people, RULE_NAME, evidence, spelled, owner_of_name, owner_of_domain
-        )
+        if len(domains) >= 2:
+            domains.sort(key=lambda d: (-counted[key, d].people(), d))
+            parts = [f"{counted[key, d].words()} at {d} (of {at_domain[d]} there naming a company)" for d in domains]
+            sentence = f"{_and(parts)} write the company “{spelled[key]}”"
+            stars.append(_Star(RULE_NAME, frozenset((key, d) for d in domains), sentence))
     for domain, keys in by_domain.items():
-        if len(keys) < 2:
-            continue
-        keys.sort(key=lambda k: (-counted[k, domain].people(), spelled[k]))
-        parts = [f"{counted[k, domain].words()} write “{spelled[k]}”" for k in keys]
-        evidence = f"At {domain}, {_and(parts)}"
-        people = sum(counted[k, domain].people() for k in keys)
+        if len(keys) >= 2:
+            keys.sort(key=lambda k: (-counted[k, domain].people(), spelled[k]))
+            parts = [f"{counted[k, domain].words()} write “{spelled[k]}”" for k in keys]
+            stars.append(_Star(RULE_DOMAIN, frozenset((k, domain) for k in keys), f"At {domain}, {_and(parts)}"))
+    found: list[Suggestion] = []
+    for component in _components(stars):
+        pairs = frozenset().union(*(star.pairs for star in component))
+        people_of_name: Counter[str] = Counter()
+        for key, domain in pairs:
+            people_of_name[key] += counted[key, domain].people()
+        keys = sorted(people_of_name, key=lambda k: (-people_of_name[k], spelled[k]))
+        domains = sorted({domain for _, domain in pairs})
+        ordered = sorted(component, key=lambda st: (-sum(counted[p].people() for p in st.pairs), st.sentence))
         found += _against_declared(
-            spelled[keys[0]], keys, [domain], people, RULE_DOMAIN, evidence, spelled, owner_of_name, owner_of_domain
+            spelled[keys[0]],
+            keys,
+            domains,
+            sum(people_of_name.values()),
+            tuple(sorted({star.rule for star in component}, reverse=True)),
+            ". ".join(star.sentence for star in ordered),
+            spelled,
+            owner_of_name,
+            owner_of_domain,
         )
-    return sorted(found, key=lambda s: (-s.people, s.name, s.rule, s.email_domains, s.company_names))
+    return sorted(found, key=lambda s: (-s.people, s.name, s.email_domains, s.company_names))
+
+
+@dataclass(frozen=True)
+class _Star:
+    rule: str
+    pairs: frozenset[tuple[str, str]]  # (normalised name, domain) of the counted people it joins
+    sentence: str
+
+
+def _components(stars: list[_Star]) -> list[list[_Star]]:
+    """The stars grouped by shared names or domains (union-find on the names and domains)."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def root(node: tuple[str, str]) -> tuple[str, str]:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for star in stars:
+        nodes = [("name", k) for k, _ in star.pairs] + [("domain", d) for _, d in star.pairs]
+        for node in nodes[1:]:
+            parent[root(node)] = root(nodes[0])
+    groups: dict[tuple[str, str], list[_Star]] = {}
+    for star in stars:
+        key, _ = next(iter(star.pairs))
+        groups.setdefault(root(("name", key)), []).append(star)
+    return list(groups.values())
 
 
 def _against_declared(
@@ -177,7 +222,7 @@ def _against_declared(
     keys: list[str],
     domains: list[str],
     people: int,
-    rule: str,
+    rules: tuple[str, ...],
     evidence: str,
     spelled: dict[str, str],
     owner_of_name: dict[str, str],
@@ -197,14 +242,14 @@ def _against_declared(
     if add_to is not None:
         declared = [f"“{spelled[k]}”" for k in keys if k in owner_of_name]
         declared += [d for d in domains if d in owner_of_domain]
-        evidence += f"; {_and(sorted(declared))} {'is' if len(declared) == 1 else 'are'} already declared in {add_to}"
+        evidence += f". Already declared in {add_to}: {_and(sorted(declared))}"
     return [
         Suggestion(
             name=add_to or name,
             email_domains=tuple(sorted(new_domains)),
             company_names=tuple(sorted(spelled[k] for k in new_keys)),
             people=people,
-            rule=rule,
+            rules=rules,
             evidence=evidence + ".",
             add_to=add_to,
         )
