@@ -206,13 +206,9 @@ def voter_facts(
     for v in voter_ids.tolist():
         email, joined = accounts.get(v, ("", None))
         order_code, company, holder_email = tickets.get(v, (None, "", ""))
-        domain = _domain(email)
-        if domain in free and holder_email:
-            # Someone who signed up with free mail but whose own ticket carries a work address: the
-            # ticket says where they work.
-            ticket_domain = _domain(holder_email)
-            if ticket_domain and ticket_domain not in free and (order_code, holder_email) not in shared:
-                domain = ticket_domain
+        domain = voter_email_domain(
+            email=email, order_code=order_code, holder_email=holder_email, shared=shared, free_mail=free
+        )
         voter_class = classes.get(v)
         voters.append(
             VoterFacts(
@@ -225,6 +221,22 @@ def voter_facts(
             )
         )
     return voters
+
+
+def voter_email_domain(
+    *, email: str, order_code: str | None, holder_email: str, shared: set[tuple[str, str]], free_mail
+) -> str:
+    """A voter's email domain as detection takes it: their account's, or their own ticket's work
+    address when the account uses free mail (an address on several tickets of one order is the
+    booker's, not theirs)."""
+    domain = _domain(email)
+    if domain in free_mail and holder_email:
+        # Someone who signed up with free mail but whose own ticket carries a work address: the
+        # ticket says where they work.
+        ticket_domain = _domain(holder_email)
+        if ticket_domain and ticket_domain not in free_mail and (order_code, holder_email) not in shared:
+            domain = ticket_domain
+    return domain
 
 
 def talk_facts(*, conference: Conference, promotions: tuple[PromotionRead, ...] | None = None) -> list[TalkFacts]:

@@ -1,0 +1,125 @@
+"""Suggested organisations read from a conference's voters and speakers, and the admin page that
+lists them with a "Declare" link filling in the add (or change) form."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.ballots.selectors.organisations import organisation_suggestions_of
+from apps.ballots.services import organisation_declare
+from tests.factories import (
+    ConferenceFactory,
+    SpeakerFactory,
+    TalkFactory,
+    TicketClaimFactory,
+    TicketFactory,
+    UserFactory,
+    VoteFactory,
+)
+
+pytestmark = pytest.mark.django_db
+PAGE = "admin:ballots_organisation_suggestions"
+
+
+def _voter(conference, talk, *, email: str, company: str, holder_email: str = ""):
+    user = UserFactory(email=email)
+    VoteFactory(user=user, talk=talk)
+    ticket = TicketFactory(conference=conference, holder_company=company, holder_email=holder_email or email)
+    TicketClaimFactory(user=user, conference=conference, ticket=ticket)
+    return user
+
+
+def _darion(conference, talk, *, cloud: int = 2, prefix: str = ""):
+    for i in range(3):
+        _voter(conference, talk, email=f"{prefix}d{i}@darion.example", company="Darion Group")
+    for i in range(cloud):
+        _voter(conference, talk, email=f"{prefix}c{i}@darioncloud.example", company="Darion Group GmbH")
+
+
+def test_the_selector_reads_voters_as_detection_does_in_a_few_queries():
+    conference = ConferenceFactory()
+    talk = TalkFactory(conference=conference)
+    _darion(conference, talk, cloud=1)
+    # Free mail on the account, the work address on their own ticket: at darioncloud.example.
+    _voter(conference, talk, email="x@gmail.com", company="Darion Group", holder_email="x@darioncloud.example")
+    other = ConferenceFactory()  # the same people elsewhere say nothing here
+    _darion(other, TalkFactory(conference=other), cloud=5, prefix="other-")
+    with CaptureQueriesContext(connection) as few:
+        (suggestion,) = organisation_suggestions_of(conference=conference)
+    assert suggestion.email_domains == ("darion.example", "darioncloud.example")
+    assert suggestion.people == 5
+    for i in range(4):
+        _voter(conference, talk, email=f"e{i}@elsewhere.example", company=f"Elsewhere {i}")
+    SpeakerFactory(conference=conference, email="s@darionlabs.example", company="Darion Group")
+    with CaptureQueriesContext(connection) as more:
+        (suggestion,) = organisation_suggestions_of(conference=conference)
+    assert suggestion.email_domains == ("darion.example", "darioncloud.example", "darionlabs.example")
+    assert len(more) == len(few) <= 6
+
+
+def test_the_page_lists_a_suggestion_and_declare_fills_in_the_add_form(admin_client):
+    conference = ConferenceFactory(name="Darion Conf")
+    _darion(conference, TalkFactory(conference=conference))
+    listing = admin_client.get(reverse("admin:ballots_organisation_changelist")).content.decode()
+    assert reverse(PAGE) in listing  # reachable from the organisations' list
+    page = admin_client.get(reverse(PAGE), {"conference": conference.pk})
+    assert page.status_code == 200
+    ((suggestion, link),) = page.context["rows"]
+    text = page.content.decode()
+    assert "3 voters at darion.example (of 3 there naming a company) and 2 voters at darioncloud.example" in text
+    assert suggestion.name == "Darion Group"
+    query = parse_qs(urlsplit(link).query)
+    assert query == {
+        "conference": [str(conference.pk)],
+        "name": ["Darion Group"],
+        "email_domains": ["darion.example\ndarioncloud.example"],
+        "company_names": ["Darion Group"],
+    }
+    form = admin_client.get(link).context["adminform"].form
+    assert form.initial["name"] == "Darion Group"
+    assert form.initial["email_domains"] == "darion.example\ndarioncloud.example"
+    assert str(form.initial["conference"]) == str(conference.pk)
+    # Saved as it stands, it goes through organisation_save and the suggestion is gone.
+    data = {k: v[0] for k, v in query.items()} | {"note": ""}
+    assert admin_client.post(reverse("admin:ballots_organisation_add"), data).status_code == 302
+    again = admin_client.get(reverse(PAGE), {"conference": conference.pk})
+    assert again.context["rows"] == []
+
+
+def test_an_add_to_suggestion_opens_the_organisations_change_form_with_the_new_members(admin_client):
+    conference = ConferenceFactory()
+    _darion(conference, TalkFactory(conference=conference))
+    declared = organisation_declare(
+        conference=conference, name="Darion", email_domains=["darion.example"], company_names=["Darion Labs"]
+    )
+    page = admin_client.get(reverse(PAGE), {"conference": conference.pk})
+    ((suggestion, link),) = page.context["rows"]
+    assert suggestion.add_to == "Darion"
+    assert "Add to Darion" in page.content.decode()
+    assert link.startswith(reverse("admin:ballots_organisation_change", args=[declared.pk]) + "?")
+    form = admin_client.get(link).context["adminform"].form
+    assert form.initial["email_domains"] == "darion.example\ndarioncloud.example"
+    assert form.initial["company_names"] == "Darion Labs\nDarion Group"
+
+
+def test_the_empty_state_and_no_conference_chosen(admin_client):
+    conference = ConferenceFactory()
+    _darion(conference, TalkFactory(conference=conference), cloud=1)  # one stray person suggests nothing
+    page = admin_client.get(reverse(PAGE), {"conference": conference.pk}).content.decode()
+    assert (
+        "No suggestions: no company name is written from two work domains, and no work domain writes two names." in page
+    )
+    chooser = admin_client.get(reverse(PAGE), {"conference": "not-a-number"})
+    assert chooser.status_code == 200 and chooser.context["conference"] is None
+    assert "No suggestions" not in chooser.content.decode()
+
+
+def test_the_page_needs_the_organisation_permission(client):
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    assert client.get(reverse(PAGE)).status_code == 403
+    client.force_login(UserFactory())
+    assert client.get(reverse(PAGE)).status_code == 302  # to the admin's login
