@@ -15,7 +15,7 @@ from apps.ballots.domain.blocs_input import BlocRule
 from apps.ballots.models import Bloc, TallyRow
 from apps.ballots.selectors.blocs import bloc_reasons_for_user
 from apps.ballots.selectors.export import anonymised_ballots
-from apps.ballots.services import vote_cast
+from apps.ballots.services import vote_cast, vote_withdraw
 from apps.ballots.services.blocs import bloc_discount_mappings, tally_publish_with_blocs, tally_with_blocs
 from apps.ballots.services.policies import weight_policy_ensure, weight_policy_revise
 from apps.scheduling.models import ScheduleProposal
@@ -224,3 +224,17 @@ def test_the_admin_and_the_api_say_how_many_members_are_counted_in_full(staff_cl
     (listed,) = api.get(reverse("api-bloc-list", args=[conference.slug])).json()["results"]
     assert (listed["id"], listed["spared"], listed["size"]) == (bloc.pk, len(want), 12)
     assert "members" not in listed
+
+
+def test_a_withdrawn_vote_is_not_listed_as_counted_at_a_reduced_weight(client):
+    """A member withdraws their vote on the bloc's talk before the next detection: the stored bloc still
+    lists them, but there is no vote left to count at any weight, and the published tally counts none."""
+    conference, strong, top, _ = _strong_talk_with_an_order_bloc()
+    tally_with_blocs(conference=conference)
+    assert strong.pk in bloc_reasons_for_user(user=top[0], conference=conference)
+    vote_withdraw(user=top[0], conference=conference, talk_id=strong.pk)
+    assert strong.pk not in bloc_reasons_for_user(user=top[0], conference=conference)
+    assert strong.pk in bloc_reasons_for_user(user=top[1], conference=conference)  # still voting: still listed
+    client.force_login(top[0])
+    page = client.get(reverse("ballots:receipts", args=[conference.slug])).content.decode()
+    assert "Votes counted at a reduced weight" not in page
