@@ -128,10 +128,11 @@ def declared_organisations(*, conference: Conference) -> tuple[OrganisationRead,
 
 def promotions_read(*, conference: Conference) -> tuple[PromotionRead, ...]:
     """The conference's recorded promotions with the talks they featured, in the order they went out.
-    One query for all promotions (a promotion featuring no talk explains nothing and is not read)."""
-    rows = Promotion.talks.through.objects.filter(promotion__conference=conference).values_list(
-        "promotion_id", "talk_id", "promotion__sent_at", "promotion__channel"
-    )
+    One query for all promotions (a promotion featuring no talk explains nothing and is not read, nor is
+    a talk moved to another conference since it was featured)."""
+    rows = Promotion.talks.through.objects.filter(
+        promotion__conference=conference, talk__conference=conference
+    ).values_list("promotion_id", "talk_id", "promotion__sent_at", "promotion__channel")
     return promotions_from_rows(rows)
 
 
