@@ -40,6 +40,16 @@ class PromotionForm(forms.ModelForm):
             if others:
                 names = ", ".join(f"“{title}”" for title in others)
                 self.add_error("talks", f"Only talks of {conference} can be featured; not of it: {names}.")
+        # The external_id is not on the form (read-only), so the model's constraint is not checked for it.
+        external_id = self.instance.external_id
+        if conference is not None and external_id:
+            taken = Promotion.objects.filter(conference=conference, external_id=external_id)
+            if taken.exclude(pk=self.instance.pk).exists():
+                self.add_error(
+                    "conference",
+                    f"{conference} already has a promotion with external_id “{external_id}” (the sending tool's "
+                    "id): keep this one in its conference, or delete one of the two.",
+                )
         return data
 
 

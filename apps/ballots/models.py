@@ -588,6 +588,12 @@ def organisation_members_clean(
         if not name:
             continue
         key = company_normalize(name)
+        if not key:  # punctuation only: detection compares it as nothing, so it would match no voter
+            errors.setdefault("company_names", []).append(
+                f"“{name}” is not a company name (write it as people write it on their tickets, e.g. "
+                "Darion Cloud GmbH)."
+            )
+            continue
         if key in names:
             continue  # "Darion GmbH" and "darion": one company, the first spelling kept
         names[key] = name

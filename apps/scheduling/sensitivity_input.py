@@ -36,6 +36,9 @@ def sensitivity_scenarios(*, proposal: ScheduleProposal) -> tuple[Scenario, ...]
         mapping = {}
         for bloc in blocs:
             if mode == "current":
+                # As the published tally (bloc_discount_mappings): a dismissed bloc counts in full at once.
+                if bloc.status == Bloc.Status.DISMISSED:
+                    continue
                 multiplier = bloc.multiplier
             elif mode == "confirmed":
                 multiplier = bloc_multiplier(stored_bloc_as_found(bloc), rule, BlocStatus.CONFIRMED)
@@ -43,8 +46,9 @@ def sensitivity_scenarios(*, proposal: ScheduleProposal) -> tuple[Scenario, ...]
                 continue
             spared = {m.pk for m in bloc.spared.all()}  # their score does not move the talk the bloc's way
             for member in bloc.members.all():
-                if member.pk not in spared:
-                    mapping[(member.pk, bloc.talk_id)] = multiplier
+                pair = (member.pk, bloc.talk_id)
+                if member.pk not in spared and multiplier < mapping.get(pair, 1.0):
+                    mapping[pair] = multiplier  # in two blocs on one talk: the smaller, as published
         return discounts_align(voter_ids=data.voter_ids, vote_talk_ids=data.vote_talk_ids, discounts=mapping)
 
     def scores(weights: ClassWeights, mode: str) -> tuple[tuple[int, float], ...]:

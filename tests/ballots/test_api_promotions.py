@@ -351,3 +351,30 @@ def test_a_push_recorded_through_the_api_explains_the_burst_detection_reported()
     assert client.delete(_detail(demo, response.json()["id"])).status_code == 204
     tally_with_blocs(conference=demo)
     assert "burst" in signals_on(bloc.talk_id)
+
+
+def test_a_talk_moved_to_another_conference_is_no_longer_this_conferences_promotions(world):
+    """A promotion featured two talks; one is later moved to another conference (the talk admin can).
+    Its id is the other conference's business now: the promotion's answer, the `talk` filter and what
+    detection reads keep to this conference's talks, and the tool's retry with the talk it can still
+    name is the promotion it recorded, not a conflict."""
+    from apps.ballots.selectors.blocs import promotions_read
+    from apps.talks.models import Talk
+
+    conference, talks, _, client = world
+    body = client.post(_list(conference), _payload(talks[:2], external_id="push-9"), format="json").json()
+    other = ConferenceFactory()
+    Talk.objects.filter(pk=talks[1].pk).update(conference=other)
+
+    shown = client.get(_detail(conference, body["id"])).json()
+    assert shown["talks"] == [talks[0].pk]
+    assert client.get(_list(conference)).json()["results"][0]["talks"] == [talks[0].pk]
+    assert client.get(_list(conference), {"talk": talks[1].pk}).json()["count"] == 0
+    assert client.get(_list(conference), {"talk": talks[0].pk}).json()["count"] == 1
+    (read,) = promotions_read(conference=conference)
+    assert read.talk_ids == (talks[0].pk,)
+    assert promotions_read(conference=other) == ()
+
+    again = client.post(_list(conference), _payload(talks[:1], external_id="push-9"), format="json")
+    assert again.status_code == 200, again.json()
+    assert again.json()["id"] == body["id"] and again.json()["talks"] == [talks[0].pk]

@@ -15,8 +15,13 @@ from apps.ballots.domain.blocs_input import BlocRule
 from apps.ballots.models import Bloc, TallyRow
 from apps.ballots.selectors.blocs import bloc_reasons_for_user
 from apps.ballots.selectors.export import anonymised_ballots
-from apps.ballots.services import vote_cast
-from apps.ballots.services.blocs import bloc_discount_mappings, tally_publish_with_blocs, tally_with_blocs
+from apps.ballots.services import vote_cast, vote_withdraw
+from apps.ballots.services.blocs import (
+    bloc_decide,
+    bloc_discount_mappings,
+    tally_publish_with_blocs,
+    tally_with_blocs,
+)
 from apps.ballots.services.policies import weight_policy_ensure, weight_policy_revise
 from apps.scheduling.models import ScheduleProposal
 from apps.scheduling.sensitivity_input import sensitivity_scenarios
@@ -224,3 +229,67 @@ def test_the_admin_and_the_api_say_how_many_members_are_counted_in_full(staff_cl
     (listed,) = api.get(reverse("api-bloc-list", args=[conference.slug])).json()["results"]
     assert (listed["id"], listed["spared"], listed["size"]) == (bloc.pk, len(want), 12)
     assert "members" not in listed
+
+
+def test_a_withdrawn_vote_is_not_listed_as_counted_at_a_reduced_weight(client):
+    """A member withdraws their vote on the bloc's talk before the next detection: the stored bloc still
+    lists them, but there is no vote left to count at any weight, and the published tally counts none."""
+    conference, strong, top, _ = _strong_talk_with_an_order_bloc()
+    tally_with_blocs(conference=conference)
+    assert strong.pk in bloc_reasons_for_user(user=top[0], conference=conference)
+    vote_withdraw(user=top[0], conference=conference, talk_id=strong.pk)
+    assert strong.pk not in bloc_reasons_for_user(user=top[0], conference=conference)
+    assert strong.pk in bloc_reasons_for_user(user=top[1], conference=conference)  # still voting: still listed
+    client.force_login(top[0])
+    page = client.get(reverse("ballots:receipts", args=[conference.slug])).content.decode()
+    assert "Votes counted at a reduced weight" not in page
+
+
+def test_the_sensitivity_input_takes_a_members_smallest_multiplier_as_the_published_tally_does():
+    """A member in two blocs on one talk counts at the smaller multiplier in the published tally
+    (bloc_discount_mappings); the sensitivity report's current-weights scenario must read the same,
+    whichever bloc it meets last (blocs are read largest first, so the one-member bloc comes last)."""
+    from apps.ballots.services.tallies import tally_publish
+
+    conference, strong, top, _ = _strong_talk_with_an_order_bloc()
+    tally_with_blocs(conference=conference)
+    bloc = _the_bloc(conference, strong)
+    now = timezone.now()
+    lighter = Bloc.objects.create(
+        conference=conference,
+        key="one-member",
+        talk=strong,
+        direction="support",
+        size=1,
+        weight=1.0,
+        fair_share=0.0,
+        counts_as=0.99,
+        multiplier=0.99,
+        p_value=0.001,
+        rank_before=bloc.rank_before,
+        first_detected_at=now,
+        last_detected_at=now,
+    )
+    lighter.members.set([top[0]])
+    multipliers, reasons = bloc_discount_mappings(conference=conference)
+    assert multipliers[(top[0].pk, strong.pk)] == bloc.multiplier < 0.99
+    published = tally_publish(conference=conference, discounts=multipliers, discount_reasons=reasons)
+    proposal = ScheduleProposal(
+        conference=conference,
+        tally_snapshot=published,
+        parameters={"sensitivity": {"pledge_weights": [float(published.policy.pledger_weight)]}},
+    )
+    (current,) = sensitivity_scenarios(proposal=proposal)
+    row = TallyRow.objects.get(snapshot=published, talk=strong)
+    assert dict(current.scores)[strong.pk] == pytest.approx(row.bayes_average)
+
+    # Dismissed (before the run that applies it): the published tally counts the members in full at once.
+    bloc_decide(bloc=bloc, status=Bloc.Status.DISMISSED, reason="A real fan club.", by=None)
+    lighter.delete()
+    multipliers, reasons = bloc_discount_mappings(conference=conference)
+    assert not any(pair[1] == strong.pk for pair in multipliers)
+    published = tally_publish(conference=conference, discounts=multipliers, discount_reasons=reasons)
+    proposal.tally_snapshot = published
+    (current,) = sensitivity_scenarios(proposal=proposal)
+    row = TallyRow.objects.get(snapshot=published, talk=strong)
+    assert dict(current.scores)[strong.pk] == pytest.approx(row.bayes_average)

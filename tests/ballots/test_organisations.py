@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from apps.ballots.models import Bloc, Organisation
 from apps.ballots.selectors.blocs import bloc_input, organisation_member_counts
@@ -193,3 +194,26 @@ def test_detection_takes_a_subsidiarys_staff_as_the_parents_speakers_colleagues_
     assert set(bloc.members.values_list("pk", flat=True)) >= set(planted.members.values_list("pk", flat=True))
     sentences = " ".join(e["sentence"] for e in bloc.evidence)
     assert "Initech Group (initech-group.example, initech.example), the speaker's organisation" in sentences
+
+
+def test_a_company_name_of_punctuation_only_is_refused_not_counted_as_a_member():
+    """ "---" compares as nothing (detection drops punctuation): it would match no voter, so it cannot be
+    the second member that makes a domain an organisation, nor collide with another organisation's."""
+    conference = ConferenceFactory()
+    with pytest.raises(ValidationError) as refused:
+        organisation_declare(
+            conference=conference, name="Initech", email_domains=["initech.example"], company_names=["---"]
+        )
+    assert refused.value.message_dict["company_names"] == [
+        "“---” is not a company name (write it as people write it on their tickets, e.g. Darion Cloud GmbH)."
+    ]
+    assert not Organisation.objects.exists()
+    client = APIClient()
+    client.force_authenticate(UserFactory(is_staff=True))
+    answer = client.post(
+        reverse("api-organisation-list", args=[conference.slug]),
+        {"name": "Initech", "domains": ["initech.example", "initech.de"], "company_names": [" . "]},
+        format="json",
+    )
+    assert answer.status_code == 400 and "company_names" in answer.json()["error"]["fields"]
+    assert not Organisation.objects.exists()

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.ballots.domain.blocs_input import BlocRule
 from apps.ballots.models import Promotion
@@ -120,3 +121,33 @@ def test_round_20_migration_pins_stored_policies_to_ignore_promotions():
     kept = {**before, "promotion_hours": 12}
     old, _ = _stored_then_migrated("0018_promotions", kept)
     assert old.bloc_rule == kept
+
+
+@pytest.mark.django_db
+def test_moving_a_promotion_to_a_conference_that_holds_its_external_id_is_refused_with_a_message(admin_client):
+    """The external_id is read-only in the admin (the sending tool's), but the conference is not: moving a
+    tool's promotion to a conference whose tool already used that id is refused on the form, not a 500."""
+    from apps.ballots.services.promotions import promotion_record
+
+    first, second = ConferenceFactory(), ConferenceFactory()
+    talk_a, talk_b = TalkFactory(conference=first), TalkFactory(conference=second)
+    moving, _ = promotion_record(
+        conference=first, sent_at=timezone.now(), channel="App push", talks=[talk_a], external_id="push-1"
+    )
+    promotion_record(
+        conference=second, sent_at=timezone.now(), channel="App push", talks=[talk_b], external_id="push-1"
+    )
+    data = {
+        "conference": second.pk,
+        "sent_at_0": "2027-01-19",
+        "sent_at_1": "10:00:00",
+        "talks": [talk_b.pk],
+        "channel": "App push",
+        "description": "",
+    }
+    response = admin_client.post(reverse("admin:ballots_promotion_change", args=[moving.pk]), data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "push-1" in " ".join(errors["conference"])
+    moving.refresh_from_db()
+    assert moving.conference == first

@@ -6,6 +6,7 @@ gets the promotion it already recorded."""
 import datetime as dt
 
 from django import forms
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters import rest_framework as filters
@@ -153,12 +154,22 @@ class PromotionFilter(filters.FilterSet):
     channel = filters.CharFilter(lookup_expr="iexact", label="Where it went out (any case)")
     sent_at = UtcDateTimeFromToRangeFilter(label="Sent in this range (sent_at_after, sent_at_before)")
     talk = filters.NumberFilter(
-        field_name="talks", min_value=1, max_value=MAX_ID, step_size=1, label="Featured this talk (id)"
+        method="featuring", min_value=1, max_value=MAX_ID, step_size=1, label="Featured this talk (id)"
     )
 
     class Meta:
         model = Promotion
         fields = ["channel", "sent_at", "talk"]
+
+    def featuring(self, queryset, name, value):
+        # One join: the talk, while it is still the promotion's conference's (a talk can be moved).
+        return queryset.filter(talks=value, talks__conference=F("conference"))
+
+
+def own_talks(**conference) -> Prefetch:
+    """The talks a promotion featured that are still its conference's: a talk moved to another
+    conference since is that conference's business (its id is not shown, nor compared on a retry)."""
+    return Prefetch("talks", queryset=Talk.objects.filter(**conference))
 
 
 class PromotionList(generics.ListAPIView):
@@ -176,10 +187,11 @@ class PromotionList(generics.ListAPIView):
         return get_object_or_404(Conference, slug=self.kwargs["slug"])
 
     def get_queryset(self):
+        conference = self.conference()
         return (
-            Promotion.objects.filter(conference=self.conference())
+            Promotion.objects.filter(conference=conference)
             .select_related("created_by")
-            .prefetch_related("talks")
+            .prefetch_related(own_talks(conference=conference))
             .order_by("-sent_at", "-pk")
         )
 
@@ -218,7 +230,7 @@ class PromotionDetail(generics.RetrieveDestroyAPIView):
         return (
             Promotion.objects.filter(conference__slug=self.kwargs["slug"])
             .select_related("conference", "created_by")
-            .prefetch_related("talks")
+            .prefetch_related(own_talks(conference__slug=self.kwargs["slug"]))
         )
 
     def get_throttles(self):

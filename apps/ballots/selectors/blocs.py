@@ -128,10 +128,11 @@ def declared_organisations(*, conference: Conference) -> tuple[OrganisationRead,
 
 def promotions_read(*, conference: Conference) -> tuple[PromotionRead, ...]:
     """The conference's recorded promotions with the talks they featured, in the order they went out.
-    One query for all promotions (a promotion featuring no talk explains nothing and is not read)."""
-    rows = Promotion.talks.through.objects.filter(promotion__conference=conference).values_list(
-        "promotion_id", "talk_id", "promotion__sent_at", "promotion__channel"
-    )
+    One query for all promotions (a promotion featuring no talk explains nothing and is not read, nor is
+    a talk moved to another conference since it was featured)."""
+    rows = Promotion.talks.through.objects.filter(
+        promotion__conference=conference, talk__conference=conference
+    ).values_list("promotion_id", "talk_id", "promotion__sent_at", "promotion__channel")
     return promotions_from_rows(rows)
 
 
@@ -320,9 +321,11 @@ def bloc_reasons_for_user(*, user, conference: Conference) -> dict[int, str]:
     a bloc counted at a reduced weight. Like a dismissed bloc, a bloc whose bound is not below its
     weight (multiplier 1) and a bloc that spared this person (their score does not move the talk its
     way) left their vote in full, so they have nothing to say here; the published tally and its
-    bulletin board apply the same rule (services.blocs.bloc_discount_mappings)."""
+    bulletin board apply the same rule (services.blocs.bloc_discount_mappings). A vote withdrawn since
+    the detection counts at no weight: the talk is listed only while the person still votes on it."""
     blocs = (
         Bloc.objects.filter(conference=conference, present=True, members=user, multiplier__lt=1)
+        .filter(talk__in=Vote.objects.filter(user=user).values("talk_id"))
         .exclude(status="dismissed")
         .exclude(spared=user)
     )

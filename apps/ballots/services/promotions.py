@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 
 from apps.talks.models import Conference, Talk
 
@@ -66,7 +67,8 @@ def _with_external_id(conference: Conference, external_id: str) -> Promotion | N
     return (
         Promotion.objects.filter(conference=conference, external_id=external_id)
         .select_related("created_by")
-        .prefetch_related("talks")
+        # Only its talks still of this conference: the tool can name no other (a talk can be moved).
+        .prefetch_related(Prefetch("talks", queryset=Talk.objects.filter(conference=conference)))
         .first()
     )
 
