@@ -4,12 +4,13 @@ weight (bench/blocs_ranking_diag.py, held-out medium seed 1: honest colleagues r
 round 27; `all` discounts every member's vote, as before (tests/ballots/test_bloc_spared.py follows it
 through the app)."""
 
+import dataclasses
 import random
 
 import numpy as np
 import pytest
 
-from apps.ballots.domain.blocs import Bloc, bloc_discounts, blocs_detect
+from apps.ballots.domain.blocs import PUSHING_MIN_OTHERS, Bloc, bloc_discounts, blocs_detect
 from apps.ballots.domain.blocs_input import BlocRule
 from tests.ballots.test_blocs_cases import DAY, START, Case
 
@@ -68,6 +69,26 @@ def test_votes_below_the_talks_level_keep_their_weight_only_under_pushing():
     assert new.reasons[list(new.voter_ids).index(want[0])].startswith("Counted in full: your score is below")
     # Why: discounting the "want to see" votes raised the strong talk; counting them in full does not.
     assert _talk_mean(data, new) < _talk_mean(data, old)
+
+
+def test_nobody_is_spared_on_a_talk_with_fewer_than_five_weighted_voters_outside_the_bloc():
+    """With a handful of outside voters the talk's level is a few people's scores: whether a member's
+    receipt lists their vote would tell them on which side of those scores their own lies."""
+    rule = BlocRule(signals=("order",))
+    for weighted, spared in ((PUSHING_MIN_OTHERS - 1, ()), (PUSHING_MIN_OTHERS, "want")):
+        case, top, want = _strong_talk_with_an_order_bloc()
+        # Every voter outside the order weighs nothing (no ticket, no pledge) except `weighted` of those
+        # rating talk 5, who give it the top score: its level is 3, above the four members' "want to see".
+        outside = sorted(v for (v, t) in case.votes if t == TALK and v not in top + want)
+        for i, v in enumerate(outside):
+            case.voters[v] = dataclasses.replace(case.voters[v], weight=1.0 if i < weighted else 0.0)
+            if i < weighted:
+                case.votes[(v, TALK)] = (3, case.votes[(v, TALK)][1])
+        for v in set(case.voters) - set(outside) - set(top + want):
+            case.voters[v] = dataclasses.replace(case.voters[v], weight=0.0)
+        (bloc,) = [b for b in blocs_detect(case.build(), rule).blocs if b.talk_id == TALK]
+        assert set(bloc.member_ids) == set(top + want)
+        assert bloc.not_pushing == (tuple(want) if spared else ())
 
 
 def test_an_opposition_blocs_votes_above_the_talks_level_keep_their_weight():

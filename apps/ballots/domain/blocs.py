@@ -277,12 +277,20 @@ def _votes_by_talk(data: BlocInput) -> tuple[np.ndarray, np.ndarray]:
     return order, np.searchsorted(data.vote_talk[order], np.arange(data.n_talks + 1))
 
 
+# `discount_votes: pushing` spares members only on a talk with at least this many weighted voters
+# outside the bloc. With fewer, the talk's level is a handful of people's scores: poorly estimated, and
+# whether a member's receipt lists their vote would tell them on which side of one or two other voters'
+# scores their own lies.
+PUSHING_MIN_OTHERS = 5
+
+
 def _not_pushing(
     data: BlocInput, by_talk: tuple[np.ndarray, np.ndarray], members: np.ndarray, talk: int, direction: int
 ) -> tuple[int, ...]:
     """The members whose vote on the talk does not move it the bloc's way: a support bloc's member
     scoring below the class-weighted mean score of the talk's other voters, an opposition bloc's member
-    scoring above it (`discount_votes: pushing`). None when the talk has no other weighted vote."""
+    scoring above it (`discount_votes: pushing`). None when fewer than `PUSHING_MIN_OTHERS` voters
+    outside the bloc with a weight rated the talk."""
     if direction not in (SUPPORT, OPPOSE):
         return ()
     order, starts = by_talk
@@ -291,7 +299,7 @@ def _not_pushing(
     scores = data.vote_score[on_talk].astype(np.float64)
     inside = np.isin(voters, members)
     weight = data.voter_weight[voters[~inside]]
-    if weight.sum() <= 0:
+    if int((weight > 0).sum()) < PUSHING_MIN_OTHERS:
         return ()
     level = float((weight * scores[~inside]).sum() / weight.sum())
     away = scores < level if direction == SUPPORT else scores > level
