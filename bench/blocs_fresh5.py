@@ -90,7 +90,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from apps.ballots.domain.blocs_input import TalkFacts, VoterFacts, VoteScale, bloc_input_build
-from bench.blocs_synthetic import SIZES, PlantedBloc, SyntheticConference
+from bench.blocs_synthetic import SIZES, PlantedBloc, SyntheticConference, planted_over_honest
 
 SCALE = VoteScale(minimum=0, maximum=4, wanted_min=3, labels=("no", "unlikely", "maybe", "likely", "definitely"))
 FREE_MAIL = ("mail.example", "webpost.example", "nordmail.example", "quickbox.example")
@@ -598,19 +598,7 @@ def fresh5_conference(size: str = "small", seed: int = 1, plant=None) -> Synthet
     plant = plant or plant_fresh5
     blocs, _ = plant(np.random.default_rng([seed, index, 51]), world, max(spec.blocs, len(BLOC_KINDS)))
     V, T = world.V, world.T
-    honest_votes = world.votes
-    if world.planted:
-        planted = np.concatenate(world.planted)
-        pkeys = planted[:, 0] * T + planted[:, 1]
-        _, last = np.unique(pkeys[::-1], return_index=True)
-        planted = planted[::-1][last]
-        keep = ~np.isin(honest_votes[:, 0] * T + honest_votes[:, 1], pkeys)
-        arr = np.concatenate([honest_votes[keep], planted])
-        is_planted = np.r_[np.zeros(int(keep.sum()), bool), np.ones(len(planted), bool)]
-    else:
-        arr, is_planted = honest_votes, np.zeros(len(honest_votes), bool)
-    order = np.lexsort((arr[:, 1], arr[:, 0]))
-    arr, is_planted = arr[order], is_planted[order]
+    arr, is_planted = planted_over_honest(world.votes, world.planted, T)
 
     accounts = world.accounts
     first = np.full(V + len(accounts), CLOSES, dtype=np.int64)

@@ -97,6 +97,26 @@ class SyntheticConference:
     honest_groups: tuple[PlantedBloc, ...] = ()
 
 
+def planted_over_honest(honest_votes: np.ndarray, planted_parts: list[np.ndarray], n_talks: int):
+    """The conference's votes from a world's honest votes and its campaigns' planted ones (rows of
+    voter, talk, score, at... positions): a planted vote replaces the honest vote of the same voter on
+    the same talk, and of two planted votes on one (voter, talk) the later part's wins. Returns the
+    rows ordered by voter, then talk, and which of them are planted (the fresh worlds assemble their
+    conference this way)."""
+    if planted_parts:
+        planted = np.concatenate(planted_parts)
+        pkeys = planted[:, 0] * n_talks + planted[:, 1]
+        _, last = np.unique(pkeys[::-1], return_index=True)  # a later campaign's vote wins
+        planted = planted[::-1][last]
+        keep = ~np.isin(honest_votes[:, 0] * n_talks + honest_votes[:, 1], pkeys)
+        votes = np.concatenate([honest_votes[keep], planted])
+        is_planted = np.r_[np.zeros(int(keep.sum()), bool), np.ones(len(planted), bool)]
+    else:
+        votes, is_planted = honest_votes, np.zeros(len(honest_votes), bool)
+    order = np.lexsort((votes[:, 1], votes[:, 0]))
+    return votes[order], is_planted[order]
+
+
 @dataclass
 class HonestWorld:
     """What a planting function may read of the honest conference beyond `_plant`'s arguments, and
