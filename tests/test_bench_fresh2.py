@@ -9,6 +9,7 @@ import pytest
 from bench.blocs_calibration import plant_nothing
 from bench.blocs_fresh2 import HONEST_KINDS, KINDS, fresh2_conference
 from bench.blocs_synthetic import SIZES
+from tests.bench_worlds import WORLD_ARRAYS, assert_same_seed_same_conference, vote_keys
 
 
 @pytest.fixture(scope="module")
@@ -16,30 +17,10 @@ def small():
     return fresh2_conference("small", 1)
 
 
-def _keys(conf):
-    data = conf.data
-    return data.voter_ids[data.vote_voter] * 1_000_000 + data.talk_ids[data.vote_talk]
-
-
 def test_same_seed_same_conference(small):
-    again = fresh2_conference("small", 1)
-    for name in (
-        "vote_voter",
-        "vote_talk",
-        "vote_score",
-        "vote_at",
-        "voter_weight",
-        "voter_order",
-        "voter_domain",
-        "voter_company",
-        "voter_joined",
-    ):
-        assert np.array_equal(getattr(small.data, name), getattr(again.data, name)), name
-    assert small.blocs == again.blocs
-    assert small.honest_groups == again.honest_groups
-    assert np.array_equal(small.planted, again.planted)
-    other = fresh2_conference("small", 2)
-    assert not np.array_equal(small.data.vote_talk[:500], other.data.vote_talk[:500])
+    assert_same_seed_same_conference(
+        lambda seed: fresh2_conference("small", seed), small, WORLD_ARRAYS[:9], colleague=False
+    )
 
 
 def test_sizes_in_range(small):
@@ -52,7 +33,7 @@ def test_sizes_in_range(small):
     ballots = np.bincount(data.vote_voter, minlength=data.n_voters)
     assert ballots.max() >= 0.25 * data.n_talks  # heavy raters
     assert (ballots == 1).sum() >= 0.05 * spec.voters  # drive-by voters
-    keys = _keys(small)
+    keys = vote_keys(small)
     assert len(np.unique(keys)) == len(keys)
     assert set(np.unique(data.voter_weight).tolist()) == {0.0, 0.5, 1.0}
     first = np.full(data.n_voters, np.iinfo(np.int64).max)
@@ -107,4 +88,4 @@ def test_plant_nothing_gives_the_honest_conference_alone(small):
     assert alone.honest.all()
     # the honest votes of the planted conference are the honest conference's (a member's own vote on a
     # talk their bloc also votes on is replaced by the bloc's)
-    assert np.isin(_keys(small)[small.honest], _keys(alone)).all()
+    assert np.isin(vote_keys(small)[small.honest], vote_keys(alone)).all()

@@ -12,6 +12,7 @@ import pytest
 from bench.blocs_calibration import plant_nothing
 from bench.blocs_fresh5 import BLOC_KINDS, CLOSES, FREE_MAIL, HONEST_KINDS, OPENS, SCALE, fresh5_conference
 from bench.blocs_synthetic import SIZES
+from tests.bench_worlds import assert_honest_votes_kept, assert_same_seed_same_conference, vote_keys
 
 
 @pytest.fixture(scope="module")
@@ -19,35 +20,8 @@ def small():
     return fresh5_conference("small", 1)
 
 
-def _keys(conf):
-    data = conf.data
-    return data.voter_ids[data.vote_voter] * 1_000_000 + data.talk_ids[data.vote_talk]
-
-
 def test_same_seed_same_conference(small):
-    again = fresh5_conference("small", 1)
-    for name in (
-        "vote_voter",
-        "vote_talk",
-        "vote_score",
-        "vote_at",
-        "voter_weight",
-        "voter_order",
-        "voter_domain",
-        "voter_company",
-        "voter_joined",
-        "talk_company",
-        "talk_domain",
-        "talk_speaker",
-        "talk_promoted",
-    ):
-        assert np.array_equal(getattr(small.data, name), getattr(again.data, name)), name
-    assert small.blocs == again.blocs
-    assert small.honest_groups == again.honest_groups
-    assert np.array_equal(small.planted, again.planted)
-    assert np.array_equal(small.colleague, again.colleague)
-    other = fresh5_conference("small", 2)
-    assert not np.array_equal(small.data.vote_talk[:500], other.data.vote_talk[:500])
+    assert_same_seed_same_conference(lambda seed: fresh5_conference("small", seed), small)
 
 
 def test_small_is_fast():
@@ -70,7 +44,7 @@ def test_sizes_in_range(small):
     ballots = np.bincount(data.vote_voter, minlength=data.n_voters)
     assert ballots.max() >= 0.3 * data.n_talks  # completionists
     assert (ballots <= 3).sum() >= 0.05 * spec.voters  # light voters
-    keys = _keys(small)
+    keys = vote_keys(small)
     assert len(np.unique(keys)) == len(keys)
     assert set(np.unique(data.voter_weight).tolist()) == {0.0, 0.5, 1.0}
     first = np.full(data.n_voters, np.iinfo(np.int64).max)
@@ -167,10 +141,6 @@ def test_plant_nothing_gives_the_honest_conference_alone(small):
     assert alone.data.n_voters == SIZES["small"].voters
     assert alone.honest.all()
     assert alone.honest_groups == small.honest_groups
-    honest = np.flatnonzero(small.honest)
-    pos = np.searchsorted(_keys(alone), _keys(small)[honest])
-    assert np.array_equal(_keys(alone)[pos], _keys(small)[honest])
-    assert np.array_equal(alone.data.vote_score[pos], small.data.vote_score[honest])
-    assert np.array_equal(alone.data.vote_at[pos], small.data.vote_at[honest])
+    assert_honest_votes_kept(alone, small)
     for name in ("talk_company", "talk_speaker", "talk_promoted"):
         assert np.array_equal(getattr(alone.data, name), getattr(small.data, name)), name
