@@ -42,7 +42,7 @@ import numpy as np
 
 from .blocs_bursts import BurstScan, BurstWindow, burst_findings, burst_scan, burst_windows, organisation_burst_findings
 from .blocs_direction import direction_in_line, raters_build
-from .blocs_input import BlocInput, BlocRule
+from .blocs_input import BlocInput, BlocRule, votes_by_talk
 from .blocs_joined import joined_findings
 from .blocs_merge import findings_admit, findings_merge, follow_up_count
 from .blocs_organisations import orders_of_speakers, organisations_build
@@ -201,7 +201,7 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
         by_target.setdefault((f.talk, f.direction), []).append(f)
     follow_ups = follow_up_count(list(by_target.values()), rule.follow_ups)
     together = ("colleagues", "burst", "joined") if rule.bursts == "every" else ("colleagues",)
-    by_talk = _votes_by_talk(data) if rule.discount_votes == "pushing" else None
+    by_talk = votes_by_talk(data) if rule.discount_votes == "pushing" else None
     blocs = []
     for talk, direction in sorted(by_target):
         for group in findings_merge(findings_admit(by_target[(talk, direction)], rule, follow_ups), together):
@@ -269,12 +269,6 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
         raters = raters_build(ctx, *((orgs.voter_org, orgs.labels) if orgs is not None else (None, ())))
         findings = [f for f in findings if not direction_in_line(ctx, raters, f)]
     return ctx, findings
-
-
-def _votes_by_talk(data: BlocInput) -> tuple[np.ndarray, np.ndarray]:
-    """The votes ordered by talk, and where each talk's run starts (talk positions 0..n_talks)."""
-    order = np.argsort(data.vote_talk, kind="stable")
-    return order, np.searchsorted(data.vote_talk[order], np.arange(data.n_talks + 1))
 
 
 # `discount_votes: pushing` spares members only on a talk with at least this many weighted voters

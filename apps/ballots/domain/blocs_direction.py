@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import binom
 
+from .blocs_input import votes_by_talk
 from .blocs_signals import Context, Finding
 
 # The signals whose group is fixed before its votes on the talk are looked at (see above).
@@ -42,8 +43,7 @@ class Raters:
 
 def raters_build(ctx: Context, voter_org: np.ndarray | None, org_labels: tuple[str, ...]) -> Raters:
     data = ctx.data
-    by_talk = np.argsort(data.vote_talk, kind="stable")
-    starts = np.searchsorted(data.vote_talk[by_talk], np.arange(data.n_talks + 1))
+    by_talk, starts = votes_by_talk(data)
     return Raters(
         by_talk=by_talk,
         starts=starts,

@@ -390,6 +390,13 @@ class BlocInput:
         return len(self.talk_ids)
 
 
+def votes_by_talk(data: BlocInput) -> tuple[np.ndarray, np.ndarray]:
+    """The vote positions ordered by talk (stable), and where each talk's run starts in them (per talk
+    position, n_talks + 1 entries): talk t's votes are order[starts[t] : starts[t + 1]]."""
+    order = np.argsort(data.vote_talk, kind="stable")
+    return order, np.searchsorted(data.vote_talk[order], np.arange(data.n_talks + 1))
+
+
 def _codes(values: Sequence[str]) -> tuple[np.ndarray, tuple[str, ...]]:
     """Deterministic codes: labels sorted, "" becomes -1."""
     labels = sorted({v for v in values if v})
