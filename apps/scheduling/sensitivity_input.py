@@ -16,6 +16,7 @@ from apps.ballots.domain.weights import ClassWeights
 from apps.ballots.models import Bloc
 from apps.ballots.selectors.blocs import stored_bloc_as_found
 from apps.ballots.selectors.tally import tally_input
+from apps.ballots.services.blocs import bloc_discount_mappings
 
 from .domain.sensitivity import Scenario
 from .models import ScheduleProposal
@@ -32,23 +33,22 @@ def sensitivity_scenarios(*, proposal: ScheduleProposal) -> tuple[Scenario, ...]
     rule = BlocRule.from_json(policy.bloc_rule or {})
     blocs = list(Bloc.objects.filter(conference=conference, present=True).prefetch_related("members", "spared"))
 
+    published = bloc_discount_mappings(conference=conference)[0]  # what the published tally applies
+
     def discount(mode: str):
-        mapping = {}
-        for bloc in blocs:
-            if mode == "current":
-                # As the published tally (bloc_discount_mappings): a dismissed bloc counts in full at once.
-                if bloc.status == Bloc.Status.DISMISSED:
-                    continue
-                multiplier = bloc.multiplier
-            elif mode == "confirmed":
+        if mode == "current":
+            mapping = published
+        elif mode == "confirmed":
+            mapping = {}
+            for bloc in blocs:
                 multiplier = bloc_multiplier(stored_bloc_as_found(bloc), rule, BlocStatus.CONFIRMED)
-            else:
-                continue
-            spared = {m.pk for m in bloc.spared.all()}  # their score does not move the talk the bloc's way
-            for member in bloc.members.all():
-                pair = (member.pk, bloc.talk_id)
-                if member.pk not in spared and multiplier < mapping.get(pair, 1.0):
-                    mapping[pair] = multiplier  # in two blocs on one talk: the smaller, as published
+                spared = {m.pk for m in bloc.spared.all()}  # their score does not move the talk the bloc's way
+                for member in bloc.members.all():
+                    pair = (member.pk, bloc.talk_id)
+                    if member.pk not in spared and multiplier < mapping.get(pair, 1.0):
+                        mapping[pair] = multiplier  # in two blocs on one talk: the smaller
+        else:
+            mapping = {}
         return discounts_align(voter_ids=data.voter_ids, vote_talk_ids=data.vote_talk_ids, discounts=mapping)
 
     def scores(weights: ClassWeights, mode: str) -> tuple[tuple[int, float], ...]:
