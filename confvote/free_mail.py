@@ -26,6 +26,10 @@ MISSING_FROM_PACKAGE = frozenset(
         "simplelogin.com",
         "anonaddy.me",
         "passmail.net",
+        # code hosts' private commit addresses (ID+user@users.noreply.github.com), which a sign-in
+        # through the code host may hand over instead of the real address
+        "users.noreply.github.com",
+        "users.noreply.gitlab.com",
         "freemail.example",
     }
 )

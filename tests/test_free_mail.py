@@ -10,7 +10,8 @@ from confvote.free_mail import FREE_MAIL_DOMAINS
 @pytest.mark.parametrize(
     "domain",
     ["gmail.com", "outlook.com", "t-online.de", "proton.me", "tutanota.com", "duck.com", "mozmail.com",
-     "privaterelay.appleid.com", "mailbox.org", "yahoo.co.uk"],
+     "privaterelay.appleid.com", "mailbox.org", "yahoo.co.uk", "users.noreply.github.com",
+     "users.noreply.gitlab.com"],
 )  # fmt: skip
 def test_providers_and_relays_are_free_mail(domain):
     assert domain in FREE_MAIL_DOMAINS
