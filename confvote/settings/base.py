@@ -233,6 +233,7 @@ SPECTACULAR_SETTINGS = {
         "BlocStatusEnum": "apps.ballots.models.BlocStatusChoices",
         # The run list and the run detail share it; the name it had when only the list used it.
         "BlocRunOutStatusEnum": "apps.ballots.models.BlocDetectionRunStatus",
+        "OrganisationSuggestionRuleEnum": "apps.ballots.domain.organisation_suggestions.RULES",
     },
 }
 

@@ -11,9 +11,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.ballots.domain.blocs import BlocStatus, bloc_multiplier
 from apps.ballots.domain.blocs_input import BlocRule
 from apps.ballots.models import Bloc, TallyRow
-from apps.ballots.selectors.blocs import bloc_reasons_for_user
+from apps.ballots.selectors.blocs import bloc_reasons_for_user, stored_bloc_as_found
 from apps.ballots.selectors.export import anonymised_ballots
 from apps.ballots.services import vote_cast, vote_withdraw
 from apps.ballots.services.blocs import (
@@ -32,8 +33,11 @@ pytestmark = pytest.mark.django_db
 ORDER = "ORDER-9"
 
 
-def _strong_talk_with_an_order_bloc(*, discount_votes: str | None = None):
-    """Talk "Strong" is rated 2 or 3 by 30 of 150 outside voters (each on their own order); twelve
+def _strong_talk_with_an_order_bloc(
+    *, discount_votes: str | None = None, outside_every: int = 5, rule_overrides: dict | None = None
+):
+    """Talk "Strong" is rated 2 or 3 by 30 of 150 outside voters (one in `outside_every`, each on their
+    own order); twelve
     people on one order all rate it up, six with the top score and six with "want to see" (2),
     below the talk's level. Every voter also rates five of nineteen other talks at random. Detection
     looks at ticket orders only, so nothing else the factories share can make a bloc."""
@@ -42,7 +46,7 @@ def _strong_talk_with_an_order_bloc(*, discount_votes: str | None = None):
     ticket_type = TicketTypeFactory(conference=conference, may_vote=True)
     talks = [TalkFactory(conference=conference, title=f"Talk {i}") for i in range(19)]
     strong = TalkFactory(conference=conference, title="Strong")
-    rule = {**BlocRule().to_json(), "signals": ["order"]}
+    rule = {**BlocRule().to_json(), "signals": ["order"], **(rule_overrides or {})}
     if discount_votes is not None:
         rule["discount_votes"] = discount_votes
     weight_policy_ensure(conference=conference)
@@ -61,7 +65,7 @@ def _strong_talk_with_an_order_bloc(*, discount_votes: str | None = None):
 
     for i in range(150):
         user = voter()
-        if i % 5 == 0:
+        if i % outside_every == 0:
             at = start + dt.timedelta(seconds=rng.randrange(10 * 86_400))
             VoteFactory(user=user, talk=strong, score=rng.choice([2, 3, 3]), created_at=at)
     top, want = [], []
@@ -189,14 +193,28 @@ def test_pushing_ranks_the_talk_lower_than_all_and_the_sensitivity_input_agrees(
     """The spared votes are below the talk's level: counting them in full lowers the talk's score
     (discounting them would have raised it). The sensitivity report's scenarios read the same stored
     discounts: its current-weights scenario is the stored "after" score, and its "confirmed" scenario
-    lowers only the pushing members' weight. Both conferences hold the same votes."""
+    lowers only the pushing members' weight. Both conferences hold the same votes.
+
+    Confirming must really lower the bound: one outside voter in ten rates the talk (a fair share of
+    about 1.4 of the 12 members) and the policy bounds a detected bloc at max(sqrt(k), fair share)
+    (`bound_exponent` 0.5, not shrunk by the evidence), so the detected bloc counts as sqrt(12), about
+    3.5 voters, and a confirmed one as its fair share. With the default fixture both are the fair share
+    and the two scenarios differ only by rounding."""
+    bound_at_sqrt_k = {"bound_exponent": 0.5, "bound_by_evidence": False}
     after, confirmed = {}, {}
     for value in ("all", "pushing"):
-        conference, strong, _, want = _strong_talk_with_an_order_bloc(discount_votes=value)
+        conference, strong, _, want = _strong_talk_with_an_order_bloc(
+            discount_votes=value, outside_every=10, rule_overrides=bound_at_sqrt_k
+        )
         refresh = tally_with_blocs(conference=conference)
         bloc = _the_bloc(conference, strong)
         assert bloc.spared.count() == (len(want) if value == "pushing" else 0)
         policy = refresh.snapshot.policy
+        rule = BlocRule.from_json(policy.bloc_rule)
+        assert bloc.multiplier == pytest.approx(12**0.5 / 12, abs=1e-6) and bloc.fair_share < 12**0.5 - 1
+        if_confirmed_multiplier = bloc_multiplier(stored_bloc_as_found(bloc), rule, BlocStatus.CONFIRMED)
+        assert if_confirmed_multiplier == pytest.approx(bloc.fair_share / 12)
+        assert if_confirmed_multiplier < bloc.multiplier - 0.1  # confirming lowers the bound, well above rounding
         proposal = ScheduleProposal(
             conference=conference,
             tally_snapshot=refresh.snapshot,
@@ -206,9 +224,11 @@ def test_pushing_ranks_the_talk_lower_than_all_and_the_sensitivity_input_agrees(
         assert if_confirmed.name == "bloc rule: confirmed"
         assert dict(current.scores)[strong.pk] == pytest.approx(bloc.score_after)
         after[value], confirmed[value] = bloc.score_after, dict(if_confirmed.scores)[strong.pk]
-    assert after["pushing"] < after["all"]
-    assert confirmed["pushing"] < after["pushing"]  # only votes above the talk's level lose more weight
-    assert confirmed["pushing"] < confirmed["all"]
+    assert after["pushing"] < after["all"] - 0.01
+    # Only votes above the talk's level lose more weight, and they lose it: about 0.03 lower.
+    assert confirmed["pushing"] < after["pushing"] - 0.01
+    assert confirmed["all"] < after["all"] - 0.01
+    assert confirmed["pushing"] < confirmed["all"] - 0.01
 
 
 def test_the_admin_and_the_api_say_how_many_members_are_counted_in_full(staff_client):

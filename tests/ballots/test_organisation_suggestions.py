@@ -8,6 +8,7 @@ from apps.ballots.domain.organisation_suggestions import (
     MIN_VOTERS,
     RULE_DOMAIN,
     RULE_NAME,
+    MemberCount,
     Person,
     Suggestion,
     organisation_suggestions,
@@ -36,6 +37,10 @@ def test_a_name_written_from_two_work_domains_is_suggested_with_its_evidence():
             rules=(RULE_NAME,),
             evidence="14 voters at darion.example (of 14 there naming a company) and 6 voters at darioncloud.example "
             "(of 6 there naming a company) write the company “Darion Group”.",
+            counts=(
+                MemberCount("Darion Group", "darion.example", voters=14, speakers=0),
+                MemberCount("Darion Group", "darioncloud.example", voters=6, speakers=0),
+            ),
         )
     ]
 
@@ -115,6 +120,10 @@ def test_most_people_first_and_the_same_whatever_the_order_of_the_rows():
     speakers = [Person("Initech", "initech.de"), Person("Initech AG", "initech.de")]
     found = organisation_suggestions(voters=voters, speakers=speakers)
     assert [(s.name, s.people) for s in found] == [("Darion Group", 20), ("Initech", 11), ("TU Porto", 7)]
+    assert found[1].counts == (  # voters and speakers counted apart
+        MemberCount("Initech", "initech.example", voters=9, speakers=0),
+        MemberCount("Initech", "initech.de", voters=0, speakers=2),
+    )
     shuffled = list(voters)
     random.Random(7).shuffle(shuffled)
     assert organisation_suggestions(voters=shuffled, speakers=speakers[::-1]) == found
@@ -127,6 +136,12 @@ def test_findings_that_share_a_name_or_a_domain_are_one_suggestion():
     assert suggestion.email_domains == ("darion.example", "darioncloud.example")
     assert suggestion.company_names == ("Darion Cloud", "Darion Group")
     assert suggestion.people == 23
+    # Each name and domain the evidence joins, with its people (a name as most people write it).
+    assert suggestion.counts == (
+        MemberCount("Darion Group", "darion.example", voters=14, speakers=0),
+        MemberCount("Darion Group", "darioncloud.example", voters=6, speakers=0),
+        MemberCount("Darion Cloud", "darioncloud.example", voters=3, speakers=0),
+    )
     assert suggestion.evidence == (
         "14 voters at darion.example (of 14 there naming a company) and 6 voters at darioncloud.example "
         "(of 9 there naming a company) write the company “Darion Group”. "

@@ -49,7 +49,7 @@ def test_organizer_detects_reviews_and_dismisses_a_bloc_and_its_member_sees_the_
     expect(evidence).to_contain_text("expected under independent voting")
 
     # A member whose vote pushes the talk the bloc's way (`discount_votes: pushing`, the default since
-    # round 25: a member rating it below its other voters' mean is spared and counts in full).
+    # round 27: a member rating it below its other voters' mean is spared and counts in full).
     pushing = bloc.members.exclude(pk__in=bloc.spared.all()).order_by("pk")
     member = next(m for m in pushing if voter_weight(user=m, conference=demo).weight > 0)
     member.set_password(PASSWORD)

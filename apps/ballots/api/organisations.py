@@ -1,7 +1,9 @@
 """Organizers declare organisations through the API as in the admin: email domains and company names
 that are one employer, which bloc detection takes as one organisation ("Declared organisations" in
 docs/blocs.md). Organizers only, as the bloc review. Every check is the model's, through the service
-(`organisation_save`), so the API and the admin refuse the same things with the same words."""
+(`organisation_save`), so the API and the admin refuse the same things with the same words. The
+organisations the admin suggests (domain/organisation_suggestions.py) are listed here too, read-only:
+declaring one is the ordinary POST (or a PATCH of the organisation it adds to)."""
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,7 +14,9 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from apps.ballots.domain.organisation_suggestions import RULES, Suggestion
 from apps.ballots.models import Organisation
+from apps.ballots.selectors.organisations import organisation_suggestions_of
 from apps.ballots.services.organisations import organisation_save
 from apps.talks.models import Conference
 from confvote.rest import IsConferenceOrganizer
@@ -158,3 +162,56 @@ class OrganisationDetail(generics.RetrieveDestroyAPIView):
         data.is_valid(raise_exception=True)
         organisation = _save(organisation, request.user, **data.validated_data)
         return Response(OrganisationOut(self.get_queryset().get(pk=organisation.pk)).data)
+
+
+class SuggestionCountOut(serializers.Serializer):
+    company_name = serializers.CharField(help_text="As most of its people write it.")
+    domain = serializers.CharField(source="email_domain")
+    voters = serializers.IntegerField()
+    speakers = serializers.IntegerField()
+
+
+class SuggestionOut(serializers.Serializer):
+    """One suggested organisation, as the admin's "Suggested organisations" page shows it."""
+
+    name = serializers.CharField(help_text="The name most of its people write, or the organisation to add to.")
+    add_to = serializers.CharField(
+        allow_null=True, help_text="The declared organisation the members would join (PATCH it); null: declare one."
+    )
+    add_to_id = serializers.SerializerMethodField(help_text="That organisation's id; null when `add_to` is null.")
+    domains = serializers.ListField(
+        child=serializers.CharField(), source="email_domains", help_text="Suggested domains not declared yet."
+    )
+    company_names = serializers.ListField(
+        child=serializers.CharField(), help_text="Suggested company names not declared yet."
+    )
+    people = serializers.IntegerField(help_text="Voters and speakers behind the suggestion.")
+    rules = serializers.ListField(child=serializers.ChoiceField(choices=RULES), help_text="The rules that found it.")
+    counts = SuggestionCountOut(many=True, help_text="The people behind each name and domain the evidence joins.")
+    evidence = serializers.CharField(help_text="The sentence the admin shows.")
+
+    def get_add_to_id(self, suggestion: Suggestion) -> int | None:
+        return self.context.get("declared", {}).get(suggestion.add_to) if suggestion.add_to else None
+
+
+class OrganisationSuggestionList(generics.ListAPIView):
+    """Organisations the organizers may want to declare, as the admin suggests them (a company name
+    written from two or more work domains, a work domain whose people write two or more names), most
+    people first, then by name. Read-only; computed from the conference's voters and speakers at each
+    request, so a declared suggestion is gone from the next answer."""
+
+    permission_classes = [IsConferenceOrganizer]
+    serializer_class = SuggestionOut
+    queryset = Organisation.objects.none()
+
+    def conference(self) -> Conference:
+        return get_object_or_404(Conference, slug=self.kwargs["slug"])
+
+    def get_queryset(self) -> list[Suggestion]:
+        return organisation_suggestions_of(conference=self.conference())
+
+    def get_serializer_context(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the schema: no request data
+            return super().get_serializer_context()
+        declared = dict(Organisation.objects.filter(conference__slug=self.kwargs["slug"]).values_list("name", "pk"))
+        return {**super().get_serializer_context(), "declared": declared}

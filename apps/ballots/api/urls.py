@@ -19,6 +19,11 @@ urlpatterns = [
         name="api-organisation-list",
     ),
     path(
+        "conferences/<slug:slug>/organisations/suggestions/",
+        organisations.OrganisationSuggestionList.as_view(),
+        name="api-organisation-suggestion-list",
+    ),
+    path(
         "conferences/<slug:slug>/organisations/<int:pk>/",
         organisations.OrganisationDetail.as_view(),
         name="api-organisation-detail",

@@ -59,6 +59,7 @@ NOT_AN_EMPLOYER = frozenset(
 
 RULE_NAME = "one name, several domains"
 RULE_DOMAIN = "one domain, several names"
+RULES = (RULE_NAME, RULE_DOMAIN)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,16 @@ class Person:
 
     company: str
     email_domain: str
+
+
+@dataclass(frozen=True)
+class MemberCount:
+    """The people behind one (company name, work domain) pair of a suggestion: what its evidence counts."""
+
+    company_name: str  # as most people write it
+    email_domain: str
+    voters: int
+    speakers: int
 
 
 @dataclass(frozen=True)
@@ -81,6 +92,9 @@ class Suggestion:
     rules: tuple[str, ...]  # which of RULE_NAME, RULE_DOMAIN found it
     evidence: str
     add_to: str | None = None
+    # The counted people behind each name and domain the evidence joins (declared members included),
+    # most people first, then by name and domain.
+    counts: tuple[MemberCount, ...] = ()
 
 
 @dataclass
@@ -175,6 +189,10 @@ def organisation_suggestions(
         keys = sorted(people_of_name, key=lambda k: (-people_of_name[k], spelled[k]))
         domains = sorted({domain for _, domain in pairs})
         ordered = sorted(component, key=lambda st: (-sum(counted[p].people() for p in st.pairs), st.sentence))
+        counts = sorted(
+            (MemberCount(spelled[k], d, counted[k, d].voters, counted[k, d].speakers) for k, d in pairs),
+            key=lambda c: (-(c.voters + c.speakers), c.company_name, c.email_domain),
+        )
         found += _against_declared(
             spelled[keys[0]],
             keys,
@@ -185,6 +203,7 @@ def organisation_suggestions(
             spelled,
             owner_of_name,
             owner_of_domain,
+            tuple(counts),
         )
     return sorted(found, key=lambda s: (-s.people, s.name, s.email_domains, s.company_names))
 
@@ -227,6 +246,7 @@ def _against_declared(
     spelled: dict[str, str],
     owner_of_name: dict[str, str],
     owner_of_domain: dict[str, str],
+    counts: tuple[MemberCount, ...],
 ) -> list[Suggestion]:
     """The suggestion as it stands against what is declared: none when all its members are declared
     together or when they touch two declared organisations; "add to" when they touch one."""
@@ -252,5 +272,6 @@ def _against_declared(
             rules=rules,
             evidence=evidence + ".",
             add_to=add_to,
+            counts=counts,
         )
     ]
