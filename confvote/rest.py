@@ -17,6 +17,7 @@ from rest_framework import exceptions, permissions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from apps.talks.models import ApiToken
 from apps.talks.services import api_token_hash
@@ -102,3 +103,16 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class WritesThrottled:
+    """For a view that reads and writes: every request counts against the site-wide anonymous and
+    signed-in rates, and a write (any unsafe method) also against the `writes` scope's."""
+
+    throttle_scope = "writes"
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.request.method in permissions.SAFE_METHODS:
+            return [t for t in throttles if not isinstance(t, ScopedRateThrottle)]
+        return throttles

@@ -168,8 +168,8 @@ def test_pages_in_a_stable_order_with_a_fixed_number_of_queries(world, django_as
 
 
 def test_reads_count_against_the_signed_in_rate_as_the_bloc_list_does(world, monkeypatch):
-    """Each answer reads every voter of the conference, so it is not exempt from throttling (the
-    declared organisations' GET is): the signed-in rate applies (1,200 a minute by default, here 3)."""
+    """Each answer reads every voter of the conference, so it counts against the signed-in rate like
+    every read (1,200 a minute by default, here 3)."""
     conference, talk, client = world
     _darion(conference, talk)
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/minute"})

@@ -19,7 +19,7 @@ from apps.ballots.models import Organisation
 from apps.ballots.selectors.organisations import organisation_suggestions_of
 from apps.ballots.services.organisations import organisation_save
 from apps.talks.models import Conference
-from confvote.rest import IsConferenceOrganizer
+from confvote.rest import IsConferenceOrganizer, WritesThrottled
 
 # A group with more members than this is a list of the world, not an employer.
 MAX_MEMBERS = 200
@@ -108,7 +108,7 @@ class OrganisationFilter(filters.FilterSet):
         )
 
 
-class OrganisationList(generics.ListAPIView):
+class OrganisationList(WritesThrottled, generics.ListAPIView):
     """The organisations the conference's organizers declared, by name; filter by `domain` and `q`
     (name contains). POST declares one (201); a refused member is a 400 naming the field."""
 
@@ -116,7 +116,6 @@ class OrganisationList(generics.ListAPIView):
     serializer_class = OrganisationOut
     queryset = Organisation.objects.none()
     filterset_class = OrganisationFilter
-    throttle_scope = "writes"
 
     def conference(self) -> Conference:
         return get_object_or_404(Conference, slug=self.kwargs["slug"])
@@ -128,9 +127,6 @@ class OrganisationList(generics.ListAPIView):
             .order_by("name", "pk")
         )
 
-    def get_throttles(self):
-        return super().get_throttles() if self.request.method == "POST" else []
-
     @extend_schema(request=OrganisationIn, responses={201: OrganisationOut})
     def post(self, request, slug: str):
         conference = self.conference()
@@ -140,20 +136,16 @@ class OrganisationList(generics.ListAPIView):
         return Response(OrganisationOut(organisation).data, status=status.HTTP_201_CREATED)
 
 
-class OrganisationDetail(generics.RetrieveDestroyAPIView):
+class OrganisationDetail(WritesThrottled, generics.RetrieveDestroyAPIView):
     """One declared organisation. PATCH changes it (any of name, domains, company_names, note; checked
     as when declaring); DELETE forgets it (the next detection no longer joins its members)."""
 
     permission_classes = [IsConferenceOrganizer]
     serializer_class = OrganisationOut
     queryset = Organisation.objects.none()
-    throttle_scope = "writes"
 
     def get_queryset(self):
         return Organisation.objects.filter(conference__slug=self.kwargs["slug"]).select_related("created_by")
-
-    def get_throttles(self):
-        return super().get_throttles() if self.request.method in ("PATCH", "DELETE") else []
 
     @extend_schema(request=OrganisationIn, responses={200: OrganisationOut})
     def patch(self, request, slug: str, pk: int):

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from apps.ballots.models import Promotion
 from apps.ballots.services.promotions import PromotionConflict, promotion_change, promotion_record
 from apps.talks.models import Conference, Talk
-from confvote.rest import IsConferenceOrganizer
+from confvote.rest import IsConferenceOrganizer, WritesThrottled
 
 from .mine import Refused
 
@@ -172,7 +172,7 @@ def own_talks(**conference) -> Prefetch:
     return Prefetch("talks", queryset=Talk.objects.filter(**conference))
 
 
-class PromotionList(generics.ListAPIView):
+class PromotionList(WritesThrottled, generics.ListAPIView):
     """The conference's recorded promotions, newest first; filter by `channel`, `sent_at_after`,
     `sent_at_before` and `talk`. POST records one (201); posting an `external_id` the conference already
     holds returns that promotion (200) when the rest is the same, and 409 when it is not."""
@@ -181,7 +181,6 @@ class PromotionList(generics.ListAPIView):
     serializer_class = PromotionOut
     queryset = Promotion.objects.none()
     filterset_class = PromotionFilter
-    throttle_scope = "writes"
 
     def conference(self) -> Conference:
         return get_object_or_404(Conference, slug=self.kwargs["slug"])
@@ -194,9 +193,6 @@ class PromotionList(generics.ListAPIView):
             .prefetch_related(own_talks(conference=conference))
             .order_by("-sent_at", "-pk")
         )
-
-    def get_throttles(self):
-        return super().get_throttles() if self.request.method == "POST" else []
 
     @extend_schema(
         request=PromotionIn,
@@ -217,14 +213,13 @@ class PromotionList(generics.ListAPIView):
         return Response(PromotionOut(promotion).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
-class PromotionDetail(generics.RetrieveDestroyAPIView):
+class PromotionDetail(WritesThrottled, generics.RetrieveDestroyAPIView):
     """One recorded promotion. PATCH corrects it (any of sent_at, channel, description, talks; checked
     as when recording); DELETE forgets it (the next detection tests its hours again)."""
 
     permission_classes = [IsConferenceOrganizer]
     serializer_class = PromotionOut
     queryset = Promotion.objects.none()
-    throttle_scope = "writes"
 
     def get_queryset(self):
         return (
@@ -232,9 +227,6 @@ class PromotionDetail(generics.RetrieveDestroyAPIView):
             .select_related("conference", "created_by")
             .prefetch_related(own_talks(conference__slug=self.kwargs["slug"]))
         )
-
-    def get_throttles(self):
-        return super().get_throttles() if self.request.method in ("PATCH", "DELETE") else []
 
     @extend_schema(request=PromotionChangeIn, responses={200: PromotionOut})
     def patch(self, request, slug: str, pk: int):

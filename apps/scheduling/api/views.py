@@ -20,7 +20,7 @@ from apps.scheduling.pages import transparency_report
 from apps.scheduling.proposals import proposal_cancel, proposal_publish, proposal_start
 from apps.talks.api.views import PublicCacheMixin
 from apps.talks.models import Conference
-from confvote.rest import IsConferenceOrganizer
+from confvote.rest import IsConferenceOrganizer, WritesThrottled
 
 from .serializers import (
     CompareRowOut,
@@ -80,23 +80,19 @@ class ScheduleDocument(PublicCacheMixin, APIView):
         return Response(FrabJsonExporter.document(schedule))
 
 
-class OverrideList(generics.ListCreateAPIView):
+class OverrideList(WritesThrottled, generics.ListCreateAPIView):
     """The committee's overrides (pin, exclude, fix), each with its published reason."""
 
     queryset = ScheduleOverride.objects.none()  # for the schema; get_queryset scopes the real one
 
     permission_classes = [IsConferenceOrganizer]
     serializer_class = OverrideOut
-    throttle_scope = "writes"
 
     def conference(self) -> Conference:
         return get_object_or_404(Conference, slug=self.kwargs["slug"])
 
     def get_queryset(self):
         return ScheduleOverride.objects.filter(conference=self.conference()).select_related("created_by")
-
-    def get_throttles(self):
-        return super().get_throttles() if self.request.method == "POST" else []
 
     @extend_schema(request=OverrideIn, responses={201: OverrideOut})
     def post(self, request, slug: str):
@@ -115,7 +111,7 @@ class OverrideList(generics.ListCreateAPIView):
         return Response(OverrideOut(override).data, status=status.HTTP_201_CREATED)
 
 
-class OverrideDetail(generics.RetrieveDestroyAPIView):
+class OverrideDetail(WritesThrottled, generics.RetrieveDestroyAPIView):
     permission_classes = [IsConferenceOrganizer]
     serializer_class = OverrideOut
 
@@ -130,18 +126,14 @@ class OrganizerConferenceMixin:
         return get_object_or_404(Conference, slug=self.kwargs["slug"])
 
 
-class ProposalList(OrganizerConferenceMixin, generics.ListAPIView):
+class ProposalList(WritesThrottled, OrganizerConferenceMixin, generics.ListAPIView):
     """Proposals of a conference, newest first; POST starts one (or returns the live one for the same inputs)."""
 
     serializer_class = ProposalOut
     queryset = ScheduleProposal.objects.none()
-    throttle_scope = "writes"
 
     def get_queryset(self):
         return ScheduleProposal.objects.filter(conference=self.conference()).order_by("-created_at")
-
-    def get_throttles(self):
-        return super().get_throttles() if self.request.method == "POST" else []
 
     @extend_schema(request=ProposalIn, responses={201: ProposalOut, 200: ProposalOut})
     def post(self, request, slug: str):
