@@ -2,7 +2,8 @@
 talk with its share of all votes; a company's staff who rate a rival's strong talk down are few
 beside the many votes their company casts, so they stay under the bar. The lean test compares them
 with the talk's other raters instead: of the organisation's voters who rated the talk, how many gave
-it a low score, against the share of everyone else who did. "ignored" is the rule before."""
+it a low score, against the share of everyone else who did. "tested" is the default since round 28;
+"ignored" is the rule before (migration 0029 pins it in stored policies)."""
 
 import random
 
@@ -62,15 +63,20 @@ def test_a_company_rating_a_rivals_strong_talk_down_over_the_week_is_found_with_
     assert bloc.member_ids == tuple(rivals)
     assert bloc.signals == ("affiliation",)
     (evidence,) = bloc.evidence
-    # Four of RivalCo's four raters of the talk gave it 0; of its other raters, one did.
+    # Four of RivalCo's four raters of the talk gave it 0; of its other raters, one did: the tail is
+    # (1.5 / (others + 1)) ** 4. The bloc's prediction is the group test's: RivalCo's 724 votes times the
+    # talk's share of 0s among everyone else's votes (half a vote added, half a vote per talk).
     others = sum(1 for (v, t) in case.votes if t == STRONG) - 4
     q = 1.5 / (others + 1)
-    assert evidence.observed == 4 and evidence.expected == pytest.approx(round(4 * q, 6))
+    predicted = 724 * 1.5 / (len(case.votes) - 724 + 0.5 * case.n_talks)
+    assert evidence.observed == 4 and evidence.expected == pytest.approx(round(predicted, 6))
+    assert bloc.fair_share == pytest.approx(round(predicted, 6))
     assert evidence.p_value == pytest.approx(q**4)
     assert evidence.sentence.startswith(
-        f"4 of the 4 voters from rivalco (rivalco.example) who rated this talk gave it 'not interested' or lower; "
-        f"{4 * q:.2g} expected from how its {others} other raters scored it (p = "
+        f"4 of the 4 voters from rivalco (rivalco.example) who rated this talk gave it 'not interested' or lower, "
+        f"against 1 of its {others} other raters (p = "
     )
+    assert evidence.sentence.endswith(" expected from the votes of rivalco (rivalco.example) on every talk.")
 
 
 def test_an_equally_large_company_that_dislikes_a_weak_talk_like_everyone_else_is_not_found():
@@ -105,7 +111,7 @@ def test_low_scores_are_the_lowest_quarter_of_the_scale_and_the_key_is_validated
     five = replace(data, scale=VoteScale(1, 5, 4, ("1", "2", "3", "4", "5")), vote_score=data.vote_score + 1)
     assert low_max_score(context_build(five, rule)) == 2  # 1-5 stars: one and two
     assert np.all(five.vote_score >= 1)
-    assert BlocRule().oppose_lean == "ignored"
+    assert BlocRule().oppose_lean == "tested"
     assert BlocRule.from_json(LEAN).to_json()["oppose_lean"] == "tested"
     with pytest.raises(ValueError, match="oppose_lean must be one of"):
         BlocRule.from_json({"oppose_lean": "sometimes"})

@@ -150,8 +150,8 @@ def _sentence(f: Finding, data: BlocInput) -> str:
     if f.raters:  # the lean test (round 28): an organisation's low scores against the talk's other raters
         return (
             f"{f.observed} of the {f.group_voters} voters from {f.label} who rated this talk gave it "
-            f"'{scale.label(f.low_score)}' or lower; {_number(f.expected)} expected from how its {f.raters} other "
-            f"raters scored it ({_p_text(f.log_p)})."
+            f"'{scale.label(f.low_score)}' or lower, against {f.raters_low} of its {f.raters} other raters "
+            f"({_p_text(f.log_p)}); {_number(f.expected)} expected from the votes of {f.label} on every talk."
         )
     if f.signal == "order":
         return f"{f.observed} of the {f.group_voters} voters on ticket order {f.label} {way}; {tail}"

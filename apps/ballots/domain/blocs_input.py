@@ -227,12 +227,14 @@ class BlocRule:
     # rule before round 27; migration 0027 pins it in policies stored without the key). Puppet rings'
     # "alike" blocs are discounted whole either way.
     discount_votes: str = "pushing"
-    # Whether an organisation's or a ticket order's low scores on a talk are also judged against the
-    # talk's other raters (round 28, blocs_lean.py). "ignored": only the group tests, which compare the
-    # group's down votes with its share of all votes. "tested": also the lean test — of the group's
-    # voters who rated the talk, how many gave it a score in the lowest quarter of the scale, against the
-    # share of the talk's other raters who did (binomial tail, Tarone's count, false-discovery bar).
-    oppose_lean: str = "ignored"
+    # Whether an organisation's low scores on a talk are also judged against the talk's other raters
+    # (round 28, blocs_lean.py). "tested" (the default since round 28): beside the group tests, the lean
+    # test — of the organisation's voters who rated the talk, how many gave it a score in the lowest
+    # quarter of the scale, against the share of the talk's other raters who did (binomial tail, Tarone's
+    # count, false-discovery bar); it finds a company's staff rating a rival's strong talk down over days.
+    # "ignored": only the group tests, which compare the group's down votes with its share of all votes
+    # (the rule before round 28; migration 0029 pins it in policies stored without the key).
+    oppose_lean: str = "tested"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -10,9 +10,14 @@ else rated the talk low at all (docs/blocs.md, round 28; bench/blocs_oppose_diag
 `lean_findings` asks the other question, among the talk's raters only: of the n voters of one
 organisation who rated the talk, x gave it a low score; the talk's other raters gave
 a low score with share q (half a vote added, one to the total). The binomial upper tail
-P(X >= x | n, q) is the finding's p-value; n q, the low scores the group's raters would give if they
-scored like everyone else, is its prediction and the bloc's fair share. An honest group that really
-dislikes a talk is judged against the talk's other raters: on a weak talk many others rate it low too.
+P(X >= x | n, q) is the finding's p-value, and x must be at least `min_ratio` times n q, the low scores
+the group's raters would give if they scored like everyone else. An honest group that really dislikes
+a talk is judged against the talk's other raters: on a weak talk many others rate it low too. The
+prediction the finding carries into its bloc (its fair share, and what the merge asks of its extra
+voters) is the group test's for the same cell, the organisation's votes in all times the talk's share
+of low scores among everyone else's: n itself counts the raters a campaign brings to the talk, so n q
+would grant a campaign a fair share for its own selection (measured: it raised the fair share of
+campaigns already found, e.g. 0.67 to 2.80 for 25 members on a held-out talk).
 
 Low scores are those in the lowest quarter of the scale's range, at least the lowest score and never
 "want to see" (`low_max_score`): the lowest of a four-point scale (0-3), the two lowest of a five-point
@@ -102,6 +107,13 @@ def lean_findings(
     big = testable & _large_enough(xc, expected, rule)
     threshold = _threshold(_unit_minimum(talk[big], log_p[big]), rule, n_tests)  # a unit is a talk
     hit = np.nonzero(big & (log_p <= threshold))[0]
+    # The prediction a finding carries into its bloc (the fair share, the merge's follow-up question) is
+    # the group test's for the same cell — the organisation's votes in all times the talk's share of low
+    # scores among everyone else's — not n q: n counts the raters the campaign itself brought to the talk.
+    group = keys[cells] // n_talks
+    group_votes = np.bincount(g[ok], minlength=int(g.max()) + 1).astype(float)
+    share = (talk_low[talk] - xc + 0.5) / (len(data.vote_voter) - group_votes[group] + 0.5 * n_talks)
+    predicted = group_votes[group] * share
     findings = []
     for h in hit:
         c = cells[h]
@@ -114,12 +126,13 @@ def lean_findings(
                 direction=OPPOSE,
                 members=members,
                 observed=int(xc[h]),
-                expected=float(expected[h]),
+                expected=float(predicted[h]),
                 log_p=float(log_p[h]),
                 log_bar=float(threshold),
                 group_voters=int(nc[h]),
                 label=labels[int(keys[c] // n_talks)] if labels else "",
                 raters=int(others[h]),
+                raters_low=int(talk_low[talk[h]] - xc[h]),
                 low_score=low_score,
             )
         )
