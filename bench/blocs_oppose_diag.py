@@ -17,11 +17,14 @@ For every planted bloc whose direction is "oppose", on each of its talks, it pri
 - burst: the span of the members' planted votes in hours and the most unusual site-wide burst window
   on the talk's down votes (observed, prediction, log p, bar, members in it);
 - the reason, read from the above in this order: "way" (fewer than `min_members` of the planted votes
-  count as down), "merge" (found before the merge, not after), else the signals whose group holds at
-  least `min_members` down-voting members and why each failed: "ratio" (under `min_ratio` times the
-  prediction) or "bar" (p above the bar); "no group" when no signal's group holds that many members.
+  count as down: a cover talk, or the campaign's second-lowest scores), "merge" (found before the
+  merge, not after), "found", else the signals whose group holds at least `min_members` down-voting
+  members and why each failed: "ratio" (under `min_ratio` times the prediction) or "bar" (p above the
+  bar); "partly found" when some are found and no signal's group fails; "no group" when no signal's
+  group holds that many members.
 
-Then per kind: members, members with a down vote, found, and the reasons' counts. A diagnostic:
+Then per kind: member-talk pairs, those rating down, found, and per reason the bloc-talks and the
+down-voting members missed. A diagnostic:
 nothing here changes detection.
 """
 
@@ -63,7 +66,7 @@ def _cell(ctx, column: np.ndarray, code: int, talk: int) -> tuple[int, float, fl
 
 
 def _bar(findings, signal: str) -> float | None:
-    bars = [f.log_bar for f in findings if f.signal == signal and f.log_bar < 0]
+    bars = [f.log_bar for f in findings if f.signal == signal and f.log_bar < 0 and not f.raters]  # not the lean test
     return max(bars) if bars else None
 
 
@@ -146,6 +149,8 @@ def run(world: str, conf, seed: int, rule: BlocRule, rows: list, by_kind: dict) 
                 reason = "merge"
             elif len(found) >= len(dwho):
                 reason = "found"
+            elif found and not reasons:
+                reason = "partly found"
             else:
                 reason = ", ".join(reasons) or "no group"
             rows.append(
@@ -158,6 +163,7 @@ def run(world: str, conf, seed: int, rule: BlocRule, rows: list, by_kind: dict) 
             k["down"] += len(dwho)
             k["found"] += len(found)
             k[f"reason: {reason}"] += 1
+            k[f"missed: {reason}"] += len({int(v) for v in dwho} - found)
 
 
 def lean_cells(ctx, column: np.ndarray, skip: np.ndarray | None, rule: BlocRule, fdr: bool, low: int | None):
@@ -311,7 +317,11 @@ def main() -> None:
     print("\n".join(rows))
     print()
     for kind, c in sorted(by_kind.items()):
-        reasons = ", ".join(f"{k[8:]} {v}" for k, v in sorted(c.items()) if k.startswith("reason: "))
+        reasons = ", ".join(
+            f"{k[8:]} {v} ({c['missed: ' + k[8:]]} down missed)"
+            for k, v in sorted(c.items())
+            if k.startswith("reason: ")
+        )
         print(f"{kind}: members x talks {c['members']}, down {c['down']}, found {c['found']}; {reasons}")
 
 
