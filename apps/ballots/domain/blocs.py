@@ -44,6 +44,7 @@ from .blocs_bursts import BurstScan, BurstWindow, burst_findings, burst_scan, bu
 from .blocs_direction import direction_in_line, raters_build
 from .blocs_input import BlocInput, BlocRule, votes_by_talk
 from .blocs_joined import joined_findings
+from .blocs_lean import lean_findings
 from .blocs_merge import findings_admit, findings_merge, follow_up_count
 from .blocs_organisations import orders_of_speakers, organisations_build
 from .blocs_saturation import light_colleague_votes, narrow_expected
@@ -146,6 +147,12 @@ def _sentence(f: Finding, data: BlocInput) -> str:
     else:
         way = "give this talk the same middle score"
     tail = f"{_number(f.expected)} expected under independent voting ({_p_text(f.log_p)})."
+    if f.raters:  # the lean test (round 28): an organisation's low scores against the talk's other raters
+        return (
+            f"{f.observed} of the {f.group_voters} voters from {f.label} who rated this talk gave it "
+            f"'{scale.label(f.low_score)}' or lower, against {f.raters_low} of its {f.raters} other raters "
+            f"({_p_text(f.log_p)}); {_number(f.expected)} expected from the votes of {f.label} on every talk."
+        )
     if f.signal == "order":
         return f"{f.observed} of the {f.group_voters} voters on ticket order {f.label} {way}; {tail}"
     if f.signal == "colleagues" and f.organisation:
@@ -264,6 +271,12 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
         findings += speaker_findings(ctx)
     if "joined" in rule.signals:
         findings += joined_findings(ctx)
+    if rule.oppose_lean == "tested" and "affiliation" in rule.signals:
+        # An organisation's low scores against the talk's other raters (round 28). Not ticket orders: a
+        # household or a few friends on one booking share their taste, so the test's null (each rater
+        # scores like the talk's other raters) does not hold for them.
+        o = orgs or known or organisations_build(data)
+        findings += lean_findings(ctx, o.voter_org, "affiliation", o.labels, o.speaker_pairs)
     if rule.score_deviation == "required":
         # A group that scored the talk as everyone else did is not pushing it (round 25).
         raters = raters_build(ctx, *((orgs.voter_org, orgs.labels) if orgs is not None else (None, ())))

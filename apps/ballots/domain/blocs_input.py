@@ -34,6 +34,7 @@ RING_CANDIDATES = ("bands", "pairs")
 PROMOTIONS_EXPLAIN = ("votes", "bursts")
 SCORE_DEVIATIONS = ("ignored", "required")
 DISCOUNT_VOTES = ("all", "pushing")
+OPPOSE_LEANS = ("ignored", "tested")
 # The keys that take one of a few words, and the words each takes.
 CHOICES = {
     "error_control": ERROR_CONTROLS,
@@ -49,6 +50,7 @@ CHOICES = {
     "ring_candidates": RING_CANDIDATES,
     "score_deviation": SCORE_DEVIATIONS,
     "discount_votes": DISCOUNT_VOTES,
+    "oppose_lean": OPPOSE_LEANS,
 }
 
 
@@ -225,6 +227,14 @@ class BlocRule:
     # rule before round 27; migration 0027 pins it in policies stored without the key). Puppet rings'
     # "alike" blocs are discounted whole either way.
     discount_votes: str = "pushing"
+    # Whether an organisation's low scores on a talk are also judged against the talk's other raters
+    # (round 28, blocs_lean.py). "tested" (the default since round 28): beside the group tests, the lean
+    # test — of the organisation's voters who rated the talk, how many gave it a score in the lowest
+    # quarter of the scale, against the share of the talk's other raters who did (binomial tail, Tarone's
+    # count, false-discovery bar); it finds a company's staff rating a rival's strong talk down over days.
+    # "ignored": only the group tests, which compare the group's down votes with its share of all votes
+    # (the rule before round 28; migration 0029 pins it in policies stored without the key).
+    oppose_lean: str = "tested"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -60,6 +60,9 @@ class Finding:
     top_score: bool = False  # found by the top-score test (direction is SUPPORT)
     log_bar: float = 0.0  # the log p-value this finding had to reach (its signal's threshold); 0: unknown
     organisation: str = ""  # colleagues found through a ticket order: the organisation the order belongs to
+    raters: int = 0  # the lean test (blocs_lean.py): the talk's other raters the group is compared with; 0: not it
+    raters_low: int = 0  # the lean test: how many of those gave a low score
+    low_score: int = 0  # the lean test: the highest score it counts as low
 
 
 @dataclass(frozen=True)
