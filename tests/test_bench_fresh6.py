@@ -1,0 +1,204 @@
+"""The fresh6 bloc generator (bench/blocs_fresh6.py): deterministic, the size asked for, ground truth that
+agrees with the votes, every planted and honest kind present at small, and the honest conference alone
+when nothing is planted. Pure numpy, no database."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from bench.blocs_calibration import plant_nothing
+from bench.blocs_fresh6 import (
+    BLOC_KINDS,
+    CLOSES,
+    FREE_MAIL,
+    HONEST_KINDS,
+    NOREPLY,
+    OPENS,
+    OPERATED,
+    SCALE,
+    fresh6_conference,
+)
+from bench.blocs_synthetic import SIZES
+from tests.bench_worlds import assert_honest_votes_kept, assert_same_seed_same_conference, vote_keys
+
+
+@pytest.fixture(scope="module")
+def small():
+    return fresh6_conference("small", 1)
+
+
+def _voters_talks(conf):
+    data = conf.data
+    return data.voter_ids[data.vote_voter], data.talk_ids[data.vote_talk]
+
+
+def test_same_seed_same_conference(small):
+    assert_same_seed_same_conference(lambda seed: fresh6_conference("small", seed), small)
+
+
+def test_small_is_fast():
+    started = time.perf_counter()
+    fresh6_conference("small", 3)
+    assert time.perf_counter() - started < 10
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_small_sizes_in_range(seed, small):
+    conf = small if seed == 1 else fresh6_conference("small", seed)
+    spec = SIZES["small"]
+    data = conf.data
+    assert data.n_talks == spec.talks
+    assert spec.voters < data.n_voters <= spec.voters * 1.3  # accounts made for campaigns come on top
+    assert 0.9 * spec.votes <= len(data.vote_score) <= 1.1 * spec.votes
+
+
+def test_the_world_looks_like_an_open_source_conference(small):
+    data = small.data
+    spec = SIZES["small"]
+    assert data.scale == SCALE and (data.scale.minimum, data.scale.maximum, data.scale.wanted_min) == (0, 3, 2)
+    assert set(np.unique(data.vote_score).tolist()) == {0, 1, 2, 3}
+    assert data.vote_at.min() >= OPENS and data.vote_at.max() < CLOSES  # the four weeks of the vote
+    days = np.bincount((data.vote_at - OPENS) // 86_400, minlength=28)
+    assert days[0] > 2 * np.median(days) and days[27] > 2 * np.median(days)  # launch and last call
+    keys = vote_keys(small)
+    assert len(np.unique(keys)) == len(keys)
+    assert set(np.unique(data.voter_weight).tolist()) == {0.0, 0.5, 1.0}
+    first = np.full(data.n_voters, np.iinfo(np.int64).max)
+    np.minimum.at(first, data.vote_voter, data.vote_at)
+    assert (first < np.iinfo(np.int64).max).all()  # every voter votes
+    assert (data.voter_joined <= first).all()  # an account exists before its first vote
+    ballots = np.bincount(data.vote_voter, minlength=data.n_voters)
+    assert ballots.max() >= 0.15 * data.n_talks and (ballots <= 3).sum() >= 0.1 * spec.voters
+    assert len(data.talk_speaker) > 0 and len(data.talk_company) > 0 and len(data.talk_domain) > 0
+    assert len(data.talk_promoted) == 3  # the organizers' featured-talk posts
+    assert not set(FREE_MAIL) & set(data.domain_labels)
+    # the code host's no-reply relay is the largest domain, and most voters have no domain group
+    relay = data.domain_labels.index(NOREPLY)
+    sizes = np.bincount(data.voter_domain[data.voter_domain >= 0], minlength=len(data.domain_labels))
+    assert sizes.argmax() == relay
+    assert (data.voter_domain == -1).mean() > 0.5
+    assert "freelance" in data.company_labels
+
+
+def test_ground_truth_agrees_with_the_votes(small):
+    data = small.data
+    voters, talks = _voters_talks(small)
+    assert small.planted.any()
+    assert not (small.planted & small.honest).any()
+    members = {v for b in small.blocs for v in b.member_ids}
+    assert set(np.unique(voters[small.planted]).tolist()) <= members
+    real = voters <= SIZES["small"].voters
+    assert (small.honest == (~small.planted & real)).all()
+    assert small.planted[~real].all()  # every vote of a campaign-only account is planted
+    accounts = {b.kind for b in small.blocs if any(v > SIZES["small"].voters for v in b.member_ids)}
+    assert accounts == set(OPERATED)  # only operated campaigns make accounts
+    talks_of: dict[int, set[int]] = {}
+    for bloc in small.blocs:
+        for v in bloc.member_ids:
+            assert v not in talks_of, "a voter is in one bloc only"
+            talks_of[v] = set(bloc.talk_ids)
+    assert all(t in talks_of[v] for v, t in zip(voters[small.planted], talks[small.planted], strict=True))
+    for bloc in small.blocs:
+        assert 3 <= len(bloc.member_ids) <= 40, bloc.kind
+        mine = small.planted & np.isin(voters, bloc.member_ids) & np.isin(talks, bloc.talk_ids)
+        assert set(np.unique(voters[mine]).tolist()) == set(bloc.member_ids), bloc.kind
+        if bloc.direction == "support":
+            on_target = mine & (talks == bloc.boosted_talk)
+            assert on_target.sum() == len(bloc.member_ids), bloc.kind  # every member rates it up
+            assert (data.vote_score[on_target] >= SCALE.wanted_min).all()
+        else:
+            assert bloc.direction == "oppose" and bloc.boosted_talk is None and len(bloc.talk_ids) == 1
+            assert (data.vote_score[mine] == SCALE.minimum).any()
+            assert (data.vote_score[mine] <= 1).all()
+    honest_members = {v for g in small.honest_groups for v in g.member_ids}
+    assert not honest_members & members
+    seen: set[int] = set()
+    for group in small.honest_groups:
+        assert group.direction == "honest" and group.boosted_talk is None
+        assert not seen & set(group.member_ids), "a voter is in one honest group only"
+        seen |= set(group.member_ids)
+        shared = np.isin(voters, group.member_ids) & np.isin(talks, group.talk_ids)
+        assert small.honest[shared].all(), group.kind
+        assert shared.sum() >= len(group.member_ids), group.kind
+        assert set(np.unique(voters[shared]).tolist()) == set(group.member_ids), group.kind
+
+
+def test_colleague_mask_is_the_speakers_employers(small):
+    """Recomputed from the generator's own world: a vote is a colleague's when the voter's employer is
+    the employer of one of the talk's speakers; the coworkers' boosted votes all are, the operated
+    campaigns' none."""
+    from bench.blocs_fresh6 import _honest
+
+    world = _honest(np.random.default_rng([1, 0, 60]), "small")
+    data = small.data
+    voters, talks = _voters_talks(small)
+    employer = np.r_[world.employer, np.full(data.n_voters - world.V, -1)][voters - 1]
+    expected = np.array(
+        [e >= 0 and e in world.talk_employers[t - 1] for e, t in zip(employer, talks, strict=True)], dtype=bool
+    )
+    assert np.array_equal(small.colleague, expected)
+    assert small.colleague.sum() > 0
+
+    def on_target(bloc):
+        return small.planted & np.isin(voters, bloc.member_ids) & (talks == bloc.boosted_talk)
+
+    (coworkers,) = [b for b in small.blocs if b.kind == "coworkers"]
+    assert small.colleague[on_target(coworkers)].all()
+    for bloc in small.blocs:
+        if bloc.kind in OPERATED:
+            assert not small.colleague[np.isin(voters, bloc.member_ids)].any(), bloc.kind
+
+
+def test_campaign_shapes(small):
+    data = small.data
+    voters, talks = _voters_talks(small)
+    by_kind = {b.kind: b for b in small.blocs}
+    order_of = dict(zip(data.voter_ids.tolist(), data.voter_order.tolist(), strict=True))
+    ring = by_kind["order"]
+    assert len({order_of[v] for v in ring.member_ids}) == 1 and order_of[ring.member_ids[0]] >= 0
+    burst = by_kind["friends_burst"]
+    at = data.vote_at[small.planted & np.isin(voters, burst.member_ids) & (talks == burst.boosted_talk)]
+    assert len({order_of[v] for v in burst.member_ids if order_of[v] >= 0}) == sum(
+        order_of[v] >= 0 for v in burst.member_ids
+    )  # friends on different orders
+    spread = by_kind["friends_spread"]
+    at_spread = data.vote_at[small.planted & np.isin(voters, spread.member_ids) & (talks == spread.boosted_talk)]
+    assert np.median(np.abs(at - np.median(at))) < np.median(np.abs(at_spread - np.median(at_spread)))
+    puppets = by_kind["sockpuppets"]
+    joined = data.voter_joined[np.isin(data.voter_ids, puppets.member_ids)]
+    assert np.ptp(joined) <= 4 * 60 * len(joined)  # made in one batch
+    bought = by_kind["bought_accounts"]
+    joined = data.voter_joined[np.isin(data.voter_ids, bought.member_ids)]
+    assert (joined < OPENS - 80 * 86_400).all()  # aged accounts
+    speakers = {int(data.voter_ids[v]) for v in data.talk_speaker[:, 1]}
+    assert set(by_kind["meetup_group"].member_ids) & speakers
+    assert set(by_kind["maintainer_ask"].member_ids) & speakers
+
+
+def test_every_kind_is_planted(small):
+    assert {b.kind for b in small.blocs} == set(BLOC_KINDS)
+    assert len(small.blocs) == max(SIZES["small"].blocs, len(BLOC_KINDS))
+    assert {b.direction for b in small.blocs} == {"support", "oppose"}
+    assert {g.kind for g in small.honest_groups} == set(HONEST_KINDS)
+    data = small.data
+    promoted = set((data.talk_ids[data.talk_promoted[:, 0]]).tolist())
+    posts = {t for g in small.honest_groups if g.kind == "featured_post" for t in g.talk_ids}
+    assert promoted == posts
+
+
+def test_plant_nothing_gives_the_honest_conference_alone(small):
+    alone = fresh6_conference("small", 1, plant=plant_nothing)
+    assert not alone.planted.any()
+    assert alone.blocs == ()
+    assert alone.data.n_voters == SIZES["small"].voters
+    assert alone.honest.all()
+    assert alone.honest_groups == small.honest_groups
+    assert_honest_votes_kept(alone, small)
+    for name in ("talk_company", "talk_domain", "talk_speaker", "talk_promoted", "voter_joined"):
+        got = getattr(small.data, name)
+        if name == "voter_joined":
+            got = got[: alone.data.n_voters]
+        assert np.array_equal(getattr(alone.data, name), got), name
