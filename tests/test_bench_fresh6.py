@@ -22,6 +22,7 @@ from bench.blocs_fresh6 import (
     fresh6_conference,
 )
 from bench.blocs_synthetic import SIZES
+from confvote.free_mail import FREE_MAIL_DOMAINS
 from tests.bench_worlds import assert_honest_votes_kept, assert_same_seed_same_conference, vote_keys
 
 
@@ -75,10 +76,9 @@ def test_the_world_looks_like_an_open_source_conference(small):
     assert len(data.talk_speaker) > 0 and len(data.talk_company) > 0 and len(data.talk_domain) > 0
     assert len(data.talk_promoted) == 3  # the organizers' featured-talk posts
     assert not set(FREE_MAIL) & set(data.domain_labels)
-    # the code host's no-reply relay is the largest domain, and most voters have no domain group
-    relay = data.domain_labels.index(NOREPLY)
-    sizes = np.bincount(data.voter_domain[data.voter_domain >= 0], minlength=len(data.domain_labels))
-    assert sizes.argmax() == relay
+    # the code host's no-reply relay is free mail since a81f20d (decided before fresh6 was measured;
+    # the pre-registered docstring predates it): no domain group, and most voters have none
+    assert NOREPLY in FREE_MAIL_DOMAINS and NOREPLY not in data.domain_labels
     assert (data.voter_domain == -1).mean() > 0.5
     assert "freelance" in data.company_labels
 
