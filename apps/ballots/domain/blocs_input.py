@@ -34,6 +34,7 @@ RING_CANDIDATES = ("bands", "pairs")
 PROMOTIONS_EXPLAIN = ("votes", "bursts")
 SCORE_DEVIATIONS = ("ignored", "required")
 DISCOUNT_VOTES = ("all", "pushing")
+RING_SCORE_NULLS = ("none", "shifted")
 # The keys that take one of a few words, and the words each takes.
 CHOICES = {
     "error_control": ERROR_CONTROLS,
@@ -49,6 +50,7 @@ CHOICES = {
     "ring_candidates": RING_CANDIDATES,
     "score_deviation": SCORE_DEVIATIONS,
     "discount_votes": DISCOUNT_VOTES,
+    "ring_score_null": RING_SCORE_NULLS,
 }
 
 
@@ -225,6 +227,15 @@ class BlocRule:
     # rule before round 27; migration 0027 pins it in policies stored without the key). Puppet rings'
     # "alike" blocs are discounted whole either way.
     discount_votes: str = "pushing"
+    # Whether a puppet ring (`similar`) must also repeat *scores* (bench/blocs_rings_taste.py, docs/blocs.md
+    # "Puppet rings and shared taste"). "none" (the default): the ring test alone, as before. "shifted"
+    # (an option): on each talk of the ring's common ballot its members must give the very same score
+    # more often than if each drew from the scores everyone else gave that talk, moved by one shift the
+    # ring is allowed (fitted to its own scores: a group that likes its talks more than others is a
+    # taste, not a copy). Honest people who share a taste pick the same talks but score them each by
+    # their own judgement; copies of one ballot repeat its scores. Asked only of rings where copies that
+    # change a score in twenty would pass, with Bonferroni over those rings, as `ring_scores: exact`.
+    ring_score_null: str = "none"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
