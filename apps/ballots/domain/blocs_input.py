@@ -227,15 +227,17 @@ class BlocRule:
     # rule before round 27; migration 0027 pins it in policies stored without the key). Puppet rings'
     # "alike" blocs are discounted whole either way.
     discount_votes: str = "pushing"
-    # Whether a puppet ring (`similar`) must also repeat *scores* (bench/blocs_rings_taste.py, docs/blocs.md
-    # "Puppet rings and shared taste"). "none" (the default): the ring test alone, as before. "shifted"
-    # (an option): on each talk of the ring's common ballot its members must give the very same score
-    # more often than if each drew from the scores everyone else gave that talk, moved by one shift the
-    # ring is allowed (fitted to its own scores: a group that likes its talks more than others is a
-    # taste, not a copy). Honest people who share a taste pick the same talks but score them each by
-    # their own judgement; copies of one ballot repeat its scores. Asked only of rings where copies that
-    # change a score in twenty would pass, with Bonferroni over those rings, as `ring_scores: exact`.
-    ring_score_null: str = "none"
+    # Whether a puppet ring (`similar`) must also repeat *scores* (bench/blocs_rings_taste.py; docs/blocs.md,
+    # "Puppet rings and shared taste"). "shifted" (the default since that round): on each talk of the
+    # ring's common ballot its members must give the very same score more often than if each drew from
+    # the scores everyone else gave that talk, moved by one shift the ring is allowed (fitted to its own
+    # scores: a group that likes its talks more than others is a taste, not a copy). Honest people who
+    # share a taste pick the same talks but score them each by their own judgement; copies of one ballot
+    # repeat its scores. Asked only of rings where copies that change a score in twenty would pass, with
+    # Bonferroni over those rings (as `ring_scores: exact`); a ring whose scores cannot tell (every talk
+    # the top score, say) is judged by the ring test alone. "none": the ring test alone, the rule before
+    # (migration 0029 pins it in policies stored without the key).
+    ring_score_null: str = "shifted"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
