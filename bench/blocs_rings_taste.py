@@ -51,7 +51,8 @@ def caught_rings(data, rule: BlocRule):
     original = signals.agree_on_scores
 
     def spy(rings, rule_):
-        caught.extend(r[0] for r in rings)
+        if not caught:  # the first call has every ring (`ring_score_null: shifted` asks a second question)
+            caught.extend(r[0] for r in rings)
         return original(rings, rule_)
 
     signals.agree_on_scores = spy
