@@ -61,10 +61,16 @@ def _flagged(report, signal: str) -> set[int]:
 
 
 def test_the_crowd_without_a_recorded_promotion_is_a_ring_and_a_batch_of_accounts():
-    report = blocs_detect(_conference(recorded=False))
+    """Under the ring test alone (`ring_score_null: none`, the rule of round 22) the readers are a ring;
+    they score the featured talks each by their own taste, so under the default, which asks a ring to
+    repeat scores too, they are not — but still a batch of accounts."""
+    report = blocs_detect(_conference(recorded=False), BlocRule(ring_score_null="none"))
     assert len(_flagged(report, "similar")) >= 20
     assert len(_flagged(report, "joined")) >= 20
     assert {b.talk_id for b in report.blocs if "similar" in b.signals} <= set(FEATURED)
+    default = blocs_detect(_conference(recorded=False))
+    assert _flagged(default, "similar") == set()
+    assert len(_flagged(default, "joined")) >= 20
 
 
 def test_the_same_crowd_reacting_to_a_recorded_promotion_is_not_flagged():
@@ -125,7 +131,7 @@ def test_promotions_explaining_bursts_only_is_the_round_20_rule():
     """`promotions_explain: bursts` (stored policies, migration 0022): the readers are a ring as when
     nothing was recorded, and the burst windows stay explained (so do the accounts made in the
     promotion hours, on the creation-time axis of round 20)."""
-    bursts_only = BlocRule(promotions_explain="bursts")
+    bursts_only = BlocRule(promotions_explain="bursts", ring_score_null="none")  # the ring test of round 22
     report = blocs_detect(_conference(recorded=True), bursts_only)
     assert _flagged(report, "similar") == _flagged(blocs_detect(_conference(recorded=False), bursts_only), "similar")
     assert len(_flagged(report, "similar")) >= 20

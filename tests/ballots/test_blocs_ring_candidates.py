@@ -15,8 +15,9 @@ from tests.ballots.test_blocs_similar_heavy import _ring_members
 
 N_TALKS, N_HONEST = 80, 400
 RING = (1001, 1002, 1003)
-BANDS = BlocRule()
-PAIRS = BlocRule(ring_candidates="pairs")
+# Round 23 is measured on the ring test alone (`ring_score_null: none`); the default asks for repeated scores too.
+BANDS = BlocRule(ring_score_null="none")
+PAIRS = BlocRule(ring_candidates="pairs", ring_score_null="none")
 
 
 def _world(seed: int, ring: bool = True, fans: int = 0) -> dict[tuple[int, int], int]:
@@ -74,6 +75,18 @@ def test_more_such_rings_are_found():
         found["bands"] += bool(bands)
         found["pairs"] += bool(pairs)
     assert found == {"bands": 8, "pairs": 16}
+
+
+def test_the_score_question_drops_one_such_ring():
+    """The same twenty worlds under the default `ring_score_null: shifted`: every ring the 4 bands find
+    repeats its scores beyond the null; under `pairs` one of the 16 (seed 3's, whose copies moved enough
+    scores: log p −2.4 against a bar of log 0.01) does not and is dropped — a measured cost."""
+    found = {"bands": 0, "pairs": 0}
+    for seed in range(20):
+        data = _build(_world(seed))
+        found["bands"] += bool(_ring_members(data, BlocRule()) & set(RING))
+        found["pairs"] += bool(_ring_members(data, BlocRule(ring_candidates="pairs")) & set(RING))
+    assert found == {"bands": 8, "pairs": 15}
 
 
 def test_honest_voters_with_overlapping_popular_ballots_are_no_ring():

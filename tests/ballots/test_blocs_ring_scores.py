@@ -18,8 +18,9 @@ from tests.ballots.test_blocs_similar_heavy import N_TALKS, _build, _ring_member
 
 TRACK = range(81, N_TALKS + 1)  # a niche track of 20 talks
 FANS = range(601, 631)
-WAY = BlocRule(ring_scores="way")
-EXACT = BlocRule(ring_scores="exact")
+# Round 19 is measured on the ring test alone (`ring_score_null: none`, the rule before it asked for repeated scores).
+WAY = BlocRule(ring_scores="way", ring_score_null="none")
+EXACT = BlocRule(ring_scores="exact", ring_score_null="none")
 LIFT, OTHERS = 1.0, (2, 7)  # the fans' liking for their track, and how many other talks they rate
 
 
@@ -123,10 +124,10 @@ def test_score_agreement_by_hand():
 
 
 def test_the_ring_scores_key_is_validated_and_kept_in_the_rule():
-    assert BlocRule().ring_scores == "way" and BlocRule() == WAY
+    assert BlocRule().ring_scores == "way" and BlocRule(ring_score_null="none") == WAY
     assert EXACT.to_json()["ring_scores"] == "exact"
     assert BlocRule.from_json(EXACT.to_json()) == EXACT
-    assert BlocRule.from_json({"ring_scores": "way"}) == WAY
+    assert BlocRule.from_json({"ring_scores": "way", "ring_score_null": "none"}) == WAY
     assert BlocRule.from_json(WAY.to_json()) == WAY
     with pytest.raises(ValueError, match="ring_scores must be one of"):
         BlocRule.from_json({"ring_scores": "scores"})

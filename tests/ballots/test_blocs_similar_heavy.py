@@ -15,7 +15,7 @@ from apps.ballots.domain.blocs_signals import held_out_chances, rarity_bands
 
 N_TALKS, N_LIGHT, N_HEAVY = 100, 500, 15
 HEAVY = range(N_LIGHT + 1, N_LIGHT + N_HEAVY + 1)
-OWN = BlocRule(ring_null="own", ring_scores="way")  # the rule before round 11 (and round 19)
+OWN = BlocRule(ring_null="own", ring_scores="way", ring_score_null="none")  # the rule before round 11 (and 19)
 
 
 def _world(seed: int) -> tuple[dict[tuple[int, int], int], np.ndarray]:

@@ -35,6 +35,7 @@ PROMOTIONS_EXPLAIN = ("votes", "bursts")
 SCORE_DEVIATIONS = ("ignored", "required")
 DISCOUNT_VOTES = ("all", "pushing")
 OPPOSE_LEANS = ("ignored", "tested")
+RING_SCORE_NULLS = ("none", "shifted")
 # The keys that take one of a few words, and the words each takes.
 CHOICES = {
     "error_control": ERROR_CONTROLS,
@@ -51,6 +52,7 @@ CHOICES = {
     "score_deviation": SCORE_DEVIATIONS,
     "discount_votes": DISCOUNT_VOTES,
     "oppose_lean": OPPOSE_LEANS,
+    "ring_score_null": RING_SCORE_NULLS,
 }
 
 
@@ -235,6 +237,17 @@ class BlocRule:
     # "ignored": only the group tests, which compare the group's down votes with its share of all votes
     # (the rule before round 28; migration 0029 pins it in policies stored without the key).
     oppose_lean: str = "tested"
+    # Whether a puppet ring (`similar`) must also repeat *scores* (bench/blocs_rings_taste.py; docs/blocs.md,
+    # "Puppet rings and shared taste"). "shifted" (the default since that round): on each talk of the
+    # ring's common ballot its members must give the very same score more often than if each drew from
+    # the scores everyone else gave that talk, moved by one shift the ring is allowed (fitted to its own
+    # scores: a group that likes its talks more than others is a taste, not a copy). Honest people who
+    # share a taste pick the same talks but score them each by their own judgement; copies of one ballot
+    # repeat its scores. Asked only of rings where copies that change a score in twenty would pass, with
+    # Bonferroni over those rings (as `ring_scores: exact`); a ring whose scores cannot tell (every talk
+    # the top score, say) is judged by the ring test alone. "none": the ring test alone, the rule before
+    # (migration 0030 pins it in policies stored without the key; round 29).
+    ring_score_null: str = "shifted"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod

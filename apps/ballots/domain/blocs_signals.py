@@ -30,7 +30,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.special import gammaincinv
 from scipy.stats import beta as beta_dist
-from scipy.stats import binom, poisson
+from scipy.stats import binom, norm, poisson
 
 from .blocs_input import BlocInput, BlocRule
 
@@ -692,6 +692,50 @@ def score_agreement(
     return float(np.log(max(below[observed], 1e-300))), float(np.log(max(below[copied], 1e-300)))
 
 
+SHIFT_GRID = np.linspace(-4.0, 4.0, 161)  # `ring_score_null: shifted`: the ring's own shift, on the log-odds scale
+
+
+def _shifted_shares(cdf: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """Score shares per shift (first axis) and talk when each talk's cumulative shares below its top
+    level (`cdf`: talks × levels − 1) are moved by `shift` on the log-odds scale (positive: higher)."""
+    inner = np.clip(cdf, 1e-9, 1 - 1e-9)
+    moved = 1 / (1 + np.exp(-(np.log(inner / (1 - inner))[None] - shift[:, None, None])))
+    ends = np.zeros((*moved.shape[:2], 1))
+    return np.diff(np.concatenate([ends, moved, ends + 1], axis=2), axis=2)
+
+
+def same_scores(mine: np.ndarray, others: np.ndarray) -> tuple[float, float]:
+    """`ring_score_null: shifted`: do a ring's members give the very same score on its talks more often
+    than people who share a taste would?
+
+    `mine`, `others` (talks × score levels): the members' scores on each talk of the common ballot, and
+    everyone else's. Under the null each member draws a talk's score from everyone else's scores on it
+    (half a vote added to each level), moved by one shift on the log-odds scale fitted to the ring's own
+    scores (maximum likelihood on `SHIFT_GRID`): a group that likes its talks more than others do is
+    allowed for, agreement on which score each talk gets is not. The statistic is the pairs of members
+    giving one talk the same score, summed over the talks; its mean and variance under the null are
+    exact (pairs sharing a member are dependent), the tail normal. Copies that change a score with chance
+    `COPY_CHANGE` would show about pairs × ((1 − ε)² + ε² / (levels − 1)) such pairs.
+    Returns (log of the chance of at least the observed pairs, log of that chance at the copies' count)."""
+    n = mine.sum(axis=1)
+    on = n >= 2
+    if not on.any() or mine.shape[1] < 2:
+        return 0.0, 0.0
+    mine, others, n = mine[on], others[on] + 0.5, n[on]
+    cdf = np.cumsum(others / others.sum(axis=1, keepdims=True), axis=1)[:, :-1]
+    shares = _shifted_shares(cdf, SHIFT_GRID)
+    loglik = (mine[None] * np.log(np.maximum(shares, 1e-12))).sum(axis=(1, 2))
+    q = shares[int(np.argmax(loglik))]
+    q2, q3 = (q**2).sum(axis=1), (q**3).sum(axis=1)
+    pairs = n * (n - 1) / 2
+    expected = float((pairs * q2).sum())
+    spread = np.sqrt(max(float((pairs * q2 * (1 - q2) + n * (n - 1) * (n - 2) * (q3 - q2**2)).sum()), 1e-12))
+    observed = float((mine * (mine - 1) / 2).sum())
+    eps = COPY_CHANGE
+    copied = float((pairs * ((1 - eps) ** 2 + eps**2 / (mine.shape[1] - 1))).sum())
+    return float(norm.logsf((observed - expected) / spread)), float(norm.logsf((copied - expected) / spread))
+
+
 LEAN_PRIOR = 20  # ratings' worth of "rates like everyone" an account's lean is shrunk toward
 LEAN_STEP = 0.25  # accounts are grouped by their lean toward each way, in steps of this on the log scale
 _LEAN_BINS = 13  # -1.5 .. 1.5 in steps of LEAN_STEP
@@ -893,6 +937,13 @@ def similar_findings(ctx: Context) -> list[Finding]:
     if exact_scores:
         top_item = ctx.top[sel]
         up_count, top_count = ctx.talk_count[SUPPORT], ctx.talk_count[TOP]
+    shifted = rule.ring_score_null == "shifted"
+    if shifted:
+        n_levels = data.scale.maximum - data.scale.minimum + 1
+        score_key = data.vote_talk[sel].astype(np.int64) * n_levels + (data.vote_score[sel] - data.scale.minimum)
+        every = data.vote_talk.astype(np.int64) * n_levels + (data.vote_score - data.scale.minimum)
+        score_count = np.bincount(every, minlength=n_talks * n_levels).reshape(n_talks, n_levels)
+        score_rings: list[tuple[list[Finding], float, float]] = []  # per ring: its findings, same scores, copies' p
     # A stable sort of small integers is a radix sort (the same order, several times faster).
     by_item = np.argsort(item.astype(np.uint16) if 3 * n_talks <= 2**16 else item, kind="stable")
     item_sorted, voter_by_item = item[by_item], voter[by_item]
@@ -998,6 +1049,15 @@ def similar_findings(ctx: Context) -> list[Finding]:
         findings: list[Finding] = []
         rings.append((findings, agreement, copies_reach) if exact_scores else (findings, 0.0, 0.0))
         core_talks, first = np.unique(core // 3, return_index=True)
+        if shifted:
+            # Every member's score on each talk of the common ballot, beside everyone else's.
+            keys, _, _ = _ballots(score_key, run_start, run_len, members)
+            keys = keys[np.isin(keys // n_levels, core_talks)]
+            mine = np.bincount(
+                np.searchsorted(core_talks, keys // n_levels) * n_levels + keys % n_levels,
+                minlength=len(core_talks) * n_levels,
+            ).reshape(len(core_talks), n_levels)
+            score_rings.append((findings, *same_scores(mine, score_count[core_talks] - mine)))
         for talk_pos, it in zip(core_talks, core[first], strict=True):
             d = int(it % 3) - 1  # a puppet ring's "maybe" votes are bounded too (direction 0)
             # Every member's vote on a talk of the common ballot, also one whose score was varied.
@@ -1018,7 +1078,11 @@ def similar_findings(ctx: Context) -> list[Finding]:
                     shared_talks=len(core),
                 )
             )
-    return [f for findings, agreement, best in agree_on_scores(rings, rule) for f in findings]
+    kept = agree_on_scores(rings, rule)
+    if shifted:
+        repeat = {id(r[0]) for r in agree_on_scores(score_rings, rule)}
+        kept = [r for r in kept if id(r[0]) in repeat]
+    return [f for findings, agreement, best in kept for f in findings]
 
 
 def agree_on_scores(rings: list[tuple[list[Finding], float, float]], rule: BlocRule):
