@@ -49,6 +49,7 @@ from .blocs_organisations import orders_of_speakers, organisations_build
 from .blocs_saturation import light_colleague_votes, narrow_expected
 from .blocs_signals import OPPOSE, SUPPORT, Context, Finding, context_build, group_findings, similar_findings
 from .blocs_speakers import speaker_findings
+from .blocs_taste import taste_build, taste_explained
 
 
 class BlocStatus(StrEnum):
@@ -268,6 +269,10 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
         # A group that scored the talk as everyone else did is not pushing it (round 25).
         raters = raters_build(ctx, *((orgs.voter_org, orgs.labels) if orgs is not None else (None, ())))
         findings = [f for f in findings if not direction_in_line(ctx, raters, f)]
+    if rule.taste == "rings":
+        # A ring rating up several talks of one topic shares a taste (blocs_taste.py).
+        taste = taste_build(ctx)
+        findings = [f for f in findings if not taste_explained(ctx, taste, f)]
     return ctx, findings
 
 

@@ -34,6 +34,7 @@ RING_CANDIDATES = ("bands", "pairs")
 PROMOTIONS_EXPLAIN = ("votes", "bursts")
 SCORE_DEVIATIONS = ("ignored", "required")
 DISCOUNT_VOTES = ("all", "pushing")
+TASTES = ("ignored", "rings")
 # The keys that take one of a few words, and the words each takes.
 CHOICES = {
     "error_control": ERROR_CONTROLS,
@@ -49,6 +50,7 @@ CHOICES = {
     "ring_candidates": RING_CANDIDATES,
     "score_deviation": SCORE_DEVIATIONS,
     "discount_votes": DISCOUNT_VOTES,
+    "taste": TASTES,
 }
 
 
@@ -225,6 +227,12 @@ class BlocRule:
     # rule before round 27; migration 0027 pins it in policies stored without the key). Puppet rings'
     # "alike" blocs are discounted whole either way.
     discount_votes: str = "pushing"
+    # Whether a puppet ring's common ballot can be a shared taste for a topic (blocs_taste.py). "ignored":
+    # every ring finding stands. "rings": a ring's finding rating a talk up is dropped before the merge
+    # when the ring also lifts at least two of the talk's ten neighbours (the talks most co-rated with
+    # it by everyone else) as a group test would flag it: fans of a track, or an employer's staff strong
+    # in one topic, rating several of its talks.
+    taste: str = "ignored"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
