@@ -1,6 +1,7 @@
 """Does a group's finding on a talk survive once the group's taste for the talk's topic is allowed for? A
 bench prototype of a group-level taste control (docs/blocs.md, the taste round; `taste: rings` in the
-domain, apps/ballots/domain/blocs_taste.py, is its `--mode lifted --signals similar` variant).
+domain, apps/ballots/domain/blocs_taste.py, is its `--mode lifted --signals similar --neighbour-level
+0.01` variant: `--neighbour-level` keeps only neighbours co-rated with the talk beyond chance).
 
     .venv/bin/python bench/blocs_taste_diag.py --world fresh5 --size small --seeds 1-3   # fixed groups
     .venv/bin/python bench/blocs_taste_diag.py --world fresh2 --size medium --seeds 1-3 --signals similar
@@ -69,11 +70,22 @@ class Taste:
     """What the taste control needs about one conference: who rated which talk, and the group columns."""
 
     def __init__(
-        self, ctx, k: int, *, mode="lifted", signals=TASTE_SIGNALS, min_lift=2.0, level=0.01, ways="up", retest=False
+        self,
+        ctx,
+        k: int,
+        *,
+        mode="lifted",
+        signals=TASTE_SIGNALS,
+        min_lift=2.0,
+        level=0.01,
+        ways="up",
+        retest=False,
+        neighbour_level=None,
     ) -> None:
         data = ctx.data
         self.ctx, self.k, self.mode, self.signals = ctx, k, mode, signals
         self.min_lift, self.level, self.ways, self.retest = min_lift, level, ways, retest
+        self.neighbour_level = neighbour_level
         self._ways: dict[int, sparse.csr_matrix] = {}
         n_v, n_t = data.n_voters, data.n_talks
         ones = np.ones(len(data.vote_talk))
@@ -111,7 +123,12 @@ class Taste:
         cosine[talk] = -1
         cosine[degree <= 0] = -1
         top = np.argsort(-cosine, kind="stable")[: self.k]
-        return top[cosine[top] > 0]
+        top = top[cosine[top] > 0]
+        if self.neighbour_level:  # co-rated beyond chance only (the domain's `taste: rings` guard)
+            voters = max(1, int((np.diff(self.rated.indptr) > 0).sum()) - len(members))
+            expected = np.maximum(len(outside) * degree[top] / voters, 1e-9)
+            top = top[poisson.logsf(co[top] - 1, expected) <= np.log(self.neighbour_level)]
+        return top
 
     def lift(self, f) -> tuple[float, int, float] | None:
         """The taste of f's group for the talk's topic: (lift, votes, prediction).
@@ -316,12 +333,21 @@ def main() -> None:
     parser.add_argument("--signals", default=",".join(TASTE_SIGNALS), help="members mode: the signals asked")
     parser.add_argument("--min-lift", type=float, default=2.0)
     parser.add_argument("--level", type=float, default=0.01)
+    parser.add_argument("--neighbour-level", type=float, help="keep neighbours co-rated beyond chance at this level")
     parser.add_argument("--retest", action="store_true", help="lifted mode: re-test fixed groups at the lifted rate")
     parser.add_argument("--ways", choices=["up", "all"], default="up", help="the findings asked: support only, or all")
     parser.add_argument("--rule", default="{}", help="bloc rule keys as JSON")
     args = parser.parse_args()
-    options = {"k": args.neighbours, "mode": args.mode, "signals": tuple(args.signals.split(",")),
-               "min_lift": args.min_lift, "level": args.level, "ways": args.ways, "retest": args.retest}  # fmt: skip
+    options = {
+        "k": args.neighbours,
+        "mode": args.mode,
+        "signals": tuple(args.signals.split(",")),
+        "min_lift": args.min_lift,
+        "level": args.level,
+        "ways": args.ways,
+        "retest": args.retest,
+        "neighbour_level": args.neighbour_level,
+    }
     rule = BlocRule.from_json(json.loads(args.rule))
     tables = defaultdict(lambda: defaultdict(int))
     totals = {"before": defaultdict(float), "after": defaultdict(float)}
