@@ -119,6 +119,7 @@ def test_round_8_migration_pins_stored_policies_to_the_rule_they_were_stored_wit
         ("0022_bloc_rule_round_22", "ring_candidates", "bands", "bands", "pairs"),
         ("0023_bloc_rule_round_23", "score_deviation", "ignored", "ignored", "required"),
         ("0026_promotion_external_id", "discount_votes", "all", "pushing", "pushing"),
+        ("0028_blocdetectionrun_inputs", "taste", "ignored", "rings", "rings"),
     ],
 )
 def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_with(
@@ -128,8 +129,9 @@ def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_
     from their own ratings), 0020 `ring_scores: way` (round 19), 0021 `follow_ups: shared` (round 21:
     the follow-up family of before), 0022 `promotions_explain: bursts` (round 22: a promotion explains
     burst windows only), 0023 `ring_candidates: bands` (round 23), 0024 `score_deviation: ignored`
-    (round 25: group findings need not lean the talk's way) and 0027 `discount_votes: all` (round 27:
-    every member's vote loses weight) into policies stored without the
+    (round 25: group findings need not lean the talk's way), 0027 `discount_votes: all` (round 27:
+    every member's vote loses weight) and 0029 `taste: ignored` (the taste round: every puppet-ring
+    finding stands) into policies stored without the
     key; a policy that names the key keeps its choice, and new policies store today's default (for
     `ring_scores` and `ring_candidates` the stored word, written out so that a later default cannot
     change a stored policy)."""

@@ -269,7 +269,7 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
         # A group that scored the talk as everyone else did is not pushing it (round 25).
         raters = raters_build(ctx, *((orgs.voter_org, orgs.labels) if orgs is not None else (None, ())))
         findings = [f for f in findings if not direction_in_line(ctx, raters, f)]
-    if rule.taste == "rings":
+    if rule.taste == "rings" and any(f.signal == "similar" and f.direction == SUPPORT for f in findings):
         # A ring rating up several talks of one topic shares a taste (blocs_taste.py).
         taste = taste_build(ctx)
         findings = [f for f in findings if not taste_explained(ctx, taste, f)]

@@ -227,12 +227,15 @@ class BlocRule:
     # rule before round 27; migration 0027 pins it in policies stored without the key). Puppet rings'
     # "alike" blocs are discounted whole either way.
     discount_votes: str = "pushing"
-    # Whether a puppet ring's common ballot can be a shared taste for a topic (blocs_taste.py). "ignored":
-    # every ring finding stands. "rings": a ring's finding rating a talk up is dropped before the merge
-    # when the ring also lifts at least two of the talk's ten neighbours (the talks most co-rated with
-    # it by everyone else) as a group test would flag it: fans of a track, or an employer's staff strong
-    # in one topic, rating several of its talks.
-    taste: str = "ignored"
+    # Whether a puppet ring's common ballot can be a shared taste for a topic (blocs_taste.py; docs/blocs.md,
+    # the taste round). "rings" (the default since that round): a ring's finding rating a talk up is
+    # dropped before the merge when the ring also lifts at least two of the talk's ten neighbours (the
+    # talks most co-rated with it by voters outside the ring) as a group test would flag them: fans of a
+    # track, or an employer's staff strong in one topic, rating several of its talks. "ignored": every
+    # ring finding stands (the rule before; migration 0029 pins it in policies stored without the key).
+    # Orders, organisations and their bursts are not asked: under the same control they lost planted
+    # coworkers out of sample (fresh4 medium).
+    taste: str = "rings"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod

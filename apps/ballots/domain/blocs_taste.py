@@ -7,7 +7,9 @@ those talks in turn. A ring pushing a talk is flagged on that talk, and its comm
 (its members' cover votes, or the other talks it pushes) is not the talk's topic.
 
 The talk's topic is data-derived: its `NEIGHBOURS` talks most often rated (any score) by the same
-voters, counted over the voters outside the ring (cosine of co-rating counts). The ring *lifts* a
+voters, counted over the voters outside the ring (cosine of co-rating counts), each kept only when
+they rated it with the talk more often than independent choices predict (Poisson upper tail at most
+`LEVEL`; in a conference without topics nothing is a neighbour). The ring *lifts* a
 neighbour when the group test of the fixed groups would flag it there: its members rated the
 neighbour the finding's way at least `min_members` times and `min_ratio` times the prediction (the
 ring's votes that way times the neighbour's share of everyone else's), with a Poisson upper tail at
@@ -23,7 +25,7 @@ rivals as a taste would.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
@@ -32,40 +34,64 @@ from scipy.stats import poisson
 from .blocs_signals import SUPPORT, TOP, Context, Finding
 
 NEIGHBOURS = 10  # the talks that make a talk's topic
-LEVEL = 0.01  # the uncorrected bar a lifted neighbour passes
+LEVEL = 0.01  # the uncorrected bar a neighbour and a lifted neighbour pass
 MIN_LIFTED = 2  # neighbours a ring must lift for its finding to be a taste
 
 
 @dataclass(frozen=True)
 class Taste:
-    """Who rated which talk (any score), once per detection."""
+    """Who rated which talk (any score, and in each tested way), once per detection."""
 
     rated: sparse.csr_matrix  # voter x talk, 1 where the voter rated the talk
     rated_by_talk: sparse.csc_matrix
     degree: np.ndarray  # voters per talk
+    active: int  # voters who rated any talk
+    _co: dict[int, np.ndarray] = field(default_factory=dict, compare=False, repr=False)  # per talk
+    _ways: dict[int, sparse.csr_matrix] = field(default_factory=dict, compare=False, repr=False)  # per way
+
+    def co_rated(self, talk: int) -> np.ndarray:
+        """Per talk, how many of `talk`'s raters also rated it (worked out once per talk asked)."""
+        if talk not in self._co:
+            self._co[talk] = np.asarray(self.rated[self.rated_by_talk[:, talk].indices].sum(axis=0)).ravel()
+        return self._co[talk]
+
+    def way(self, ctx: Context, d: int) -> sparse.csr_matrix:
+        """Voter x talk, 1 where the voter rated the talk in tested way d (worked out once per way)."""
+        if d not in self._ways:
+            data, sel = ctx.data, ctx.votes_in(d)
+            shape = (data.n_voters, data.n_talks)
+            self._ways[d] = sparse.csr_matrix((np.ones(len(sel)), (data.vote_voter[sel], data.vote_talk[sel])), shape)
+        return self._ways[d]
 
 
 def taste_build(ctx: Context) -> Taste:
     data = ctx.data
     ones = np.ones(len(data.vote_talk))
     rated = sparse.csr_matrix((ones, (data.vote_voter, data.vote_talk)), shape=(data.n_voters, data.n_talks))
-    return Taste(rated, rated.tocsc(), np.asarray(rated.sum(axis=0)).ravel())
+    active = int((np.diff(rated.indptr) > 0).sum())
+    return Taste(rated, rated.tocsc(), np.asarray(rated.sum(axis=0)).ravel(), active)
 
 
 def neighbours(taste: Taste, talk: int, members: np.ndarray, k: int = NEIGHBOURS) -> np.ndarray:
-    """The k talks most co-rated with `talk` by its raters outside `members`, best first (ties by
-    position); talks nobody outside rated with it are left out."""
+    """The k talks most co-rated with `talk` by its raters outside `members` (cosine of co-rating
+    counts), best first (ties by position), each kept only when those raters rated it more often than
+    independent choices predict (Poisson upper tail at most `LEVEL`): in a conference without topics a
+    talk has no neighbours, and nothing is a taste."""
     raters = taste.rated_by_talk[:, talk].indices
-    outside = raters[~np.isin(raters, members)]
-    if not len(outside):
+    inside = raters[np.isin(raters, members)]
+    n_outside = len(raters) - len(inside)
+    if not n_outside:
         return np.empty(0, dtype=np.int64)
-    co = np.asarray(taste.rated[outside].sum(axis=0)).ravel()
+    co = taste.co_rated(talk) - np.asarray(taste.rated[inside].sum(axis=0)).ravel()
     degree = taste.degree - np.asarray(taste.rated[members].sum(axis=0)).ravel()
-    cosine = co / np.sqrt(np.maximum(degree, 1) * len(outside))
+    cosine = co / np.sqrt(np.maximum(degree, 1) * n_outside)
     cosine[talk] = -1
     cosine[degree <= 0] = -1
     top = np.argsort(-cosine, kind="stable")[:k]
-    return top[cosine[top] > 0]
+    top = top[cosine[top] > 0]
+    voters = max(1, taste.active - len(members))
+    expected = np.maximum(n_outside * degree[top] / voters, 1e-9)
+    return top[poisson.logsf(co[top] - 1, expected) <= np.log(LEVEL)]
 
 
 def lifted_neighbours(ctx: Context, taste: Taste, f: Finding) -> int:
@@ -74,9 +100,7 @@ def lifted_neighbours(ctx: Context, taste: Taste, f: Finding) -> int:
     data, rule = ctx.data, ctx.rule
     members = f.members
     d = TOP if f.top_score else f.direction
-    sel = ctx.votes_in(d)
-    mine = sel[np.isin(data.vote_voter[sel], members)]
-    x = np.bincount(data.vote_talk[mine], minlength=data.n_talks)
+    x = np.asarray(taste.way(ctx, d)[members].sum(axis=0)).ravel()
     group_votes = float(ctx.votes_per_voter[members].sum())
     n_talks = max(1, data.n_talks)
     nb = neighbours(taste, f.talk, members)
