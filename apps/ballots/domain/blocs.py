@@ -13,7 +13,9 @@ total, and how busy the whole site (or the organisation) was at that moment. A g
 is large and very unlikely by chance; every bloc carries sentences with the numbers behind it. A
 ticket order, an organisation, the light voters or a burst window that chose the talk together but
 scored it no more that way than everyone else who rated it can be left out (`score_deviation:
-required`, round 25, an option).
+required`, round 25, an option). Accounts with nearly identical ballots who also rate up several talks of
+the same topic (the talks everyone else rates together with this one), as fans of a track do, share a
+taste, not a push: their ring is not reported on those talks (`taste: rings`, blocs_taste.py).
 
 A bloc's influence is bounded, not erased: its k voters count together as max(k ** e, the number
 of them that independent voting would have given the talk anyway), never more than k; the policy's
@@ -50,6 +52,7 @@ from .blocs_organisations import orders_of_speakers, organisations_build
 from .blocs_saturation import light_colleague_votes, narrow_expected
 from .blocs_signals import OPPOSE, SUPPORT, Context, Finding, context_build, group_findings, similar_findings
 from .blocs_speakers import speaker_findings
+from .blocs_taste import taste_build, taste_explained
 
 
 class BlocStatus(StrEnum):
@@ -281,6 +284,10 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
         # A group that scored the talk as everyone else did is not pushing it (round 25).
         raters = raters_build(ctx, *((orgs.voter_org, orgs.labels) if orgs is not None else (None, ())))
         findings = [f for f in findings if not direction_in_line(ctx, raters, f)]
+    if rule.taste == "rings" and any(f.signal == "similar" and f.direction == SUPPORT for f in findings):
+        # A ring rating up several talks of one topic shares a taste (blocs_taste.py).
+        taste = taste_build(ctx)
+        findings = [f for f in findings if not taste_explained(ctx, taste, f)]
     return ctx, findings
 
 

@@ -36,6 +36,7 @@ SCORE_DEVIATIONS = ("ignored", "required")
 DISCOUNT_VOTES = ("all", "pushing")
 OPPOSE_LEANS = ("ignored", "tested")
 RING_SCORE_NULLS = ("none", "shifted")
+TASTES = ("ignored", "rings")
 # The keys that take one of a few words, and the words each takes.
 CHOICES = {
     "error_control": ERROR_CONTROLS,
@@ -53,6 +54,7 @@ CHOICES = {
     "discount_votes": DISCOUNT_VOTES,
     "oppose_lean": OPPOSE_LEANS,
     "ring_score_null": RING_SCORE_NULLS,
+    "taste": TASTES,
 }
 
 
@@ -248,6 +250,16 @@ class BlocRule:
     # the top score, say) is judged by the ring test alone. "none": the ring test alone, the rule before
     # (migration 0030 pins it in policies stored without the key; round 29).
     ring_score_null: str = "shifted"
+    # Whether a puppet ring's common ballot can be a shared taste for a topic (blocs_taste.py; docs/blocs.md,
+    # round 30). "rings" (the default since round 30): a ring's finding rating a talk up is
+    # dropped before the merge when the ring also lifts at least two of the talk's ten neighbours (the
+    # talks most co-rated with it by voters outside the ring) as a group test would flag them: fans of a
+    # track, or an employer's staff strong in one topic, rating several of its talks. "ignored": every
+    # ring finding stands (the rule before round 30; migration 0031 pins it in policies stored without
+    # the key).
+    # Orders, organisations and their bursts are not asked: under the same control they lost planted
+    # coworkers out of sample (fresh4 medium).
+    taste: str = "rings"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
