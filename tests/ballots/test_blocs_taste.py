@@ -3,7 +3,7 @@ test would flag, at least two of the talk's neighbours (of the ten talks most co
 everyone else, those co-rated beyond chance) shares a taste for the talk's topic, and its finding rating
 that talk up is dropped. A ring pushing
 one talk, with its cover votes spread over other topics, is kept. `rings` is the default; `ignored` (the
-rule before, pinned in stored policies by migration 0029) keeps every ring finding."""
+rule before, pinned in stored policies by migration 0031) keeps every ring finding."""
 
 import random
 
@@ -21,7 +21,9 @@ PUSHED = 25  # a talk of track 2
 COVER = (8, 18, 33, 38)  # the push's cover votes: one or two talks of every other track
 FANS = range(5001, 5013)
 PUSH = range(6001, 6013)
-RINGS = {"signals": ["similar"]}
+# The ring test alone, without round 29's score check (which already clears these fans, who score their
+# topic by their own judgement): this file tests what `taste` adds.
+RINGS = {"signals": ["similar"], "ring_score_null": "none"}
 
 
 def _track(t: int) -> int:
