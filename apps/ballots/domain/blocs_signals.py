@@ -239,6 +239,10 @@ def group_findings(
     n_groups = int(column.max(initial=-1)) + 1
     if n_groups == 0:
         return []
+    if speaker_pairs is not None and len(speaker_pairs):
+        # A speaker's group that no voter is in (the last label, say) is a group too: its colleague
+        # cells are tested against nobody, but the per-group arrays must reach it.
+        n_groups = max(n_groups, int(speaker_pairs[:, 1].max()) + 1)
     group_votes = np.bincount(column[in_group], weights=ctx.votes_per_voter[in_group], minlength=n_groups)
     group_voters = np.bincount(column[in_group & (ctx.votes_per_voter > 0)], minlength=n_groups)
     coi_keys = np.empty(0, dtype=np.int64)
