@@ -15,7 +15,8 @@ ticket order, an organisation, the light voters or a burst window that chose the
 scored it no more that way than everyone else who rated it can be left out (`score_deviation:
 required`, round 25, an option). Accounts with nearly identical ballots who also rate up several talks of
 the same topic (the talks everyone else rates together with this one), as fans of a track do, share a
-taste, not a push: their ring is not reported on those talks (`taste: rings`, blocs_taste.py).
+taste, not a push: their ring can be left unreported on those talks (`taste: rings`, round 30, an
+option; blocs_taste.py).
 
 A bloc's influence is bounded, not erased: its k voters count together as max(k ** e, the number
 of them that independent voting would have given the talk anyway), never more than k; the policy's
