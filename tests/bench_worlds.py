@@ -56,3 +56,32 @@ def assert_honest_votes_kept(alone, conf) -> None:
     assert np.array_equal(vote_keys(alone)[pos], vote_keys(conf)[honest])
     assert np.array_equal(alone.data.vote_score[pos], conf.data.vote_score[honest])
     assert np.array_equal(alone.data.vote_at[pos], conf.data.vote_at[honest])
+
+
+def assert_planted_blocs(conf, scale, *, oppose_at_most: int) -> None:
+    """A world's campaigns as its ground truth states them: every voter in one bloc at most, every
+    planted vote on its bloc's talks, blocs of 3 to 40 members who all voted; a support bloc's members
+    all rate its boosted talk at least "want to see"; an opposition bloc targets one talk, with scores
+    at most `oppose_at_most` and the scale's lowest among them."""
+    data = conf.data
+    voters, talks = data.voter_ids[data.vote_voter], data.talk_ids[data.vote_talk]
+    talks_of: dict[int, set[int]] = {}
+    for bloc in conf.blocs:
+        for v in bloc.member_ids:
+            assert v not in talks_of, "a voter is in one bloc only"
+            talks_of[v] = set(bloc.talk_ids)
+    assert all(t in talks_of[v] for v, t in zip(voters[conf.planted], talks[conf.planted], strict=True))
+    for bloc in conf.blocs:
+        assert 3 <= len(bloc.member_ids) <= 40, bloc.kind
+        assert bloc.direction in ("support", "oppose")
+        mine = conf.planted & np.isin(voters, bloc.member_ids) & np.isin(talks, bloc.talk_ids)
+        assert set(np.unique(voters[mine]).tolist()) == set(bloc.member_ids), bloc.kind  # every member voted
+        if bloc.direction == "support":
+            assert bloc.boosted_talk is not None
+            on_target = mine & (talks == bloc.boosted_talk)
+            assert on_target.sum() == len(bloc.member_ids), bloc.kind  # every member rates it up
+            assert (data.vote_score[on_target] >= scale.wanted_min).all()
+        else:
+            assert bloc.boosted_talk is None and len(bloc.talk_ids) == 1
+            assert (data.vote_score[mine] == scale.minimum).any()
+            assert (data.vote_score[mine] <= oppose_at_most).all()

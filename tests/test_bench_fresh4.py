@@ -12,7 +12,12 @@ import pytest
 from bench.blocs_calibration import plant_nothing
 from bench.blocs_fresh4 import BLOC_KINDS, CLOSES, FREE_MAIL, HONEST_KINDS, OPENS, SCALE, fresh4_conference
 from bench.blocs_synthetic import SIZES
-from tests.bench_worlds import assert_honest_votes_kept, assert_same_seed_same_conference, vote_keys
+from tests.bench_worlds import (
+    assert_honest_votes_kept,
+    assert_planted_blocs,
+    assert_same_seed_same_conference,
+    vote_keys,
+)
 
 
 @pytest.fixture(scope="module")
@@ -69,26 +74,7 @@ def test_ground_truth_agrees_with_the_votes(small):
     assert (small.honest == (~small.planted & real)).all()  # honest excludes planted and campaign-only accounts
     assert not real[small.planted].all()  # some accounts exist only for a campaign
     assert small.planted[~real].all()  # every vote of a campaign-only account is planted
-    talks_of: dict[int, set[int]] = {}
-    for bloc in small.blocs:
-        for v in bloc.member_ids:
-            assert v not in talks_of, "a voter is in one bloc only"
-            talks_of[v] = set(bloc.talk_ids)
-    assert all(t in talks_of[v] for v, t in zip(voters[small.planted], talks[small.planted], strict=True))
-    for bloc in small.blocs:
-        assert 3 <= len(bloc.member_ids) <= 40, bloc.kind
-        assert bloc.direction in ("support", "oppose")
-        mine = small.planted & np.isin(voters, bloc.member_ids) & np.isin(talks, bloc.talk_ids)
-        assert set(np.unique(voters[mine]).tolist()) == set(bloc.member_ids), bloc.kind  # every member voted
-        if bloc.direction == "support":
-            assert bloc.boosted_talk is not None
-            on_target = mine & (talks == bloc.boosted_talk)
-            assert on_target.sum() == len(bloc.member_ids), bloc.kind  # every member rates it up
-            assert (data.vote_score[on_target] >= SCALE.wanted_min).all()
-        else:
-            assert bloc.boosted_talk is None and len(bloc.talk_ids) == 1
-            assert (data.vote_score[mine] == SCALE.minimum).any()
-            assert (data.vote_score[mine] <= 2).all()
+    assert_planted_blocs(small, SCALE, oppose_at_most=2)
     honest_members = {v for g in small.honest_groups for v in g.member_ids}
     assert not honest_members & members
     for group in small.honest_groups:
