@@ -15,6 +15,7 @@ from scipy.stats import norm
 from apps.ballots.domain.blocs import blocs_detect
 from apps.ballots.domain.blocs_input import BlocRule
 from apps.ballots.domain.blocs_signals import context_build, same_scores, similar_findings
+from tests.ballots.test_blocs_ring_scores import _copies as copies
 from tests.ballots.test_blocs_similar_heavy import N_TALKS, _build
 
 NICHE = range(89, N_TALKS + 1)  # twelve talks held in a regional language: seldom rated by others
@@ -62,15 +63,7 @@ def _ring_members(data, rule: BlocRule) -> set[int]:
 def _copies(votes, template: dict[int, int], first: int, n: int, seed: int) -> None:
     """n accounts copying one ballot as bench/blocs_fresh3.py's sockpuppets do: each rating dropped with
     probability 0.15 and each score moved by one with 0.15 (the pushed talk kept as it is)."""
-    rng = np.random.default_rng(seed)
-    pushed = min(template)
-    for v in range(first, first + n):
-        for t, s in template.items():
-            if t != pushed and rng.random() < 0.15:
-                continue
-            if t != pushed and rng.random() < 0.15:
-                s = int(np.clip(s + rng.choice([-1, 1]), 0, 3))
-            votes[(v, t)] = s
+    copies(votes, template, first, n, seed, p=0.15)
 
 
 def test_an_honest_community_on_niche_talks_is_mostly_no_ring():

@@ -54,16 +54,17 @@ def _world(seed: int) -> tuple[dict[tuple[int, int], int], np.ndarray]:
     return votes, quality
 
 
-def _copies(votes, template: dict[int, int], first: int, n: int, seed: int) -> None:
-    """n accounts copying one ballot as bench/blocs_fresh2.py's sockpuppets do: each rating dropped with
-    probability 0.1 and each score moved by one with 0.1 (the pushed talk kept as it is)."""
+def _copies(votes, template: dict[int, int], first: int, n: int, seed: int, p: float = 0.1) -> None:
+    """n accounts copying one ballot as bench/blocs_fresh2.py's sockpuppets do (p 0.1; fresh3's: 0.15):
+    each rating dropped with probability p and each score moved by one with p (the pushed talk kept as
+    it is)."""
     rng = np.random.default_rng(seed)
     pushed = min(template)
     for v in range(first, first + n):
         for t, s in template.items():
-            if t != pushed and rng.random() < 0.1:
+            if t != pushed and rng.random() < p:
                 continue
-            if t != pushed and rng.random() < 0.1:
+            if t != pushed and rng.random() < p:
                 s = int(np.clip(s + rng.choice([-1, 1]), 0, 3))
             votes[(v, t)] = s
 
