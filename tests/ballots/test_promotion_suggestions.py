@@ -18,7 +18,7 @@ from tests.factories import ConferenceFactory, TalkFactory, UserFactory
 START = dt.datetime(2026, 10, 5, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)
 SENT = START + 5 * DAY + dt.timedelta(hours=16)  # the newsletter goes out on day 5, 16:00 UTC
-PICKS = 5  # the newsletter features talks 0-4 of the conference
+PICKS = 6  # the newsletter features talks 0-5 of the conference
 
 
 def _users(prefix: str, n: int) -> list:
@@ -28,9 +28,10 @@ def _users(prefix: str, n: int) -> list:
 
 def _conference(*, readers: str | None = None, seed: int = 3, prefix: str = "v"):
     """30 talks; 200 honest voters who each rate 8 talks at random times over ten days; and, with
-    `readers`, 40 more voters: "newsletter" (each rates 3 of the 5 picks, a minute apart, within hours
-    after SENT), "spread" (the same, each at a random time of the ten days) or "campaign" (each gives
-    talk 10 alone the top score within an hour after SENT)."""
+    `readers`, 40 more voters: "newsletter" (each rates 3 of the 6 picks, a minute apart, within hours
+    after SENT), "spread" (the same, each at a random time of the ten days), "campaign" (each gives
+    talk 10 alone the top score within an hour after SENT) or "slate" (each gives talks 10, 11 and 12,
+    all three, the top score a minute apart within hours after SENT)."""
     rng = np.random.default_rng(seed)
     conference = ConferenceFactory()
     talks = [TalkFactory(conference=conference) for _ in range(30)]
@@ -44,6 +45,12 @@ def _conference(*, readers: str | None = None, seed: int = 3, prefix: str = "v")
             if readers == "campaign":
                 at = SENT + dt.timedelta(seconds=int(rng.integers(0, 3_600)))
                 votes.append(Vote(user=user, talk=talks[10], score=3, created_at=at, updated_at=at))
+                continue
+            if readers == "slate":
+                first = SENT + dt.timedelta(seconds=int(rng.exponential(2 * 3_600)))
+                for k, t in enumerate((10, 11, 12)):
+                    at = first + dt.timedelta(minutes=k)
+                    votes.append(Vote(user=user, talk=talks[t], score=3, created_at=at, updated_at=at))
                 continue
             if readers == "newsletter":
                 first = SENT + dt.timedelta(seconds=int(rng.exponential(2 * 3_600)))
@@ -84,6 +91,14 @@ def test_the_same_crowd_spread_over_the_ten_days_is_not_suggested():
 @pytest.mark.django_db
 def test_a_campaign_pushing_one_talk_is_not_suggested():
     conference, _ = _conference(readers="campaign")
+    assert promotion_suggestions_of(conference=conference) == []
+
+
+@pytest.mark.django_db
+def test_a_slate_campaign_whose_members_rate_every_talk_of_it_is_not_suggested():
+    """Three talks burst together and every member rated all three within minutes: a newsletter's readers
+    pick a few of its talks, a slate's members rate it whole (MAX_SHARE)."""
+    conference, _ = _conference(readers="slate")
     assert promotion_suggestions_of(conference=conference) == []
 
 

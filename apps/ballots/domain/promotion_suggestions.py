@@ -12,7 +12,9 @@ A moment is suggested when, in overlapping hours:
    windows detection takes as bursts), and
 2. at least MIN_CO_RATERS voters rated two or more of those talks within CO_RATE_MINUTES of each
    other, at least MIN_RATIO times as many as site-wide activity predicts (a newsletter's readers
-   click several picks; a campaign pushing one talk does not).
+   click several picks; a campaign pushing one talk does not), and
+3. those voters rated on average at most MAX_SHARE of the talks (a newsletter's readers pick a few of
+   its talks; a slate campaign's members rate the whole slate).
 
 The prediction: the voters who rated two or more of those talks within CO_RATE_MINUTES at any other
 time, scaled by the site's votes in the moment against its votes at those other times (a reminder
@@ -40,6 +42,11 @@ MIN_CO_RATERS = 5
 MIN_LINK = 3
 CO_RATE_MINUTES = 15
 MIN_RATIO = 3.0
+# A newsletter features many talks and each reader rates a few of them; a slate campaign asks its
+# members to rate every talk of the slate. A moment whose co-raters rated on average more than this
+# share of its talks is not suggested (chosen on fresh6, fresh4 and fresh3 medium, where it kept every
+# real promotion and dropped 23 of 27 campaign moments: see /work/notes/promosuggest.md).
+MAX_SHARE = 0.5
 # The chance, under the prediction, of at least as many voters rating two or more of the talks
 # together, must be below this.
 MAX_P = 1e-3
@@ -219,6 +226,8 @@ def _suggest(data, upward, site_at, moment, talks, start, end, gap) -> list[Prom
         # How many of the talks each co-rater rated in the moment, on average.
         rated = np.unique(np.stack([data.vote_voter[theirs], data.vote_talk[theirs]], axis=1), axis=0)
         per_co_rater = len(rated) / observed
+        if per_co_rater > MAX_SHARE * len(group):
+            continue
         at = first - first % 60
         talk_ids = tuple(int(t) for t in data.talk_ids[group])
         hours = (g_end - g_start) / 3600
