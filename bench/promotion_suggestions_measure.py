@@ -51,6 +51,13 @@ def main() -> None:
     parser.add_argument("--seeds", default="1-3")
     parser.add_argument("--worlds", default="fresh6,fresh4,fresh3")
     parser.add_argument("--quality", action="store_true", help="also the quality row with correct ones recorded")
+    parser.add_argument(
+        "--recorded",
+        choices=["correct", "all"],
+        default="correct",
+        help="with --quality: record the correct suggestions only, or every one (an organizer who records "
+        "whatever is suggested, campaigns included)",
+    )
     parser.add_argument("--verbose", action="store_true", help="print every suggestion")
     args = parser.parse_args()
     rule = BlocRule()
@@ -82,7 +89,10 @@ def main() -> None:
                 counts = measure(data, conf.planted, conf.colleague, conf.honest, boosted, len(conf.blocs), rule)
                 before += counts
                 pushes = tuple(
-                    (t, s.at) for s, k in zip(found, kinds, strict=True) if k == "promotion" for t in s.talk_ids
+                    (t, s.at)
+                    for s, k in zip(found, kinds, strict=True)
+                    if k == "promotion" or args.recorded == "all"
+                    for t in s.talk_ids
                 )
                 recorded = with_promotions(data, pushes) if pushes else data
                 after += measure(recorded, conf.planted, conf.colleague, conf.honest, boosted, len(conf.blocs), rule)
@@ -93,7 +103,7 @@ def main() -> None:
         )
         if args.quality:
             print(before.row(f"{world} {args.size} as is"))
-            print(after.row(f"{world} {args.size} correct suggestions recorded"))
+            print(after.row(f"{world} {args.size} {args.recorded} suggestions recorded"))
 
 
 if __name__ == "__main__":

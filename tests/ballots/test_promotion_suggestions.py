@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from rest_framework.test import APIClient
+from rest_framework.throttling import UserRateThrottle
 
 from apps.ballots.models import Promotion, Vote
 from apps.ballots.selectors.promotions import promotion_suggestions_of
@@ -179,3 +180,14 @@ def test_the_admin_page_lists_it_with_a_link_that_fills_in_the_promotion(admin_c
     assert Promotion.objects.count() == 0  # nothing is recorded until the organizer saves it
     changelist = admin_client.get(reverse("admin:ballots_promotion_changelist")).content.decode()
     assert reverse("admin:ballots_promotion_suggestions") in changelist
+
+
+@pytest.mark.django_db
+def test_reads_count_against_the_signed_in_rate_as_every_read(monkeypatch):
+    """Each answer runs the burst test over every vote, so it counts against the signed-in rate like
+    every read (here 3 a minute), in one budget with the bloc list."""
+    conference = ConferenceFactory()
+    client = token_client(conference)
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/minute"})
+    assert [client.get(_suggestions(conference)).status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert client.get(reverse("api-bloc-list", args=[conference.slug])).status_code == 429
