@@ -47,6 +47,9 @@ MIN_RATIO = 3.0
 # share of its talks is not suggested (chosen on fresh6, fresh4 and fresh3 medium, where it kept every
 # real promotion and dropped 23 of 27 campaign moments: see /work/notes/promosuggest.md).
 MAX_SHARE = 0.5
+# A suggestion's time is the start of the window of this many hours that holds the most co-raters'
+# first votes on its talks (`_arrival`).
+ARRIVAL_HOURS = 1.0
 # The chance, under the prediction, of at least as many voters rating two or more of the talks
 # together, must be below this.
 MAX_P = 1e-3
@@ -56,8 +59,9 @@ MAX_P = 1e-3
 class PromotionSuggestion:
     """A moment that looks like an unrecorded promotion of `talk_ids`.
 
-    - `at`: when the first of the voters who rated two or more of the talks together rated one of them
-      (seconds since the epoch, to the minute): a promotion recorded then explains the hours after it.
+    - `at`: when the voters who rated two or more of the talks together began arriving (seconds since
+      the epoch, to the minute): the first of their first votes on the talks in the hour that holds the
+      most of those first votes. A promotion recorded then explains the hours after it.
     - `start`, `end`: the span of the talks' burst windows (seconds since the epoch).
     - `voters`: the distinct voters in those windows; `co_raters`: how many of them rated two or more
       of the talks within CO_RATE_MINUTES; `expected`: how many site-wide activity predicts;
@@ -102,6 +106,18 @@ def _close_pairs(voter: np.ndarray, talk: np.ndarray, at: np.ndarray, gap: int) 
     if not rows:
         return np.empty((0, 3), dtype=np.int64)
     return np.unique(np.concatenate(rows).astype(np.int64), axis=0)
+
+
+def _arrival(voter: np.ndarray, at: np.ndarray) -> int:
+    """When the co-raters began arriving: each one's first vote on the talks, and of those the first of
+    the ARRIVAL_HOURS that holds the most of them (a promotion's readers come soonest right after it
+    goes out; voters who rated the talks together by chance are spread over the span), to the minute."""
+    order = np.lexsort((at, voter))
+    v, a = voter[order], at[order]
+    firsts = np.sort(a[np.r_[True, v[1:] != v[:-1]]])
+    held = np.searchsorted(firsts, firsts + round(ARRIVAL_HOURS * 3600), side="left") - np.arange(len(firsts))
+    first = int(firsts[int(np.argmax(held))])
+    return first - first % 60
 
 
 def _components(talks: list[int], edges: list[tuple[int, int]]) -> list[list[int]]:
@@ -222,13 +238,12 @@ def _suggest(data, upward, site_at, moment, talks, start, end, gap) -> list[Prom
         g_end = max(s[1] for s in in_group)
         voters = np.unique(np.concatenate([s[3] for s in in_group]))
         theirs = inside & np.isin(data.vote_voter, co) & np.isin(data.vote_talk, group)
-        first = int(data.vote_at[theirs].min())
+        at = _arrival(data.vote_voter[theirs], data.vote_at[theirs])
         # How many of the talks each co-rater rated in the moment, on average.
         rated = np.unique(np.stack([data.vote_voter[theirs], data.vote_talk[theirs]], axis=1), axis=0)
         per_co_rater = len(rated) / observed
         if per_co_rater > MAX_SHARE * len(group):
             continue
-        at = first - first % 60
         talk_ids = tuple(int(t) for t in data.talk_ids[group])
         hours = (g_end - g_start) / 3600
         evidence = (
