@@ -1,11 +1,20 @@
 """Organizers record their own promotions (a post or newsletter that featured talks), so that bloc
 detection takes the hours after each as explained on those talks (round 20 in docs/blocs.md)."""
 
+import datetime as dt
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from apps.talks.models import Conference
 
 from .admin_blocs import posted_id
 from .models import Promotion
+from .selectors.promotions import promotion_suggestions_of
 
 
 class PromotionForm(forms.ModelForm):
@@ -79,3 +88,56 @@ class PromotionAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def get_changeform_initial_data(self, request):
+        """The add form's fields from the GET parameters (a "Record" link from the suggestions page):
+        `sent_at` as an ISO 8601 time, which the admin's split date and time widget cannot read as text."""
+        initial = super().get_changeform_initial_data(request)
+        sent_at = initial.get("sent_at")
+        if isinstance(sent_at, str):
+            try:
+                initial["sent_at"] = dt.datetime.fromisoformat(sent_at)
+            except ValueError:
+                del initial["sent_at"]
+        return initial
+
+    def get_urls(self):
+        suggestions = self.admin_site.admin_view(self.suggestions_view)
+        return [path("suggestions/", suggestions, name="ballots_promotion_suggestions"), *super().get_urls()]
+
+    def suggestions_view(self, request):
+        """Suggested promotions of the conference the organizer chooses (moments when voters rated
+        several talks together far more than site-wide activity predicts), each with its evidence and
+        a link that opens the add form filled in with its talks and time."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied("Seeing suggested promotions needs the permission to view promotions.")
+        conferences = list(Conference.objects.order_by("name", "pk"))
+        conference = next((c for c in conferences if c.pk == posted_id(request.GET.get("conference"))), None)
+        rows = []
+        if conference is not None:
+            titles = dict(conference.talks.values_list("pk", "title"))
+            for suggestion in promotion_suggestions_of(conference=conference):
+                when = dt.datetime.fromtimestamp(suggestion.at, tz=dt.UTC)
+                talks = [titles.get(t, str(t)) for t in suggestion.talk_ids]
+                rows.append((suggestion, when, talks, self._record_link(request, conference, suggestion, when)))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Suggested promotions",
+            "conferences": conferences,
+            "conference": conference,
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/ballots/promotion/suggestions.html", context)
+
+    def _record_link(self, request, conference, suggestion, when: dt.datetime) -> str | None:
+        """The add form filled in with the suggestion's talks and time (the organizer corrects the time
+        and says where it went out). None without the permission to add."""
+        if not self.has_add_permission(request):
+            return None
+        query = {
+            "conference": conference.pk,
+            "talks": ",".join(str(t) for t in suggestion.talk_ids),
+            "sent_at": when.isoformat(),
+        }
+        return f"{reverse('admin:ballots_promotion_add')}?{urlencode(query)}"

@@ -17,6 +17,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from apps.ballots.models import Promotion
+from apps.ballots.selectors.promotions import promotion_suggestions_of
 from apps.ballots.services.promotions import PromotionConflict, promotion_change, promotion_record
 from apps.talks.models import Conference, Talk
 from confvote.rest import IsConferenceOrganizer, WritesThrottled
@@ -237,3 +238,54 @@ class PromotionDetail(WritesThrottled, generics.RetrieveDestroyAPIView):
         data.is_valid(raise_exception=True)
         promotion = promotion_change(promotion=promotion, **data.validated_data)
         return Response(PromotionOut(self.get_queryset().get(pk=promotion.pk)).data)
+
+
+class PromotionSuggestionOut(serializers.Serializer):
+    """One suggested promotion, as the admin's "Suggested promotions" page shows it."""
+
+    at = serializers.SerializerMethodField(
+        help_text="When the first voter who rated two or more of the talks together rated one of them (UTC, to "
+        "the minute): record the promotion at the time it went out, at or before this."
+    )
+    start = serializers.SerializerMethodField(help_text="Where the talks' burst windows begin (UTC).")
+    end = serializers.SerializerMethodField(help_text="Where they end (UTC).")
+    talks = serializers.ListField(
+        child=serializers.IntegerField(), source="talk_ids", help_text="Ids of the talks that burst together."
+    )
+    voters = serializers.IntegerField(help_text="Distinct voters in the talks' burst windows.")
+    co_raters = serializers.IntegerField(help_text="Of them, those who rated two or more of the talks within minutes.")
+    expected = serializers.FloatField(help_text="How many such voters site-wide activity predicts.")
+    talks_per_co_rater = serializers.FloatField(
+        help_text="How many of the talks each of them rated, on average (a newsletter's readers pick a few)."
+    )
+    evidence = serializers.CharField(help_text="The sentence the admin shows.")
+
+    @staticmethod
+    def _time(seconds: int) -> str:
+        return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).isoformat().replace("+00:00", "Z")
+
+    def get_at(self, suggestion) -> str:
+        return self._time(suggestion.at)
+
+    def get_start(self, suggestion) -> str:
+        return self._time(suggestion.start)
+
+    def get_end(self, suggestion) -> str:
+        return self._time(suggestion.end)
+
+
+class PromotionSuggestionList(generics.ListAPIView):
+    """Promotions the organizers may have sent without recording them, as the admin suggests them:
+    moments when at least three talks burst together and many of the same voters rated two or more of
+    them within minutes, far more than site-wide activity predicts. Earliest first. Read-only and
+    computed at each request, so a recorded promotion's moment is gone from the next answer; recording
+    one is the ordinary POST to the promotions endpoint. A campaign pushing several talks looks the
+    same: record only what you sent."""
+
+    permission_classes = [IsConferenceOrganizer]
+    serializer_class = PromotionSuggestionOut
+    queryset = Promotion.objects.none()
+
+    def get_queryset(self):
+        conference = get_object_or_404(Conference, slug=self.kwargs["slug"])
+        return promotion_suggestions_of(conference=conference)

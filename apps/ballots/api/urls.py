@@ -9,6 +9,11 @@ urlpatterns = [
     path("conferences/<slug:slug>/blocs/runs/<int:pk>/", blocs.BlocRunDetail.as_view(), name="api-bloc-run-detail"),
     path("conferences/<slug:slug>/promotions/", promotions.PromotionList.as_view(), name="api-promotion-list"),
     path(
+        "conferences/<slug:slug>/promotions/suggestions/",
+        promotions.PromotionSuggestionList.as_view(),
+        name="api-promotion-suggestion-list",
+    ),
+    path(
         "conferences/<slug:slug>/promotions/<int:pk>/",
         promotions.PromotionDetail.as_view(),
         name="api-promotion-detail",
