@@ -182,6 +182,19 @@ class BurstScan:
         """What detection reports: the findings of `burst_findings` (or `organisation_burst_findings`)."""
         return list(self._outcome[0])
 
+    def talks_passing(self, direction: int) -> np.ndarray:
+        """The talks (positions, ascending) on which some window in `direction` may pass its bar: every
+        talk where `windows` marks a window passed is among them (the others have none), so a caller
+        asking about passed windows need not list every talk's."""
+        if self.signal != "burst":
+            raise ValueError("windows are listed for the site-wide burst test only")
+        j = next((j for j, votes in enumerate(self._streams) if votes.d == direction), None)
+        if j is None:
+            return np.empty(0, dtype=np.int64)
+        limit = max(self.log_bar, self.follow_up_log_bar)
+        starts = [cand for cand, *_ in _burst_windows(self._stats[j], limit)]
+        return np.unique(self._streams[j].talk[np.concatenate(starts)]) if starts else np.empty(0, dtype=np.int64)
+
     def windows(self, direction: int, talk: int) -> list[BurstWindow]:
         """Every window considered on `talk` (a position in the input) in `direction` (SUPPORT, TOP or
         OPPOSE: one of `ctx.tested`), the most unusual first (ties: the shorter, then the earlier).

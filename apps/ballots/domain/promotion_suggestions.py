@@ -144,7 +144,8 @@ def _burst_spans(scan: BurstScan, data: BlocInput) -> list[tuple[int, int, int, 
     from "want to see" up, or the top score), merged per talk where they overlap."""
     spans = []
     directions = [d for d in (SUPPORT, TOP) if d in scan.ctx.tested]
-    for talk in range(data.n_talks):
+    asked = np.unique(np.concatenate([scan.talks_passing(d) for d in directions] or [np.empty(0, dtype=np.int64)]))
+    for talk in asked.tolist():
         windows = [w for d in directions for w in scan.windows(d, talk) if w.passed]
         windows.sort(key=lambda w: (w.start, w.end))
         current = None
