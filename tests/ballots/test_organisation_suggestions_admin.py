@@ -123,3 +123,20 @@ def test_the_page_needs_the_organisation_permission(client):
     assert client.get(reverse(PAGE)).status_code == 403
     client.force_login(UserFactory())
     assert client.get(reverse(PAGE)).status_code == 302  # to the admin's login
+
+
+def test_a_voter_with_several_votes_is_one_person():
+    """The selector lists each voter once, however many talks they rated (a DISTINCT over the votes'
+    default ordering listed a voter once per vote): one voter at darioncloud.example who rated three
+    talks is one person, not enough to suggest the domain."""
+    conference = ConferenceFactory()
+    talks = [TalkFactory(conference=conference) for _ in range(3)]
+    for i in range(3):
+        _voter(conference, talks[0], email=f"d{i}@darion.example", company="Darion Group")
+    keen = _voter(conference, talks[0], email="c0@darioncloud.example", company="Darion Group GmbH")
+    for talk in talks[1:]:
+        VoteFactory(user=keen, talk=talk)
+    assert organisation_suggestions_of(conference=conference) == []
+    _voter(conference, talks[1], email="c1@darioncloud.example", company="Darion Group GmbH")
+    (suggestion,) = organisation_suggestions_of(conference=conference)
+    assert suggestion.people == 5

@@ -26,7 +26,9 @@ def organisation_suggestions_of(*, conference: Conference) -> list[Suggestion]:
     fixed handful of queries, whatever the number of voters."""
     free = settings.FREE_MAIL_DOMAINS
     voter_ids = np.array(
-        sorted(Vote.objects.filter(talk__conference=conference).values_list("user_id", flat=True).distinct()),
+        sorted(
+            Vote.objects.filter(talk__conference=conference).order_by().values_list("user_id", flat=True).distinct()
+        ),
         dtype=np.int64,
     )
     accounts = accounts_of_voters(conference=conference, voter_ids=voter_ids)
