@@ -139,8 +139,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from apps.ballots.domain.blocs_input import TalkFacts, VoterFacts, VoteScale, bloc_input_build
-from bench.blocs_synthetic import SIZES, PlantedBloc, SyntheticConference, planted_over_honest
+from apps.ballots.domain.blocs_input import TalkFacts, VoteScale, bloc_input_build
+from bench.blocs_synthetic import SIZES, PlantedBloc, SyntheticConference, planted_over_honest, world_voter_facts
 
 HOUR = 3600
 DAY = 24 * HOUR
@@ -1008,35 +1008,7 @@ def fresh4_conference(size: str = "small", seed: int = 1, plant=None) -> Synthet
     V, T = world.V, world.T
     arr, is_planted = planted_over_honest(world.votes, world.planted, T)
 
-    accounts = world.accounts
-    # An account exists before its first vote: a voter whose first vote is a campaign's (or a campaign
-    # account whose vote was clamped into the vote) made it two minutes before that vote.
-    first = np.full(V + len(accounts), CLOSES, dtype=np.int64)
-    np.minimum.at(first, arr[:, 0], arr[:, 3])
-    joined_all = np.minimum(np.r_[world.joined, np.array([a[5] for a in accounts], dtype=np.int64)], first - 120)
-    true_org = np.r_[world.voter_org, np.array([a[4] for a in accounts], dtype=np.int64)]
-    voters = [
-        VoterFacts(
-            voter_id=v + 1,
-            weight=float(world.weight[v]),
-            order_code=world.order[v],
-            email_domain=world.domain[v],
-            company=world.company_field[v],
-            joined_at=int(joined_all[v]),
-        )
-        for v in range(V)
-    ]
-    for j, (weight, code, domain, name, _o, _joined) in enumerate(accounts):
-        voters.append(
-            VoterFacts(
-                voter_id=V + j + 1,
-                weight=weight,
-                order_code=code,
-                email_domain=domain,
-                company=name,
-                joined_at=int(joined_all[V + j]),
-            )
-        )
+    voters, true_org = world_voter_facts(world, arr, CLOSES)
     srng = np.random.default_rng([seed, index, 42])
     talks = []
     for t in range(T):

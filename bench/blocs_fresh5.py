@@ -89,8 +89,8 @@ import numpy as np
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from apps.ballots.domain.blocs_input import TalkFacts, VoterFacts, VoteScale, bloc_input_build
-from bench.blocs_synthetic import SIZES, PlantedBloc, SyntheticConference, planted_over_honest
+from apps.ballots.domain.blocs_input import TalkFacts, VoteScale, bloc_input_build
+from bench.blocs_synthetic import SIZES, PlantedBloc, SyntheticConference, planted_over_honest, world_voter_facts
 
 SCALE = VoteScale(minimum=0, maximum=4, wanted_min=3, labels=("no", "unlikely", "maybe", "likely", "definitely"))
 FREE_MAIL = ("mail.example", "webpost.example", "nordmail.example", "quickbox.example")
@@ -600,34 +600,7 @@ def fresh5_conference(size: str = "small", seed: int = 1, plant=None) -> Synthet
     V, T = world.V, world.T
     arr, is_planted = planted_over_honest(world.votes, world.planted, T)
 
-    accounts = world.accounts
-    first = np.full(V + len(accounts), CLOSES, dtype=np.int64)
-    np.minimum.at(first, arr[:, 0], arr[:, 3])
-    made = np.array([a[5] for a in accounts], dtype=np.int64)
-    joined_all = np.minimum(np.r_[world.joined, made], first - 120)
-    true_org = np.r_[world.voter_org, np.array([a[4] for a in accounts], dtype=np.int64)]
-    voters = [
-        VoterFacts(
-            voter_id=v + 1,
-            weight=float(world.weight[v]),
-            order_code=world.order[v],
-            email_domain=world.domain[v],
-            company=world.company_field[v],
-            joined_at=int(joined_all[v]),
-        )
-        for v in range(V)
-    ]
-    for j, (weight, code, domain, name, _o, _made) in enumerate(accounts):
-        voters.append(
-            VoterFacts(
-                voter_id=V + j + 1,
-                weight=weight,
-                order_code=code,
-                email_domain=domain,
-                company=name,
-                joined_at=int(joined_all[V + j]),
-            )
-        )
+    voters, true_org = world_voter_facts(world, arr, CLOSES)
     srng = np.random.default_rng([seed, index, 52])
     talks = []
     for t in range(T):

@@ -97,6 +97,43 @@ class SyntheticConference:
     honest_groups: tuple[PlantedBloc, ...] = ()
 
 
+def world_voter_facts(world, votes: np.ndarray, closes: int) -> tuple[list[VoterFacts], np.ndarray]:
+    """The voters of a fresh world (fresh4, fresh5) as detection sees them, and each one's true
+    organisation: the world's V voters (`weight`, `order`, `domain`, `company_field`, `joined`,
+    `voter_org`), then its campaign-only `accounts` ((weight, order code, domain, company, organisation,
+    made) each), ids 1 on. An account exists two minutes before its first vote in `votes` (rows of
+    voter, talk, score, at) at the latest; `closes` stands for "no vote"."""
+    V, accounts = world.V, world.accounts
+    first = np.full(V + len(accounts), closes, dtype=np.int64)
+    np.minimum.at(first, votes[:, 0], votes[:, 3])
+    made = np.array([a[5] for a in accounts], dtype=np.int64)
+    joined = np.minimum(np.r_[world.joined, made], first - 120)
+    true_org = np.r_[world.voter_org, np.array([a[4] for a in accounts], dtype=np.int64)]
+    voters = [
+        VoterFacts(
+            voter_id=v + 1,
+            weight=float(world.weight[v]),
+            order_code=world.order[v],
+            email_domain=world.domain[v],
+            company=world.company_field[v],
+            joined_at=int(joined[v]),
+        )
+        for v in range(V)
+    ]
+    voters += [
+        VoterFacts(
+            voter_id=V + j + 1,
+            weight=weight,
+            order_code=code,
+            email_domain=domain,
+            company=name,
+            joined_at=int(joined[V + j]),
+        )
+        for j, (weight, code, domain, name, _org, _made) in enumerate(accounts)
+    ]
+    return voters, true_org
+
+
 def planted_over_honest(honest_votes: np.ndarray, planted_parts: list[np.ndarray], n_talks: int):
     """The conference's votes from a world's honest votes and its campaigns' planted ones (rows of
     voter, talk, score, at... positions): a planted vote replaces the honest vote of the same voter on
