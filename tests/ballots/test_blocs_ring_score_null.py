@@ -16,6 +16,7 @@ from apps.ballots.domain.blocs import blocs_detect
 from apps.ballots.domain.blocs_input import BlocRule
 from apps.ballots.domain.blocs_signals import context_build, same_scores, similar_findings
 from tests.ballots.test_blocs_ring_scores import _copies as copies
+from tests.ballots.test_blocs_ring_scores import _light_voters
 from tests.ballots.test_blocs_similar_heavy import N_TALKS, _build
 
 NICHE = range(89, N_TALKS + 1)  # twelve talks held in a regional language: seldom rated by others
@@ -30,21 +31,7 @@ def _world(seed: int) -> tuple[dict[tuple[int, int], int], np.ndarray]:
     leniency and +0.7 for a talk in their language), and 2–5 other talks by popularity
     (bench/blocs_fresh5.py's language_community, on a 0–3 scale). Returns the votes ((voter, talk) ->
     score) and each talk's quality."""
-    rng = np.random.default_rng(seed)
-    quality = rng.beta(2.2, 2.8, size=N_TALKS)
-    popularity = (1 / (rng.permutation(N_TALKS) + 1) ** 0.8) * (0.4 + quality)
-    popularity[NICHE.start - 1 :] *= 0.3
-    weight = popularity / popularity.sum()
-    votes: dict[tuple[int, int], int] = {}
-
-    def rate(v: int, talks: np.ndarray, lift: float, bias: float) -> None:
-        scores = np.clip(np.round(quality[talks] * 3.4 + rng.normal(0, 0.8, size=len(talks)) + bias + lift), 0, 3)
-        for t, s in zip(talks.tolist(), scores.astype(int).tolist(), strict=True):
-            votes[(v, t + 1)] = s
-
-    for v in range(1, 501):
-        talks = np.argsort(-np.log(rng.random(N_TALKS)) / weight)[: int(rng.integers(2, 12))]
-        rate(v, talks, 0.0, rng.normal(0, 0.3))
+    rng, quality, weight, votes, rate = _light_voters(seed, NICHE)
     niche = np.array(NICHE) - 1
     for v in COMMUNITY:
         bias = rng.normal(0, 0.3)

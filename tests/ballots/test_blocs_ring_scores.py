@@ -24,15 +24,15 @@ EXACT = BlocRule(ring_scores="exact", ring_score_null="none")
 LIFT, OTHERS = 1.0, (2, 7)  # the fans' liking for their track, and how many other talks they rate
 
 
-def _world(seed: int) -> tuple[dict[tuple[int, int], int], np.ndarray]:
-    """500 light voters (2–11 ratings by popularity), and 30 fans of the track who rate 60–100% of its
-    talks with their own scores (the talk's quality, noise, their own leniency and +0.8 for their
-    favourite track) and 5–15 other talks by popularity (bench/blocs_fresh2.py's track_fans, in
-    small). Returns the votes ((voter, talk) -> score) and each talk's quality."""
+def _light_voters(seed: int, niche: range):
+    """The background both ring worlds share: talks' quality and a popularity skew (the talks of `niche`
+    seldom rated by others), and 500 light voters (2–11 ratings by popularity). Returns the generator,
+    the quality, the draw weights, the votes so far ((voter, talk) -> score) and `rate(voter, talks,
+    lift, bias)`, which scores talks by quality, noise, leniency and lift."""
     rng = np.random.default_rng(seed)
     quality = rng.beta(2.2, 2.8, size=N_TALKS)
     popularity = (1 / (rng.permutation(N_TALKS) + 1) ** 0.8) * (0.4 + quality)
-    popularity[TRACK.start - 1 :] *= 0.3  # a niche track: seldom rated by others
+    popularity[niche.start - 1 :] *= 0.3
     weight = popularity / popularity.sum()
     votes: dict[tuple[int, int], int] = {}
 
@@ -44,6 +44,15 @@ def _world(seed: int) -> tuple[dict[tuple[int, int], int], np.ndarray]:
     for v in range(1, 501):
         talks = np.argsort(-np.log(rng.random(N_TALKS)) / weight)[: int(rng.integers(2, 12))]
         rate(v, talks, 0.0, rng.normal(0, 0.3))
+    return rng, quality, weight, votes, rate
+
+
+def _world(seed: int) -> tuple[dict[tuple[int, int], int], np.ndarray]:
+    """500 light voters (2–11 ratings by popularity), and 30 fans of the track who rate 60–100% of its
+    talks with their own scores (the talk's quality, noise, their own leniency and +0.8 for their
+    favourite track) and 5–15 other talks by popularity (bench/blocs_fresh2.py's track_fans, in
+    small). Returns the votes ((voter, talk) -> score) and each talk's quality."""
+    rng, quality, weight, votes, rate = _light_voters(seed, TRACK)  # a niche track: seldom rated by others
     track = np.array(TRACK) - 1
     for v in FANS:
         bias = rng.normal(0, 0.3)
