@@ -42,7 +42,16 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import binom
 
-from .blocs_signals import OPPOSE, Context, Finding, _large_enough, _sorted_member, _threshold, _unit_minimum
+from .blocs_signals import (
+    OPPOSE,
+    Context,
+    Finding,
+    _large_enough,
+    _sorted_member,
+    _threshold,
+    _unit_minimum,
+    tarone_fixed_point,
+)
 
 
 def low_max_score(ctx: Context) -> int:
@@ -58,14 +67,9 @@ def _tarone(min_log_p: np.ndarray, alpha: float) -> int:
     """Tarone's count: the smallest K with at most K cells whose smallest achievable log p is at most
     log(alpha / K)."""
     ranked = np.sort(min_log_p)
-    lo, hi = 1, max(1, len(ranked))
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if int(np.searchsorted(ranked, np.log(alpha / mid), side="right")) <= mid:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
+    return tarone_fixed_point(
+        lambda k: int(np.searchsorted(ranked, np.log(alpha / k), side="right")), max(1, len(ranked))
+    )
 
 
 def lean_findings(

@@ -436,6 +436,19 @@ def _testable(m: _Margins, caps: np.ndarray, family: bool) -> int:
     return every - coi
 
 
+def tarone_fixed_point(count, most: int) -> int:
+    """The smallest K in [1, `most`] with count(K) <= K, for a count of testable cells that does not
+    grow with K (the bar alpha / K only tightens); `most` when none smaller is."""
+    lo, hi = 1, most
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if count(mid) <= mid:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
 def tarone_count(margins: list[_Margins], rule: BlocRule, ratio: float, family: bool):
     """Tarone's (1990) number of tests: the smallest K with at most K cells whose smallest achievable
     p-value is at most alpha / K. A cell whose tail, even with every voter of the group voting that
@@ -448,13 +461,7 @@ def tarone_count(margins: list[_Margins], rule: BlocRule, ratio: float, family: 
         bar = np.log(rule.alpha / k)
         return sum(_testable(m, _caps(m, rule, ratio, bar), family) for m in margins)
 
-    lo, hi = 1, max(1, count(1))
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if count(mid) <= mid:
-            hi = mid
-        else:
-            lo = mid + 1
+    lo = tarone_fixed_point(count, max(1, count(1)))
     bar = np.log(rule.alpha / lo)
     caps = []
     for m in margins:
