@@ -31,6 +31,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 from scipy.stats import poisson
 
 from .blocs_bursts import BurstScan, burst_scan
@@ -121,22 +123,14 @@ def _arrival(voter: np.ndarray, at: np.ndarray) -> int:
 
 
 def _components(talks: list[int], edges: list[tuple[int, int]]) -> list[list[int]]:
-    parent = {t: t for t in talks}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[int]] = {}
-    for t in talks:
-        groups.setdefault(find(t), []).append(t)
-    return [sorted(g) for g in groups.values()]
+    """The talks grouped by the links between them (connected components), each group ascending."""
+    index = {t: i for i, t in enumerate(talks)}
+    rows = [index[a] for a, _ in edges]
+    cols = [index[b] for _, b in edges]
+    graph = sparse.coo_matrix((np.ones(len(edges)), (rows, cols)), shape=(len(talks), len(talks)))
+    n, label = connected_components(graph, directed=False)
+    ordered = np.asarray(talks)
+    return [sorted(ordered[label == c].tolist()) for c in range(n)]
 
 
 def _burst_spans(scan: BurstScan, data: BlocInput) -> list[tuple[int, int, int, np.ndarray]]:
