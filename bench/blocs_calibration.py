@@ -8,6 +8,7 @@
     .venv/bin/python bench/blocs_calibration.py --world fresh4 --size small --seeds 1-30
     .venv/bin/python bench/blocs_calibration.py --world fresh5 --size small --seeds 1-30
     .venv/bin/python bench/blocs_calibration.py --world fresh6 --size small --seeds 1-30
+    .venv/bin/python bench/blocs_calibration.py --world fresh7 --size small --seeds 1-30
 
 Each conference is the seen generator's (bench/blocs_synthetic.py) with nothing planted: its honest
 voters, with the honest correlation that generator builds in (friends on small orders voting together
@@ -30,7 +31,10 @@ takes bench/blocs_fresh5.py's (a fifth, a regional public-sector and industry co
 a livestream's chat); `--world fresh6` takes bench/blocs_fresh6.py's (a sixth, a volunteer-run open-source
 community conference's four-week vote on the want-to-see scale; its honest groups: a project's community, a
 sponsor's staff fond of one devroom, newsletter readers, a user group's meetup night, a workshop cohort, the
-organizers' featured-talk posts). Printed: per seed the
+organizers' featured-talk posts); `--world fresh7` takes bench/blocs_fresh7.py's (a seventh, a hacker and security
+conference's one-week community vote on 1-10; its honest groups: a hackerspace's night, a university lab, a
+sponsor's staff fond of one village, a village's regulars, the organizers' unrecorded mailing, the con's recorded
+spotlight posts). Printed: per seed the
 blocs found outside colleagues (with their strongest sentence), then per signal the conferences with
 any bloc.
 
@@ -84,6 +88,7 @@ from bench.blocs_fresh3 import fresh3_conference
 from bench.blocs_fresh4 import fresh4_conference
 from bench.blocs_fresh5 import fresh5_conference
 from bench.blocs_fresh6 import fresh6_conference
+from bench.blocs_fresh7 import fresh7_conference
 from bench.blocs_synthetic import _sample_times, synthetic_conference
 
 P_LEVELS = (1e-3, 1e-4)
@@ -96,6 +101,7 @@ WORLDS = {
     "fresh4": fresh4_conference,
     "fresh5": fresh5_conference,
     "fresh6": fresh6_conference,
+    "fresh7": fresh7_conference,
 }
 
 
@@ -212,7 +218,7 @@ def main() -> None:
         choices=sorted(WORLDS),
         default="seen",
         help="the honest world: blocs_synthetic's, blocs_fresh's, blocs_fresh2's, blocs_fresh3's, blocs_fresh4's, "
-        "blocs_fresh5's or blocs_fresh6's",
+        "blocs_fresh5's, blocs_fresh6's or blocs_fresh7's",
     )
     parser.add_argument("--narrow-pvalues", action="store_true", help="the narrow test's p-values against its model")
     parser.add_argument("--heavy", type=float, default=0.0, help="share of voters re-drawn as honest heavy raters")

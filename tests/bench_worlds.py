@@ -85,3 +85,63 @@ def assert_planted_blocs(conf, scale, *, oppose_at_most: int) -> None:
             assert bloc.boosted_talk is None and len(bloc.talk_ids) == 1
             assert (data.vote_score[mine] == scale.minimum).any()
             assert (data.vote_score[mine] <= oppose_at_most).all()
+
+
+def voters_talks(conf) -> tuple[np.ndarray, np.ndarray]:
+    """Per vote: its voter id and talk id."""
+    data = conf.data
+    return data.voter_ids[data.vote_voter], data.talk_ids[data.vote_talk]
+
+
+def assert_size_in_range(conf, spec, *, accounts_at_most: float = 1.3) -> None:
+    """The size asked for (`spec`, a bench.blocs_synthetic.Size): its talks, its voters and the accounts
+    campaigns made on top (at most `accounts_at_most` times the voters in all), its votes within 10%."""
+    data = conf.data
+    assert data.n_talks == spec.talks
+    assert spec.voters < data.n_voters <= spec.voters * accounts_at_most
+    assert 0.9 * spec.votes <= len(data.vote_score) <= 1.1 * spec.votes
+
+
+def assert_ground_truth(conf, n_voters: int, account_kinds) -> None:
+    """A world's planted and honest votes as its ground truth states them: voters 1..`n_voters` are real
+    and ids above are campaign-only accounts (of the kinds `account_kinds` only, every vote planted);
+    honest means neither planted nor an account's; every honest group is of voters in no bloc and in no
+    other group, each of whom cast an honest vote on the group's talks."""
+    voters, talks = voters_talks(conf)
+    assert conf.planted.any()
+    assert not (conf.planted & conf.honest).any()
+    members = {v for b in conf.blocs for v in b.member_ids}
+    assert set(np.unique(voters[conf.planted]).tolist()) <= members
+    real = voters <= n_voters
+    assert (conf.honest == (~conf.planted & real)).all()
+    assert conf.planted[~real].all()  # every vote of a campaign-only account is planted
+    assert {b.kind for b in conf.blocs if any(v > n_voters for v in b.member_ids)} == set(account_kinds)
+    seen: set[int] = set()
+    for group in conf.honest_groups:
+        assert group.direction == "honest" and group.boosted_talk is None
+        assert not members & set(group.member_ids), group.kind
+        assert not seen & set(group.member_ids), "a voter is in one honest group only"
+        seen |= set(group.member_ids)
+        shared = np.isin(voters, group.member_ids) & np.isin(talks, group.talk_ids)
+        assert conf.honest[shared].all(), group.kind
+        assert shared.sum() >= len(group.member_ids), group.kind
+        assert set(np.unique(voters[shared]).tolist()) == set(group.member_ids), group.kind
+
+
+def assert_honest_alone(alone, conf, n_voters: int) -> None:
+    """`alone`, the world generated with nothing planted, is `conf`'s honest conference: no planted vote,
+    bloc or campaign account, the same honest groups, and `conf`'s honest votes unchanged."""
+    assert not alone.planted.any()
+    assert alone.blocs == ()
+    assert alone.data.n_voters == n_voters
+    assert alone.honest.all()
+    assert alone.honest_groups == conf.honest_groups
+    assert_honest_votes_kept(alone, conf)
+
+
+def assert_votes_after_joining(data) -> None:
+    """Every voter votes, and every account was created before its first vote."""
+    first = np.full(data.n_voters, np.iinfo(np.int64).max)
+    np.minimum.at(first, data.vote_voter, data.vote_at)
+    assert (first < np.iinfo(np.int64).max).all()  # every voter votes
+    assert (data.voter_joined <= first).all()  # an account exists before its first vote

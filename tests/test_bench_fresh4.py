@@ -13,7 +13,7 @@ from bench.blocs_calibration import plant_nothing
 from bench.blocs_fresh4 import BLOC_KINDS, CLOSES, FREE_MAIL, HONEST_KINDS, OPENS, SCALE, fresh4_conference
 from bench.blocs_synthetic import SIZES
 from tests.bench_worlds import (
-    assert_honest_votes_kept,
+    assert_honest_alone,
     assert_planted_blocs,
     assert_same_seed_same_conference,
     vote_keys,
@@ -122,12 +122,7 @@ def test_every_kind_is_planted(small):
 
 def test_plant_nothing_gives_the_honest_conference_alone(small):
     alone = fresh4_conference("small", 1, plant=plant_nothing)
-    assert not alone.planted.any()
-    assert alone.blocs == ()
-    assert alone.data.n_voters == SIZES["small"].voters
-    assert alone.honest.all()
-    assert alone.honest_groups == small.honest_groups
-    assert_honest_votes_kept(alone, small)
+    assert_honest_alone(alone, small, SIZES["small"].voters)
     for name in ("talk_company", "talk_speaker", "talk_promoted"):
         assert np.array_equal(getattr(alone.data, name), getattr(small.data, name)), name
 

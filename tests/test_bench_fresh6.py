@@ -24,21 +24,20 @@ from bench.blocs_fresh6 import (
 from bench.blocs_synthetic import SIZES
 from confvote.free_mail import FREE_MAIL_DOMAINS
 from tests.bench_worlds import (
-    assert_honest_votes_kept,
+    assert_ground_truth,
+    assert_honest_alone,
     assert_planted_blocs,
     assert_same_seed_same_conference,
+    assert_size_in_range,
+    assert_votes_after_joining,
     vote_keys,
+    voters_talks,
 )
 
 
 @pytest.fixture(scope="module")
 def small():
     return fresh6_conference("small", 1)
-
-
-def _voters_talks(conf):
-    data = conf.data
-    return data.voter_ids[data.vote_voter], data.talk_ids[data.vote_talk]
 
 
 def test_same_seed_same_conference(small):
@@ -54,11 +53,7 @@ def test_small_is_fast():
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_small_sizes_in_range(seed, small):
     conf = small if seed == 1 else fresh6_conference("small", seed)
-    spec = SIZES["small"]
-    data = conf.data
-    assert data.n_talks == spec.talks
-    assert spec.voters < data.n_voters <= spec.voters * 1.3  # accounts made for campaigns come on top
-    assert 0.9 * spec.votes <= len(data.vote_score) <= 1.1 * spec.votes
+    assert_size_in_range(conf, SIZES["small"])  # accounts made for campaigns come on top
 
 
 def test_the_world_looks_like_an_open_source_conference(small):
@@ -72,10 +67,7 @@ def test_the_world_looks_like_an_open_source_conference(small):
     keys = vote_keys(small)
     assert len(np.unique(keys)) == len(keys)
     assert set(np.unique(data.voter_weight).tolist()) == {0.0, 0.5, 1.0}
-    first = np.full(data.n_voters, np.iinfo(np.int64).max)
-    np.minimum.at(first, data.vote_voter, data.vote_at)
-    assert (first < np.iinfo(np.int64).max).all()  # every voter votes
-    assert (data.voter_joined <= first).all()  # an account exists before its first vote
+    assert_votes_after_joining(data)
     ballots = np.bincount(data.vote_voter, minlength=data.n_voters)
     assert ballots.max() >= 0.15 * data.n_talks and (ballots <= 3).sum() >= 0.1 * spec.voters
     assert len(data.talk_speaker) > 0 and len(data.talk_company) > 0 and len(data.talk_domain) > 0
@@ -89,28 +81,8 @@ def test_the_world_looks_like_an_open_source_conference(small):
 
 
 def test_ground_truth_agrees_with_the_votes(small):
-    voters, talks = _voters_talks(small)
-    assert small.planted.any()
-    assert not (small.planted & small.honest).any()
-    members = {v for b in small.blocs for v in b.member_ids}
-    assert set(np.unique(voters[small.planted]).tolist()) <= members
-    real = voters <= SIZES["small"].voters
-    assert (small.honest == (~small.planted & real)).all()
-    assert small.planted[~real].all()  # every vote of a campaign-only account is planted
-    accounts = {b.kind for b in small.blocs if any(v > SIZES["small"].voters for v in b.member_ids)}
-    assert accounts == set(OPERATED)  # only operated campaigns make accounts
+    assert_ground_truth(small, SIZES["small"].voters, OPERATED)  # only these campaigns make accounts
     assert_planted_blocs(small, SCALE, oppose_at_most=1)
-    honest_members = {v for g in small.honest_groups for v in g.member_ids}
-    assert not honest_members & members
-    seen: set[int] = set()
-    for group in small.honest_groups:
-        assert group.direction == "honest" and group.boosted_talk is None
-        assert not seen & set(group.member_ids), "a voter is in one honest group only"
-        seen |= set(group.member_ids)
-        shared = np.isin(voters, group.member_ids) & np.isin(talks, group.talk_ids)
-        assert small.honest[shared].all(), group.kind
-        assert shared.sum() >= len(group.member_ids), group.kind
-        assert set(np.unique(voters[shared]).tolist()) == set(group.member_ids), group.kind
 
 
 def test_colleague_mask_is_the_speakers_employers(small):
@@ -121,7 +93,7 @@ def test_colleague_mask_is_the_speakers_employers(small):
 
     world = _honest(np.random.default_rng([1, 0, 60]), "small")
     data = small.data
-    voters, talks = _voters_talks(small)
+    voters, talks = voters_talks(small)
     employer = np.r_[world.employer, np.full(data.n_voters - world.V, -1)][voters - 1]
     expected = np.array(
         [e >= 0 and e in world.talk_employers[t - 1] for e, t in zip(employer, talks, strict=True)], dtype=bool
@@ -141,7 +113,7 @@ def test_colleague_mask_is_the_speakers_employers(small):
 
 def test_campaign_shapes(small):
     data = small.data
-    voters, talks = _voters_talks(small)
+    voters, talks = voters_talks(small)
     by_kind = {b.kind: b for b in small.blocs}
     order_of = dict(zip(data.voter_ids.tolist(), data.voter_order.tolist(), strict=True))
     ring = by_kind["order"]
@@ -178,12 +150,7 @@ def test_every_kind_is_planted(small):
 
 def test_plant_nothing_gives_the_honest_conference_alone(small):
     alone = fresh6_conference("small", 1, plant=plant_nothing)
-    assert not alone.planted.any()
-    assert alone.blocs == ()
-    assert alone.data.n_voters == SIZES["small"].voters
-    assert alone.honest.all()
-    assert alone.honest_groups == small.honest_groups
-    assert_honest_votes_kept(alone, small)
+    assert_honest_alone(alone, small, SIZES["small"].voters)
     for name in ("talk_company", "talk_domain", "talk_speaker", "talk_promoted", "voter_joined"):
         got = getattr(small.data, name)
         if name == "voter_joined":
