@@ -1,6 +1,6 @@
 """How "Suggested promotions" (apps/ballots/domain/promotion_suggestions.py) fares on the generated
 worlds: how many suggestions are a real unrecorded promotion of the organizers' (fresh6's newsletter,
-fresh4's vendor pushes, fresh3's newsletter: their honest groups of those kinds), how many are a
+fresh4's vendor pushes, fresh3's newsletter, fresh7's mailing: their honest groups of those kinds), how many are a
 campaign's (most of their co-raters planted bloc members: an organizer who records such a burst as
 their own promotion would hide the campaign), and how many are neither. Prints only.
 
@@ -24,7 +24,7 @@ from bench.blocs_fresh4_diag import with_promotions
 from bench.blocs_quality import GENERATORS, Counts, measure
 
 # The honest groups that are a promotion of the organizers' (or of a vendor acting for them).
-PROMOTION_KINDS = {"newsletter_readers", "trending_push", "featured_push"}
+PROMOTION_KINDS = {"newsletter_readers", "trending_push", "featured_push", "unrecorded_mailing"}
 
 
 def classify(suggestion, conf) -> str:
