@@ -1,5 +1,7 @@
 """Organizers review blocs through the API: list with evidence and effect, confirm or dismiss with a reason."""
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
@@ -67,10 +69,31 @@ class DecisionIn(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, allow_blank=True, default="")
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """true or false (also True/False, 1/0); anything else is a 400, not silently no filter."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in (True, "True", "true", "1"):
+            return True
+        if value in (False, "False", "false", "0"):
+            return False
+        raise ValidationError("Use true or false.", code="invalid")
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        # A text widget hands the value over as given (the usual boolean widgets turn "maybe" into None).
+        super().__init__(*args, **{**kwargs, "widget": forms.TextInput})
+
+
 class BlocFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=Bloc.Status.choices)
     direction = filters.ChoiceFilter(choices=[("support", "support"), ("oppose", "oppose"), ("alike", "alike")])
-    present = filters.BooleanFilter(label="Found by the latest detection")
+    present = StrictBooleanFilter(label="Found by the latest detection")
     signal = filters.ChoiceFilter(choices=SIGNAL_CHOICES, method="with_signal", label="A signal among the evidence")
     talk = filters.NumberFilter(method="on_talk", min_value=1, max_value=MAX_ID, step_size=1, label="On this talk (id)")
     track = filters.CharFilter(field_name="talk__track__slug", max_length=64, label="On a talk of this track (slug)")
