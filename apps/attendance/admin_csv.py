@@ -6,7 +6,7 @@ import csv
 from django.http import HttpResponse
 from django.utils import timezone
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from confvote.spreadsheet import spreadsheet_text
 
 
 def csv_export_action(columns: list[tuple[str, str]], name: str, select: tuple[str, ...] = ()):
@@ -38,5 +38,4 @@ def _value(obj, path: str):
 
 
 def _cell(value) -> str:
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return spreadsheet_text(value.isoformat() if hasattr(value, "isoformat") else str(value))

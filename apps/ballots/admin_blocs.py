@@ -11,10 +11,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from apps.talks.models import Conference
+from apps.talks.models import Conference, Track
 from confvote.admin_readonly import ReadOnlyAdmin
 
+from .bloc_csv import bloc_csv_response
 from .models import Bloc, BlocDecision, BlocDetectionRun
+from .selectors.bloc_review import bloc_text_q
 from .selectors.blocs import SIGNAL_CHOICES, blocs_with_signal
 from .services.bloc_runs import LIVE, bloc_decision_apply, bloc_detection_start
 
@@ -67,6 +69,27 @@ class SignalFilter(admin.SimpleListFilter):
         return blocs_with_signal(queryset, signal) if signal in dict(SIGNAL_CHOICES) else queryset
 
 
+class TrackFilter(admin.SimpleListFilter):
+    """Blocs on the talks of one track. Only tracks with a bloc are offered, of the conference chosen
+    in the conference filter if any; tracks of different conferences are told apart by the conference."""
+
+    title = "talk's track"
+    parameter_name = "track"
+
+    def lookups(self, request, model_admin):
+        tracks = Track.objects.filter(talks__blocs__isnull=False).distinct().select_related("conference")
+        conference = posted_id(request.GET.get("conference__id__exact"))
+        if conference is not None:
+            tracks = tracks.filter(conference_id=conference)
+        tracks = list(tracks.order_by("conference__name", "name"))
+        several = len({track.conference_id for track in tracks}) > 1
+        return [(str(t.pk), f"{t.conference} · {t.name}" if several else t.name) for t in tracks]
+
+    def queryset(self, request, queryset):
+        track = posted_id(self.value())
+        return queryset if track is None else queryset.filter(talk__track_id=track)
+
+
 @admin.register(Bloc)
 class BlocAdmin(admin.ModelAdmin):
     list_display = (
@@ -78,8 +101,8 @@ class BlocAdmin(admin.ModelAdmin):
         "rank_change",
         "status",
     )
-    list_filter = ("conference", "status", "present", "direction", SignalFilter)
-    search_fields = ("talk__title", "reason")
+    list_filter = ("conference", "status", "present", "direction", SignalFilter, TrackFilter)
+    search_fields = ("talk__title", "reason")  # and the evidence sentences: get_search_results
     list_select_related = ("talk", "decided_by")
     fieldsets = (
         (
@@ -106,7 +129,7 @@ class BlocAdmin(admin.ModelAdmin):
     )
     readonly_fields = tuple(name for _, group in fieldsets for name in group["fields"])
     exclude = ("members", "spared", "signals", "evidence", "key")
-    actions = ["detect_now"]
+    actions = ["detect_now", "export_csv"]
     inlines = [BlocDecisionInline]
     change_form_template = "admin/ballots/bloc/change_form.html"
     change_list_template = "admin/ballots/bloc/change_list.html"
@@ -184,6 +207,22 @@ class BlocAdmin(admin.ModelAdmin):
     def detect_now(self, request, queryset):
         for conference in Conference.objects.filter(pk__in=queryset.values("conference")).order_by("name"):
             self._queue(request, conference)
+
+    @admin.action(description="Export selected blocs as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        """The columns of the API's …/blocs/export.csv (bloc_csv.py); members are never listed."""
+        conferences = set(queryset.values_list("conference__slug", flat=True))
+        name = f"blocs-{conferences.pop()}" if len(conferences) == 1 else "blocs"
+        return bloc_csv_response(queryset, name=name)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also the blocs one of whose evidence sentences contains the search as typed ("example.com",
+        "within 6 hours"), besides the talk's title and the reason, word by word."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            found = found | queryset.filter(bloc_text_q(term))
+        return found, may_have_duplicates
 
     def _queue(self, request, conference: Conference) -> None:
         run, created = bloc_detection_start(conference=conference, by=request.user)

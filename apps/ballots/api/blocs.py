@@ -1,18 +1,25 @@
 """Organizers review blocs through the API: list with evidence and effect, confirm or dismiss with a reason."""
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.ballots.bloc_csv import bloc_csv_response
 from apps.ballots.models import Bloc, BlocDetectionRun
+from apps.ballots.selectors.bloc_review import blocs_matching
 from apps.ballots.selectors.blocs import SIGNAL_CHOICES, blocs_with_signal
 from apps.ballots.services.bloc_runs import bloc_decision_apply, bloc_detection_start
 from apps.talks.models import Conference
 from confvote.rest import IsConferenceOrganizer
+
+from .promotions import MAX_ID
 
 
 class BlocOut(serializers.ModelSerializer):
@@ -62,33 +69,94 @@ class DecisionIn(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, allow_blank=True, default="")
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """true or false (also True/False, 1/0); anything else is a 400, not silently no filter."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in (True, "True", "true", "1"):
+            return True
+        if value in (False, "False", "false", "0"):
+            return False
+        raise ValidationError("Use true or false.", code="invalid")
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        # A text widget hands the value over as given (the usual boolean widgets turn "maybe" into None).
+        super().__init__(*args, **{**kwargs, "widget": forms.TextInput})
+
+
 class BlocFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=Bloc.Status.choices)
     direction = filters.ChoiceFilter(choices=[("support", "support"), ("oppose", "oppose"), ("alike", "alike")])
-    present = filters.BooleanFilter(label="Found by the latest detection")
+    present = StrictBooleanFilter(label="Found by the latest detection")
     signal = filters.ChoiceFilter(choices=SIGNAL_CHOICES, method="with_signal", label="A signal among the evidence")
+    talk = filters.NumberFilter(method="on_talk", min_value=1, max_value=MAX_ID, step_size=1, label="On this talk (id)")
+    track = filters.CharFilter(field_name="talk__track__slug", max_length=64, label="On a talk of this track (slug)")
+    q = filters.CharFilter(
+        method="matching",
+        max_length=200,
+        label="The talk's title or an evidence sentence contains this text (any case)",
+    )
 
     class Meta:
         model = Bloc
-        fields = ["status", "direction", "present", "signal"]
+        fields = ["status", "direction", "present", "signal", "talk", "track", "q"]
 
     def with_signal(self, queryset, name, value):
         return blocs_with_signal(queryset, value)
 
+    def on_talk(self, queryset, name, value: int):  # the hint documents an integer, not any number
+        return queryset.filter(talk_id=value)
+
+    def matching(self, queryset, name, value):
+        return blocs_matching(queryset, value)
+
 
 class BlocList(generics.ListAPIView):
     """Blocs found in the conference's votes, newest detection first. Members are never listed. Filter
-    by `status`, `direction`, `present` and `signal` (e.g. `?signal=speakers&status=detected`)."""
+    by `status`, `direction`, `present`, `signal`, `talk` (id), `track` (slug) and `q` (text in the
+    talk's title or an evidence sentence), e.g. `?signal=speakers&status=detected`."""
 
     permission_classes = [IsConferenceOrganizer]
     serializer_class = BlocOut
     queryset = Bloc.objects.none()
     filterset_class = BlocFilter
 
-    def get_queryset(self):
+    def blocs(self):
         conference = get_object_or_404(Conference, slug=self.kwargs["slug"])
-        blocs = Bloc.objects.filter(conference=conference).select_related("decided_by")
-        return blocs.annotate(spared_count=Count("spared", distinct=True)).order_by("-present", "pk")
+        return Bloc.objects.filter(conference=conference).order_by("-present", "pk")
+
+    def get_queryset(self):
+        blocs = self.blocs().select_related("decided_by")
+        return blocs.annotate(spared_count=Count("spared", distinct=True))
+
+
+class BlocExport(BlocList):
+    """The blocs the list answers (same filters, same order, every page at once) as a CSV file: talk,
+    status, size, signals, evidence, the discount, the talk's score and rank before and after, the
+    decision's author, time and reason. Members are never listed. Errors are answered in JSON."""
+
+    pagination_class = None
+
+    def get_queryset(self):
+        return self.blocs()  # the export joins and counts what it writes
+
+    def perform_content_negotiation(self, request, force=False):
+        # The answer is CSV whatever the client accepts; an error is JSON even to `Accept: text/csv`.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        operation_id="conferences_blocs_export_csv",
+        filters=True,
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+    )
+    def get(self, request, slug: str):
+        return bloc_csv_response(self.filter_queryset(self.get_queryset()), name=f"blocs-{slug}")
 
 
 class BlocRunOut(serializers.ModelSerializer):

@@ -4,6 +4,7 @@ from . import blocs, mine, organisations, promotions, tally
 
 urlpatterns = [
     path("conferences/<slug:slug>/blocs/", blocs.BlocList.as_view(), name="api-bloc-list"),
+    path("conferences/<slug:slug>/blocs/export.csv", blocs.BlocExport.as_view(), name="api-bloc-export"),
     path("conferences/<slug:slug>/blocs/<int:pk>/decide/", blocs.BlocDecide.as_view(), name="api-bloc-decide"),
     path("conferences/<slug:slug>/blocs/runs/", blocs.BlocRunList.as_view(), name="api-bloc-run-list"),
     path("conferences/<slug:slug>/blocs/runs/<int:pk>/", blocs.BlocRunDetail.as_view(), name="api-bloc-run-detail"),
