@@ -43,6 +43,10 @@ MIN_TALKS = 3
 MIN_CO_RATERS = 5
 MIN_LINK = 3
 CO_RATE_MINUTES = 15
+# A mailing's readers open it when they get to it and rate each talk they pick when they get to that,
+# hours apart: the slow pass (`_peaks`) counts voters who rated two or more of the talks within this
+# many hours of each other, in the burst windows that rose together.
+SLOW_CO_RATE_HOURS = 24
 MIN_RATIO = 3.0
 # A newsletter features many talks and each reader rates a few of them; a slate campaign asks its
 # members to rate every talk of the slate. A moment whose co-raters rated on average more than this
@@ -84,13 +88,18 @@ class PromotionSuggestion:
     talks_per_co_rater: float = 0.0
 
 
+def _duration(seconds: int) -> str:
+    """ "15 minutes", "24 hours"."""
+    return _plural(seconds // 60, "minute") if seconds < 3600 else _plural(seconds // 3600, "hour")
+
+
 def _plural(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-def _close_pairs(voter: np.ndarray, talk: np.ndarray, at: np.ndarray, gap: int) -> np.ndarray:
+def _close_pairs(voter: np.ndarray, talk: np.ndarray, at: np.ndarray, gap: int, above: int = -1) -> np.ndarray:
     """(voter, talk a, talk b) with a < b for every two votes of one voter on two different talks at most
-    `gap` seconds apart. The votes are any order; returned unique rows, sorted."""
+    `gap` seconds apart and more than `above`. The votes are any order; returned unique rows, sorted."""
     if len(voter) < 2:
         return np.empty((0, 3), dtype=np.int64)
     order = np.lexsort((at, voter))
@@ -103,7 +112,7 @@ def _close_pairs(voter: np.ndarray, talk: np.ndarray, at: np.ndarray, gap: int) 
             break
         i = np.flatnonzero(same)
         lo, hi = np.minimum(t[i], t[i + k]), np.maximum(t[i], t[i + k])
-        keep = lo != hi
+        keep = (lo != hi) & (a[i + k] - a[i] > above)
         rows.append(np.stack([v[i][keep], lo[keep], hi[keep]], axis=1))
     if not rows:
         return np.empty((0, 3), dtype=np.int64)
@@ -133,27 +142,54 @@ def _components(talks: list[int], edges: list[tuple[int, int]]) -> list[list[int
     return [sorted(ordered[label == c].tolist()) for c in range(n)]
 
 
-def _burst_spans(scan: BurstScan, data: BlocInput) -> list[tuple[int, int, int, np.ndarray]]:
-    """(start, end, talk position, voter positions) of every passing burst window, upward (any rating
-    from "want to see" up, or the top score), merged per talk where they overlap."""
+def _burst_spans(scan: BurstScan, data: BlocInput) -> list[tuple[int, int, int, np.ndarray, tuple]]:
+    """(start, end, talk position, voter positions, peak) of every passing burst window, upward (any
+    rating from "want to see" up, or the top score), merged per talk where they overlap. The peak is
+    the span's most unusual window, as (start, end, talk position, voter positions): a span runs over
+    every passing window of a talk, hours or days of them around a slow rise; its peak is the few
+    hours of the rise itself."""
     spans = []
     directions = [d for d in (SUPPORT, TOP) if d in scan.ctx.tested]
     asked = np.unique(np.concatenate([scan.talks_passing(d) for d in directions] or [np.empty(0, dtype=np.int64)]))
+
+    def close(current, talk):
+        best = min(current[2], key=lambda w: (w.log_p, w.hours, w.start, w.direction))
+        peak = (int(best.start), int(best.end), talk, np.unique(best.voters))
+        voters = np.unique(np.concatenate([w.voters for w in current[2]]))
+        spans.append((current[0], current[1], talk, voters, peak))
+
     for talk in asked.tolist():
         windows = [w for d in directions for w in scan.windows(d, talk) if w.passed]
         windows.sort(key=lambda w: (w.start, w.end))
         current = None
         for w in windows:
             if current is not None and w.start < current[1]:
-                current = (current[0], max(current[1], w.end), [*current[2], w.voters])
+                current = (current[0], max(current[1], w.end), [*current[2], w])
             else:
                 if current is not None:
-                    spans.append((current[0], current[1], talk, np.unique(np.concatenate(current[2]))))
-                current = (w.start, w.end, [w.voters])
+                    close(current, talk)
+                current = (w.start, w.end, [w])
         if current is not None:
-            spans.append((current[0], current[1], talk, np.unique(np.concatenate(current[2]))))
+            close(current, talk)
     spans.sort(key=lambda s: (s[0], s[1], s[2]))
     return spans
+
+
+def _moments(spans: list[tuple]):
+    """Chains of overlapping spans (of any talks), in time order: (start, end, the spans, their talks
+    ascending), those of at least MIN_TALKS talks only. Each span is (start, end, talk, …)."""
+    i = 0
+    while i < len(spans):
+        start, end = spans[i][0], spans[i][1]
+        j = i + 1
+        while j < len(spans) and spans[j][0] < end:
+            end = max(end, spans[j][1])
+            j += 1
+        moment = spans[i:j]
+        i = j
+        talks = sorted({s[2] for s in moment})
+        if len(talks) >= MIN_TALKS:
+            yield start, end, moment, talks
 
 
 def promotion_suggestions(
@@ -170,33 +206,31 @@ def promotion_suggestions(
     gap = CO_RATE_MINUTES * 60
     upward = data.vote_score >= data.scale.wanted_min
     site_at = np.sort(data.vote_at)
+    # Moments: chains of overlapping burst spans; voters who rated two or more talks in one sitting.
     out: list[PromotionSuggestion] = []
-    # Moments: chains of overlapping burst spans (of any talks).
-    i = 0
-    while i < len(spans):
-        start, end = spans[i][0], spans[i][1]
-        j = i + 1
-        while j < len(spans) and spans[j][0] < end:
-            end = max(end, spans[j][1])
-            j += 1
-        moment = spans[i:j]
-        i = j
-        talks = sorted({s[2] for s in moment})
-        if len(talks) < MIN_TALKS:
-            continue
+    for start, end, moment, talks in _moments(spans):
         out += _suggest(data, upward, site_at, moment, talks, start, end, gap)
+    # Slow moments: chains of overlapping peaks; voters who rated two or more talks hours apart, within
+    # the day (a mailing read when its readers get to it). A moment a suggestion above already names
+    # (a talk in common, overlapping times) is left to it.
+    peaks = sorted((s[4] for s in spans), key=lambda p: (p[0], p[1], p[2]))
+    slow_gap = SLOW_CO_RATE_HOURS * 3600
+    for start, end, moment, talks in _moments(peaks):
+        for s in _suggest(data, upward, site_at, moment, talks, start, end, slow_gap, above=gap):
+            if not any(set(s.talk_ids) & set(f.talk_ids) and s.start < f.end and f.start < s.end for f in out):
+                out.append(s)
     out.sort(key=lambda s: (s.at, s.talk_ids))
     return out
 
 
-def _suggest(data, upward, site_at, moment, talks, start, end, gap) -> list[PromotionSuggestion]:
+def _suggest(data, upward, site_at, moment, talks, start, end, gap, above=-1) -> list[PromotionSuggestion]:
     on = upward & np.isin(data.vote_talk, talks)
     inside = on & (data.vote_at >= start) & (data.vote_at < end)
-    pairs = _close_pairs(data.vote_voter[inside], data.vote_talk[inside], data.vote_at[inside], gap)
+    pairs = _close_pairs(data.vote_voter[inside], data.vote_talk[inside], data.vote_at[inside], gap, above)
     if not len(pairs):
         return []
     outside = on & ~((data.vote_at >= start) & (data.vote_at < end))
-    far_pairs = _close_pairs(data.vote_voter[outside], data.vote_talk[outside], data.vote_at[outside], gap)
+    far_pairs = _close_pairs(data.vote_voter[outside], data.vote_talk[outside], data.vote_at[outside], gap, above)
     n_in = int(np.searchsorted(site_at, end, side="left") - np.searchsorted(site_at, start, side="left"))
     n_out = len(site_at) - n_in
     scale = n_in / max(n_out, 1)
@@ -241,10 +275,15 @@ def _suggest(data, upward, site_at, moment, talks, start, end, gap) -> list[Prom
             continue
         talk_ids = tuple(int(t) for t in data.talk_ids[group])
         hours = (g_end - g_start) / 3600
+        together = (
+            f"within {_duration(gap)} of each other"
+            if above < 0
+            else f"more than {_duration(above)} and within {_duration(gap)} apart"
+        )
         evidence = (
             f"{_plural(len(group), 'talk')} burst within {hours:.0f} hours of each other, with "
             f"{_plural(len(voters), 'voter')} in their bursts; {_plural(observed, 'voter')} rated two or "
-            f"more of them within {CO_RATE_MINUTES} minutes of each other, where site-wide activity "
+            f"more of them {together}, where site-wide activity "
             f"predicts {expected:.1f}; each of them rated {per_co_rater:.1f} of the {len(group)} on average. "
             "If you sent a newsletter or post featuring them, record it as a promotion."
         )
