@@ -1,5 +1,6 @@
 """Suggested promotions: moments when several talks burst together and many of the same voters rated
-two or more of them within minutes (what an unrecorded newsletter's readers do), listed for the
+two or more of them within minutes, or hours apart within the day (what an unrecorded newsletter's or
+mailing's readers do), listed for the
 organizer in the admin and through the API, read-only. Hand-made conferences in the database."""
 
 import datetime as dt

@@ -24,6 +24,17 @@ Talks link when at least MIN_LINK voters rated both within CO_RATE_MINUTES in th
 suggestion is a connected set of at least MIN_TALKS such talks, so that unrelated bursts at the same
 hour are not joined. Windows explained by a recorded promotion are not tested by the burst test, so a
 recorded promotion's talks are not suggested again.
+
+A mailing read when its readers get to it (each pick rated when they reach it, hours apart: fresh7's
+`unrecorded_mailing`) brings few voters who rate two picks within minutes, and its talks' burst spans
+run over days of passing windows, which chain most of the week's bursts into one moment. So a second,
+slow pass takes each span's peak (its most unusual window: the hours when the talk's votes rose the
+most above site-wide activity), chains overlapping peaks into moments, and applies the same tests
+(links, co-raters, prediction, MAX_SHARE) to voters who rated two or more of the talks more than
+CO_RATE_MINUTES and at most SLOW_CO_RATE_HOURS apart: readers who rated the picks within minutes are
+the first pass's, so a group rating together in one sitting (a meetup, a slate) is judged there only.
+A slow moment that a first-pass suggestion already names (a talk in common, overlapping times) is left
+to it.
 """
 
 from __future__ import annotations
@@ -44,8 +55,9 @@ MIN_CO_RATERS = 5
 MIN_LINK = 3
 CO_RATE_MINUTES = 15
 # A mailing's readers open it when they get to it and rate each talk they pick when they get to that,
-# hours apart: the slow pass (`_peaks`) counts voters who rated two or more of the talks within this
-# many hours of each other, in the burst windows that rose together.
+# hours apart: the slow pass counts voters who rated two or more of the talks more than CO_RATE_MINUTES
+# and at most this many hours apart, in the peak windows that rose together (chosen a priori: "the
+# same day"; fresh7's readers rate within Exp(4 h) of the mailing, cut at 24 h).
 SLOW_CO_RATE_HOURS = 24
 MIN_RATIO = 3.0
 # A newsletter features many talks and each reader rates a few of them; a slate campaign asks its
@@ -70,7 +82,8 @@ class PromotionSuggestion:
       most of those first votes. A promotion recorded then explains the hours after it.
     - `start`, `end`: the span of the talks' burst windows (seconds since the epoch).
     - `voters`: the distinct voters in those windows; `co_raters`: how many of them rated two or more
-      of the talks within CO_RATE_MINUTES; `expected`: how many site-wide activity predicts;
+      of the talks within CO_RATE_MINUTES (a slow pass's: more than that and within SLOW_CO_RATE_HOURS;
+      the evidence says which); `expected`: how many site-wide activity predicts;
       `talks_per_co_rater`: how many of the talks each of them rated in the span, on average (a
       newsletter's readers pick a few of its talks; a slate campaign's members rate them all).
     - `co_rater_ids`: those voters' ids, ascending (for measurement; the admin shows the counts).
