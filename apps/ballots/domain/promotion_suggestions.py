@@ -110,11 +110,12 @@ def _plural(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-def _close_pairs(voter: np.ndarray, talk: np.ndarray, at: np.ndarray, gap: int, above: int = -1) -> np.ndarray:
-    """(voter, talk a, talk b) with a < b for every two votes of one voter on two different talks at most
-    `gap` seconds apart and more than `above`. The votes are any order; returned unique rows, sorted."""
+def _pair_rows(voter: np.ndarray, talk: np.ndarray, at: np.ndarray, gap: int, above: int = -1) -> np.ndarray:
+    """(voter, talk a, talk b, time of the earlier vote, time of the later) with a < b for every two votes
+    of one voter on two different talks at most `gap` seconds apart and more than `above`. The votes
+    are any order; rows sorted."""
     if len(voter) < 2:
-        return np.empty((0, 3), dtype=np.int64)
+        return np.empty((0, 5), dtype=np.int64)
     order = np.lexsort((at, voter))
     v, t, a = voter[order], talk[order], at[order]
     rows = []
@@ -126,10 +127,21 @@ def _close_pairs(voter: np.ndarray, talk: np.ndarray, at: np.ndarray, gap: int, 
         i = np.flatnonzero(same)
         lo, hi = np.minimum(t[i], t[i + k]), np.maximum(t[i], t[i + k])
         keep = (lo != hi) & (a[i + k] - a[i] > above)
-        rows.append(np.stack([v[i][keep], lo[keep], hi[keep]], axis=1))
+        rows.append(np.stack([v[i][keep], lo[keep], hi[keep], a[i][keep], a[i + k][keep]], axis=1))
     if not rows:
-        return np.empty((0, 3), dtype=np.int64)
+        return np.empty((0, 5), dtype=np.int64)
     return np.unique(np.concatenate(rows).astype(np.int64), axis=0)
+
+
+def _pairs_in(rows: np.ndarray, talks: list[int], start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+    """Of `rows` (`_pair_rows`) on two of `talks`: (voter, talk a, talk b) of the pairs with both votes in
+    [start, end), and of those with both outside it, unique rows each."""
+    on = np.isin(rows[:, 1], talks) & np.isin(rows[:, 2], talks)
+    first_in = (rows[:, 3] >= start) & (rows[:, 3] < end)
+    second_in = (rows[:, 4] >= start) & (rows[:, 4] < end)
+    inside = np.unique(rows[on & first_in & second_in, :3], axis=0)
+    outside = np.unique(rows[on & ~first_in & ~second_in, :3], axis=0)
+    return inside, outside
 
 
 def _arrival(voter: np.ndarray, at: np.ndarray) -> int:
@@ -222,30 +234,60 @@ def promotion_suggestions(
     # Moments: chains of overlapping burst spans; voters who rated two or more talks in one sitting.
     out: list[PromotionSuggestion] = []
     for start, end, moment, talks in _moments(spans):
-        out += _suggest(data, upward, site_at, moment, talks, start, end, gap)
-    # Slow moments: chains of overlapping peaks; voters who rated two or more talks hours apart, within
-    # the day (a mailing read when its readers get to it). A moment a suggestion above already names
-    # (a talk in common, overlapping times) is left to it.
+        on = upward & _member(talks, data.n_talks)[data.vote_talk]
+        rows = _pair_rows(data.vote_voter[on], data.vote_talk[on], data.vote_at[on], gap)
+        out += _suggest(data, upward, site_at, moment, talks, start, end, gap, rows)
+    # Slow moments: the peaks that overlap one peak, for each peak; voters who rated two or more talks
+    # hours apart, within the day (a mailing read when its readers get to it). Of suggestions that name
+    # a talk in common at overlapping times, the one with the most co-raters is kept, and a moment the
+    # first pass already names is left to it.
     peaks = sorted((s[4] for s in spans), key=lambda p: (p[0], p[1], p[2]))
     slow_gap = SLOW_CO_RATE_HOURS * 3600
-    for start, end, moment, talks in _moments(peaks):
-        for s in _suggest(data, upward, site_at, moment, talks, start, end, slow_gap, above=gap):
-            if not any(set(s.talk_ids) & set(f.talk_ids) and s.start < f.end and f.start < s.end for f in out):
-                out.append(s)
+    on = upward & _member([p[2] for p in peaks], data.n_talks)[data.vote_talk]
+    rows = _pair_rows(data.vote_voter[on], data.vote_talk[on], data.vote_at[on], slow_gap, above=gap)
+    slow = []
+    for start, end, moment, talks in _around(peaks):
+        slow += _suggest(data, upward, site_at, moment, talks, start, end, slow_gap, rows, above=gap)
+    slow.sort(key=lambda s: (-s.co_raters, s.at, s.talk_ids))
+    for s in slow:
+        if not any(set(s.talk_ids) & set(f.talk_ids) and s.start < f.end and f.start < s.end for f in out):
+            out.append(s)
     out.sort(key=lambda s: (s.at, s.talk_ids))
     return out
 
 
-def _suggest(data, upward, site_at, moment, talks, start, end, gap, above=-1) -> list[PromotionSuggestion]:
-    on = upward & np.isin(data.vote_talk, talks)
-    inside = on & (data.vote_at >= start) & (data.vote_at < end)
-    pairs = _close_pairs(data.vote_voter[inside], data.vote_talk[inside], data.vote_at[inside], gap, above)
+def _around(peaks: list[tuple]):
+    """For each peak, the peaks whose windows overlap it (itself included), each such set once, in time
+    order: (start, end, the peaks, their talks ascending), those of at least MIN_TALKS talks only.
+    Unlike a chain, a set spans at most three windows, however many talks burst in the week."""
+    seen = set()
+    for p in peaks:
+        moment = [q for q in peaks if q[0] < p[1] and p[0] < q[1]]
+        key = tuple((q[0], q[2]) for q in moment)
+        talks = sorted({q[2] for q in moment})
+        if key in seen or len(talks) < MIN_TALKS:
+            continue
+        seen.add(key)
+        yield min(q[0] for q in moment), max(q[1] for q in moment), moment, talks
+
+
+def _member(positions, n: int) -> np.ndarray:
+    table = np.zeros(n, dtype=bool)
+    table[np.asarray(positions, dtype=np.int64)] = True
+    return table
+
+
+def _suggest(data, upward, site_at, moment, talks, start, end, gap, rows, above=-1) -> list[PromotionSuggestion]:
+    """The suggestions of one moment; `rows` holds the voters' pairs of votes (`_pair_rows`, within `gap`
+    and more than `above` apart) on at least the moment's talks, at any time."""
+    pairs, far_pairs = _pairs_in(rows, talks, start, end)
     if not len(pairs):
         return []
-    outside = on & ~((data.vote_at >= start) & (data.vote_at < end))
-    far_pairs = _close_pairs(data.vote_voter[outside], data.vote_talk[outside], data.vote_at[outside], gap, above)
     n_in = int(np.searchsorted(site_at, end, side="left") - np.searchsorted(site_at, start, side="left"))
     n_out = len(site_at) - n_in
+    if n_in > n_out:
+        # The prediction comes from the other times; a moment holding most of the vote has too few.
+        return []
     scale = n_in / max(n_out, 1)
     # Two talks link when voters rated both together in the moment at least MIN_RATIO times as often as
     # at other times, scaled by the site's activity (honest voters who rate the programme in one sitting
@@ -279,7 +321,9 @@ def _suggest(data, upward, site_at, moment, talks, start, end, gap, above=-1) ->
         g_start = min(s[0] for s in in_group)
         g_end = max(s[1] for s in in_group)
         voters = np.unique(np.concatenate([s[3] for s in in_group]))
-        theirs = inside & np.isin(data.vote_voter, co) & np.isin(data.vote_talk, group)
+        # Their upward votes on the talks in the moment (looked up by table: the input may hold 1M votes).
+        theirs = upward & _member(group, data.n_talks)[data.vote_talk] & _member(co, data.n_voters)[data.vote_voter]
+        theirs &= (data.vote_at >= start) & (data.vote_at < end)
         at = _arrival(data.vote_voter[theirs], data.vote_at[theirs])
         # How many of the talks each co-rater rated in the moment, on average.
         rated = np.unique(np.stack([data.vote_voter[theirs], data.vote_talk[theirs]], axis=1), axis=0)
