@@ -107,8 +107,8 @@ def test_a_mailing_read_over_the_day_is_suggested_with_its_talks_and_time():
     assert SENT <= at < SENT + dt.timedelta(hours=2)
     assert suggestion.co_raters >= 20 and suggestion.expected < 5
     assert (
-        f"{suggestion.co_raters} voters rated two or more of them more than 15 minutes and within 24 hours "
-        "apart" in suggestion.evidence
+        f"{suggestion.co_raters} voters rated two or more of them between 15 minutes and 24 hours apart"
+        in suggestion.evidence
     )
 
 

@@ -255,7 +255,7 @@ class PromotionSuggestionOut(serializers.Serializer):
     voters = serializers.IntegerField(help_text="Distinct voters in the talks' burst windows.")
     co_raters = serializers.IntegerField(
         help_text="Of them, those who rated two or more of the talks within minutes (15), or, for a mailing read over "
-        "the day, more than 15 minutes and within 24 hours apart (the evidence says which)."
+        "the day, between 15 minutes and 24 hours apart (the evidence says which)."
     )
     expected = serializers.FloatField(help_text="How many such voters site-wide activity predicts.")
     talks_per_co_rater = serializers.FloatField(

@@ -335,7 +335,7 @@ def _suggest(data, upward, site_at, moment, talks, start, end, gap, rows, above=
         together = (
             f"within {_duration(gap)} of each other"
             if above < 0
-            else f"more than {_duration(above)} and within {_duration(gap)} apart"
+            else f"between {_duration(above)} and {_duration(gap)} apart"
         )
         evidence = (
             f"{_plural(len(group), 'talk')} burst within {hours:.0f} hours of each other, with "
