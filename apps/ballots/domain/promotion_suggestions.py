@@ -29,12 +29,16 @@ A mailing read when its readers get to it (each pick rated when they reach it, h
 `unrecorded_mailing`) brings few voters who rate two picks within minutes, and its talks' burst spans
 run over days of passing windows, which chain most of the week's bursts into one moment. So a second,
 slow pass takes each span's peak (its most unusual window: the hours when the talk's votes rose the
-most above site-wide activity), chains overlapping peaks into moments, and applies the same tests
-(links, co-raters, prediction, MAX_SHARE) to voters who rated two or more of the talks more than
-CO_RATE_MINUTES and at most SLOW_CO_RATE_HOURS apart: readers who rated the picks within minutes are
-the first pass's, so a group rating together in one sitting (a meetup, a slate) is judged there only.
-A slow moment that a first-pass suggestion already names (a talk in common, overlapping times) is left
-to it.
+most above site-wide activity), makes a moment of the peaks that overlap each peak (not chains, which
+run over most of a busy week), and applies the same tests (links, co-raters, prediction, MAX_SHARE) to
+voters who rated two or more of the talks more than CO_RATE_MINUTES and at most SLOW_CO_RATE_HOURS
+apart: readers who rated the picks within minutes are the first pass's, so a group rating together in
+one sitting (a meetup, a slate) is judged there only. Of slow suggestions sharing a talk at
+overlapping times the one with most co-raters is kept, and one that a first-pass suggestion already
+names is left to it.
+
+In both passes a moment that holds more of the site's votes than all other times is not suggested:
+the prediction comes from those other times, and there are too few of them.
 """
 
 from __future__ import annotations
@@ -272,6 +276,7 @@ def _around(peaks: list[tuple]):
 
 
 def _member(positions, n: int) -> np.ndarray:
+    """A table of n booleans, true at `positions`: `table[data.vote_talk]` marks the votes on them."""
     table = np.zeros(n, dtype=bool)
     table[np.asarray(positions, dtype=np.int64)] = True
     return table
