@@ -1,5 +1,6 @@
 """Suggested promotions: moments when several talks burst together and many of the same voters rated
-two or more of them within minutes (what an unrecorded newsletter's readers do), listed for the
+two or more of them within minutes, or hours apart within the day (what an unrecorded newsletter's or
+mailing's readers do), listed for the
 organizer in the admin and through the API, read-only. Hand-made conferences in the database."""
 
 import datetime as dt
@@ -30,9 +31,12 @@ def _users(prefix: str, n: int) -> list:
 def _conference(*, readers: str | None = None, seed: int = 3, prefix: str = "v"):
     """30 talks; 200 honest voters who each rate 8 talks at random times over ten days; and, with
     `readers`, 40 more voters: "newsletter" (each rates 3 of the 6 picks, a minute apart, within hours
-    after SENT), "spread" (the same, each at a random time of the ten days), "campaign" (each gives
-    talk 10 alone the top score within an hour after SENT) or "slate" (each gives talks 10, 11 and 12,
-    all three, the top score a minute apart within hours after SENT)."""
+    after SENT), "spread" (the same, each at a random time of the ten days), "mailing" (each rates 3 of
+    the 6 picks, each when they get to it: Exp(4 h) after SENT, independently, so hours apart),
+    "mailing_spread" (the same three ratings each at a random time of the ten days), "campaign" (each
+    gives talk 10 alone the top score within an hour after SENT), "slate" (each gives talks 10, 11 and
+    12, all three, the top score a minute apart within hours after SENT) or "slow_slate" (the same
+    three, each Exp(4 h) after SENT, independently)."""
     rng = np.random.default_rng(seed)
     conference = ConferenceFactory()
     talks = [TalkFactory(conference=conference) for _ in range(30)]
@@ -51,6 +55,15 @@ def _conference(*, readers: str | None = None, seed: int = 3, prefix: str = "v")
                 first = SENT + dt.timedelta(seconds=int(rng.exponential(2 * 3_600)))
                 for k, t in enumerate((10, 11, 12)):
                     at = first + dt.timedelta(minutes=k)
+                    votes.append(Vote(user=user, talk=talks[t], score=3, created_at=at, updated_at=at))
+                continue
+            if readers in ("mailing", "mailing_spread", "slow_slate"):
+                picked = (10, 11, 12) if readers == "slow_slate" else rng.choice(PICKS, 3, replace=False)
+                for t in picked:
+                    if readers == "mailing_spread":
+                        at = START + dt.timedelta(seconds=int(rng.integers(0, 10 * 86_400)))
+                    else:
+                        at = SENT + dt.timedelta(seconds=int(min(rng.exponential(4 * 3_600), 86_400)))
                     votes.append(Vote(user=user, talk=talks[t], score=3, created_at=at, updated_at=at))
                 continue
             if readers == "newsletter":
@@ -81,6 +94,34 @@ def test_a_newsletters_readers_are_suggested_with_its_talks_and_time():
     assert suggestion.evidence.startswith(f"{PICKS} talks burst within")
     assert f"{suggestion.co_raters} voters rated two or more of them within 15 minutes" in suggestion.evidence
     assert suggestion.evidence.endswith("If you sent a newsletter or post featuring them, record it as a promotion.")
+
+
+@pytest.mark.django_db
+def test_a_mailing_read_over_the_day_is_suggested_with_its_talks_and_time():
+    """Each reader rates each pick they choose when they get to it, hours apart: few rated two within 15
+    minutes, but many rated two or more within the day while the picks' votes rose together."""
+    conference, talks = _conference(readers="mailing")
+    (suggestion,) = promotion_suggestions_of(conference=conference)
+    assert set(suggestion.talk_ids) == {t.pk for t in talks[:PICKS]}
+    at = dt.datetime.fromtimestamp(suggestion.at, tz=dt.UTC)
+    assert SENT <= at < SENT + dt.timedelta(hours=2)
+    assert suggestion.co_raters >= 20 and suggestion.expected < 5
+    assert (
+        f"{suggestion.co_raters} voters rated two or more of them between 15 minutes and 24 hours apart"
+        in suggestion.evidence
+    )
+
+
+@pytest.mark.django_db
+def test_the_same_mailing_crowd_spread_over_the_ten_days_is_not_suggested():
+    conference, _ = _conference(readers="mailing_spread")
+    assert promotion_suggestions_of(conference=conference) == []
+
+
+@pytest.mark.django_db
+def test_a_slate_campaign_whose_members_rate_it_whole_over_the_day_is_not_suggested():
+    conference, _ = _conference(readers="slow_slate")
+    assert promotion_suggestions_of(conference=conference) == []
 
 
 @pytest.mark.django_db

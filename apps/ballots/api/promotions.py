@@ -253,7 +253,10 @@ class PromotionSuggestionOut(serializers.Serializer):
         child=serializers.IntegerField(), source="talk_ids", help_text="Ids of the talks that burst together."
     )
     voters = serializers.IntegerField(help_text="Distinct voters in the talks' burst windows.")
-    co_raters = serializers.IntegerField(help_text="Of them, those who rated two or more of the talks within minutes.")
+    co_raters = serializers.IntegerField(
+        help_text="Of them, those who rated two or more of the talks within minutes (15), or, for a mailing read over "
+        "the day, between 15 minutes and 24 hours apart (the evidence says which)."
+    )
     expected = serializers.FloatField(help_text="How many such voters site-wide activity predicts.")
     talks_per_co_rater = serializers.FloatField(
         help_text="How many of the talks each of them rated, on average (a newsletter's readers pick a few)."
@@ -277,7 +280,8 @@ class PromotionSuggestionOut(serializers.Serializer):
 class PromotionSuggestionList(generics.ListAPIView):
     """Promotions the organizers may have sent without recording them, as the admin suggests them:
     moments when at least three talks burst together and many of the same voters rated two or more of
-    them within minutes, far more than site-wide activity predicts. Earliest first. Read-only and
+    them within minutes, or hours apart within a day, far more than site-wide activity predicts.
+    Earliest first. Read-only and
     computed at each request, so a recorded promotion's moment is gone from the next answer; recording
     one is the ordinary POST to the promotions endpoint. A campaign pushing several talks looks the
     same: record only what you sent."""
