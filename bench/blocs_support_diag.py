@@ -34,62 +34,23 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
-from scipy.stats import poisson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from apps.ballots.domain.blocs import blocs_detect, findings_collect
-from apps.ballots.domain.blocs_bursts import burst_scan
 from apps.ballots.domain.blocs_input import BlocRule
-from apps.ballots.domain.blocs_organisations import organisations_build
 from apps.ballots.domain.blocs_signals import SUPPORT, TOP
 from bench.blocs_calibration import seeds_parse
+from bench.blocs_oppose_diag import detected, group_cell
 from bench.blocs_quality import GENERATORS
 
 WAYS = {SUPPORT: "up", TOP: "top"}
 
 
-def _in_way(ctx, d: int) -> np.ndarray:
-    return ctx.top if d == TOP else ctx.direction == d
-
-
-def _cell(ctx, column: np.ndarray, code: int, talk: int, d: int) -> tuple[int, float, float]:
-    """(observed, prediction, log p) of the group test's (group, talk, way) cell, as group_findings
-    computes them (the group's votes that way on the talk against its votes times the talk's share of
-    everyone else's votes that way)."""
-    data = ctx.data
-    n_talks = max(1, data.n_talks)
-    in_group = column[data.vote_voter] == code
-    group_votes = float(ctx.votes_per_voter[column == code].sum())
-    observed = int((in_group & (data.vote_talk == talk) & _in_way(ctx, d)).sum())
-    rate = (ctx.talk_count[d][talk] - observed + 0.5) / (ctx.n_votes - group_votes + 0.5 * n_talks)
-    expected = group_votes * rate
-    log_p = float(poisson.logsf(observed - 1, max(expected, 1e-9))) if observed else 0.0
-    return observed, float(expected), log_p
-
-
-def _bar(findings, signal: str) -> float | None:
-    bars = [f.log_bar for f in findings if f.signal == signal and f.log_bar < 0 and not f.raters]
-    return max(bars) if bars else None
-
-
 def run(world: str, conf, seed: int, rule: BlocRule, kinds, rows: list, by_kind: dict) -> None:
     data = conf.data
-    report = blocs_detect(data, rule)
-    ctx, findings = findings_collect(data, rule)
-    orgs = organisations_build(data)
-    scan = burst_scan(ctx)
-    pos_of_voter = {int(v): i for i, v in enumerate(data.voter_ids)}
-    pos_of_talk = {int(t): i for i, t in enumerate(data.talk_ids)}
-    bars = {s: _bar(findings, s) for s in ("affiliation", "order", "narrow")}
-    found_on: dict[int, set[int]] = defaultdict(set)
-    for b in report.blocs:
-        if b.direction == "support":
-            found_on[pos_of_talk[b.talk_id]].update(pos_of_voter[v] for v in b.member_ids)
-    pre_on: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for f in findings:
-        if f.direction == SUPPORT:
-            pre_on[f.talk][f.signal].update(int(m) for m in f.members)
+    state = detected(data, rule, SUPPORT)
+    ctx, orgs, scan, bars = state.ctx, state.orgs, state.scan, state.bars
+    pos_of_voter, pos_of_talk, found_on, pre_on = state.pos_of_voter, state.pos_of_talk, state.found_on, state.pre_on
     joined = data.voter_joined if len(data.voter_joined) else None
     t0 = int(data.vote_at.min())
     for bloc in conf.blocs:
@@ -123,7 +84,7 @@ def run(world: str, conf, seed: int, rule: BlocRule, kinds, rows: list, by_kind:
             bar = bars[signal]
             cells = []
             for d in (SUPPORT, TOP):
-                obs, exp, log_p = _cell(ctx, column, code, t, d)
+                obs, exp, log_p = group_cell(ctx, column, code, t, d)
                 cells.append(f"{WAYS[d]} {obs} vs {exp:.2f} log p {log_p:.1f}")
                 if held >= rule.min_members and bar is not None and obs >= rule.min_ratio * exp:
                     gaps[signal] = min(gaps.get(signal, np.inf), log_p - bar)
