@@ -34,6 +34,7 @@ import argparse
 import json
 import sys
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -45,49 +46,76 @@ from apps.ballots.domain.blocs import blocs_detect, findings_collect
 from apps.ballots.domain.blocs_bursts import burst_scan
 from apps.ballots.domain.blocs_input import BlocRule
 from apps.ballots.domain.blocs_organisations import organisations_build
-from apps.ballots.domain.blocs_signals import OPPOSE
+from apps.ballots.domain.blocs_signals import OPPOSE, TOP
 from bench.blocs_calibration import seeds_parse
 from bench.blocs_quality import GENERATORS
 
 
-def _cell(ctx, column: np.ndarray, code: int, talk: int) -> tuple[int, float, float]:
-    """(observed, prediction, log p) of the group test's (group, talk, down) cell, as group_findings
-    computes them (the group's down votes on the talk against its votes times the talk's down share of
-    everyone else's votes)."""
+def group_cell(ctx, column: np.ndarray, code: int, talk: int, d: int = OPPOSE) -> tuple[int, float, float]:
+    """(observed, prediction, log p) of the group test's (group, talk, way) cell, as group_findings
+    computes them (the group's votes in way d on the talk against its votes times the talk's share of
+    everyone else's votes in that way; d: OPPOSE, SUPPORT or TOP)."""
     data = ctx.data
     n_talks = max(1, data.n_talks)
     in_group = column[data.vote_voter] == code
     group_votes = float(ctx.votes_per_voter[column == code].sum())
-    observed = int((in_group & (data.vote_talk == talk) & (ctx.direction == OPPOSE)).sum())
-    rate = (ctx.talk_count[OPPOSE][talk] - observed + 0.5) / (ctx.n_votes - group_votes + 0.5 * n_talks)
+    in_way = ctx.top if d == TOP else ctx.direction == d
+    observed = int((in_group & (data.vote_talk == talk) & in_way).sum())
+    rate = (ctx.talk_count[d][talk] - observed + 0.5) / (ctx.n_votes - group_votes + 0.5 * n_talks)
     expected = group_votes * rate
     log_p = float(poisson.logsf(observed - 1, max(expected, 1e-9))) if observed else 0.0
     return observed, float(expected), log_p
 
 
-def _bar(findings, signal: str) -> float | None:
+def finding_bar(findings, signal: str) -> float | None:
+    """The loosest bar a finding of this group signal passed in the run (None: no finding)."""
     bars = [f.log_bar for f in findings if f.signal == signal and f.log_bar < 0 and not f.raters]  # not the lean test
     return max(bars) if bars else None
 
 
-def run(world: str, conf, seed: int, rule: BlocRule, rows: list, by_kind: dict) -> None:
-    data = conf.data
+@dataclass(frozen=True)
+class Detected:
+    """One detection run as the diagnostics read it: the report, the findings before the merge, the
+    organisations, the site-wide burst scan, the positions of ids, the group signals' bars, and per talk
+    the voters in a detected bloc and in each signal's pre-merge findings, in one direction."""
+
+    report: object
+    ctx: object
+    findings: list
+    orgs: object
+    scan: object
+    pos_of_voter: dict
+    pos_of_talk: dict
+    bars: dict
+    found_on: dict
+    pre_on: dict
+
+
+def detected(data, rule: BlocRule, direction: int) -> Detected:
     report = blocs_detect(data, rule)
     ctx, findings = findings_collect(data, rule)
-    orgs = organisations_build(data)
-    scan = burst_scan(ctx)
     pos_of_voter = {int(v): i for i, v in enumerate(data.voter_ids)}
     pos_of_talk = {int(t): i for i, t in enumerate(data.talk_ids)}
-    bars = {s: _bar(findings, s) for s in ("affiliation", "order", "narrow")}
-    bars["burst"] = scan.log_bar
+    word = "oppose" if direction == OPPOSE else "support"
     found_on: dict[int, set[int]] = defaultdict(set)
     for b in report.blocs:
-        if b.direction == "oppose":
+        if b.direction == word:
             found_on[pos_of_talk[b.talk_id]].update(pos_of_voter[v] for v in b.member_ids)
     pre_on: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for f in findings:
-        if f.direction == OPPOSE:
+        if f.direction == direction:
             pre_on[f.talk][f.signal].update(int(m) for m in f.members)
+    bars = {s: finding_bar(findings, s) for s in ("affiliation", "order", "narrow")}
+    return Detected(report, ctx, findings, organisations_build(data), burst_scan(ctx), pos_of_voter, pos_of_talk,
+                    bars, found_on, pre_on)  # fmt: skip
+
+
+def run(world: str, conf, seed: int, rule: BlocRule, rows: list, by_kind: dict) -> None:
+    data = conf.data
+    state = detected(data, rule, OPPOSE)
+    ctx, orgs, scan, bars = state.ctx, state.orgs, state.scan, dict(state.bars)
+    pos_of_voter, pos_of_talk, found_on, pre_on = state.pos_of_voter, state.pos_of_talk, state.found_on, state.pre_on
+    bars["burst"] = scan.log_bar
     for bloc in conf.blocs:
         if bloc.direction != "oppose":
             continue
@@ -118,7 +146,7 @@ def run(world: str, conf, seed: int, rule: BlocRule, rows: list, by_kind: dict) 
                 counts = Counter(codes.tolist())
                 code, held = counts.most_common(1)[0]
                 spread = f" ({len(codes)} linked, {len(counts)} groups)"
-                obs, exp, log_p = _cell(ctx, column, code, t)
+                obs, exp, log_p = group_cell(ctx, column, code, t)
                 bar = bars[signal]
                 bar_text = "n/a" if bar is None else f"{bar:.1f}"
                 ratio = obs / max(exp, 1e-9)

@@ -48,6 +48,7 @@ from .blocs_direction import direction_in_line, raters_build
 from .blocs_input import BlocInput, BlocRule, votes_by_talk
 from .blocs_joined import joined_findings
 from .blocs_lean import lean_findings
+from .blocs_lone import lone_findings
 from .blocs_merge import findings_admit, findings_merge, follow_up_count
 from .blocs_organisations import orders_of_speakers, organisations_build
 from .blocs_saturation import light_colleague_votes, narrow_expected
@@ -186,6 +187,13 @@ def _sentence(f: Finding, data: BlocInput) -> str:
         promoted = data.talk_promoted[data.talk_promoted[:, 0] == f.talk, 1]
         when = ", ".join(_utc(p) for p in promoted)
         note = f" The organizers promoted this talk on {when}." if len(promoted) else ""
+        if f.lone_minutes:  # the lone-vote test (round 31)
+            alone = f"each cast with no other vote by its voter within {f.lone_minutes} minutes"
+            return (
+                f"{f.observed} {votes} in {hours:g} hours from {start}, {alone}; {_number(f.expected)} expected "
+                f"from the talk's share of such votes and site-wide such votes at that time ({_p_text(f.log_p)})."
+                f"{note}"
+            )
         return (
             f"{f.observed} {votes}{who} in {hours:g} hours from {start}; {_number(f.expected)} expected from the "
             f"talk's share of all votes and {activity} activity at that time ({_p_text(f.log_p)}).{note}"
@@ -263,6 +271,9 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
             findings += group_findings(ctx, narrow, "narrow", label, None, narrow_expected(ctx))
     if "burst" in rule.signals:
         findings += burst_findings(ctx)
+        if rule.lone_votes == "tested":
+            # The burst test over the votes cast alone (round 31): a campaign spread over a day.
+            findings += lone_findings(ctx)
     if "organisation_burst" in rule.signals:
         if orgs is not None:
             findings += organisation_burst_findings(ctx, orgs.voter_org, orgs.labels)

@@ -37,6 +37,7 @@ DISCOUNT_VOTES = ("all", "pushing")
 OPPOSE_LEANS = ("ignored", "tested")
 RING_SCORE_NULLS = ("none", "shifted")
 TASTES = ("ignored", "rings")
+LONE_VOTES = ("ignored", "tested")
 # The keys that take one of a few words, and the words each takes.
 CHOICES = {
     "error_control": ERROR_CONTROLS,
@@ -55,6 +56,7 @@ CHOICES = {
     "oppose_lean": OPPOSE_LEANS,
     "ring_score_null": RING_SCORE_NULLS,
     "taste": TASTES,
+    "lone_votes": LONE_VOTES,
 }
 
 
@@ -259,6 +261,14 @@ class BlocRule:
     # Orders, organisations and their bursts are not asked: under the same control they lost planted
     # coworkers out of sample (fresh4 medium).
     taste: str = "ignored"
+    # Whether the burst test is also run on the votes cast alone (blocs_lone.py; docs/blocs.md, round
+    # 31). "tested": a vote with no other vote by its voter within half an hour either side is lone (a
+    # visit to rate one talk: a link in a chat, a community's call), and per talk and way the burst
+    # test's windows are asked again over the lone votes only, against the site's lone votes then and
+    # the talk's share of them (its own family and bar); a campaign spread over a day by voters who
+    # otherwise vote in sittings stands out there. "ignored": the burst test over all votes only, as
+    # before.
+    lone_votes: str = "ignored"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -63,6 +63,7 @@ class Finding:
     raters: int = 0  # the lean test (blocs_lean.py): the talk's other raters the group is compared with; 0: not it
     raters_low: int = 0  # the lean test: how many of those gave a low score
     low_score: int = 0  # the lean test: the highest score it counts as low
+    lone_minutes: int = 0  # the lone-vote test (blocs_lone.py): votes with no other vote this near; 0: not it
 
 
 @dataclass(frozen=True)
