@@ -1,9 +1,10 @@
 """An eighth synthetic world for bloc detection: a data-science and machine-learning conference, half academic
 and half industry, whose programme is chosen by a two-stage vote on a reviewing scale.
 
-Written apart from the detector (it reads only blocs_synthetic's dataclasses, SIZES, `planted_over_honest`
-and `world_voter_facts`, BlocInput's format and confvote's free-mail list), and committed before anything
-measured it: an out-of-sample test. Deterministic per (size, seed); pure numpy. The model, pre-registered:
+Written apart from the detector (it reads only blocs_synthetic's dataclasses, SIZES, `planted_over_honest`,
+its weighted draws and `world_conference`, BlocInput's format and confvote's free-mail list), and committed
+before anything measured it: an out-of-sample test. Deterministic per (size, seed); pure numpy. The model,
+pre-registered:
 
 Event. A PyData/ODSC-meets-research-workshop conference: research-paper talks from university labs, industry
 talks, open-source library talks, tutorials (many by data-science bootcamps), a few keynotes and independent
@@ -176,14 +177,21 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from apps.ballots.domain.blocs_input import TalkFacts, VoteScale, bloc_input_build
-from bench.blocs_synthetic import SIZES, PlantedBloc, SyntheticConference, planted_over_honest, world_voter_facts
+from apps.ballots.domain.blocs_input import VoteScale
+from bench.blocs_synthetic import (
+    SIZES,
+    PlantedBloc,
+    SyntheticConference,
+    draw_in_segments,
+    planted_over_honest,
+    weighted_segments,
+    world_conference,
+)
 from confvote.free_mail import FREE_MAIL_DOMAINS
 
 DAY, HOUR, MINUTE = 86_400, 3_600, 60
@@ -743,27 +751,6 @@ def _ballot_lengths(rng, V: int, cap: int, target: float) -> np.ndarray:
     return np.clip(out, 1, int(0.6 * cap)).astype(np.int64)
 
 
-def _segments(keys: np.ndarray, talks: np.ndarray, weight: np.ndarray, n_keys: int):
-    order = np.lexsort((talks, keys))
-    keys, talks = keys[order], talks[order]
-    cum = np.cumsum(weight[talks])
-    start = np.searchsorted(keys, np.arange(n_keys + 1))
-    before = np.r_[0.0, cum][start[:-1]]
-    total = np.r_[0.0, cum][start[1:]] - before
-    return talks, cum, start, before, total
-
-
-def _draw_in(rng, seg, key: np.ndarray) -> np.ndarray:
-    talks, cum, start, before, total = seg
-    ok = (key >= 0) & (total[np.maximum(key, 0)] > 0)
-    out = np.full(len(key), -1, dtype=np.int64)
-    k = key[ok]
-    target = before[k] + rng.random(len(k)) * total[k]
-    pos = np.clip(np.searchsorted(cum, target, side="right"), start[k], start[k + 1] - 1)
-    out[ok] = talks[pos]
-    return out
-
-
 def _affiliations(s: dict, t: dict):
     """(key, talk) pairs: an organisation's, a lab's and a library's talks; and each voter's three keys."""
     d = s["dims"]
@@ -793,9 +780,9 @@ def _draw_talks(rng, s: dict, t: dict, n: np.ndarray, pop: np.ndarray) -> np.nda
     """Each voter's n distinct talks (rows voter, talk) ∝ the docstring's mixture over `pop`."""
     V, T = len(n), len(pop)
     D = s["dims"]["D"]
-    track_seg = _segments(t["track"], np.arange(T), pop, D)
+    track_seg = weighted_segments(t["track"], np.arange(T), pop, D)
     aff_keys, aff_talks, voter_keys, n_keys = _affiliations(s, t)
-    aff_seg = _segments(aff_keys, aff_talks, pop, n_keys)
+    aff_seg = weighted_segments(aff_keys, aff_talks, pop, n_keys)
     whole = np.cumsum(pop)
     long = n > 0.15 * T
     want = np.where(long, 0, n)
@@ -812,8 +799,8 @@ def _draw_talks(rng, s: dict, t: dict, n: np.ndarray, pop: np.ndarray) -> np.nda
         channel = _choice(rng, [0.45, 0.40, 0.15], m)
         talk = np.searchsorted(whole, rng.random(m) * whole[-1], side="right")
         fav = s["favourite"][voter, (rng.random(m) >= 0.6).astype(np.int64)]
-        in_track = _draw_in(rng, track_seg, fav)
-        in_aff = _draw_in(rng, aff_seg, voter_keys[voter, rng.integers(0, 3, m)])
+        in_track = draw_in_segments(rng, track_seg, fav)
+        in_aff = draw_in_segments(rng, aff_seg, voter_keys[voter, rng.integers(0, 3, m)])
         talk = np.where((channel == 1) & (in_track >= 0), in_track, talk)
         talk = np.where((channel == 2) & (in_aff >= 0), in_aff, talk)
         talk = np.minimum(talk, T - 1)
@@ -1630,53 +1617,19 @@ def fresh8_conference(size: str = "small", seed: int = 1, plant: Callable | None
         if blocs or accounts:
             raise ValueError("fresh8 plants its own campaigns: `plant` may only plant nothing")
         parts = []
-    V, T = world.V, world.T
-    votes, planted = planted_over_honest(world.votes, parts, T)
-    voters, _ = world_voter_facts(
-        SimpleNamespace(
-            V=V,
-            accounts=accounts,
-            weight=world.weight,
-            order=world.order,
-            domain=world.domain,
-            company_field=world.company_field,
-            joined=world.joined,
-            voter_org=world.org,
-        ),
-        votes,
-        CLOSES,
-    )
-    talks = [
-        TalkFacts(
-            talk_id=t + 1,
-            speaker_email_domains=world.speaker_domains[t],
-            speaker_companies=world.speaker_company_field[t],
-            speaker_voter_ids=tuple(int(v) + 1 for v in world.speaker[t] if v >= 0),
-            promoted_at=tuple(float(x) for x in world.promoted.get(t, ())),
-        )
-        for t in range(T)
-    ]
-    data = bloc_input_build(
-        voter_ids=votes[:, 0] + 1,
-        talk_ids=votes[:, 1] + 1,
-        scores=votes[:, 2],
-        at_seconds=votes[:, 3],
-        voters=voters,
-        talks=talks,
+    conf = world_conference(
+        world,
+        blocs,
+        parts,
+        accounts,
+        voter_org=world.org,
+        speaker_org=world.speaker_org,
+        closes=CLOSES,
         scale=SCALE,
         free_mail_domains=FREE_MAIL_DOMAINS,
     )
-    late = votes[:, 3] >= STAGE2_OPENS
-    if (~world.shortlist[votes[late, 1]]).any() or ((votes[:, 3] >= STAGE1_CLOSES) & ~late).any():
+    at, talks = conf.data.vote_at, conf.data.vote_talk
+    late = at >= STAGE2_OPENS
+    if (~world.shortlist[talks[late]]).any() or ((at >= STAGE1_CLOSES) & ~late).any():
         raise AssertionError("a vote in the pause, or in stage 2 on a talk off the shortlist")
-    org = np.r_[world.org, np.array([a[4] for a in accounts], dtype=np.int64)][votes[:, 0]]
-    colleague = (org[:, None] == world.speaker_org[votes[:, 1]]).any(axis=1) & (org >= 0)
-    return SyntheticConference(
-        data=data,
-        blocs=tuple(blocs),
-        planted=planted,
-        colleague=colleague,
-        honest=~planted & (votes[:, 0] < V),
-        quality=world.quality,
-        honest_groups=tuple(world.honest_groups),
-    )
+    return conf
