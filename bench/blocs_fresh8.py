@@ -1254,7 +1254,12 @@ class _Campaigns:
         return [(bloc, rows)]
 
     def org_talks(self, o: int) -> np.ndarray:
-        return np.flatnonzero((self.w.speaker_org == o).any(axis=1))
+        """The talks one of whose speakers works for organisation `o`, ascending."""
+        if not hasattr(self, "_org_talks"):
+            pairs = np.unique(np.stack([self.w.speaker_org.ravel(), np.repeat(np.arange(self.w.T), 4)], axis=1), axis=0)
+            pairs = pairs[pairs[:, 0] >= 0]
+            self._org_talks = {int(k): pairs[pairs[:, 0] == k, 1] for k in np.unique(pairs[:, 0])}
+        return self._org_talks.get(o, np.empty(0, dtype=np.int64))
 
     # the issue's kinds
     def coworkers(self):
