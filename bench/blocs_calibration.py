@@ -9,6 +9,7 @@
     .venv/bin/python bench/blocs_calibration.py --world fresh5 --size small --seeds 1-30
     .venv/bin/python bench/blocs_calibration.py --world fresh6 --size small --seeds 1-30
     .venv/bin/python bench/blocs_calibration.py --world fresh7 --size small --seeds 1-30
+    .venv/bin/python bench/blocs_calibration.py --world fresh8 --size small --seeds 1-30
 
 Each conference is the seen generator's (bench/blocs_synthetic.py) with nothing planted: its honest
 voters, with the honest correlation that generator builds in (friends on small orders voting together
@@ -34,7 +35,10 @@ sponsor's staff fond of one devroom, newsletter readers, a user group's meetup n
 organizers' featured-talk posts); `--world fresh7` takes bench/blocs_fresh7.py's (a seventh, a hacker and security
 conference's one-week community vote on 1-10; its honest groups: a hackerspace's night, a university lab, a
 sponsor's staff fond of one village, a village's regulars, the organizers' unrecorded mailing, the con's recorded
-spotlight posts). Printed: per seed the
+spotlight posts); `--world fresh8` takes bench/blocs_fresh8.py's (an eighth, a data-science and ML conference's
+two-stage vote on a 1-6 reviewing scale, the second stage on a recorded shortlist; its honest groups: a lab's
+journal club, a company's platform team, a bootcamp class, a meetup chapter's night, an influencer's unrecorded
+thread, the committee's recorded picks). Printed: per seed the
 blocs found outside colleagues (with their strongest sentence), then per signal the conferences with
 any bloc.
 
@@ -89,6 +93,7 @@ from bench.blocs_fresh4 import fresh4_conference
 from bench.blocs_fresh5 import fresh5_conference
 from bench.blocs_fresh6 import fresh6_conference
 from bench.blocs_fresh7 import fresh7_conference
+from bench.blocs_fresh8 import fresh8_conference
 from bench.blocs_synthetic import _sample_times, synthetic_conference
 
 P_LEVELS = (1e-3, 1e-4)
@@ -102,6 +107,7 @@ WORLDS = {
     "fresh5": fresh5_conference,
     "fresh6": fresh6_conference,
     "fresh7": fresh7_conference,
+    "fresh8": fresh8_conference,
 }
 
 
@@ -218,7 +224,7 @@ def main() -> None:
         choices=sorted(WORLDS),
         default="seen",
         help="the honest world: blocs_synthetic's, blocs_fresh's, blocs_fresh2's, blocs_fresh3's, blocs_fresh4's, "
-        "blocs_fresh5's, blocs_fresh6's or blocs_fresh7's",
+        "blocs_fresh5's, blocs_fresh6's, blocs_fresh7's or blocs_fresh8's",
     )
     parser.add_argument("--narrow-pvalues", action="store_true", help="the narrow test's p-values against its model")
     parser.add_argument("--heavy", type=float, default=0.0, help="share of voters re-drawn as honest heavy raters")

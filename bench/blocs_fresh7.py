@@ -1,9 +1,9 @@
 """A seventh synthetic world for bloc detection: a hacker and security conference's one-week community vote.
 
 Written apart from the detector and from the other generators (it reads only blocs_synthetic's dataclasses,
-SIZES, `planted_over_honest` and `world_voter_facts`, BlocInput's format and confvote's free-mail list), and
-committed before anything measured it: an out-of-sample test. Deterministic per (size, seed); pure numpy. The
-model, pre-registered:
+SIZES, `planted_over_honest` and `world_voter_facts` (now through its weighted draws and `world_conference`,
+shared with fresh8), BlocInput's format and confvote's free-mail list), and committed before anything
+measured it: an out-of-sample test. Deterministic per (size, seed); pure numpy. The model, pre-registered:
 
 Event. A DEF CON/BSides-like hacker conference: a main stage and V villages, run by volunteers, attended by
 people who go by handles. The community vote on the programme opens Monday 2027-05-03 16:00 UTC and runs one
@@ -150,14 +150,21 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from apps.ballots.domain.blocs_input import TalkFacts, VoteScale, bloc_input_build
-from bench.blocs_synthetic import SIZES, PlantedBloc, SyntheticConference, planted_over_honest, world_voter_facts
+from apps.ballots.domain.blocs_input import VoteScale
+from bench.blocs_synthetic import (
+    SIZES,
+    PlantedBloc,
+    SyntheticConference,
+    draw_in_segments,
+    planted_over_honest,
+    weighted_segments,
+    world_conference,
+)
 from confvote.free_mail import FREE_MAIL_DOMAINS
 
 DAY, HOUR, MINUTE = 86_400, 3_600, 60
@@ -266,31 +273,6 @@ class World:
 def _choice(rng, p, n):
     p = np.asarray(p, dtype=np.float64)
     return rng.choice(len(p), size=n, p=p / p.sum())
-
-
-def _segments(keys: np.ndarray, talks: np.ndarray, weight: np.ndarray, n_keys: int):
-    """(key, talk) pairs grouped by key, for weighted draws within a key: the talks in key order,
-    their cumulative weight, and per key its first position and total."""
-    order = np.lexsort((talks, keys))
-    keys, talks = keys[order], talks[order]
-    cum = np.cumsum(weight[talks])
-    start = np.searchsorted(keys, np.arange(n_keys + 1))
-    before = np.r_[0.0, cum][start[:-1]]
-    total = np.r_[0.0, cum][start[1:]] - before
-    return talks, cum, start, before, total
-
-
-def _draw_in(rng, seg, key: np.ndarray) -> np.ndarray:
-    """One talk per entry of `key` from that key's talks ∝ weight; -1 where the key has none."""
-    talks, cum, start, before, total = seg
-    ok = (key >= 0) & (total[np.maximum(key, 0)] > 0)
-    out = np.full(len(key), -1, dtype=np.int64)
-    k = key[ok]
-    target = before[k] + rng.random(len(k)) * total[k]
-    pos = np.searchsorted(cum, target, side="right")
-    pos = np.clip(pos, start[k], start[k + 1] - 1)
-    out[ok] = talks[pos]
-    return out
 
 
 def _structure(rng, size: str):
@@ -546,11 +528,11 @@ def _draw_talks(rng, w, n: np.ndarray, T: int, dims) -> np.ndarray:
     """Each voter's distinct talks (rows voter, talk), by the draw mixture of the docstring."""
     V = len(n)
     pop = w["popularity"]
-    village_seg = _segments(
+    village_seg = weighted_segments(
         np.maximum(w["village"], 0), np.arange(T), pop * (w["village"] >= 0), dims["D"]
     )  # the main stage is the whole programme's
     aff_keys, aff_talks = _affiliation_pairs(w, dims)
-    aff_seg = _segments(aff_keys, aff_talks, pop, dims["C"] + dims["H"] + dims["K"])
+    aff_seg = weighted_segments(aff_keys, aff_talks, pop, dims["C"] + dims["H"] + dims["K"])
     aff = np.stack(
         [
             w["employer"],
@@ -575,9 +557,9 @@ def _draw_talks(rng, w, n: np.ndarray, T: int, dims) -> np.ndarray:
         channel = _choice(rng, [0.50, 0.35, 0.15], m)
         talk = np.searchsorted(whole_cum, rng.random(m) * whole_cum[-1], side="right")
         fav_col = _choice(rng, [0.5, 0.3, 0.2], m)
-        in_village = _draw_in(rng, village_seg, w["favourite"][voter, fav_col])
+        in_village = draw_in_segments(rng, village_seg, w["favourite"][voter, fav_col])
         slot = aff[voter, rng.integers(0, 3, m)]
-        in_aff = _draw_in(rng, aff_seg, slot)
+        in_aff = draw_in_segments(rng, aff_seg, slot)
         talk = np.where((channel == 1) & (in_village >= 0), in_village, talk)
         talk = np.where((channel == 2) & (in_aff >= 0), in_aff, talk)
         keys = voter * T + talk
@@ -1246,51 +1228,15 @@ def fresh7_conference(size: str = "small", seed: int = 1, plant: Callable | None
         if blocs or accounts:
             raise ValueError("fresh7 plants its own campaigns: `plant` may only plant nothing")
         parts = []
-    V, T = world.V, world.T
-    votes, planted = planted_over_honest(world.votes, parts, T)
-    # world_voter_facts' accounts are (weight, order, domain, company, true organisation, made)
-    voters, _ = world_voter_facts(
-        SimpleNamespace(
-            V=V,
-            accounts=[(wt, code, d, name, -1, joined) for wt, code, d, name, joined in accounts],
-            weight=world.weight,
-            order=world.order,
-            domain=world.domain,
-            company_field=world.company_field,
-            joined=world.joined,
-            voter_org=world.employer,
-        ),
-        votes,
-        CLOSES,
-    )
-    talks = [
-        TalkFacts(
-            talk_id=t + 1,
-            speaker_email_domains=world.speaker_domains[t],
-            speaker_companies=world.speaker_company_field[t],
-            speaker_voter_ids=tuple(int(v) + 1 for v in world.speaker[t] if v >= 0),
-            promoted_at=tuple(float(x) for x in world.promoted.get(t, ())),
-        )
-        for t in range(T)
-    ]
-    data = bloc_input_build(
-        voter_ids=votes[:, 0] + 1,
-        talk_ids=votes[:, 1] + 1,
-        scores=votes[:, 2],
-        at_seconds=votes[:, 3],
-        voters=voters,
-        talks=talks,
+    # world_conference's accounts are (weight, order, domain, company, true organisation, made)
+    return world_conference(
+        world,
+        blocs,
+        parts,
+        [(wt, code, d, name, -1, joined) for wt, code, d, name, joined in accounts],
+        voter_org=world.employer,
+        speaker_org=world.speaker_employer,
+        closes=CLOSES,
         scale=SCALE,
         free_mail_domains=FREE_MAIL_DOMAINS,
-    )
-    employer = np.r_[world.employer, np.full(len(accounts), -1)][votes[:, 0]]
-    colleague = (employer[:, None] == world.speaker_employer[votes[:, 1]]).any(axis=1) & (employer >= 0)
-    return SyntheticConference(
-        data=data,
-        blocs=tuple(blocs),
-        planted=planted,
-        colleague=colleague,
-        honest=~planted & (votes[:, 0] < V),
-        quality=world.quality,
-        honest_groups=tuple(world.honest_groups),
     )

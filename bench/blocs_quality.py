@@ -12,6 +12,7 @@
     .venv/bin/python bench/blocs_quality.py --size small --seeds 1-3 --patterns fresh5  # a fifth (blocs_fresh5.py)
     .venv/bin/python bench/blocs_quality.py --size small --seeds 1-3 --patterns fresh6  # a sixth (blocs_fresh6.py)
     .venv/bin/python bench/blocs_quality.py --size small --seeds 1-3 --patterns fresh7  # a seventh (blocs_fresh7.py)
+    .venv/bin/python bench/blocs_quality.py --size small --seeds 1-3 --patterns fresh8  # an eighth (blocs_fresh8.py)
 
 Figures, per (voter, talk) vote:
 - recall: planted bloc votes that end up in a detected bloc; precision: bloc votes that are planted
@@ -46,7 +47,10 @@ and industry conference's eight-day vote on 0-4 in office hours; rows named "fre
 measures bench/blocs_fresh6.py, a sixth built the same way (a volunteer-run open-source community
 conference's four-week vote on the want-to-see scale; rows named "fresh6 ..."); `--patterns fresh7` measures
 bench/blocs_fresh7.py, a seventh built the same way (a hacker and security conference's one-week community vote
-on 1-10: villages, hackerspaces, CTF teams, privacy-collective mail, a ticket lottery; rows named "fresh7 ...").
+on 1-10: villages, hackerspaces, CTF teams, privacy-collective mail, a ticket lottery; rows named "fresh7 ...");
+`--patterns fresh8` measures bench/blocs_fresh8.py, an eighth built the same way (a data-science and ML
+conference's two-stage vote on a 1-6 reviewing scale, the second stage on a recorded shortlist: labs,
+universities, bootcamps, meetup chapters, hybrid tickets; rows named "fresh8 ...").
 These print, for every honest correlated group the generator plants (held-out: a university
 community, friends on one order; fresh: meetups, university classes, couples, proud colleagues;
 fresh2: feature-post waves, user-group nights, class assignments, company interest, track fans,
@@ -56,8 +60,9 @@ mention, track chairs' followers, workshop cohorts; fresh5: a university course,
 one topic, a regional-language community, a livestream's chat; fresh6: a project's community, a
 sponsor's staff fond of one devroom, newsletter readers, a user group's meetup night, a workshop cohort,
 the organizers' featured-talk posts; fresh7: a hackerspace's night, a university lab, a sponsor's staff fond of
-one village, a village's regulars, the organizers' unrecorded mailing, the con's recorded spotlight posts), how
-many of its votes
+one village, a village's regulars, the organizers' unrecorded mailing, the con's recorded spotlight posts; fresh8: a
+lab's journal club, a company's platform team, a bootcamp class, a meetup chapter's night, an influencer's
+unrecorded thread, the committee's recorded picks), how many of its votes
 detection flagged and how many lost weight: those votes are honest and should keep their weight.
 For every generator the talks that opposition blocs sink are printed too (in the top 10% with honest votes only / all
 votes / detection).
@@ -92,6 +97,7 @@ from bench.blocs_fresh4 import fresh4_conference
 from bench.blocs_fresh5 import fresh5_conference
 from bench.blocs_fresh6 import fresh6_conference
 from bench.blocs_fresh7 import fresh7_conference
+from bench.blocs_fresh8 import fresh8_conference
 from bench.blocs_synthetic import synthetic_conference
 from bench.blocs_unseen import unseen_conference
 from bench.record import record
@@ -431,6 +437,7 @@ GENERATORS = {
     "fresh5": ("fresh5", fresh5_conference),
     "fresh6": ("fresh6", fresh6_conference),
     "fresh7": ("fresh7", fresh7_conference),
+    "fresh8": ("fresh8", fresh8_conference),
 }
 
 
@@ -491,7 +498,8 @@ def main() -> None:
         default="seen",
         help="with --size: the generator detection was developed against, the held-out patterns planted in its "
         "world, or the fresh generators (bench/blocs_fresh.py, bench/blocs_fresh2.py, bench/blocs_fresh3.py, "
-        "bench/blocs_fresh4.py, bench/blocs_fresh5.py, bench/blocs_fresh6.py, bench/blocs_fresh7.py: their own "
+        "bench/blocs_fresh4.py, bench/blocs_fresh5.py, bench/blocs_fresh6.py, bench/blocs_fresh7.py, "
+        "bench/blocs_fresh8.py: their own "
         "honest worlds and planted kinds)",
     )
     parser.add_argument("--record", action="store_true", help="write the row into docs/benchmarks.md")

@@ -37,6 +37,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -152,6 +153,96 @@ def planted_over_honest(honest_votes: np.ndarray, planted_parts: list[np.ndarray
         votes, is_planted = honest_votes, np.zeros(len(honest_votes), bool)
     order = np.lexsort((votes[:, 1], votes[:, 0]))
     return votes[order], is_planted[order]
+
+
+def weighted_segments(keys: np.ndarray, talks: np.ndarray, weight: np.ndarray, n_keys: int):
+    """(key, talk) pairs grouped by key, for weighted draws within a key (`draw_in_segments`): the talks
+    in key order, their cumulative weight, and per key its first position and total (fresh7, fresh8)."""
+    order = np.lexsort((talks, keys))
+    keys, talks = keys[order], talks[order]
+    cum = np.cumsum(weight[talks])
+    start = np.searchsorted(keys, np.arange(n_keys + 1))
+    before = np.r_[0.0, cum][start[:-1]]
+    total = np.r_[0.0, cum][start[1:]] - before
+    return talks, cum, start, before, total
+
+
+def draw_in_segments(rng, seg, key: np.ndarray) -> np.ndarray:
+    """One talk per entry of `key` from that key's talks ∝ weight (`weighted_segments`); -1 where the
+    key has none."""
+    talks, cum, start, before, total = seg
+    ok = (key >= 0) & (total[np.maximum(key, 0)] > 0)
+    out = np.full(len(key), -1, dtype=np.int64)
+    k = key[ok]
+    target = before[k] + rng.random(len(k)) * total[k]
+    pos = np.clip(np.searchsorted(cum, target, side="right"), start[k], start[k + 1] - 1)
+    out[ok] = talks[pos]
+    return out
+
+
+def world_conference(
+    world,
+    blocs: list[PlantedBloc],
+    parts: list[np.ndarray],
+    accounts: list[tuple],
+    *,
+    voter_org: np.ndarray,
+    speaker_org: np.ndarray,
+    closes: int,
+    scale: VoteScale,
+    free_mail_domains,
+) -> SyntheticConference:
+    """A fresh world's conference (fresh7, fresh8): its campaigns' `blocs`, their planted `parts` over the
+    world's honest votes (`planted_over_honest`), its voters and `accounts` as detection sees them (`world_voter_facts`;
+    accounts are (weight, order, domain, company, true organisation, made)), its talks' speakers' facts
+    and promotions, and the ground truth. The world holds V, T, votes, weight, order, domain,
+    company_field, joined, speaker (voter positions or -1), speaker_domains, speaker_company_field,
+    promoted (talk -> times), quality and honest_groups; `voter_org` is each voter's true organisation
+    and `speaker_org` each talk's speakers' (-1 none): a vote is a colleague's when they meet."""
+    V, T = world.V, world.T
+    votes, planted = planted_over_honest(world.votes, parts, T)
+    facts = SimpleNamespace(
+        V=V,
+        accounts=accounts,
+        weight=world.weight,
+        order=world.order,
+        domain=world.domain,
+        company_field=world.company_field,
+        joined=world.joined,
+        voter_org=voter_org,
+    )
+    voters, true_org = world_voter_facts(facts, votes, closes)
+    talks = [
+        TalkFacts(
+            talk_id=t + 1,
+            speaker_email_domains=world.speaker_domains[t],
+            speaker_companies=world.speaker_company_field[t],
+            speaker_voter_ids=tuple(int(v) + 1 for v in world.speaker[t] if v >= 0),
+            promoted_at=tuple(float(x) for x in world.promoted.get(t, ())),
+        )
+        for t in range(T)
+    ]
+    data = bloc_input_build(
+        voter_ids=votes[:, 0] + 1,
+        talk_ids=votes[:, 1] + 1,
+        scores=votes[:, 2],
+        at_seconds=votes[:, 3],
+        voters=voters,
+        talks=talks,
+        scale=scale,
+        free_mail_domains=free_mail_domains,
+    )
+    org = true_org[votes[:, 0]]
+    colleague = (org[:, None] == speaker_org[votes[:, 1]]).any(axis=1) & (org >= 0)
+    return SyntheticConference(
+        data=data,
+        blocs=tuple(blocs),
+        planted=planted,
+        colleague=colleague,
+        honest=~planted & (votes[:, 0] < V),
+        quality=world.quality,
+        honest_groups=tuple(world.honest_groups),
+    )
 
 
 @dataclass

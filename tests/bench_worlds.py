@@ -145,3 +145,27 @@ def assert_votes_after_joining(data) -> None:
     np.minimum.at(first, data.vote_voter, data.vote_at)
     assert (first < np.iinfo(np.int64).max).all()  # every voter votes
     assert (data.voter_joined <= first).all()  # an account exists before its first vote
+
+
+def assert_facts_kept(alone, conf) -> None:
+    """`alone` (the world with nothing planted) and `conf` state the same facts of the real voters and the
+    talks: speakers, promotions, accounts' creation times, weights, and (by label, since the campaigns'
+    accounts bring domains and orders of their own and codes shift) domains, orders and speakers' domains and
+    companies."""
+    n = alone.data.n_voters
+    for name in ("talk_speaker", "talk_promoted", "voter_joined", "voter_weight"):
+        got = getattr(conf.data, name)
+        if name in ("voter_joined", "voter_weight"):
+            got = got[:n]
+        assert np.array_equal(getattr(alone.data, name), got), name
+    for name, labels in (("voter_domain", "domain_labels"), ("voter_order", "order_labels")):
+        mine = np.array((*getattr(conf.data, labels), ""))[getattr(conf.data, name)][:n]
+        alone_labels = np.array((*getattr(alone.data, labels), ""))[getattr(alone.data, name)]
+        assert np.array_equal(alone_labels, mine), name
+    for name, labels in (("talk_domain", "domain_labels"), ("talk_company", "company_labels")):
+
+        def named(data, name=name, labels=labels):
+            pairs = getattr(data, name)
+            return sorted(zip(pairs[:, 0].tolist(), np.array(getattr(data, labels))[pairs[:, 1]].tolist(), strict=True))
+
+        assert named(alone.data) == named(conf.data), name

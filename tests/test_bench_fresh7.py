@@ -24,6 +24,7 @@ from bench.blocs_fresh7 import (
 from bench.blocs_synthetic import SIZES
 from confvote.free_mail import FREE_MAIL_DOMAINS
 from tests.bench_worlds import (
+    assert_facts_kept,
     assert_ground_truth,
     assert_honest_alone,
     assert_planted_blocs,
@@ -149,23 +150,7 @@ def test_campaign_shapes(small):
 def test_plant_nothing_gives_the_honest_conference_alone(small):
     alone = fresh7_conference("small", 1, plant=plant_nothing)
     assert_honest_alone(alone, small, SIZES["small"].voters)
-    for name in ("talk_speaker", "talk_promoted", "voter_joined", "voter_weight"):
-        got = getattr(small.data, name)
-        if name in ("voter_joined", "voter_weight"):
-            got = got[: alone.data.n_voters]
-        assert np.array_equal(getattr(alone.data, name), got), name
-    # the campaigns' accounts bring domains and orders of their own, so codes shift: compare the labels
-    for name, labels in (("voter_domain", "domain_labels"), ("voter_order", "order_labels")):
-        mine = np.array((*getattr(small.data, labels), ""))[getattr(small.data, name)][: alone.data.n_voters]
-        alone_labels = np.array((*getattr(alone.data, labels), ""))[getattr(alone.data, name)]
-        assert np.array_equal(alone_labels, mine), name
-    for name, labels in (("talk_domain", "domain_labels"), ("talk_company", "company_labels")):
-
-        def named(data, name=name, labels=labels):
-            pairs = getattr(data, name)
-            return sorted(zip(pairs[:, 0].tolist(), np.array(getattr(data, labels))[pairs[:, 1]].tolist(), strict=True))
-
-        assert named(alone.data) == named(small.data), name
+    assert_facts_kept(alone, small)
 
 
 def test_every_kind_is_planted(small):
