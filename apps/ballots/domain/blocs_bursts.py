@@ -569,7 +569,9 @@ def _promoted(promotions: np.ndarray, talk: np.ndarray, at: np.ndarray, t0: int,
     promoted[promotions[:, 0]] = True
     rows = np.flatnonzero(promoted[talk])
     base = talk[rows] * stride + at[rows] + h + 1
-    after = np.searchsorted(keys, base - h, side="right")  # promotions later than at - hours
-    for wi, w in enumerate(windows):
-        explained[rows, wi] = np.searchsorted(keys, base + w, side="left") > after  # ... and before at + w
+    # The first promotion of the talk later than at - hours explains the window if it comes before at + w
+    # (a later key of another talk is beyond base + w, as is the sentinel past the last key).
+    after = np.searchsorted(keys, base - h, side="right")
+    first = np.append(keys, np.iinfo(keys.dtype).max)[after]
+    explained[rows] = first[:, None] < base[:, None] + np.asarray(windows)[None, :]
     return explained
