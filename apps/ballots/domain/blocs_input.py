@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -439,6 +439,18 @@ def votes_by_talk(data: BlocInput) -> tuple[np.ndarray, np.ndarray]:
     position, n_talks + 1 entries): talk t's votes are order[starts[t] : starts[t + 1]]."""
     order = np.argsort(data.vote_talk, kind="stable")
     return order, np.searchsorted(data.vote_talk[order], np.arange(data.n_talks + 1))
+
+
+def votes_only(data: BlocInput, keep: np.ndarray) -> BlocInput:
+    """The same input with only the votes where `keep` is true: voters, talks and promotions stay as they
+    are (and so do their positions), so findings on it need no translation back."""
+    return replace(
+        data,
+        vote_voter=data.vote_voter[keep],
+        vote_talk=data.vote_talk[keep],
+        vote_score=data.vote_score[keep],
+        vote_at=data.vote_at[keep],
+    )
 
 
 def _codes(values: Sequence[str]) -> tuple[np.ndarray, tuple[str, ...]]:

@@ -25,7 +25,7 @@ from dataclasses import replace
 import numpy as np
 
 from .blocs_bursts import _scan
-from .blocs_input import BlocInput
+from .blocs_input import BlocInput, votes_only
 from .blocs_signals import Context, Finding, context_build
 
 LONE_MINUTES = 30  # a vote with no other vote by its voter within this many minutes either side is lone
@@ -58,11 +58,5 @@ def lone_findings(ctx: Context) -> list[Finding]:
     keep = lone_votes(data)
     if not keep.any():
         return []
-    alone = replace(
-        data,
-        vote_voter=data.vote_voter[keep],
-        vote_talk=data.vote_talk[keep],
-        vote_score=data.vote_score[keep],
-        vote_at=data.vote_at[keep],
-    )
-    return [replace(f, lone_minutes=LONE_MINUTES) for f in _scan(context_build(alone, ctx.rule), "burst").findings()]
+    scan = _scan(context_build(votes_only(data, keep), ctx.rule), "burst")
+    return [replace(f, lone_minutes=LONE_MINUTES) for f in scan.findings()]

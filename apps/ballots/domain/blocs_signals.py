@@ -23,7 +23,7 @@ its own count — instead of the cells a member voted on; the colleague families
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
@@ -32,7 +32,7 @@ from scipy.special import gammaincinv
 from scipy.stats import beta as beta_dist
 from scipy.stats import binom, norm, poisson
 
-from .blocs_input import BlocInput, BlocRule
+from .blocs_input import BlocInput, BlocRule, votes_only
 
 SUPPORT, OPPOSE = 1, -1
 # Rating a talk up is tested twice: any score from "want to see" up, and the top score alone. An
@@ -137,16 +137,7 @@ def unexplained(ctx: Context) -> Context:
     if not ctx.explained.any():
         return ctx
     if not ctx._unexplained:
-        keep = ~ctx.explained
-        data = ctx.data
-        rest = replace(
-            data,
-            vote_voter=data.vote_voter[keep],
-            vote_talk=data.vote_talk[keep],
-            vote_score=data.vote_score[keep],
-            vote_at=data.vote_at[keep],
-        )
-        ctx._unexplained.append(context_build(rest, ctx.rule))
+        ctx._unexplained.append(context_build(votes_only(ctx.data, ~ctx.explained), ctx.rule))
     return ctx._unexplained[0]
 
 
