@@ -161,7 +161,9 @@ from bench.blocs_synthetic import (
     PlantedBloc,
     SyntheticConference,
     draw_in_segments,
+    members_of,
     planted_over_honest,
+    weighted_choice,
     weighted_segments,
     world_conference,
 )
@@ -270,24 +272,19 @@ class World:
     space_of_village: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
 
-def _choice(rng, p, n):
-    p = np.asarray(p, dtype=np.float64)
-    return rng.choice(len(p), size=n, p=p / p.sum())
-
-
 def _structure(rng, size: str):
     spec = SIZES[size]
     V, T = spec.voters, spec.talks
     D, H, K, C, _ = WORLD[size]
     vw = rng.dirichlet(np.ones(D))
     space_size = rng.pareto(1.2, H) + 1
-    space_village = _choice(rng, vw, H)
-    region_of_space = _choice(rng, [r[0] for r in REGIONS], H)
+    space_village = weighted_choice(rng, vw, H)
+    region_of_space = weighted_choice(rng, [r[0] for r in REGIONS], H)
     company_size = np.arange(1, C + 1, dtype=np.float64) ** -1.0
     # voters
-    region = _choice(rng, [r[0] for r in REGIONS], V)
-    employer = np.where(rng.random(V) < 0.38, _choice(rng, company_size, V), -1)
-    space = np.where(rng.random(V) < 0.30, _choice(rng, space_size, V), -1)
+    region = weighted_choice(rng, [r[0] for r in REGIONS], V)
+    employer = np.where(rng.random(V) < 0.38, weighted_choice(rng, company_size, V), -1)
+    space = np.where(rng.random(V) < 0.30, weighted_choice(rng, space_size, V), -1)
     region = np.where(space >= 0, region_of_space[np.maximum(space, 0)], region)
     offset = np.empty(V)
     for r, (_, offs) in enumerate(REGIONS):
@@ -298,31 +295,31 @@ def _structure(rng, size: str):
     pool = rng.permutation(V)[: min(V, int(team_sizes.sum()))]
     team[pool] = np.repeat(np.arange(K), team_sizes)[: len(pool)]
     university = np.where((employer < 0) & (rng.random(V) < 0.10), rng.integers(0, UNIVERSITIES, V), -1)
-    favourite = np.stack([_choice(rng, vw, V) for _ in range(3)], axis=1)
+    favourite = np.stack([weighted_choice(rng, vw, V) for _ in range(3)], axis=1)
     lean = (space >= 0) & (rng.random(V) < 0.6)
     favourite[lean, 0] = space_village[space[lean]]
     # talks
-    village = np.where(rng.random(T) < 0.20, -1, _choice(rng, vw, T))
+    village = np.where(rng.random(T) < 0.20, -1, weighted_choice(rng, vw, T))
     quality = rng.normal(0, 1, T)
     hot = rng.random(T) < 0.10
     popularity = np.exp(0.8 * quality + rng.normal(0, 0.6, T)) * np.where(village < 0, 2.5, 1.0) * np.where(hot, 1.8, 1)
-    kind = _choice(rng, [0.25, 0.10, 0.05, 0.60], T)
-    talk_company = np.where(kind == 0, _choice(rng, company_size, T), -1)
-    talk_space = np.where(kind == 1, _choice(rng, space_size, T), -1)
+    kind = weighted_choice(rng, [0.25, 0.10, 0.05, 0.60], T)
+    talk_company = np.where(kind == 0, weighted_choice(rng, company_size, T), -1)
+    talk_space = np.where(kind == 1, weighted_choice(rng, space_size, T), -1)
     talk_team = np.where(kind == 2, rng.integers(0, K, T), -1)
-    n_speakers = 1 + _choice(rng, [0.70, 0.22, 0.08], T)
+    n_speakers = 1 + weighted_choice(rng, [0.70, 0.22, 0.08], T)
     is_voter = rng.random((T, 3)) < 0.70
     anyone = rng.integers(0, V, (T, 3))
     speaker = np.full((T, 3), -1)
     speaker_employer = np.full((T, 3), -1)
     members = {
-        "company": _members_of(employer, C),
-        "space": _members_of(space, H),
-        "team": _members_of(team, K),
-        "village": _members_of(favourite[:, 0], D),
+        "company": members_of(employer, C),
+        "space": members_of(space, H),
+        "team": members_of(team, K),
+        "village": members_of(favourite[:, 0], D),
     }
     outside_employed = rng.random((T, 3)) < 0.3
-    outside_company = _choice(rng, company_size, T * 3).reshape(T, 3)
+    outside_company = weighted_choice(rng, company_size, T * 3).reshape(T, 3)
     pick = rng.random((T, 3))
     for t in range(T):
         for s in range(n_speakers[t]):
@@ -381,12 +378,6 @@ def _structure(rng, size: str):
     )
 
 
-def _members_of(group: np.ndarray, n: int) -> list[np.ndarray]:
-    order = np.argsort(group, kind="stable")
-    starts = np.searchsorted(group[order], np.arange(n + 1))
-    return [order[starts[g] : starts[g + 1]] for g in range(n)]
-
-
 def _facts(rng, dims, extra, w):
     """Names, domains, company fields, tickets and orders of voters and speakers."""
     V, C, H, K = dims["V"], dims["C"], dims["H"], dims["K"]
@@ -410,8 +401,8 @@ def _facts(rng, dims, extra, w):
     # email domains, one rule after another (each applies to those no earlier rule gave a domain)
     u = rng.random((V, 6))
     personal_tld = np.array([".sh", ".net", ".io"])[rng.integers(0, 3, V)]
-    free = np.array(FREE_MAIL)[_choice(rng, FREE_MAIL_P, V)]
-    collective = np.array(COLLECTIVES)[_choice(rng, COLLECTIVES_P, V)]
+    free = np.array(FREE_MAIL)[weighted_choice(rng, FREE_MAIL_P, V)]
+    collective = np.array(COLLECTIVES)[weighted_choice(rng, COLLECTIVES_P, V)]
     domain: list[str] = []
     for v in range(V):
         e, s, k, un = int(employer[v]), int(space[v]), int(team[v]), int(university[v])
@@ -447,7 +438,7 @@ def _facts(rng, dims, extra, w):
         else:
             company_field.append(None)
     # tickets and orders
-    ticket = _choice(rng, [0.55, 0.15, 0.30], V)
+    ticket = weighted_choice(rng, [0.55, 0.15, 0.30], V)
     weight = np.array([1.0, 0.5, 0.0])[ticket]
     order: list[str | None] = [None] * V
     holders = ticket == 0
@@ -486,7 +477,7 @@ def _speaker_facts(rng, w, f, T):
     names, domains = f["company_names"], f["company_domains"]
     show = rng.random((T, 3)) < 0.70
     work = rng.random((T, 3)) < 0.50
-    free = np.array(FREE_MAIL)[_choice(rng, FREE_MAIL_P, T * 3)].reshape(T, 3)
+    free = np.array(FREE_MAIL)[weighted_choice(rng, FREE_MAIL_P, T * 3)].reshape(T, 3)
     companies, mails = [], []
     for t in range(T):
         cs, ds = [], []
@@ -554,9 +545,9 @@ def _draw_talks(rng, w, n: np.ndarray, T: int, dims) -> np.ndarray:
         k = np.where(need > 0, np.ceil(1.5 * need).astype(np.int64) + 4, 0)
         voter = np.repeat(np.arange(V), k)
         m = len(voter)
-        channel = _choice(rng, [0.50, 0.35, 0.15], m)
+        channel = weighted_choice(rng, [0.50, 0.35, 0.15], m)
         talk = np.searchsorted(whole_cum, rng.random(m) * whole_cum[-1], side="right")
-        fav_col = _choice(rng, [0.5, 0.3, 0.2], m)
+        fav_col = weighted_choice(rng, [0.5, 0.3, 0.2], m)
         in_village = draw_in_segments(rng, village_seg, w["favourite"][voter, fav_col])
         slot = aff[voter, rng.integers(0, 3, m)]
         in_aff = draw_in_segments(rng, aff_seg, slot)
@@ -647,8 +638,8 @@ def _session_times(rng, voters: np.ndarray, offset: np.ndarray) -> np.ndarray:
     day_w[0], day_w[3], day_w[6] = 3.0, 1.6, 2.5
     n_sessions = int(k.sum())
     s_voter = np.repeat(np.arange(V), k)
-    day = _choice(rng, day_w, n_sessions)
-    band = _choice(rng, [0.45, 0.30, 0.15, 0.10], n_sessions)
+    day = weighted_choice(rng, day_w, n_sessions)
+    band = weighted_choice(rng, [0.45, 0.30, 0.15, 0.10], n_sessions)
     lo = np.array([20, 9, 17, 26])[band]
     width = np.array([6, 8, 3, 3])[band]
     local = (lo + rng.random(n_sessions) * width) * HOUR
@@ -685,8 +676,8 @@ def _honest(rng, size: str) -> World:
     n = _ballot_lengths(rng, V, T, 0.92 * spec.votes)
     pairs = _draw_talks(rng, w, n, T, dims)
     bias = rng.normal(0, 0.5, V) + np.where(rng.random(V) < 0.08, 1.0, 0) - np.where(rng.random(V) < 0.06, 1.0, 0)
-    style = _choice(rng, [0.80, 0.08, 0.12], V)
-    joined_as = _choice(rng, [0.40, 0.25, 0.35], V)  # before the CfP, during it, during the vote
+    style = weighted_choice(rng, [0.80, 0.08, 0.12], V)
+    joined_as = weighted_choice(rng, [0.40, 0.25, 0.35], V)  # before the CfP, during it, during the vote
     score = _scores(rng, w, pairs[:, 0], pairs[:, 1], dims, style, bias)
     at = _session_times(rng, pairs[:, 0], w["offset"])
     base = np.stack([pairs[:, 0], pairs[:, 1], score, at], axis=1)
@@ -898,7 +889,7 @@ class _Campaigns:
     def top(self, n: int, low: int = 9) -> np.ndarray:
         if low == 9:
             return np.where(self.rng.random(n) < 0.7, 10, 9)
-        return np.array([10, 9, 8])[_choice(self.rng, [0.5, 0.3, 0.2], n)]
+        return np.array([10, 9, 8])[weighted_choice(self.rng, [0.5, 0.3, 0.2], n)]
 
     def plausible(self, talks: np.ndarray) -> np.ndarray:
         latent = 1.1 * self.w.quality[talks] + self.rng.normal(0, 1, len(talks))
@@ -914,7 +905,7 @@ class _Campaigns:
         return self.w.V + len(self.accounts) - 1
 
     def free_mail(self) -> str:
-        return FREE_MAIL[int(_choice(self.rng, FREE_MAIL_P, 1)[0])]
+        return FREE_MAIL[int(weighted_choice(self.rng, FREE_MAIL_P, 1)[0])]
 
     def rows(self, voters, talks, scores, at) -> np.ndarray:
         at = np.clip(np.asarray(at, dtype=np.float64), OPENS, CLOSES - 1).astype(np.int64)
@@ -1069,7 +1060,9 @@ class _Campaigns:
         members = list(old.tolist())
         for _ in range(k - len(old)):
             at = s0 + rng.random() * 90 * MINUTE
-            domain = self.free_mail() if rng.random() < 0.85 else COLLECTIVES[int(_choice(rng, COLLECTIVES_P, 1)[0])]
+            domain = (
+                self.free_mail() if rng.random() < 0.85 else COLLECTIVES[int(weighted_choice(rng, COLLECTIVES_P, 1)[0])]
+            )
             pledge = rng.random() < 0.2
             v = self.account(
                 0.5 if pledge else 0.0,

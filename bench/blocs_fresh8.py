@@ -188,7 +188,9 @@ from bench.blocs_synthetic import (
     PlantedBloc,
     SyntheticConference,
     draw_in_segments,
+    members_of,
     planted_over_honest,
+    weighted_choice,
     weighted_segments,
     world_conference,
 )
@@ -333,17 +335,6 @@ class World:
     promoted: dict[int, list[int]] = field(default_factory=dict)  # talk -> promotion times
 
 
-def _choice(rng, p, n):
-    p = np.asarray(p, dtype=np.float64)
-    return rng.choice(len(p), size=n, p=p / p.sum())
-
-
-def _members_of(group: np.ndarray, n: int) -> list[np.ndarray]:
-    order = np.argsort(group, kind="stable")
-    starts = np.searchsorted(group[order], np.arange(-1, n) + 0.5)
-    return [order[starts[g] : starts[g + 1]] for g in range(n)]
-
-
 def real_time(u) -> np.ndarray:
     """The vote's open time (seconds since it opened, pauses left out) as a timestamp."""
     u = np.asarray(u, dtype=np.float64)
@@ -370,35 +361,35 @@ def _structure(rng, size: str) -> dict:
     tw /= tw.sum()
     company_size = np.arange(1, C + 1, dtype=np.float64) ** -1.1
     uni_size = rng.pareto(1.0, U) + 1
-    uni_region = _choice(rng, [r[0] for r in REGIONS], U)
-    lab_uni = _choice(rng, uni_size, L)
-    lab_track = _choice(rng, tw, L)
+    uni_region = weighted_choice(rng, [r[0] for r in REGIONS], U)
+    lab_uni = weighted_choice(rng, uni_size, L)
+    lab_track = weighted_choice(rng, tw, L)
     lab_dept = rng.integers(0, len(DEPARTMENTS), L)
     lab_size = rng.pareto(2.0, L) + 1
     lib_size = rng.pareto(1.2, P) + 1
-    lib_track = _choice(rng, tw, P)
+    lib_track = weighted_choice(rng, tw, P)
     boot_size = np.arange(1, B + 1, dtype=np.float64) ** -0.8
     chapter_size = rng.pareto(1.3, H) + 1
-    chapter_region = _choice(rng, [r[0] for r in REGIONS], H)
+    chapter_region = weighted_choice(rng, [r[0] for r in REGIONS], H)
     # voters
-    role = _choice(rng, [0.47, 0.23, 0.30], V)
-    region = _choice(rng, [r[0] for r in REGIONS], V)
+    role = weighted_choice(rng, [0.47, 0.23, 0.30], V)
+    region = weighted_choice(rng, [r[0] for r in REGIONS], V)
     org = np.full(V, -1)
     ind = role == 0
-    org[ind] = _choice(rng, company_size, int(ind.sum()))
+    org[ind] = weighted_choice(rng, company_size, int(ind.sum()))
     lab = np.full(V, -1)
     uni = np.full(V, -1)
     aca = np.flatnonzero(role == 1)
     in_lab = rng.random(len(aca)) < 0.5
-    lab[aca[in_lab]] = _choice(rng, lab_size, int(in_lab.sum()))
+    lab[aca[in_lab]] = weighted_choice(rng, lab_size, int(in_lab.sum()))
     uni[aca[in_lab]] = lab_uni[lab[aca[in_lab]]]
-    uni[aca[~in_lab]] = _choice(rng, uni_size, int((~in_lab).sum()))
+    uni[aca[~in_lab]] = weighted_choice(rng, uni_size, int((~in_lab).sum()))
     org[aca] = C + uni[aca]
     region[aca] = uni_region[uni[aca]]
     student = (role == 1) & (rng.random(V) < 0.65)
     bootcamp = np.full(V, -1)
     alum = ((role == 2) & (rng.random(V) < 0.25)) | ((role == 0) & (rng.random(V) < 0.06))
-    bootcamp[alum] = _choice(rng, boot_size, int(alum.sum()))
+    bootcamp[alum] = weighted_choice(rng, boot_size, int(alum.sum()))
     current = np.zeros(V, dtype=bool)
     for b in range(B):
         pool = np.flatnonzero((bootcamp == b) & (role == 2))
@@ -408,16 +399,16 @@ def _structure(rng, size: str) -> dict:
         pool = np.flatnonzero((role == 2) & (org < 0) & ~current)
         staff = rng.choice(pool, size=int(rng.integers(2, 6)), replace=False)
         org[staff] = C + U + b
-    alma = np.where((role != 1) & (rng.random(V) < 0.20), _choice(rng, uni_size, V), -1)
-    chapter = np.where((role != 1) & (rng.random(V) < 0.15), _choice(rng, chapter_size, V), -1)
+    alma = np.where((role != 1) & (rng.random(V) < 0.20), weighted_choice(rng, uni_size, V), -1)
+    chapter = np.where((role != 1) & (rng.random(V) < 0.15), weighted_choice(rng, chapter_size, V), -1)
     region = np.where(chapter >= 0, chapter_region[np.maximum(chapter, 0)], region)
-    library = np.where(rng.random(V) < 0.12, _choice(rng, lib_size, V), -1)
+    library = np.where(rng.random(V) < 0.12, weighted_choice(rng, lib_size, V), -1)
     maintainer = (library >= 0) & (rng.random(V) < 0.15)
     offset = np.empty(V)
     for r, (_, offs) in enumerate(REGIONS):
         sel = region == r
         offset[sel] = np.array(offs)[rng.integers(0, len(offs), int(sel.sum()))]
-    favourite = np.stack([_choice(rng, tw, V), _choice(rng, tw, V)], axis=1)
+    favourite = np.stack([weighted_choice(rng, tw, V), weighted_choice(rng, tw, V)], axis=1)
     favourite[:, 0] = np.where(lab >= 0, lab_track[np.maximum(lab, 0)], favourite[:, 0])
     favourite[:, 0] = np.where((library >= 0) & (lab < 0), lib_track[np.maximum(library, 0)], favourite[:, 0])
     faculty = (role == 1) & ~student
@@ -499,7 +490,7 @@ def _free_mail(rng, region: np.ndarray) -> np.ndarray:
         sel = np.flatnonzero(region == r)
         table = COMMON_MAIL + REGIONAL_MAIL.get(r, ())
         names = np.array([m for m, _ in table], dtype=object)
-        out[sel] = names[_choice(rng, [w for _, w in table], len(sel))]
+        out[sel] = names[weighted_choice(rng, [w for _, w in table], len(sel))]
     return out
 
 
@@ -621,12 +612,12 @@ def _facts(rng, s: dict, n: dict) -> dict:
 def _talks(rng, s: dict, n: dict) -> dict:
     d = s["dims"]
     T, C, U = d["T"], d["C"], d["U"]
-    fmt = _choice(rng, FORMAT_P, T)
-    track = _choice(rng, s["tw"], T)
-    talk_lab = np.where(fmt == 0, _choice(rng, s["lab_size"], T), -1)
-    talk_lib = np.where(fmt == 2, _choice(rng, s["lib_size"], T), -1)
-    talk_boot = np.where((fmt == 3) & (rng.random(T) < 0.40), _choice(rng, s["boot_size"], T), -1)
-    talk_company = np.where(fmt == 1, _choice(rng, s["company_size"] ** 0.8, T), -1)
+    fmt = weighted_choice(rng, FORMAT_P, T)
+    track = weighted_choice(rng, s["tw"], T)
+    talk_lab = np.where(fmt == 0, weighted_choice(rng, s["lab_size"], T), -1)
+    talk_lib = np.where(fmt == 2, weighted_choice(rng, s["lib_size"], T), -1)
+    talk_boot = np.where((fmt == 3) & (rng.random(T) < 0.40), weighted_choice(rng, s["boot_size"], T), -1)
+    talk_company = np.where(fmt == 1, weighted_choice(rng, s["company_size"] ** 0.8, T), -1)
     track = np.where(talk_lab >= 0, s["lab_track"][np.maximum(talk_lab, 0)], track)
     track = np.where(talk_lib >= 0, s["lib_track"][np.maximum(talk_lib, 0)], track)
     quality = rng.normal(0, 1, T)
@@ -640,10 +631,10 @@ def _talks(rng, s: dict, n: dict) -> dict:
     talk_org = np.where(talk_lab >= 0, C + s["lab_uni"][np.maximum(talk_lab, 0)], talk_org)
     talk_org = np.where(talk_boot >= 0, C + U + talk_boot, talk_org)
     org, lab = s["org"], s["lab"]
-    by_lab = _members_of(lab, d["L"])
-    by_company = _members_of(np.where((org >= 0) & (org < C), org, -1), C)
-    by_lib = _members_of(s["library"], d["P"])
-    by_boot = _members_of(np.where(org >= C + U, org - C - U, -1), d["B"])
+    by_lab = members_of(lab, d["L"])
+    by_company = members_of(np.where((org >= 0) & (org < C), org, -1), C)
+    by_lib = members_of(s["library"], d["P"])
+    by_boot = members_of(np.where(org >= C + U, org - C - U, -1), d["B"])
     others = np.flatnonzero((s["role"] == 2) & (org < 0))
     speaker = np.full((T, 4), -1)
     speaker_org = np.full((T, 4), -1)
@@ -657,7 +648,7 @@ def _talks(rng, s: dict, n: dict) -> dict:
             students = lm[s["student"][lm]]
             pis = lm[s["faculty"][lm]]
             home = int(talk_org[t])
-            k = 1 + int(_choice(rng, [0.3, 0.4, 0.2, 0.1], 1)[0])
+            k = 1 + int(weighted_choice(rng, [0.3, 0.4, 0.2, 0.1], 1)[0])
             slots.append((students, 0.85, home))
             if k > 1:
                 slots.append((pis[:1], 0.70, home))
@@ -712,7 +703,7 @@ def _speaker_facts(rng, t: dict, n: dict, s: dict, domain: list[str]):
     T = len(t["fmt"])
     show = rng.random((T, 4)) < 0.75
     work = rng.random((T, 4)) < 0.60
-    free = _free_mail(rng, _choice(rng, [r[0] for r in REGIONS], T * 4)).reshape(T, 4)
+    free = _free_mail(rng, weighted_choice(rng, [r[0] for r in REGIONS], T * 4)).reshape(T, 4)
     dept = rng.integers(0, len(DEPARTMENTS), (T, 4))
     companies, mails = [], []
     for i in range(T):
@@ -796,7 +787,7 @@ def _draw_talks(rng, s: dict, t: dict, n: np.ndarray, pop: np.ndarray) -> np.nda
         k = np.where(need > 0, np.ceil(1.5 * need).astype(np.int64) + 4, 0)
         voter = np.repeat(np.arange(V), k)
         m = len(voter)
-        channel = _choice(rng, [0.45, 0.40, 0.15], m)
+        channel = weighted_choice(rng, [0.45, 0.40, 0.15], m)
         talk = np.searchsorted(whole, rng.random(m) * whole[-1], side="right")
         fav = s["favourite"][voter, (rng.random(m) >= 0.6).astype(np.int64)]
         in_track = draw_in_segments(rng, track_seg, fav)
@@ -867,14 +858,14 @@ def _session_times(rng, voters: np.ndarray, stage: np.ndarray, offset: np.ndarra
     s_key = np.repeat(np.arange(2 * V), k)
     s_voter, s_stage = s_key // 2, s_key % 2 + 1
     start = np.empty(n_sessions, dtype=np.int64)
-    band = _choice(rng, [0.45, 0.35, 0.12, 0.08], n_sessions)
+    band = weighted_choice(rng, [0.45, 0.35, 0.12, 0.08], n_sessions)
     lo = np.array([9, 19, 7, 23])[band]
     width = np.array([9, 4, 2, 3])[band]
     local = ((lo + rng.random(n_sessions) * width) * HOUR).astype(np.int64)
     for st, (days, boost, begin, end) in STAGE_DAYS.items():
         sel = np.flatnonzero(s_stage == st)
         dw = np.array([boost.get(int(x), 1.0) for x in days])
-        day = days[_choice(rng, dw, len(sel))]
+        day = days[weighted_choice(rng, dw, len(sel))]
         at = MIDNIGHT + day * DAY + local[sel] - offset[s_voter[sel]]
         at = np.where(at < begin, begin + (rng.random(len(sel)) * 6 * HOUR).astype(np.int64), at)
         at = np.where(at >= end, at - DAY * ((at - end) // DAY + 1), at)
@@ -924,7 +915,7 @@ def _honest(rng, size: str) -> World:
     bias = rng.normal(0, 0.5, V) - 0.4 * s["faculty"] + np.where(rng.random(V) < 0.04, 1.0, 0.0)
     style = (rng.random(V) < 0.06).astype(np.int64)
     joined_as = np.where(
-        f["weight"] > 0, _choice(rng, [0.40, 0.50, 0.10], V), _choice(rng, [0.30, 0.10, 0.60], V)
+        f["weight"] > 0, weighted_choice(rng, [0.40, 0.50, 0.10], V), weighted_choice(rng, [0.30, 0.10, 0.60], V)
     )  # returning, registration, during the vote
     world = World(
         V=V,
@@ -1078,7 +1069,7 @@ def _honest_groups(rng, world: World, s: dict, size: str, joined_as) -> list[np.
         if count("platform_team") == per_kind:
             break
         members = free_of(world.org == c)
-        track = int(_choice(rng, s["tw"], 1)[0])
+        track = int(weighted_choice(rng, s["tw"], 1)[0])
         theirs = (world.speaker_org == c).any(axis=1)
         talks = pick(np.flatnonzero((world.track == track) & ~theirs), 4, 8)
         if len(members) < 8 or len(talks) < 2:
@@ -1221,7 +1212,7 @@ class _Campaigns:
         return self.rng.choice(self.w.T, size=k, replace=False, p=p / p.sum()) if k else np.empty(0, np.int64)
 
     def free_mail(self, table=COMMON_MAIL) -> str:
-        return table[int(_choice(self.rng, [x for _, x in table], 1)[0])][0]
+        return table[int(weighted_choice(self.rng, [x for _, x in table], 1)[0])][0]
 
     def account(self, weight: float, domain: str, joined: int, org: int = -1, prefix: str = "") -> int:
         v = self.w.V + len(self.accounts)
@@ -1383,7 +1374,7 @@ class _Campaigns:
             if len(pool) < 3:
                 continue
             m = self.pick(pool, self.size(10, 40))
-            wave = _choice(rng, [0.5, 0.3, 0.2], len(m))
+            wave = weighted_choice(rng, [0.5, 0.3, 0.2], len(m))
             u = u0 + wave * 2 * DAY + np.minimum(rng.exponential(1.5 * HOUR, len(m)), 4 * HOUR)
             vi = np.repeat(m, len(talks))
             ti = np.tile(talks, len(m))
@@ -1484,7 +1475,7 @@ class _Campaigns:
             at = int(self.at(u0 + delay(1)[0], [t]))
             r = rng.random()
             if r < 0.55:
-                o = int(_choice(rng, w.company_size, 1)[0])
+                o = int(weighted_choice(rng, w.company_size, 1)[0])
                 mail = w.org_domains[o]
             elif r < 0.65:
                 o = w.C + int(rng.integers(0, w.U))
@@ -1601,7 +1592,7 @@ def _campaigns(rng, world: World, n_blocs: int):
         elif len(blocs) >= n_blocs:
             break
         else:
-            kind = BLOC_KINDS[int(_choice(rng, KIND_P, 1)[0])]
+            kind = BLOC_KINDS[int(weighted_choice(rng, KIND_P, 1)[0])]
         for bloc, rows in getattr(c, kind)() or []:
             blocs.append(bloc)
             parts.append(rows)

@@ -180,6 +180,20 @@ def draw_in_segments(rng, seg, key: np.ndarray) -> np.ndarray:
     return out
 
 
+def weighted_choice(rng, p, n: int) -> np.ndarray:
+    """`n` positions drawn with replacement in proportion to the weights `p` (fresh7, fresh8)."""
+    p = np.asarray(p, dtype=np.float64)
+    return rng.choice(len(p), size=n, p=p / p.sum())
+
+
+def members_of(group: np.ndarray, n: int) -> list[np.ndarray]:
+    """Per group 0..n-1, the positions whose (integer) `group` is it, in order; other values (-1: none)
+    belong to no group (fresh7, fresh8)."""
+    order = np.argsort(group, kind="stable")
+    starts = np.searchsorted(group[order], np.arange(n + 1))
+    return [order[starts[g] : starts[g + 1]] for g in range(n)]
+
+
 def world_conference(
     world,
     blocs: list[PlantedBloc],
