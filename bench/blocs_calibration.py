@@ -10,6 +10,7 @@
     .venv/bin/python bench/blocs_calibration.py --world fresh6 --size small --seeds 1-30
     .venv/bin/python bench/blocs_calibration.py --world fresh7 --size small --seeds 1-30
     .venv/bin/python bench/blocs_calibration.py --world fresh8 --size small --seeds 1-30
+    .venv/bin/python bench/blocs_calibration.py --world fresh9 --size small --seeds 1-30
 
 Each conference is the seen generator's (bench/blocs_synthetic.py) with nothing planted: its honest
 voters, with the honest correlation that generator builds in (friends on small orders voting together
@@ -38,7 +39,10 @@ sponsor's staff fond of one village, a village's regulars, the organizers' unrec
 spotlight posts); `--world fresh8` takes bench/blocs_fresh8.py's (an eighth, a data-science and ML conference's
 two-stage vote on a 1-6 reviewing scale, the second stage on a recorded shortlist; its honest groups: a lab's
 journal club, a company's platform team, a bootcamp class, a meetup chapter's night, an influencer's unrecorded
-thread, the committee's recorded picks). Printed: per seed the
+thread, the committee's recorded picks); `--world fresh9` takes bench/blocs_fresh9.py's (a ninth, a game
+developers' conference's 12-day community vote on a three-level hype scale; its honest groups: a game-jam team's
+night, a studio's lunch, a Discord watch party, a streamer's unrecorded stream of the vote page, the organizers'
+recorded newsletter). Printed: per seed the
 blocs found outside colleagues (with their strongest sentence), then per signal the conferences with
 any bloc.
 
@@ -94,6 +98,7 @@ from bench.blocs_fresh5 import fresh5_conference
 from bench.blocs_fresh6 import fresh6_conference
 from bench.blocs_fresh7 import fresh7_conference
 from bench.blocs_fresh8 import fresh8_conference
+from bench.blocs_fresh9 import fresh9_conference
 from bench.blocs_synthetic import _sample_times, synthetic_conference
 
 P_LEVELS = (1e-3, 1e-4)
@@ -108,6 +113,7 @@ WORLDS = {
     "fresh6": fresh6_conference,
     "fresh7": fresh7_conference,
     "fresh8": fresh8_conference,
+    "fresh9": fresh9_conference,
 }
 
 
@@ -224,7 +230,7 @@ def main() -> None:
         choices=sorted(WORLDS),
         default="seen",
         help="the honest world: blocs_synthetic's, blocs_fresh's, blocs_fresh2's, blocs_fresh3's, blocs_fresh4's, "
-        "blocs_fresh5's, blocs_fresh6's, blocs_fresh7's or blocs_fresh8's",
+        "blocs_fresh5's, blocs_fresh6's, blocs_fresh7's, blocs_fresh8's or blocs_fresh9's",
     )
     parser.add_argument("--narrow-pvalues", action="store_true", help="the narrow test's p-values against its model")
     parser.add_argument("--heavy", type=float, default=0.0, help="share of voters re-drawn as honest heavy raters")
