@@ -269,7 +269,9 @@ class BlocRule:
     # otherwise vote in sittings stands out there. "isolated" (round 32): the same, counting a lone
     # vote only when its voter cast no other lone vote within 24 hours either side (a mailing's reader
     # rates several featured talks one at a time; a campaign's voter casts one lone vote for its talk).
-    # "ignored": the burst test over all votes only, as before.
+    # "ignored": the burst test over all votes only, as before (the default). Neither option is the
+    # default: both add findings on honest-only conferences (small honest groups in quiet hours, and
+    # for "tested" unrecorded mailings), which the adoption rule does not allow.
     lone_votes: str = "ignored"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
