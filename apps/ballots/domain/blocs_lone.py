@@ -82,6 +82,6 @@ def lone_findings(ctx: Context) -> list[Finding]:
     keep = isolated_votes(data, lone) if isolated else lone
     if not keep.any():
         return []
-    scan = _scan(context_build(votes_only(data, keep), ctx.rule), "burst")
+    scan = _scan(context_build(votes_only(data, keep), ctx.rule), "burst", sparse=isolated)
     hours = ISOLATED_HOURS if isolated else 0
     return [replace(f, lone_minutes=LONE_MINUTES, lone_hours=hours) for f in scan.findings()]
