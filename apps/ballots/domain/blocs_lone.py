@@ -21,8 +21,11 @@ and site-wide bursts are one bloc. The test has its own family of tests and its 
 any talk, within `ISOLATED_HOURS` either side. Someone asked to vote for one talk casts one lone vote
 for it; a reader of an unrecorded mailing or newsletter rates several of its featured talks one at a
 time, hours apart, and a workshop cohort or anyone who votes one talk at a time casts several lone
-votes a day. Those voters' lone votes are left out of the test, in the window and in the site-wide
-counts it is judged against alike.
+votes a day. Those voters' lone votes are left out of the test: in the window, the talk's share and
+the site-wide counts it is judged against alike. Isolated votes are few, and some hours hold none but
+one talk's: a window is then predicted from all the site's isolated votes in it, the talk's own
+included (as the organisation burst test predicts from an organisation's few votes), not from the
+others only, which would predict nothing there.
 """
 
 from __future__ import annotations
