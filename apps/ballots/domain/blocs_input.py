@@ -268,10 +268,11 @@ class BlocRule:
     # the talk's share of them (its own family and bar); a campaign spread over a day by voters who
     # otherwise vote in sittings stands out there. "isolated" (round 32): the same, counting a lone
     # vote only when its voter cast no other lone vote within 24 hours either side (a mailing's reader
-    # rates several featured talks one at a time; a campaign's voter casts one lone vote for its talk).
-    # "ignored": the burst test over all votes only, as before (the default). Neither option is the
-    # default: both add findings on honest-only conferences (small honest groups in quiet hours, and
-    # for "tested" unrecorded mailings), which the adoption rule does not allow.
+    # rates several featured talks one at a time; a campaign's voter casts one lone vote for its talk),
+    # a window predicted from all the site's such votes in it (they are few). "ignored": the burst test
+    # over all votes only, as before (the default). Neither option is the default: both add findings on
+    # honest-only conferences, which the adoption rule does not allow ("tested" above all an unrecorded
+    # mailing's readers; "isolated" far fewer: an unrecorded push, a recorded promotion's late readers).
     lone_votes: str = "ignored"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
