@@ -189,6 +189,8 @@ def _sentence(f: Finding, data: BlocInput) -> str:
         note = f" The organizers promoted this talk on {when}." if len(promoted) else ""
         if f.lone_minutes:  # the lone-vote test (round 31)
             alone = f"each cast with no other vote by its voter within {f.lone_minutes} minutes"
+            if f.lone_hours:  # round 32: and the voter's only such vote in a day either side
+                alone += f" and no other such vote by its voter within {f.lone_hours} hours"
             return (
                 f"{f.observed} {votes} in {hours:g} hours from {start}, {alone}; {_number(f.expected)} expected "
                 f"from the talk's share of such votes and site-wide such votes at that time ({_p_text(f.log_p)})."
@@ -271,7 +273,7 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
             findings += group_findings(ctx, narrow, "narrow", label, None, narrow_expected(ctx))
     if "burst" in rule.signals:
         findings += burst_findings(ctx)
-        if rule.lone_votes == "tested":
+        if rule.lone_votes in ("tested", "isolated"):
             # The burst test over the votes cast alone (round 31): a campaign spread over a day.
             findings += lone_findings(ctx)
     if "organisation_burst" in rule.signals:

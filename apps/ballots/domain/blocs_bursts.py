@@ -57,6 +57,7 @@ class _Activity:
     span: int
     before_minute: np.ndarray | None = None  # site: votes before each minute
     owner_keys: np.ndarray | None = None  # organisation: sorted organisation * span + time of its votes
+    sparse: bool = False  # site-wide, but few votes (blocs_lone.py's isolated votes): predict as for an organisation
 
     def counter(self, votes: _Votes):
         """A function of the window length w and some votes (positions in `votes`): per vote, the
@@ -83,8 +84,10 @@ class _Activity:
         """What the talk's share of all votes predicts among the window's activity. Site-wide, the
         window's other votes (the site's thousands dwarf the talk's few); in an organisation, all of
         its votes in the window: of the votes coworkers cast then, how many would land on this talk
-        (with the others only, a ring voting for one talk and nothing else would be predicted 0)."""
-        if self.before_minute is not None:
+        (with the others only, a ring voting for one talk and nothing else would be predicted 0). A
+        sparse site (`sparse`) is predicted as an organisation: in an hour when the talk's votes are the
+        only ones, the others would predict 0 there too."""
+        if self.before_minute is not None and not self.sparse:
             return np.maximum(busy - observed, 0) * rate
         return busy * rate
 
@@ -278,7 +281,10 @@ def organisation_burst_findings(ctx: Context, voter_org: np.ndarray, labels: tup
     return _scan(ctx, "organisation_burst", voter_org, labels).findings()
 
 
-def _scan(ctx: Context, signal: str, voter_org: np.ndarray | None = None, labels: tuple[str, ...] = ()) -> BurstScan:
+def _scan(
+    ctx: Context, signal: str, voter_org: np.ndarray | None = None, labels: tuple[str, ...] = (), sparse: bool = False
+) -> BurstScan:
+    """`sparse`: the site's votes are few (see `_Activity.expected`)."""
     data, rule = ctx.data, ctx.rule
     windows = [round(h * 3600) for h in rule.burst_window_hours]
     if not ctx.n_votes or (voter_org is not None and not (voter_org >= 0).any()):
@@ -291,7 +297,7 @@ def _scan(ctx: Context, signal: str, voter_org: np.ndarray | None = None, labels
     span = int(data.vote_at.max()) - t0 + max(windows) + 1
     if voter_org is None:
         per_minute = np.bincount((data.vote_at - t0) // 60, minlength=span // 60 + 2)
-        activity = _Activity(span, before_minute=np.concatenate(([0], np.cumsum(per_minute))))
+        activity = _Activity(span, before_minute=np.concatenate(([0], np.cumsum(per_minute))), sparse=sparse)
     else:
         vote_org = voter_org[data.vote_voter].astype(np.int64)
         known = vote_org >= 0

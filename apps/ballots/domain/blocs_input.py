@@ -37,7 +37,7 @@ DISCOUNT_VOTES = ("all", "pushing")
 OPPOSE_LEANS = ("ignored", "tested")
 RING_SCORE_NULLS = ("none", "shifted")
 TASTES = ("ignored", "rings")
-LONE_VOTES = ("ignored", "tested")
+LONE_VOTES = ("ignored", "tested", "isolated")
 # The keys that take one of a few words, and the words each takes.
 CHOICES = {
     "error_control": ERROR_CONTROLS,
@@ -266,8 +266,13 @@ class BlocRule:
     # visit to rate one talk: a link in a chat, a community's call), and per talk and way the burst
     # test's windows are asked again over the lone votes only, against the site's lone votes then and
     # the talk's share of them (its own family and bar); a campaign spread over a day by voters who
-    # otherwise vote in sittings stands out there. "ignored": the burst test over all votes only, as
-    # before.
+    # otherwise vote in sittings stands out there. "isolated" (round 32): the same, counting a lone
+    # vote only when its voter cast no other lone vote within 24 hours either side (a mailing's reader
+    # rates several featured talks one at a time; a campaign's voter casts one lone vote for its talk),
+    # a window predicted from all the site's such votes in it (they are few). "ignored": the burst test
+    # over all votes only, as before (the default). Neither option is the default: both add findings on
+    # honest-only conferences, which the adoption rule does not allow ("tested" above all an unrecorded
+    # mailing's readers; "isolated" far fewer: an unrecorded push, a recorded promotion's late readers).
     lone_votes: str = "ignored"
     extra: Mapping[str, Any] = field(default_factory=dict)
 

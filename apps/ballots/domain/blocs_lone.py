@@ -16,6 +16,16 @@ lone votes and is judged against it; what stands out is lone votes crowding into
 organizers' recorded promotions explain the windows after them here as in the burst test (round 20).
 Findings carry the `burst` signal (with `lone_minutes` set: their own sentence), so a talk's lone
 and site-wide bursts are one bloc. The test has its own family of tests and its own bar.
+
+`lone_votes: isolated` (round 32) counts a lone vote only when its voter cast no other lone vote, on
+any talk, within `ISOLATED_HOURS` either side. Someone asked to vote for one talk casts one lone vote
+for it; a reader of an unrecorded mailing or newsletter rates several of its featured talks one at a
+time, hours apart, and a workshop cohort or anyone who votes one talk at a time casts several lone
+votes a day. Those voters' lone votes are left out of the test: in the window, the talk's share and
+the site-wide counts it is judged against alike. Isolated votes are few, and some hours hold none but
+one talk's: a window is then predicted from all the site's isolated votes in it, the talk's own
+included (as the organisation burst test predicts from an organisation's few votes), not from the
+others only, which would predict nothing there.
 """
 
 from __future__ import annotations
@@ -29,34 +39,52 @@ from .blocs_input import BlocInput, votes_only
 from .blocs_signals import Context, Finding, context_build
 
 LONE_MINUTES = 30  # a vote with no other vote by its voter within this many minutes either side is lone
+ISOLATED_HOURS = 24  # under "isolated": a lone vote counts when its voter cast no other lone vote this near
+
+
+def _near_another(voter: np.ndarray, at: np.ndarray, seconds: int) -> np.ndarray:
+    """Per element: whether the same voter has another element at most `seconds` before or after it."""
+    near_of = np.zeros(len(at), dtype=bool)
+    if len(at) < 2:
+        return near_of
+    order = np.lexsort((at, voter))
+    voter, at = voter[order], at[order]
+    near = (voter[1:] == voter[:-1]) & (at[1:] - at[:-1] <= seconds)
+    together = np.zeros(len(at), dtype=bool)
+    together[:-1] |= near
+    together[1:] |= near
+    near_of[order] = together
+    return near_of
 
 
 def lone_votes(data: BlocInput, minutes: int = LONE_MINUTES) -> np.ndarray:
     """Per vote: whether its voter cast no other vote (any talk, any score) within `minutes` before or
     after it (exactly `minutes` apart still counts as together)."""
-    n = len(data.vote_at)
-    lone = np.ones(n, dtype=bool)
-    if n < 2:
-        return lone
-    order = np.lexsort((data.vote_at, data.vote_voter))
-    voter, at = data.vote_voter[order], data.vote_at[order]
-    near = (voter[1:] == voter[:-1]) & (at[1:] - at[:-1] <= minutes * 60)
-    together = np.zeros(n, dtype=bool)
-    together[:-1] |= near
-    together[1:] |= near
-    lone[order] = ~together
-    return lone
+    return ~_near_another(data.vote_voter, data.vote_at, minutes * 60)
+
+
+def isolated_votes(data: BlocInput, lone: np.ndarray, hours: int = ISOLATED_HOURS) -> np.ndarray:
+    """Per vote: lone (`lone`), and its voter cast no other lone vote within `hours` before or after it
+    (exactly `hours` apart still counts as near)."""
+    out = lone.copy()
+    index = np.flatnonzero(lone)
+    out[index[_near_another(data.vote_voter[index], data.vote_at[index], hours * 3600)]] = False
+    return out
 
 
 def lone_findings(ctx: Context) -> list[Finding]:
-    """The burst test's windows over the lone votes only: per talk and way, more lone votes in a window
-    than the talk's share of lone votes times the site's lone votes then predicts; under `bursts:
+    """The burst test's windows over the lone votes only (under `lone_votes: isolated`, the lone votes
+    of voters with no other lone vote within `ISOLATED_HOURS`): per talk and way, more such votes in a
+    window than the talk's share of them times the site's such votes then predicts; under `bursts:
     every` also the further waves. Voter and talk positions are kept, so findings need no translation."""
     data = ctx.data
     if not ctx.n_votes:
         return []
-    keep = lone_votes(data)
+    lone = lone_votes(data)
+    isolated = ctx.rule.lone_votes == "isolated"
+    keep = isolated_votes(data, lone) if isolated else lone
     if not keep.any():
         return []
-    scan = _scan(context_build(votes_only(data, keep), ctx.rule), "burst")
-    return [replace(f, lone_minutes=LONE_MINUTES) for f in scan.findings()]
+    scan = _scan(context_build(votes_only(data, keep), ctx.rule), "burst", sparse=isolated)
+    hours = ISOLATED_HOURS if isolated else 0
+    return [replace(f, lone_minutes=LONE_MINUTES, lone_hours=hours) for f in scan.findings()]
