@@ -8,10 +8,11 @@ Every quality and calibration run starts by generating its world, so a slow gene
 comparison slow; the target is under 10 s per world at small (it was once a timed test of each fresh
 generator, and tests assert behaviour, not wall-clock time). Each world is generated in a fresh child
 process, one after another, so that one world's memory does not count towards the next and the
-figures are that world's alone. Printed per world: wall seconds, CPU seconds (user + system of the
-child: less sensitive to neighbours on a shared machine), the planted blocs and votes made, peak
-resident memory of the child (ru_maxrss) and how much of it the generation added over the process
-after its imports. Run it alone on the machine (`nice -n 10`, no other benchmark at the same time).
+figures are that world's alone; `--repeats` times each (3 unless told), the median time printed.
+Printed per world: the votes and planted blocs made, wall seconds, CPU seconds of the generation
+(user + system: less sensitive to neighbours on a shared machine), peak resident memory of the child
+(ru_maxrss) and how much of it the generation added over the process after its imports. Run it alone
+on the machine (`nice -n 10`, no other benchmark at the same time).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -28,7 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 WORLDS = ("seen", "unseen", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")
 SECTION = "Bench worlds' generators (bench/blocs_generators_speed.py)"
-HEADER = "| world | size | seed | votes | planted blocs | wall time | CPU time | peak RSS | of which generation |"
+HEADER = (
+    "| world | size | seed | votes | planted blocs | wall time (median) | CPU time (median) | peak RSS "
+    "| of which generation |"
+)
 TARGET_SMALL_SECONDS = 10.0
 
 
@@ -57,15 +62,24 @@ def generate_one(world: str, size: str, seed: int) -> dict:
     }
 
 
-def measured(world: str, size: str, seed: int) -> dict:
-    """One world generated in a child process of its own."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", world, "--size", size, "--seed", str(seed)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def measured(world: str, size: str, seed: int, repeats: int) -> dict:
+    """One world generated `repeats` times, each in a child process of its own: the median wall and CPU
+    seconds (a neighbour's burst on a shared machine moves one run, not the median), the largest memory."""
+    runs = []
+    for _ in range(repeats):
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", world, "--size", size, "--seed", str(seed)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    figures = dict(runs[0])
+    for name in ("wall", "cpu"):
+        figures[name] = statistics.median(r[name] for r in runs)
+    for name in ("peak_mb", "generation_mb"):
+        figures[name] = max(r[name] for r in runs)
+    return figures
 
 
 def row(figures: dict, size: str, seed: int) -> str:
@@ -80,6 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", choices=["small", "medium", "large"], required=True)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=3, help="runs per world; the median time is printed")
     parser.add_argument("--worlds", default=",".join(WORLDS), help=f"comma-separated, of {', '.join(WORLDS)}")
     parser.add_argument("--record", action="store_true", help="write the rows into docs/benchmarks.md")
     parser.add_argument("--child", choices=WORLDS, help=argparse.SUPPRESS)
@@ -95,7 +110,7 @@ def main() -> None:
     print("|" + "---|" * (HEADER.count("|") - 1))
     lines, slow = [], []
     for world in worlds:
-        figures = measured(world, args.size, args.seed)
+        figures = measured(world, args.size, args.seed, args.repeats)
         line = row(figures, args.size, args.seed)
         print(line, flush=True)
         lines.append(line)
