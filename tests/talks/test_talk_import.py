@@ -298,3 +298,16 @@ def test_plain_json_problems_are_reported_per_record():
     }
     shape = talks_parse('{"talks": {"J1": "Async views"}}', kind="json")
     assert [str(p) for p in shape.errors] == ['file: expected a list of talks, or {"talks": [...]}']
+
+
+def test_a_duration_must_be_a_whole_number_of_minutes():
+    """30.0 is 30; 30.5 is not cut to 30 behind the organizer's back, and infinity is reported like any
+    other bad number (it used to raise OverflowError: a 500 from the import page)."""
+    text = "external_id,title,duration\nA,Fine,30.0\nB,Half,30.5\nC,Endless,inf\nD,Huge,1e999\n"
+    result = talks_parse(text, kind="csv")
+    assert result.records[0].duration_minutes == 30
+    assert [str(p) for p in result.errors] == [
+        "line 3: duration '30.5' is not a whole number of minutes",
+        "line 4: duration 'inf' is not a number of minutes",
+        "line 5: duration '1e999' is not a number of minutes",
+    ]

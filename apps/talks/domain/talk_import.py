@@ -398,11 +398,14 @@ def _record(
     duration = 30
     if duration_text.strip():
         try:
-            duration = int(float(duration_text))
-        except ValueError:
+            minutes = float(duration_text)
+            duration = int(minutes)  # OverflowError for infinity, ValueError for NaN
+        except (ValueError, OverflowError):
             problems.append(f"duration {duration_text!r} is not a number of minutes")
         else:
-            if not 1 <= duration <= MAX_DURATION:
+            if minutes != duration:
+                problems.append(f"duration {duration_text!r} is not a whole number of minutes")
+            elif not 1 <= duration <= MAX_DURATION:
                 problems.append(f"duration {duration} is outside 1 to {MAX_DURATION} minutes")
     for speaker in speakers:
         if not speaker.name:
