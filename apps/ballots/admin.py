@@ -15,6 +15,7 @@ from .admin_promotions import PromotionAdmin  # noqa: F401 (registers the promot
 from .models import Ballot, BallotReceipt, BulletinEntry, TallyRow, TallySnapshot, Vote, VoteEvent, WeightPolicy
 from .selectors.report import tally_report
 from .services.blocs import tally_publish_with_blocs
+from .views import query_text
 
 
 @admin.register(Vote)
@@ -145,7 +146,7 @@ class TallySnapshotAdmin(ReadOnlyAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         snapshot = get_object_or_404(TallySnapshot.objects.select_related("conference", "policy"), pk=object_id)
-        filters = {key: request.GET.get(key, "").strip()[:100] for key in ("track", "format", "q")}
+        filters = {key: query_text(request.GET, key, 100) for key in ("track", "format", "q")}
         context = {
             **self.admin_site.each_context(request),
             "title": f"Tally of {snapshot.conference}",

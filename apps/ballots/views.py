@@ -29,11 +29,17 @@ def _conference(slug: str) -> Conference:
     return get_object_or_404(Conference.objects.exclude(status=Conference.Status.DRAFT), slug=slug)
 
 
+def query_text(params, key: str, limit: int) -> str:
+    """A free-text query parameter, trimmed and cut to `limit`, without NUL bytes (PostgreSQL text
+    cannot hold one: a filter with one would be a DataError, a 500, instead of a search)."""
+    return params.get(key, "").replace("\x00", "").strip()[:limit]
+
+
 def _filters(params) -> selectors.BallotFilters:
     return selectors.BallotFilters(
-        track=params.get("track", "")[:64],
-        format=params.get("format", "")[:16],
-        query=params.get("q", "").strip()[:100],
+        track=query_text(params, "track", 64),
+        format=query_text(params, "format", 16),
+        query=query_text(params, "q", 100),
         unrated=params.get("unrated") == "1",
     )
 
@@ -219,7 +225,7 @@ def bulletin(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("position", "receipt__code")
         .only("weight", "status", "position", "chain", "receipt__code")
     )
-    code = request.GET.get("receipt", "").strip().lower()[:64]
+    code = query_text(request.GET, "receipt", 64).lower()
     found = entries.filter(receipt__code=code).first() if code else None
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     context = {"conference": conference, "snapshot": snapshot, "page": page, "code": code, "found": found}
