@@ -7,6 +7,7 @@ from django.urls import path
 
 from apps.talks.models import Conference
 from confvote.admin_readonly import ReadOnlyAdmin
+from confvote.query import query_text
 
 from . import services, tasks
 from .admin_blocs import posted_id  # importing it registers the bloc review screens too
@@ -15,7 +16,6 @@ from .admin_promotions import PromotionAdmin  # noqa: F401 (registers the promot
 from .models import Ballot, BallotReceipt, BulletinEntry, TallyRow, TallySnapshot, Vote, VoteEvent, WeightPolicy
 from .selectors.report import tally_report
 from .services.blocs import tally_publish_with_blocs
-from .views import query_text
 
 
 @admin.register(Vote)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.talks.models import Conference, Talk
+from confvote.query import query_text
 
 from . import selectors, services
 from .domain.bulletin import bulletin_genesis, bulletin_link_preimage
@@ -27,12 +28,6 @@ FILTER_KEYS = {"track", "format", "q", "unrated", "page"}
 
 def _conference(slug: str) -> Conference:
     return get_object_or_404(Conference.objects.exclude(status=Conference.Status.DRAFT), slug=slug)
-
-
-def query_text(params, key: str, limit: int) -> str:
-    """A free-text query parameter, trimmed and cut to `limit`, without NUL bytes (PostgreSQL text
-    cannot hold one: a filter with one would be a DataError, a 500, instead of a search)."""
-    return params.get(key, "").replace("\x00", "").strip()[:limit]
 
 
 def _filters(params) -> selectors.BallotFilters:

@@ -258,6 +258,7 @@ def test_a_proposal_whose_slot_was_removed_is_not_published(django_capture_on_co
         ({"track_minimums": ["Main", 2]}, "track_minimums", "Give track minimums as {track name: number}."),
         ({"track_minimums": {"Main": "2.5"}}, "track_minimums", "The minimum for “Main” must be a whole number."),
         ({"track_minimums": {"Main": -1}}, "track_minimums", "The minimum for “Main” must be a whole number."),
+        ({"track_minimums": {"Main": "²"}}, "track_minimums", "The minimum for “Main” must be a whole number."),
         ({"talks_to_accept": 0}, "talks_to_accept", "Give a number between 1 and 100000."),
         ({"sensitivity": {"pledge_weights": ["heavy"]}}, "sensitivity", "Give at most five pledge weights"),
         ({"sensitivity": {"pledge_weights": [0, 0.2, 0.4, 0.6, 0.8, 1]}}, "sensitivity", "at most five"),
