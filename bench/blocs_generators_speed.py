@@ -28,7 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-WORLDS = ("seen", "unseen", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")
+from bench.blocs_quality import GENERATORS
+
+WORLDS = tuple(GENERATORS)  # every world blocs_quality measures, a new one included as it is registered
 SECTION = "Bench worlds' generators (bench/blocs_generators_speed.py)"
 HEADER = (
     "| world | size | seed | votes | planted blocs | wall time (median) | CPU time (median) | peak RSS "
@@ -43,8 +45,6 @@ def peak_rss_mb() -> float:
 
 def generate_one(world: str, size: str, seed: int) -> dict:
     """Runs in the child: imports, then one generation, measured."""
-    from bench.blocs_quality import GENERATORS
-
     _, generate = GENERATORS[world]
     before_mb = peak_rss_mb()
     cpu, wall = time.process_time(), time.perf_counter()
