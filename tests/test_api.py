@@ -277,3 +277,22 @@ def test_talk_list_ordering(api):
     assert [t["title"] for t in by_length["results"]] == ["B", "A", "C"]
     default = api.get(reverse("api-talk-list", args=[conference.slug])).json()
     assert [t["title"] for t in default["results"]] == ["A", "B", "C"]
+
+
+def test_a_draft_conferences_talks_are_not_listed(api):
+    draft = ConferenceFactory(status="draft")
+    TalkFactory(conference=draft, title="Not announced yet")
+    response = api.get(reverse("api-talk-list", args=[draft.slug]))
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "No such conference."
+    assert "Not announced yet" not in response.content.decode()
+
+
+@pytest.mark.parametrize("header", ["Token", "Token two parts", "token"])
+def test_a_malformed_token_header_is_refused_with_the_expected_form(organizer, header):
+    conference = ConferenceFactory()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=header)
+    response = client.get(reverse("api-override-list", args=[conference.slug]))
+    assert response.status_code == 401
+    assert response.json()["error"]["message"] == "Send the header as “Authorization: Token <key>”."

@@ -4,8 +4,6 @@ present at small, and the honest conference alone when nothing is planted. Pure 
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -42,12 +40,6 @@ def small():
 
 def test_same_seed_same_conference(small):
     assert_same_seed_same_conference(lambda seed: fresh7_conference("small", seed), small)
-
-
-def test_small_is_fast():
-    started = time.perf_counter()
-    fresh7_conference("small", 3)
-    assert time.perf_counter() - started < 10
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -7,6 +7,7 @@ from django.urls import path
 
 from apps.talks.models import Conference
 from confvote.admin_readonly import ReadOnlyAdmin
+from confvote.query import query_text
 
 from . import services, tasks
 from .admin_blocs import posted_id  # importing it registers the bloc review screens too
@@ -145,7 +146,7 @@ class TallySnapshotAdmin(ReadOnlyAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         snapshot = get_object_or_404(TallySnapshot.objects.select_related("conference", "policy"), pk=object_id)
-        filters = {key: request.GET.get(key, "").strip()[:100] for key in ("track", "format", "q")}
+        filters = {key: query_text(request.GET, key, 100) for key in ("track", "format", "q")}
         context = {
             **self.admin_site.each_context(request),
             "title": f"Tally of {snapshot.conference}",

@@ -24,7 +24,7 @@ from .services.bloc_runs import LIVE, bloc_decision_apply, bloc_detection_start
 def posted_id(value) -> int | None:
     """A posted id, or None for anything that is not one (so a tampered form gets a message, not a 500)."""
     text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 19 else None
+    return int(text) if text.isdecimal() and len(text) < 19 else None
 
 
 class DecisionForm(forms.Form):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.talks.models import Conference, Talk
+from confvote.query import query_text
 
 from . import selectors, services
 from .domain.bulletin import bulletin_genesis, bulletin_link_preimage
@@ -31,9 +32,9 @@ def _conference(slug: str) -> Conference:
 
 def _filters(params) -> selectors.BallotFilters:
     return selectors.BallotFilters(
-        track=params.get("track", "")[:64],
-        format=params.get("format", "")[:16],
-        query=params.get("q", "").strip()[:100],
+        track=query_text(params, "track", 64),
+        format=query_text(params, "format", 16),
+        query=query_text(params, "q", 100),
         unrated=params.get("unrated") == "1",
     )
 
@@ -219,7 +220,7 @@ def bulletin(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("position", "receipt__code")
         .only("weight", "status", "position", "chain", "receipt__code")
     )
-    code = request.GET.get("receipt", "").strip().lower()[:64]
+    code = query_text(request.GET, "receipt", 64).lower()
     found = entries.filter(receipt__code=code).first() if code else None
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     context = {"conference": conference, "snapshot": snapshot, "page": page, "code": code, "found": found}

@@ -60,7 +60,7 @@ class RunForm(forms.Form):
             if not line.strip():
                 continue
             name, sep, value = line.rpartition("=")
-            if not sep or not name.strip() or not value.strip().isdigit():
+            if not sep or not name.strip() or not value.strip().isdecimal():
                 raise ValidationError(f"Line {number}: write “Track name = number”.")
             minimums[name.strip()] = int(value)
         return minimums

@@ -81,7 +81,7 @@ def proposal_parameters_clean(raw: dict, *, conference: Conference) -> dict:
     for name, value in minimums.items():
         if name not in known:
             errors["track_minimums"] = f"There is no track named “{name}”."
-        elif not str(value).isdigit():
+        elif not str(value).isdecimal():
             errors["track_minimums"] = f"The minimum for “{name}” must be a whole number."
         elif int(value):
             clean_minimums[name] = int(value)

@@ -148,6 +148,25 @@ def test_pledge_page_explains_terms_weight_and_lets_you_pledge_and_withdraw(user
     assert "withdrawn" in page and Pledge.objects.get(user=user).status == "withdrawn"
 
 
+def test_pledge_page_says_why_a_pledge_cannot_be_withdrawn_or_changed(user_client, user):
+    conference = ConferenceFactory(pledge_threshold=Decimal("0.5"))
+    url = reverse("attendance:my_pledge", args=[conference.slug])
+    nothing = user_client.post(url, {"action": "withdraw"})
+    assert nothing.status_code == 400 and "You have no active pledge to withdraw." in text(nothing)
+    PledgeFactory(user=user, conference=conference, status=Pledge.Status.FULFILLED)
+    settled = user_client.post(url, {"action": "pledge", "threshold_percent": "75"})
+    assert settled.status_code == 400 and "Your pledge is fulfilled and cannot change." in text(settled)
+    assert Pledge.objects.get(user=user).status == Pledge.Status.FULFILLED
+    # A page opened while voting was open and sent after it closed: the pledge stands, and the page says so.
+    closed = ConferenceFactory(status=Conference.Status.CLOSED)
+    PledgeFactory(user=user, conference=closed)
+    late = user_client.post(reverse("attendance:my_pledge", args=[closed.slug]), {"action": "withdraw"})
+    assert late.status_code == 400
+    assert "Voting has closed, so the pledge stands until the schedule is published." in text(late)
+    assert text(late).count('id="form-errors"') == 1
+    assert Pledge.objects.get(user=user, conference=closed).status == Pledge.Status.ACTIVE
+
+
 def test_pledge_page_after_publication_shows_the_computed_fraction(user_client, user):
     conference = ConferenceFactory(status=Conference.Status.PUBLISHED, ticket_shop_url="https://shop.example/")
     pledge = PledgeFactory(user=user, conference=conference)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from apps.attendance.models import Pledge
 from apps.ballots.models import Vote
 from tests.factories import (
     ConferenceFactory,
@@ -100,3 +101,50 @@ def test_i_never_see_another_users_pledge_or_ticket(setup):
     PledgeFactory(conference=conference, user=other)
     assert client.get(reverse("api-my-pledge", args=[conference.slug])).status_code == 404
     assert client.get(reverse("api-my-ticket", args=[conference.slug])).status_code == 404
+
+
+def test_my_pledge_and_ticket_read_back_and_the_pledge_is_withdrawn_once(setup):
+    conference, _talks, _me, _other, client = setup
+    pledge_url = reverse("api-my-pledge", args=[conference.slug])
+    client.post(pledge_url, {}, format="json")
+    assert client.get(pledge_url).json()["status"] == "active"
+    withdrawn = client.delete(pledge_url)
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    again = client.delete(pledge_url)
+    assert again.status_code == 400
+    assert again.json()["error"]["message"] == "You have no active pledge to withdraw."
+    assert client.get(pledge_url).json()["status"] == "withdrawn"
+
+    TicketFactory(
+        conference=conference,
+        ticket_type=TicketTypeFactory(conference=conference, name="Conference pass"),
+        order_code="ORD88",
+        holder_email="me@tickets.example",
+    )
+    ticket_url = reverse("api-my-ticket", args=[conference.slug])
+    client.post(ticket_url, {"order_code": "ORD88", "email": "me@tickets.example"}, format="json")
+    mine = client.get(ticket_url)
+    assert mine.status_code == 200
+    assert (mine.json()["order_code"], mine.json()["ticket_type"]) == ("ORD88", "Conference pass")
+
+
+def test_a_settled_pledge_cannot_be_changed_through_the_api(setup):
+    conference, _talks, me, _other, client = setup
+    PledgeFactory(conference=conference, user=me, status=Pledge.Status.FULFILLED)
+    url = reverse("api-my-pledge", args=[conference.slug])
+    refused = client.post(url, {}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["error"]["message"] == "Your pledge is fulfilled and cannot change."
+    assert Pledge.objects.get(user=me, conference=conference).status == Pledge.Status.FULFILLED
+
+
+def test_a_null_score_withdraws_my_vote_and_a_refused_withdrawal_says_why(setup):
+    conference, talks, me, _other, client = setup
+    url = reverse("api-my-vote", args=[conference.slug, talks[1].pk])
+    client.put(url, {"score": 2}, format="json")
+    withdrawn = client.put(url, {"score": None}, format="json")
+    assert withdrawn.status_code == 200 and withdrawn.json()["score"] is None
+    assert not Vote.objects.filter(user=me, talk=talks[1], score__isnull=False).exists()
+    foreign = TalkFactory()  # a talk of another conference
+    missing = client.delete(reverse("api-my-vote", args=[conference.slug, foreign.pk]))
+    assert missing.status_code == 404 and missing.json()["error"]["message"]

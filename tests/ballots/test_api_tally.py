@@ -94,6 +94,9 @@ def test_public_bulletin_and_transparency(client, django_capture_on_commit_callb
     tally_publish_with_blocs(conference=conference)
     board = api.get(reverse("api-bulletin", args=[conference.slug]), {"receipt": outcome.receipt.code}).json()
     assert board["count"] == 1 and board["results"][0]["status"] == "counted"
+    code = outcome.receipt.code
+    nul = api.get(reverse("api-bulletin", args=[conference.slug]), {"receipt": code[:8] + "\x00" + code[8:]})
+    assert nul.status_code == 200 and nul.json()["count"] == 1  # PostgreSQL text has no NUL: dropped, not a 500
     first = api.get(reverse("api-bulletin", args=[conference.slug]))
     assert (
         first["ETag"]

@@ -383,6 +383,7 @@ def test_the_admin_searches_the_evidence_and_filters_by_track(two_conferences, s
     web = two_conferences["on_web"].talk.track
     assert listed(track=str(web.pk)) == {on_web.pk}
     assert listed(track="not-a-number") == everything  # a tampered value filters nothing, no 500
+    assert listed(track="²") == everything  # a digit to str.isdigit, not to int()
     # Tracks of two conferences with a bloc each are told apart by their conference.
     TrackFactory(conference=two_conferences["b"], name="Web", slug="web")
     other = two_conferences["elsewhere"]

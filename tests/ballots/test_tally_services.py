@@ -149,6 +149,8 @@ def test_publication_fills_the_bulletin_board_with_every_receipt(client, voted):
     assert "Counted</strong>, weight 1" in html
     assert latest.nonce not in html  # the secret half of the receipt never goes public
     assert "No such receipt" in client.get(url, {"receipt": "0" * 64}).content.decode()
+    nul = client.get(url, {"receipt": latest.code[:10] + "\x00" + latest.code[10:]})  # PostgreSQL text has no NUL
+    assert nul.status_code == 200 and "Counted</strong>, weight 1" in nul.content.decode()
 
 
 @pytest.mark.services
@@ -176,6 +178,8 @@ def test_admin_shows_the_ranked_explained_tally_with_charts(staff_client, voted,
     Talk.objects.filter(pk=b.pk).update(format=Talk.Format.WORKSHOP)
     filtered = staff_client.get(url, {"format": "workshop"}).content.decode()
     assert ">B</summary>" in filtered and ">A</summary>" not in filtered
+    for params in ({"q": "B\x00"}, {"track": "\x00"}, {"format": "workshop\x00"}):  # PostgreSQL text has no NUL
+        assert staff_client.get(url, params).status_code == 200, params
     changelist = staff_client.get(reverse("admin:ballots_tallysnapshot_changelist"))
     assert changelist.status_code == 200 and "Recompute now" in changelist.content.decode()
     recompute = reverse("admin:ballots_tallysnapshot_recompute")

@@ -123,3 +123,13 @@ def test_admin_preview_then_commit(conference, staff_client):
     bad.name = "bad.csv"
     refused = staff_client.post(url, {"file": bad, "preview": "1"})
     assert "no talk “NOPE”" in refused.content.decode() and "Import these votes" not in refused.content.decode()
+
+
+def test_a_score_must_be_a_whole_number():
+    """3.0 is 3; 2.5 is not cut to 2, and infinity is reported like any other bad number (it used to
+    raise OverflowError: a 500 from the import page)."""
+    parsed = votes_parse(
+        "talk,voter,score\nT1,a@example.org,3.0\nT2,a@example.org,2.5\nT3,a@example.org,inf\n", scale=(0, 3)
+    )
+    assert [(r.talk, r.score) for r in parsed.rows] == [("T1", 3)]
+    assert parsed.errors == ["line 3: score '2.5' is not a whole number", "line 4: score 'inf' is not a number"]

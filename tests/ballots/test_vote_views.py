@@ -156,6 +156,20 @@ def test_page_hides_own_talks_and_filters_and_keeps_a_stable_order(user_client, 
     assert "Talk 3" in found and "Talk 4" not in found
 
 
+def test_a_nul_byte_in_a_filter_is_dropped_not_a_500(user_client):
+    """PostgreSQL text cannot hold NUL: a filter pasted with one (or a crafted link) used to raise
+    DataError from the voting page. The byte is dropped and the filter applies as typed."""
+    conference = ConferenceFactory()
+    TrackFactory(conference=conference, slug="web")
+    TalkFactory(conference=conference, title="Async views")
+    TalkFactory(conference=conference, title="Typing deep dive")
+    found = user_client.get(page_url(conference), {"q": "async\x00"})
+    assert found.status_code == 200
+    assert "Async views" in found.content.decode() and "Typing deep dive" not in found.content.decode()
+    for params in ({"track": "web\x00"}, {"format": "\x00talk"}):
+        assert user_client.get(page_url(conference), params).status_code == 200
+
+
 def test_not_eligible_voters_are_told_how_to_count_and_ticket_holders_see_their_weight(client):
     conference = ConferenceFactory(ticket_shop_url="https://tickets.example/buy")
     TalkFactory(conference=conference)

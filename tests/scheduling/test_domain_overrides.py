@@ -98,3 +98,58 @@ def test_a_fix_outside_the_speakers_availability_is_reported():
     _, result = run([Override(6, OverrideKind.FIX, "Sponsor slot", slot_id=3)], availabilities=(window,))
     assert result.outcome == Outcome.INFEASIBLE
     assert any("Talk 6 is fixed to slot 3" in p and "speaker 106 is not available then" in p for p in result.problems)
+
+
+def _problems(overrides=(), quotas=None, talks=TALKS):
+    from apps.scheduling.domain.feasibility import feasibility_problems
+    from apps.scheduling.domain.grid import grid_build
+
+    inp = conference([100, 50], 2, talks, VOTES, overrides=tuple(overrides), quotas=quotas or Quotas())
+    return feasibility_problems(inp, grid_build(inp))
+
+
+def test_overrides_that_name_nothing_are_reported_before_anything_else():
+    """Slots 1 and 3 are in room 1, slots 2 and 4 in room 2 (two rooms, two periods)."""
+    assert _problems(
+        [
+            Override(99, OverrideKind.PIN, "Invited"),
+            Override(1, OverrideKind.PIN, "  "),
+            Override(2, OverrideKind.FIX, "Sponsor"),
+            Override(3, OverrideKind.FIX, "Sponsor", slot_id=42),
+            Override(4, OverrideKind.FIX, "Sponsor", room_id=42),
+            Override(5, OverrideKind.FIX, "Sponsor", slot_id=1, room_id=2),
+            Override(6, OverrideKind.FIX, "Sponsor", slot_id=1),
+            Override(7, OverrideKind.FIX, "Sponsor", slot_id=1),  # would be reported next, not yet
+        ]
+    ) == [
+        "An override (pin) names talk 99, which is not among the talks.",
+        "The override (pin) of talk 1 has no reason; every override needs one.",
+        "Talk 2 is fixed, but to no slot or room.",
+        "Talk 3 is fixed to slot 42, which does not exist.",
+        "Talk 4 is fixed to room 42, which does not exist.",
+        "Talk 5 is fixed to slot 1 and to room 2, but that slot is in another room.",
+    ]
+
+
+def test_decisions_and_quotas_the_slots_cannot_hold_are_reported():
+    talks = [dataclasses.replace(t, speaker_ids=(9,)) if t.id in (6, 7) else t for t in TALKS]
+    problems = _problems(
+        [Override(6, OverrideKind.FIX, "Sponsor", slot_id=1), Override(7, OverrideKind.FIX, "Sponsor", slot_id=1)],
+        quotas=Quotas(committee_slots=5, track_minimums=(("web", 3), ("security", 2), ("design", 1))),
+        talks=talks,
+    )
+    assert "2 talks are fixed to the same slot 1 (Tue 09:00–09:45, room 1); a slot holds one talk." in problems
+    assert "The quota reserves 5 slots for the committee but there are only 4 slots." in problems
+    assert "Talks 6, 7 are fixed to the same time, and speaker 9 gives both." in problems
+    assert "The quota asks for at least 1 talks of track “design” but only 0 of its talks can be scheduled at all." in (
+        problems
+    )
+    assert "The track minimums add up to 6 talks but there are only 4 slots." in problems
+
+
+def test_a_pinned_talk_that_fits_no_slot_is_reported_with_the_reason():
+    talks = [dataclasses.replace(t, duration_minutes=90) if t.id == 2 else t for t in TALKS]
+    problems = _problems([Override(2, OverrideKind.PIN, "Invited")], talks=talks)
+    assert problems[0] == (
+        "Talk 2 is in the program by committee decision, but it lasts 90 minutes and the longest slot 45."
+    )

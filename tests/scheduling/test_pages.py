@@ -34,6 +34,17 @@ def test_organizer_runs_watches_compares_and_publishes(staff_client, django_capt
         },
     )
     assert bad.status_code == 200 and "write “Track name = number”" in bad.content.decode()
+    superscript = staff_client.post(  # "²" is a digit to str.isdigit, not to int()
+        run_url,
+        {
+            "conference": conference.pk,
+            "seed": 0,
+            "time_limit_seconds": 2,
+            "committee_slots": 0,
+            "track_minimums": "Main = ²",
+        },
+    )
+    assert superscript.status_code == 200 and "write “Track name = number”" in superscript.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         started = staff_client.post(
             run_url,

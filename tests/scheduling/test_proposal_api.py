@@ -64,6 +64,11 @@ def test_bad_requests_are_clear_4xx(setup):
     cancelled = client.post(reverse("api-proposal-cancel", args=[conference.slug, queued["id"]]))
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
     assert client.get(reverse("api-proposal-detail", args=[conference.slug, 999_999])).status_code == 404
+    # "²" is a digit to str.isdigit, not to int(): a 400, not a ValueError.
+    compare = client.get(reverse("api-proposal-compare", args=[conference.slug]), {"a": "²", "b": "1"})
+    assert compare.status_code == 400 and "a" in compare.json()["error"]["fields"]
+    version = APIClient().get(reverse("api-schedule", args=[conference.slug]), {"version": "²"})
+    assert version.status_code == 400 and version.json()["error"]["fields"]["version"] == "A version is a whole number."
 
 
 def test_tokens_cannot_reach_another_conferences_proposals(setup):

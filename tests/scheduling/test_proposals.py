@@ -13,7 +13,7 @@ from apps.attendance.models import Pledge
 from apps.ballots.models import WeightPolicy
 from apps.ballots.services.policies import weight_policy_ensure
 from apps.scheduling import proposals
-from apps.scheduling.models import ScheduleOverride, ScheduleProposal, ScheduleRelease
+from apps.scheduling.models import ScheduleOverride, ScheduleProposal, ScheduleRelease, Slot
 from apps.talks.models import Conference, Talk
 from tests.factories import (
     ConferenceFactory,
@@ -229,3 +229,65 @@ def test_sensitivity_lists_the_decisions_that_depend_on_the_pledge_weight(django
     assert "pledge weight 1" in flip["accepted_in"] and "pledge weight 0" in flip["rejected_in"]
     with pytest.raises(ValidationError):
         proposals.proposal_parameters_clean({"sensitivity": {"pledge_weights": [2]}}, conference=conference)
+
+
+def test_talks_to_accept_leaves_slots_empty_and_takes_the_best_voted(django_capture_on_commit_callbacks):
+    conference, talks = small_conference()  # four slots, six talks voted T0 > T1 > ...
+    proposal, _ = start(conference, django_capture_on_commit_callbacks, talks_to_accept=2)
+    assert proposal.status == ScheduleProposal.Status.SUCCEEDED
+    assert proposal.parameters["talks_to_accept"] == 2
+    assert sorted(proposal.result["accepted_talk_ids"]) == sorted(t.pk for t in talks[:2])
+    assert len(proposal.result["placements"]) == 2
+
+
+def test_a_proposal_whose_slot_was_removed_is_not_published(django_capture_on_commit_callbacks):
+    conference, _ = small_conference()
+    proposal, _ = start(conference, django_capture_on_commit_callbacks)
+    Slot.objects.filter(pk=proposal.result["placements"][0]["slot_id"]).delete()
+    with pytest.raises(ValidationError) as error:
+        proposals.proposal_publish(proposal=proposal, changelog="v1")
+    assert error.value.messages == ["Some slots of this proposal no longer exist; run a new proposal."]
+    assert not ScheduleRelease.objects.filter(conference=conference).exists()
+    conference.refresh_from_db()
+    assert conference.status == Conference.Status.CLOSED
+
+
+@pytest.mark.parametrize(
+    ("parameters", "field", "message"),
+    [
+        ({"track_minimums": ["Main", 2]}, "track_minimums", "Give track minimums as {track name: number}."),
+        ({"track_minimums": {"Main": "2.5"}}, "track_minimums", "The minimum for “Main” must be a whole number."),
+        ({"track_minimums": {"Main": -1}}, "track_minimums", "The minimum for “Main” must be a whole number."),
+        ({"track_minimums": {"Main": "²"}}, "track_minimums", "The minimum for “Main” must be a whole number."),
+        ({"talks_to_accept": 0}, "talks_to_accept", "Give a number between 1 and 100000."),
+        ({"sensitivity": {"pledge_weights": ["heavy"]}}, "sensitivity", "Give at most five pledge weights"),
+        ({"sensitivity": {"pledge_weights": [0, 0.2, 0.4, 0.6, 0.8, 1]}}, "sensitivity", "at most five"),
+        ({"sensitivity": {"bloc": ["strict"]}}, "sensitivity", "Bloc scenarios are"),
+    ],
+)
+def test_each_bad_parameter_is_refused_with_what_to_give(parameters, field, message):
+    conference, _ = small_conference(talks=2, voters=1)
+    with pytest.raises(ValidationError) as error:
+        proposals.proposal_parameters_clean(parameters, conference=conference)
+    assert list(error.value.message_dict) == [field]
+    assert message in error.value.message_dict[field][0]
+
+
+def test_good_parameters_are_normalised():
+    conference, _ = small_conference(talks=2, voters=1)
+    clean = proposals.proposal_parameters_clean(
+        {
+            "talks_to_accept": "3",
+            "track_minimums": {"Main": "0"},
+            "sensitivity": {"pledge_weights": ["0.25", 1, 0.25], "bloc": ["off", "off"]},
+        },
+        conference=conference,
+    )
+    assert clean == {
+        "seed": 0,
+        "time_limit_seconds": proposals.DEFAULT_TIME_LIMIT,
+        "talks_to_accept": 3,
+        "committee_slots": 0,
+        "track_minimums": {},  # a minimum of 0 asks nothing
+        "sensitivity": {"pledge_weights": [0.25, 1.0], "bloc": ["off"]},
+    }

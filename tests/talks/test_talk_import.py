@@ -228,3 +228,86 @@ def test_import_screen_is_for_staff_only(client, user):
     assert client.get(url).status_code == 302
     client.force_login(user)
     assert client.get(url).status_code == 302  # to the admin login, which refuses non-staff
+
+
+PLAIN_JSON = """{"talks": [
+  {"external_id": "J1", "title": "Async views", "track": "Web", "format": "Lightning", "duration_minutes": 10,
+   "status": "Accepted", "language": "de",
+   "speakers": [{"name": " Ana Silva ", "email": "Ana@Initech.example", "company": "Initech"}, {"name": "Bo Chen"}]},
+  {"id": 7, "title": "Typing deep dive", "duration": "90", "format": "workshop"}
+]}"""
+
+
+@pytest.mark.django_db
+def test_plain_json_is_read_with_its_speakers_and_imported():
+    result = talks_parse(PLAIN_JSON.encode(), filename="talks.json")
+    assert (result.kind, result.ok, result.errors) == ("json", True, [])
+    first, second = result.records
+    assert (first.external_id, first.track, first.format, first.duration_minutes, first.status, first.language) == (
+        "J1",
+        "Web",
+        "lightning",
+        10,
+        "accepted",
+        "de",
+    )
+    assert [(s.name, s.email, s.company) for s in first.speakers] == [
+        ("Ana Silva", "ana@initech.example", "Initech"),
+        ("Bo Chen", "", ""),
+    ]
+    # `id` stands in for a missing `external_id`; the duration may be given as text under `duration`.
+    assert (second.external_id, second.duration_minutes, second.format, second.status, second.speakers) == (
+        "7",
+        90,
+        "workshop",
+        "submitted",
+        (),
+    )
+    # A bare list of talks reads the same.
+    bare = talks_parse(PLAIN_JSON[PLAIN_JSON.index("[") : PLAIN_JSON.rindex("]") + 1], kind="json")
+    assert bare.records == result.records
+
+    conference = ConferenceFactory()
+    report = talks_import(conference=conference, parsed=result, dry_run=False)
+    assert (report.created, report.speakers_created) == (2, 2)
+    talk = Talk.objects.get(conference=conference, external_id="J1")
+    assert (talk.duration_minutes, talk.track.name) == (10, "Web")
+    assert sorted(talk.speakers.values_list("name", flat=True)) == ["Ana Silva", "Bo Chen"]
+
+
+def test_plain_json_problems_are_reported_per_record():
+    bad = """[
+      {"external_id": "A", "title": "Fine"},
+      "just a title",
+      {"external_id": "B", "title": "No-name speaker", "speakers": [{"email": "x@y.example"}]},
+      {"external_id": "C", "title": "Zero minutes", "duration_minutes": 0},
+      {"external_id": "D", "title": "Too long", "duration_minutes": 601},
+      {"external_id": "A", "title": "Again"}
+    ]"""
+    result = talks_parse(bad, kind="json")
+    by_record: dict[str, list[str]] = {}
+    for problem in result.errors:
+        by_record.setdefault(problem.where, []).append(problem.message)
+    assert by_record == {
+        "record 1": ["external id 'A' appears more than once"],
+        "record 2": ["expected an object with the talk's fields"],
+        "record 3": ["every speaker needs a name"],
+        "record 4": ["duration 0 is outside 1 to 600 minutes"],
+        "record 5": ["duration 601 is outside 1 to 600 minutes"],
+        "record 6": ["external id 'A' appears more than once"],
+    }
+    shape = talks_parse('{"talks": {"J1": "Async views"}}', kind="json")
+    assert [str(p) for p in shape.errors] == ['file: expected a list of talks, or {"talks": [...]}']
+
+
+def test_a_duration_must_be_a_whole_number_of_minutes():
+    """30.0 is 30; 30.5 is not cut to 30 behind the organizer's back, and infinity is reported like any
+    other bad number (it used to raise OverflowError: a 500 from the import page)."""
+    text = "external_id,title,duration\nA,Fine,30.0\nB,Half,30.5\nC,Endless,inf\nD,Huge,1e999\n"
+    result = talks_parse(text, kind="csv")
+    assert result.records[0].duration_minutes == 30
+    assert [str(p) for p in result.errors] == [
+        "line 3: duration '30.5' is not a whole number of minutes",
+        "line 4: duration 'inf' is not a number of minutes",
+        "line 5: duration '1e999' is not a number of minutes",
+    ]

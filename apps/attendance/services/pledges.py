@@ -53,7 +53,7 @@ def pledge_make(*, user, conference: Conference, threshold: Decimal | None = Non
                 _record(pledge, "", "I will buy a ticket if enough of the talks I want are scheduled.", user)
                 return pledge
             if pledge.status not in (Pledge.Status.ACTIVE, Pledge.Status.WITHDRAWN):
-                raise PledgeRefused(f"Your pledge is {pledge.get_status_display().lower()} and cannot change.")
+                raise PledgeRefused(f"Your pledge is {pledge.status} and cannot change.")
             previous = pledge.status
             pledge.threshold, pledge.status, pledge.withdrawn_at = chosen, Pledge.Status.ACTIVE, None
             pledge.save(update_fields=["threshold", "status", "withdrawn_at", "updated_at"])

@@ -18,6 +18,7 @@ from apps.ballots.tasks import tally_snapshot_compute
 from apps.talks.api.views import PublicCacheMixin
 from apps.talks.models import Conference
 from confvote.celery import enqueue
+from confvote.query import query_text
 from confvote.rest import IsConferenceOrganizer, Pagination
 
 
@@ -287,5 +288,5 @@ class Bulletin(PublicCacheMixin, generics.ListAPIView):  # PublicCacheMixin make
             .select_related("receipt")
             .order_by("position", "receipt__code")
         )
-        code = self.request.GET.get("receipt", "").strip().lower()[:64]
+        code = query_text(self.request.GET, "receipt", 64).lower()
         return entries.filter(receipt__code=code) if code else entries

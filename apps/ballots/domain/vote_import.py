@@ -91,12 +91,15 @@ def votes_parse(content: bytes | str, *, scale: tuple[int, int], score_map: dict
         if not voter:
             problems.append("no voter")
         try:
-            score = int(float(raw_score))
-        except ValueError:
+            value = float(raw_score)
+            score = int(value)  # OverflowError for infinity, ValueError for NaN
+        except (ValueError, OverflowError):
             problems.append(f"score {raw_score!r} is not a number")
             score = 0
         else:
-            if score_map is not None:
+            if value != score:
+                problems.append(f"score {raw_score!r} is not a whole number")
+            elif score_map is not None:
                 if score not in score_map:
                     problems.append(f"score {score} is not in the score map")
                 score = score_map.get(score, score)

@@ -51,7 +51,7 @@ class ReleaseList(PublicCacheMixin, generics.ListAPIView):
 
 def _requested_release(request, slug):
     version = request.GET.get("version")
-    if version is not None and not version.isdigit():
+    if version is not None and not version.isdecimal():
         raise ValidationError({"version": "A version is a whole number."})
     release = selectors.release_get(conference=_public_conference(slug), version=int(version) if version else None)
     if release is None:
@@ -191,7 +191,7 @@ class ProposalCompare(OrganizerConferenceMixin, APIView):
     def get(self, request, slug: str):
         conference = self.conference()
         ids = [request.GET.get("a", ""), request.GET.get("b", "")]
-        if not all(i.isdigit() for i in ids):
+        if not all(i.isdecimal() for i in ids):
             raise ValidationError({"a": "Give two proposal ids as ?a=<id>&b=<id>."})
         first, second = (get_object_or_404(ScheduleProposal, conference=conference, pk=int(i)) for i in ids)
         rows = proposals_compare(first, second)["rows"]

@@ -52,7 +52,8 @@ def schedule_violations(inp: ScheduleInput, placements: tuple[Placement, ...] | 
         if o.kind == OverrideKind.EXCLUDE and slot is not None:
             found.append(f"talk {o.talk_id} is excluded by the committee but placed")
         if o.kind in (OverrideKind.PIN, OverrideKind.FIX) and slot is None:
-            found.append(f"talk {o.talk_id} is {o.kind}ed by the committee but not placed")
+            done = "pinned" if o.kind == OverrideKind.PIN else "fixed"
+            found.append(f"talk {o.talk_id} is {done} by the committee but not placed")
         if o.kind == OverrideKind.FIX and slot is not None:
             if o.slot_id is not None and slot.id != o.slot_id:
                 found.append(f"talk {o.talk_id} is fixed to slot {o.slot_id} but placed in slot {slot.id}")

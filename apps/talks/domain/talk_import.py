@@ -226,7 +226,7 @@ def _parse_json(data) -> ParseResult:
             description=str(item.get("description") or ""),
             track=str(item.get("track") or ""),
             format_text=str(item.get("format") or ""),
-            duration_text=str(item.get("duration_minutes") or item.get("duration") or ""),
+            duration_text=_given(item, "duration_minutes", "duration"),
             language=str(item.get("language") or ""),
             status_text=str(item.get("status") or ""),
             speakers=tuple(speakers),
@@ -398,11 +398,14 @@ def _record(
     duration = 30
     if duration_text.strip():
         try:
-            duration = int(float(duration_text))
-        except ValueError:
+            minutes = float(duration_text)
+            duration = int(minutes)  # OverflowError for infinity, ValueError for NaN
+        except (ValueError, OverflowError):
             problems.append(f"duration {duration_text!r} is not a number of minutes")
         else:
-            if not 1 <= duration <= MAX_DURATION:
+            if minutes != duration:
+                problems.append(f"duration {duration_text!r} is not a whole number of minutes")
+            elif not 1 <= duration <= MAX_DURATION:
                 problems.append(f"duration {duration} is outside 1 to {MAX_DURATION} minutes")
     for speaker in speakers:
         if not speaker.name:
@@ -440,6 +443,12 @@ def _check_duplicates(result: ParseResult) -> None:
     for record in result.records:
         if counts[record.external_id] > 1:
             result.errors.append(Problem(record.where, f"external id {record.external_id!r} appears more than once"))
+
+
+def _given(item: dict, *keys: str) -> str:
+    """The first of `keys` that the record gives, as text ("" when none is): a 0 is given, and checked."""
+    value = next((item[k] for k in keys if item.get(k) not in (None, "")), "")
+    return str(value)
 
 
 def _split(value: str) -> list[str]:

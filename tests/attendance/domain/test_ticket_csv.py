@@ -60,3 +60,32 @@ def test_holder_company_is_optional_and_company_is_its_alias():
         ticket_type_names=TYPES,
     )
     assert [(e.line, e.message) for e in too_long.errors] == [(2, "holder_company is longer than 200 characters.")]
+
+
+def test_header_problems_a_repeated_external_id_and_broken_csv_are_reported():
+    text = (
+        "order_code,ticket_code,ticket_type,external_id,seat,ticket_code\n"
+        "A1,code-1,Conference,p-1,12,code-1\n"
+        "A2,code-2,Conference,p-1,13,code-2\n"  # the same external_id as line 2
+    )
+    parsed = ticket_csv_parse(text, ticket_type_names=TYPES)
+    assert [(e.line, e.message) for e in parsed.errors] == [
+        (
+            1,
+            "Unknown column(s): seat. Known: order_code, ticket_code, ticket_type, holder_email, holder_name, "
+            "holder_company, status, external_id.",
+        ),
+        (1, "A column is named twice in the header row."),
+        (3, "external_id already used on line 2."),
+    ]
+    huge = "x" * 200_000  # over the csv module's field limit
+    broken = ticket_csv_parse(
+        f'order_code,ticket_code,ticket_type\nA1,code-1,Conference\nA2,"{huge}",Conference\n', ticket_type_names=TYPES
+    )
+    assert [(e.line, e.message) for e in broken.errors] == [
+        (3, "Not valid CSV here: field larger than field limit (131072).")
+    ]
+    header = ticket_csv_parse(f'"{huge}",order_code\n', ticket_type_names=TYPES)
+    assert [(e.line, e.message) for e in header.errors] == [
+        (1, "The header row is not valid CSV: field larger than field limit (131072).")
+    ]

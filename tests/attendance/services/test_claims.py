@@ -256,6 +256,42 @@ def test_organizers_unlink_with_a_recorded_reason():
     assert (change.actor, change.user, change.reason) == (organizer, made.user, "Wrong person.")
 
 
+def _invitation_token(ticket) -> str:
+    links = {}
+    services.ticket_invitations_send(
+        tickets=Ticket.objects.filter(pk=ticket.pk),
+        by=None,
+        link_for=lambda token: links.setdefault("token", token),
+    )
+    return links["token"]
+
+
+@pytest.mark.django_db
+def test_a_link_to_the_ticket_i_already_linked_returns_my_link_and_one_to_another_is_refused():
+    """The one-time link arrives after the holder linked a ticket by its order code: clicking the link
+    of that same ticket shows their link; the link of a second ticket of the conference is refused (one
+    account holds one ticket), and nothing changes."""
+    mine = TicketFactory(holder_email="holder@example.org")
+    user = UserFactory()
+    token = _invitation_token(mine)
+    made = claim(user, mine)
+    assert services.ticket_claim_by_invitation(user=user, token=token, ip=IP) == made
+
+    second = TicketFactory(conference=mine.conference, holder_email="friend@example.org")
+    with pytest.raises(services.ClaimRefused, match="You already linked another ticket for this conference"):
+        services.ticket_claim_by_invitation(user=user, token=_invitation_token(second), ip=IP)
+    assert list(TicketClaim.objects.values_list("user", "ticket")) == [(user.pk, mine.pk)]
+
+
+@pytest.mark.django_db
+def test_unlinking_without_a_reason_is_refused_and_keeps_the_link():
+    made = TicketClaimFactory()
+    with pytest.raises(services.ClaimRefused, match="Say why the ticket is unlinked"):
+        services.ticket_claim_revoke(claim=made, by=UserFactory(is_staff=True), reason="   ")
+    assert TicketClaim.objects.filter(pk=made.pk).exists()
+    assert not StateChange.objects.filter(to_state="unlinked").exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_people_claiming_one_ticket_at_once_exactly_one_wins(postgres):
     ticket = TicketFactory()

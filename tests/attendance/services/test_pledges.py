@@ -180,3 +180,33 @@ def test_forecast_writes_nothing_and_matches_settlement():
     assert set(Pledge.objects.values_list("status", flat=True)) == {"active"}
     settled = services.pledges_settle(conference=conference, accepted_talk_ids=[talks[0].pk])
     assert (settled["triggered"], settled["released"]) == (forecast["triggered"], forecast["released"])
+
+
+def test_a_pledger_whose_ticket_came_to_count_before_publication_is_settled_as_fulfilled(
+    django_capture_on_commit_callbacks,
+):
+    """The ticket was linked while its type did not vote (so the pledge stayed active); the organizers
+    then made the type a voting one. At publication the pledge is fulfilled, not triggered or released,
+    and no settlement email asks them to buy a ticket they hold."""
+    conference = ConferenceFactory(status=Conference.Status.CLOSED)
+    talk = TalkFactory(conference=conference)
+    pledge = _pledger_wanting(conference, [talk])
+    other = _pledger_wanting(conference, [talk])
+    ticket = TicketFactory(conference=conference, ticket_type__may_vote=False)
+    TicketClaimFactory(ticket=ticket, user=pledge.user)
+    ticket.ticket_type.may_vote = True
+    ticket.ticket_type.save(update_fields=["may_vote"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = services.pledges_settle(conference=conference, accepted_talk_ids=[talk.pk])
+    assert counts == {"triggered": 1, "released": 0, "fulfilled": 1}
+    pledge.refresh_from_db(), other.refresh_from_db()
+    assert (pledge.status, pledge.due_date) == (Pledge.Status.FULFILLED, None)
+    assert other.status == Pledge.Status.TRIGGERED
+    change = StateChange.objects.get(pledge=pledge)
+    assert (change.from_state, change.to_state, change.reason) == (
+        "active",
+        "fulfilled",
+        "Already held a ticket at publication.",
+    )
+    assert [m.to for m in mail.outbox] == [[other.user.email]]

@@ -9,7 +9,7 @@ import pytest
 
 from apps.attendance import services
 from apps.attendance.models import PretixConnection, StateChange, Ticket
-from tests.factories import ConferenceFactory, TicketClaimFactory, TicketTypeFactory, UserFactory
+from tests.factories import ConferenceFactory, TicketClaimFactory, TicketFactory, TicketTypeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pretix"
@@ -174,4 +174,39 @@ def test_unreadable_data_changes_nothing(connection):
 
     with pytest.raises(services.PretixSyncError, match="unknown status"):
         services.pretix_sync_event(connection=connection, transport=httpx.MockTransport(handler))
+    assert not Ticket.objects.exists()
+
+
+def test_a_position_whose_code_belongs_to_another_ticket_stops_the_sync_and_writes_nothing(connection):
+    conference = connection.conference
+    TicketFactory(conference=conference, external_id="101", secret="an-older-code")  # position 101, synced before
+    TicketFactory(conference=conference, secret="s101ada", order_code="CSV1")  # imported from a file since
+    pretix = FakePretix({"1": "orders_page1.json", "2": "orders_page2.json"})
+    with pytest.raises(services.PretixSyncError) as error:
+        services.pretix_sync_event(connection=connection, transport=httpx.MockTransport(pretix))
+    assert str(error.value) == (
+        "1 position(s) conflict with existing tickets: This ticket code belongs to another ticket already."
+    )
+    connection.refresh_from_db()
+    assert connection.last_error == str(error.value)
+    assert Ticket.objects.filter(conference=conference).count() == 2  # the other positions were rolled back too
+
+
+def _unreachable(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("connection refused", request=request)
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        (lambda request: httpx.Response(200, text="<html>maintenance</html>"), "not JSON"),
+        (lambda request: httpx.Response(200, json=[{"code": "ABC12"}]), "JSON of an unexpected shape"),
+        (_unreachable, "could not be reached: ConnectError"),
+    ],
+)
+def test_an_answer_that_is_not_pretix_data_is_explained_and_recorded(connection, answer, words):
+    with pytest.raises(services.PretixSyncError, match=words):
+        services.pretix_sync_event(connection=connection, transport=httpx.MockTransport(answer))
+    connection.refresh_from_db()
+    assert words in connection.last_error and TOKEN not in connection.last_error
     assert not Ticket.objects.exists()
