@@ -64,6 +64,7 @@ class Finding:
     raters_low: int = 0  # the lean test: how many of those gave a low score
     low_score: int = 0  # the lean test: the highest score it counts as low
     lone_minutes: int = 0  # the lone-vote test (blocs_lone.py): votes with no other vote this near; 0: not it
+    link: str = ""  # colleagues linked to the speaker only by `speaker_links: registrable`: how (round 33)
 
 
 @dataclass(frozen=True)
