@@ -114,6 +114,24 @@ def test_other_names_and_hosts_stay_apart(speaker, domain):
     assert not _bloc_on_7(_crowd(domain=domain, **speaker), WIDE).colleagues_of_speaker
 
 
+def test_a_short_name_that_two_registered_domains_read_as_links_neither():
+    def wide_for(domains):
+        rows, _ = speaker_links_wide(
+            domain_labels=domains,
+            speakers=[(("University of Manchester",), ())],
+            exact=set(),
+            free_mail_domains=(),
+            company_words=lambda name: name.lower().split(),
+        )
+        return [domains[d] for _, d in rows.tolist()]
+
+    assert wide_for(("manchester.ac.uk", "student.manchester.ac.uk")) == [
+        "manchester.ac.uk",
+        "student.manchester.ac.uk",
+    ]
+    assert wide_for(("manchester.ac.uk", "manchester.gov.uk")) == []  # the city's council, or the university?
+
+
 def test_free_mail_never_links_a_speaker_to_anyone():
     free = ("freemail.example", "gmail.com")
     wide, notes = speaker_links_wide(

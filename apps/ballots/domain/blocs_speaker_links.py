@@ -16,6 +16,9 @@ company ("Initech GmbH" and initech.com, round 13). Under `registrable` two more
    uni-mannheim.de: set aside the few words in `ORGANISATION_WORDS` (on both sides; a domain's are its
    hyphenated parts) and the names are the same. The rest must be at least `MIN_SHORT_NAME_LENGTH`
    characters: "University of Bath" and bath.ac.uk link, a two- or three-letter remainder does not.
+   And it must name one registered domain among the voters': "University of Manchester" links neither
+   manchester.ac.uk nor manchester.gov.uk when voters write from both (a city's name is many
+   organisations' name).
    Names that are not spelled alike stay apart: "University of Cambridge" is not cam.ac.uk, nor
    "Technische Universität München" tum.de (the organizers can declare those, blocs_declared.py).
 
@@ -97,6 +100,9 @@ def speaker_links_wide(
             key, dropped = short_name(_domain_words(d))
             if len(key) >= MIN_SHORT_NAME_LENGTH:
                 by_short.setdefault(key, []).append((code, dropped))
+    # A short name that several registered domains read as (manchester.ac.uk and manchester.gov.uk for
+    # "University of Manchester") is a place or a word, not one organisation's name: it links none.
+    by_short = {k: v for k, v in by_short.items() if len({registered_domain(domain_labels[c]) for c, _ in v}) == 1}
     notes: dict[tuple[int, int], str] = {}
     for pos, (companies, domains) in enumerate(speakers):
         for d in sorted({d.strip().lower() for d in domains}):
