@@ -132,6 +132,37 @@ def test_a_short_name_that_two_registered_domains_read_as_links_neither():
     assert wide_for(("manchester.ac.uk", "manchester.gov.uk")) == []  # the city's council, or the university?
 
 
+def test_a_domain_whose_voters_name_another_employer_is_not_the_speakers():
+    """A city and a regional health service under one name: the city's voters say "City of Nordhaven" on
+    city.nordhaven.example, the speaker works for "Region Nordhaven Health" on health.nordhaven.example."""
+    case, rng = Case(), random.Random(5)
+    case.talks[7] = TalkFacts(
+        talk_id=7, speaker_email_domains=("health.nordhaven.example",), speaker_companies=("Region Nordhaven Health",)
+    )
+    for v in range(1001, 1007):
+        case.add_voter(v, domain="city.nordhaven.example", company="City of Nordhaven")
+        _normal_ballot(case, v, rng, skip=7)
+        case.vote(v, 7, 3, START + rng.randrange(10 * DAY))
+    data = case.build()
+    assert data.talk_domain_wide.shape == (0, 2)
+    assert not _bloc_on_7(data, WIDE).colleagues_of_speaker
+    # The same crowd naming no employer is taken for the speaker's, by the domain both are under.
+    unnamed = _crowd(speaker_domains=("health.nordhaven.example",), domain="city.nordhaven.example")
+    assert _bloc_on_7(unnamed, WIDE).colleagues_of_speaker
+
+
+def test_voters_naming_the_speakers_employer_otherwise_spelled_still_link():
+    case, rng = Case(), random.Random(5)
+    case.talks[7] = TalkFacts(
+        talk_id=7, speaker_email_domains=("freemail.example",), speaker_companies=("University of Emberforge",)
+    )
+    for v in range(1001, 1007):
+        case.add_voter(v, domain="emberforge.edu", company="Emberforge University")
+        _normal_ballot(case, v, rng, skip=7)
+        case.vote(v, 7, 3, START + rng.randrange(10 * DAY))
+    assert _bloc_on_7(case.build(), WIDE).colleagues_of_speaker
+
+
 def test_free_mail_never_links_a_speaker_to_anyone():
     free = ("freemail.example", "gmail.com")
     wide, notes = speaker_links_wide(

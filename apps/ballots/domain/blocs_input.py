@@ -526,12 +526,20 @@ def bloc_input_build(
             code = domain_index.get(d.strip().lower())
             if code is not None and d.strip().lower() not in free:
                 td.add((pos, code))
+    # Imported here: blocs_organisations reads this module's BlocInput.
+    from .blocs_organisations import mutual_majority
+
+    paired = mutual_majority(company, domain, len(company_labels), len(domain_labels))
+    employer = [""] * len(domain_labels)
+    for c in np.nonzero(paired >= 0)[0].tolist():
+        employer[int(paired[c])] = company_labels[c]
     wide, wide_notes = speaker_links_wide(
         domain_labels=domain_labels,
         speakers=[(t.speaker_companies, t.speaker_email_domains) for t in talks],
         exact=td,
         free_mail_domains=free,
         company_words=lambda name: company_normalize(name).split(),
+        domain_employer=employer,
     )
 
     vv = np.asarray(voter_ids, dtype=np.int64)

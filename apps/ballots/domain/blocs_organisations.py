@@ -34,7 +34,7 @@ class Organisations:
     link_notes: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
 
-def _mutual_majority(company: np.ndarray, domain: np.ndarray, n_companies: int, n_domains: int) -> np.ndarray:
+def mutual_majority(company: np.ndarray, domain: np.ndarray, n_companies: int, n_domains: int) -> np.ndarray:
     """Per company, the domain it is linked to (-1 for none)."""
     both = (company >= 0) & (domain >= 0)
     pairs, counts = np.unique(company[both].astype(np.int64) * max(1, n_domains) + domain[both], return_counts=True)
@@ -77,7 +77,7 @@ def organisations_build(data: BlocInput, *, wide_links: bool = False) -> Organis
     n_c, n_d, n_g = len(data.company_labels), len(data.domain_labels), len(data.declared_labels)
     company_group = _declared_of(data.company_declared, n_c)
     domain_group = _declared_of(data.domain_declared, n_d)
-    domain_of = _mutual_majority(data.voter_company, data.voter_domain, n_c, n_d)
+    domain_of = mutual_majority(data.voter_company, data.voter_domain, n_c, n_d)
     # A pairing between two declared members is the declaration's business (one organisation, or two
     # the organizers keep apart); a company or domain nobody declared still joins the organisation of
     # the declared member its voters pair it with.

@@ -85,12 +85,18 @@ def speaker_links_wide(
     exact: set[tuple[int, int]],
     free_mail_domains: Collection[str],
     company_words: Callable[[str], list[str]],
+    domain_employer: Sequence[str] = (),
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """(talk position, domain code) rows that `speaker_links: registrable` adds to the exact links, one
     per row a note for the evidence, ordered by row. `speakers` is, per talk position, its speakers'
     company names (as given) and email domains; `exact` the (talk, domain code) links made anyway;
-    `company_words` splits a company name as detection normalises it."""
+    `company_words` splits a company name as detection normalises it; `domain_employer` per domain
+    label the company its voters pair it with (round 4's mutual majority; "" none)."""
     free = {d.lower() for d in free_mail_domains}
+    index = {d: i for i, d in enumerate(domain_labels)}
+    employer = [short_name(company_words(c))[0] if c else "" for c in domain_employer]
+    employer += [""] * (len(domain_labels) - len(employer))
+
     by_registered: dict[str, list[int]] = {}
     by_short: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
     for code, d in enumerate(domain_labels):
@@ -105,12 +111,23 @@ def speaker_links_wide(
     by_short = {k: v for k, v in by_short.items() if len({registered_domain(domain_labels[c]) for c, _ in v}) == 1}
     notes: dict[tuple[int, int], str] = {}
     for pos, (companies, domains) in enumerate(speakers):
+        # The speaker's employer as named: their company fields, and the companies their addresses'
+        # voters pair those addresses with. A domain whose own voters name another employer is that
+        # employer's, whatever its name or address says (city.nordhaven.example, "City of Nordhaven",
+        # beside a speaker of "Region Nordhaven Health" on health.nordhaven.example).
+        own = {short_name(company_words(n))[0] for n in companies}
+        own |= {employer[index[d]] for d in (d.strip().lower() for d in domains) if d in index}
+        own.discard("")
+
+        def named_otherwise(code: int, own: set[str] = own) -> bool:
+            return bool(own) and employer[code] != "" and employer[code] not in own
+
         for d in sorted({d.strip().lower() for d in domains}):
             reg = registered_domain(d)
             if d in free or not reg or reg in free:
                 continue
             for code in by_registered.get(reg, ()):
-                if (pos, code) not in exact and (pos, code) not in notes:
+                if (pos, code) not in exact and (pos, code) not in notes and not named_otherwise(code):
                     voter = domain_labels[code]
                     notes[(pos, code)] = (
                         f"{voter} is under {reg}, the speaker's address"
@@ -123,7 +140,7 @@ def speaker_links_wide(
                 continue
             for code, domain_dropped in by_short.get(key, ()):
                 aside = list(dict.fromkeys(dropped + domain_dropped))
-                if not aside or (pos, code) in exact or (pos, code) in notes:
+                if not aside or (pos, code) in exact or (pos, code) in notes or named_otherwise(code):
                     continue  # nothing set aside: the exact rule's match, or none
                 words = ", ".join(f'"{w}"' for w in aside)
                 notes[(pos, code)] = (
