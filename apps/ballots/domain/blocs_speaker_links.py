@@ -22,8 +22,11 @@ company ("Initech GmbH" and initech.com, round 13). Under `registrable` two more
    Names that are not spelled alike stay apart: "University of Cambridge" is not cam.ac.uk, nor
    "Technische Universität München" tum.de (the organizers can declare those, blocs_declared.py).
 
-Each such link carries a note that the evidence repeats, so a reviewer sees why the group was taken
-for the speaker's organisation.
+Neither reading overrules the voters: a domain whose voters mostly pair it with a company name (round 4's
+mutual majority) that is not the speaker's, short names compared, belongs to that company
+(city.nordhaven.example, "City of Nordhaven", is not the colleague of a "Region Nordhaven Health" speaker
+on health.nordhaven.example). Each link carries a note that the evidence repeats, so a reviewer sees why
+the group was taken for the speaker's organisation.
 """
 
 from __future__ import annotations
