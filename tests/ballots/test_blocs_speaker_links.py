@@ -189,3 +189,15 @@ def test_the_key_takes_only_its_two_words():
     with pytest.raises(ValueError, match="speaker_links must be one of"):
         BlocRule.from_json({"speaker_links": "fuzzy"})
     assert BlocRule().to_json()["speaker_links"] == "exact"
+
+
+def test_a_booking_of_an_organisation_linked_by_address_says_how_too():
+    case, rng = Case(), random.Random(5)
+    case.talks[7] = TalkFacts(talk_id=7, speaker_email_domains=("emberforge.edu",))
+    for v in range(1001, 1007):
+        case.add_voter(v, domain="student.emberforge.edu", order="CLASS1")
+        _normal_ballot(case, v, rng, skip=7)
+        case.vote(v, 7, 3, START + rng.randrange(10 * DAY))
+    bloc = _bloc_on_7(case.build(), WIDE)
+    booking = [e.sentence for e in bloc.evidence if "a booking of" in e.sentence]
+    assert booking and "(student.emberforge.edu is under emberforge.edu, the speaker's address)" in booking[0]
