@@ -38,7 +38,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import numpy as np
@@ -152,6 +152,7 @@ def _sentence(f: Finding, data: BlocInput) -> str:
     else:
         way = "give this talk the same middle score"
     tail = f"{_number(f.expected)} expected under independent voting ({_p_text(f.log_p)})."
+    link = f" ({f.link})" if f.link else ""  # linked by `speaker_links: registrable` only (round 33)
     if f.raters:  # the lean test (round 28): an organisation's low scores against the talk's other raters
         return (
             f"{f.observed} of the {f.group_voters} voters from {f.label} who rated this talk gave it "
@@ -163,10 +164,11 @@ def _sentence(f: Finding, data: BlocInput) -> str:
     if f.signal == "colleagues" and f.organisation:
         return (
             f"{f.observed} of the {f.group_voters} voters on ticket order {f.label}, a booking of "
-            f"{f.organisation}, the speaker's organisation, {way}; {tail}"
+            f"{f.organisation}, the speaker's organisation{link}, {way}; {tail}"
         )
     if f.signal == "colleagues":
-        return f"{f.observed} of the {f.group_voters} voters from {f.label}, the speaker's organisation, {way}; {tail}"
+        who = f"{f.observed} of the {f.group_voters} voters from {f.label}"
+        return f"{who}, the speaker's organisation{link}, {way}; {tail}"
     if f.signal == "speakers":
         back = "gives a talk of each of them the top score" if f.top_score else "rates a talk of each of them up"
         who = "one of its speakers" if f.group_voters > 1 else "its speaker"
@@ -238,13 +240,16 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
     # Organisations (a company and the domain its voters pair it with, round 4), or under
     # `organisations: false` companies and domains apart.
     by_org = {"affiliation", "organisation_burst"} & set(rule.signals)
-    orgs = organisations_build(data) if rule.organisations and by_org else None
+    # `speaker_links: registrable` (round 33): the speaker's organisation also through the same
+    # registered domain and the name without words like "university" (blocs_speaker_links.py).
+    wide = rule.speaker_links == "registrable" and len(data.talk_domain_wide) > 0
+    orgs = organisations_build(data, wide_links=wide) if rule.organisations and by_org else None
     # Colleagues on a booking (round 9) and light colleagues (round 10) are found through the
     # organisations of round 4, whatever `organisations` says.
     by_colleagues = ("order" in rule.signals and rule.order_colleagues) or (
         "narrow" in rule.signals and rule.narrow_colleagues
     )
-    known = orgs if orgs is not None or not by_colleagues else organisations_build(data)
+    known = orgs if orgs is not None or not by_colleagues else organisations_build(data, wide_links=wide)
     if "order" in rule.signals:
         if rule.order_colleagues:
             # Company bookings voting on their own speaker's talk are colleagues (round 9).
@@ -258,7 +263,8 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
             findings += group_findings(ctx, orgs.voter_org, "affiliation", orgs.labels, orgs.speaker_pairs)
         else:  # the rule of policies stored before organisations (docs/blocs.md, round 4)
             findings += group_findings(ctx, data.voter_company, "affiliation", data.company_labels, data.talk_company)
-            findings += group_findings(ctx, data.voter_domain, "affiliation", data.domain_labels, data.talk_domain)
+            pairs = np.concatenate([data.talk_domain, data.talk_domain_wide]) if wide else data.talk_domain
+            findings += group_findings(ctx, data.voter_domain, "affiliation", data.domain_labels, pairs)
     if "narrow" in rule.signals:
         narrow = np.where(ctx.votes_per_voter <= rule.narrow_max_votes, 0, -1).astype(np.int32)
         label = (str(rule.narrow_max_votes),)
@@ -292,7 +298,7 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
         # An organisation's low scores against the talk's other raters (round 28). Not ticket orders: a
         # household or a few friends on one booking share their taste, so the test's null (each rater
         # scores like the talk's other raters) does not hold for them.
-        o = orgs or known or organisations_build(data)
+        o = orgs or known or organisations_build(data, wide_links=wide)
         findings += lean_findings(ctx, o.voter_org, "affiliation", o.labels, o.speaker_pairs)
     if rule.score_deviation == "required":
         # A group that scored the talk as everyone else did is not pushing it (round 25).
@@ -302,7 +308,25 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
         # A ring rating up several talks of one topic shares a taste (blocs_taste.py).
         taste = taste_build(ctx)
         findings = [f for f in findings if not taste_explained(ctx, taste, f)]
+    if wide:
+        findings = _with_link_notes(findings, data, orgs if orgs is not None else known, rule.organisations)
     return ctx, findings
+
+
+def _with_link_notes(findings: list[Finding], data: BlocInput, orgs, by_org: bool) -> list[Finding]:
+    """Colleague findings whose group is the speaker's organisation only through `speaker_links:
+    registrable` carry how it was linked (the evidence repeats it)."""
+    notes: dict[tuple[int, str], str] = {}
+    if orgs is not None:
+        notes = {(pos, orgs.labels[g]): note for (pos, g), note in orgs.link_notes.items()}
+    if not by_org:  # affiliation findings name domains (policies stored before round 4)
+        for (pos, d), note in zip(data.talk_domain_wide.tolist(), data.talk_domain_wide_notes, strict=True):
+            notes.setdefault((pos, data.domain_labels[d]), note)
+    out = []
+    for f in findings:
+        note = notes.get((f.talk, f.organisation or f.label)) if f.signal == "colleagues" else None
+        out.append(replace(f, link=note) if note else f)
+    return out
 
 
 # `discount_votes: pushing` spares members only on a talk with at least this many weighted voters

@@ -19,6 +19,7 @@ import numpy as np
 import tldextract
 
 from .blocs_declared import DeclaredOrganisation, declared_codes
+from .blocs_speaker_links import speaker_links_wide
 
 SIGNALS = ("order", "affiliation", "narrow", "burst", "similar", "organisation_burst", "speakers", "joined")
 ERROR_CONTROLS = ("false_discovery", "familywise")
@@ -38,6 +39,7 @@ OPPOSE_LEANS = ("ignored", "tested")
 RING_SCORE_NULLS = ("none", "shifted")
 TASTES = ("ignored", "rings")
 LONE_VOTES = ("ignored", "tested", "isolated")
+SPEAKER_LINKS = ("exact", "registrable")
 # The keys that take one of a few words, and the words each takes.
 CHOICES = {
     "error_control": ERROR_CONTROLS,
@@ -57,6 +59,7 @@ CHOICES = {
     "ring_score_null": RING_SCORE_NULLS,
     "taste": TASTES,
     "lone_votes": LONE_VOTES,
+    "speaker_links": SPEAKER_LINKS,
 }
 
 
@@ -276,6 +279,15 @@ class BlocRule:
     # "ignored": the burst test over all votes only, as before round 31 (stored policies from before
     # round 31 were pinned to it by migration 0031).
     lone_votes: str = "isolated"
+    # Which voters' email domains are the speaker's organisation (blocs_speaker_links.py; docs/blocs.md,
+    # round 33). "exact": the speaker's own address's domain, and the domains registered under the
+    # speaker's company name spelled out ("Initech GmbH", initech.com; round 13). "registrable": also
+    # every domain registered under the same domain as the speaker's address (student.emberforge.edu
+    # for a speaker on emberforge.edu; never free mail), and the domains whose name is the speaker's
+    # company's once a few words naming the kind of organisation are set aside ("University of
+    # Emberforge" and emberforge.edu, "Copperwind Studio" and copperwind.games; at least four letters
+    # left). The evidence of a group linked only that way says how.
+    speaker_links: str = "exact"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -431,6 +443,11 @@ class BlocInput:
     company_declared: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
     domain_declared: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
     talk_declared: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=np.int32))
+    # (n, 2) int32: talk position, domain code of a domain that `speaker_links: registrable` also takes
+    # for the speaker's (not in `talk_domain`), and per row the note the evidence gives for it. Empty
+    # (the default): no such domain, or an input built before the key.
+    talk_domain_wide: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=np.int32))
+    talk_domain_wide_notes: tuple[str, ...] = ()
 
     @property
     def n_voters(self) -> int:
@@ -516,6 +533,21 @@ def bloc_input_build(
             code = domain_index.get(d.strip().lower())
             if code is not None and d.strip().lower() not in free:
                 td.add((pos, code))
+    # Imported here: blocs_organisations reads this module's BlocInput.
+    from .blocs_organisations import mutual_majority
+
+    paired = mutual_majority(company, domain, len(company_labels), len(domain_labels))
+    employer = [""] * len(domain_labels)
+    for c in np.nonzero(paired >= 0)[0].tolist():
+        employer[int(paired[c])] = company_labels[c]
+    wide, wide_notes = speaker_links_wide(
+        domain_labels=domain_labels,
+        speakers=[(t.speaker_companies, t.speaker_email_domains) for t in talks],
+        exact=td,
+        free_mail_domains=free,
+        company_words=lambda name: company_normalize(name).split(),
+        domain_employer=employer,
+    )
 
     vv = np.asarray(voter_ids, dtype=np.int64)
     vt = np.asarray(talk_ids, dtype=np.int64)
@@ -584,5 +616,7 @@ def bloc_input_build(
         talk_speaker=np.array(sorted(ts), dtype=np.int32).reshape(-1, 2),
         voter_joined=joined,
         talk_promoted=np.array(promoted, dtype=np.int64).reshape(-1, 2),
+        talk_domain_wide=wide,
+        talk_domain_wide_notes=wide_notes,
         **declared,
     )

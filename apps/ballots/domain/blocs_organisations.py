@@ -15,8 +15,8 @@ it with one of its members.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -29,9 +29,12 @@ class Organisations:
     voter_org: np.ndarray  # int32 per voter, -1 for none
     labels: tuple[str, ...]  # "company (domain)", or whichever of the two is known
     speaker_pairs: np.ndarray  # (n, 2) int32: talk position, organisation of one of its speakers
+    # (talk position, organisation) pairs in `speaker_pairs` only through `speaker_links: registrable`
+    # (blocs_speaker_links.py): how each was linked, for the evidence.
+    link_notes: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
 
-def _mutual_majority(company: np.ndarray, domain: np.ndarray, n_companies: int, n_domains: int) -> np.ndarray:
+def mutual_majority(company: np.ndarray, domain: np.ndarray, n_companies: int, n_domains: int) -> np.ndarray:
     """Per company, the domain it is linked to (-1 for none)."""
     both = (company >= 0) & (domain >= 0)
     pairs, counts = np.unique(company[both].astype(np.int64) * max(1, n_domains) + domain[both], return_counts=True)
@@ -68,11 +71,13 @@ def _declared_of(codes: np.ndarray, n: int) -> np.ndarray:
     return codes.astype(np.int64) if len(codes) == n else np.full(n, -1, dtype=np.int64)
 
 
-def organisations_build(data: BlocInput) -> Organisations:
+def organisations_build(data: BlocInput, *, wide_links: bool = False) -> Organisations:
+    """The organisations of `data`'s voters, and the speakers' (under `wide_links` also through the
+    domains `speaker_links: registrable` adds, each such pair with its note)."""
     n_c, n_d, n_g = len(data.company_labels), len(data.domain_labels), len(data.declared_labels)
     company_group = _declared_of(data.company_declared, n_c)
     domain_group = _declared_of(data.domain_declared, n_d)
-    domain_of = _mutual_majority(data.voter_company, data.voter_domain, n_c, n_d)
+    domain_of = mutual_majority(data.voter_company, data.voter_domain, n_c, n_d)
     # A pairing between two declared members is the declaration's business (one organisation, or two
     # the organizers keep apart); a company or domain nobody declared still joins the organisation of
     # the declared member its voters pair it with.
@@ -140,8 +145,20 @@ def organisations_build(data: BlocInput) -> Organisations:
         np.stack([data.talk_domain[:, 0], org_of_domain[data.talk_domain[:, 1]]], axis=1),
         np.stack([data.talk_declared[:, 0], org_of_group[data.talk_declared[:, 1]]], axis=1),
     ]
-    speaker_pairs = np.unique(np.concatenate(speaker).reshape(-1, 2), axis=0).astype(np.int32)
-    return Organisations(voter_org, tuple(names[i] for i in order), speaker_pairs.reshape(-1, 2))
+    speaker_pairs = np.unique(np.concatenate(speaker).reshape(-1, 2), axis=0).astype(np.int32).reshape(-1, 2)
+    labels = tuple(names[i] for i in order)
+    if not wide_links or not len(data.talk_domain_wide):
+        return Organisations(voter_org, labels, speaker_pairs)
+    linked = set(map(tuple, speaker_pairs.tolist()))
+    notes: dict[tuple[int, int], list[str]] = {}
+    for (pos, d), note in zip(data.talk_domain_wide.tolist(), data.talk_domain_wide_notes, strict=True):
+        org = int(org_of_domain[d])
+        if org >= 0 and (pos, org) not in linked:
+            notes.setdefault((pos, org), []).append(note)
+    if notes:
+        wide = np.array(sorted(notes), dtype=np.int32).reshape(-1, 2)
+        speaker_pairs = np.unique(np.concatenate([speaker_pairs, wide]), axis=0).astype(np.int32).reshape(-1, 2)
+    return Organisations(voter_org, labels, speaker_pairs, {k: "; ".join(v) for k, v in notes.items()})
 
 
 def orders_of_speakers(voter_org: np.ndarray, voter_order: np.ndarray, speaker_pairs: np.ndarray):

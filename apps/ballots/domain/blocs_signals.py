@@ -65,6 +65,7 @@ class Finding:
     low_score: int = 0  # the lean test: the highest score it counts as low
     lone_minutes: int = 0  # the lone-vote test (blocs_lone.py): votes with no other vote this near; 0: not it
     lone_hours: int = 0  # under `lone_votes: isolated`: and no other lone vote by the voter this near; 0: not asked
+    link: str = ""  # colleagues linked to the speaker only by `speaker_links: registrable`: how (round 33)
 
 
 @dataclass(frozen=True)
