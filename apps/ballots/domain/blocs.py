@@ -49,7 +49,7 @@ from .blocs_input import BlocInput, BlocRule, votes_by_talk
 from .blocs_joined import joined_findings
 from .blocs_lean import lean_findings
 from .blocs_lone import lone_findings
-from .blocs_merge import findings_admit, findings_merge, follow_up_count
+from .blocs_merge import findings_admit, findings_merge, follow_up_count, in_order
 from .blocs_organisations import orders_of_speakers, organisations_build
 from .blocs_saturation import light_colleague_votes, narrow_expected
 from .blocs_signals import OPPOSE, SUPPORT, Context, Finding, context_build, group_findings, similar_findings
@@ -222,12 +222,14 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
     by_target: dict[tuple[int, int], list[Finding]] = {}
     for f in findings:
         by_target.setdefault((f.talk, f.direction), []).append(f)
-    follow_ups = follow_up_count(list(by_target.values()), rule.follow_ups)
+    by_target = {target: in_order(found) for target, found in by_target.items()}  # once, for both passes
+    follow_ups = follow_up_count(list(by_target.values()), rule.follow_ups, ordered=True)
     together = ("colleagues", "burst", "joined") if rule.bursts == "every" else ("colleagues",)
     by_talk = votes_by_talk(data) if rule.discount_votes == "pushing" else None
     blocs = []
     for talk, direction in sorted(by_target):
-        for group in findings_merge(findings_admit(by_target[(talk, direction)], rule, follow_ups), together):
+        admitted = findings_admit(by_target[(talk, direction)], rule, follow_ups, ordered=True)
+        for group in findings_merge(admitted, together):
             blocs.append(_bloc(group, data, talk, direction, by_talk))
     blocs.sort(key=lambda b: (b.talk_id, b.direction, -b.size, b.key))
     return BlocReport(tuple(blocs), rule)

@@ -18,7 +18,7 @@ import numpy as np
 from scipy.stats import poisson
 
 from .blocs_input import BlocRule
-from .blocs_signals import Finding, _sorted_member
+from .blocs_signals import Finding
 
 # Findings whose members are decided by what they are, not by how many of them voted this way.
 TAKEN_WHOLE = ("colleagues", "similar")
@@ -30,7 +30,7 @@ def _taken_whole(f: Finding) -> bool:
     return f.signal in TAKEN_WHOLE and not f.organisation
 
 
-def _in_order(findings: list[Finding]) -> list[Finding]:
+def in_order(findings: list[Finding]) -> list[Finding]:
     """Strongest first, except that a group's (or burst's) test of any upward rating comes right after
     its top-score test when both flagged: "they gave it the top score together" is the narrower claim,
     and the lower upward ratings beside it must then show up as unusual on their own. A burst of one
@@ -56,7 +56,7 @@ def _in_order(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=key)
 
 
-def follow_up_count(targets: list[list[Finding]], how: str = "asked") -> int:
+def follow_up_count(targets: list[list[Finding]], how: str = "asked", ordered: bool = False) -> int:
     """How many follow-up questions `findings_admit` can ask over the whole report: the size of the
     Bonferroni family its bar divides alpha by. A question is asked of a finding (not taken whole)
     when some of its voters are already in from the stronger findings on its talk and way and some
@@ -74,43 +74,51 @@ def follow_up_count(targets: list[list[Finding]], how: str = "asked") -> int:
     asked, not only the ones that pass). A finding whose voters are all sure to be in already asks
     nothing and is not counted: before round 21 every finding sharing any voter was, and the `joined`
     test's findings lying inside bursts raised everyone's bar (docs/blocs.md, round 21). Rule key
-    `follow_ups`: "asked" is this count, "shared" the count before round 21, kept for stored policies."""
+    `follow_ups`: "asked" is this count, "shared" the count before round 21, kept for stored policies.
+    `ordered`: each target's findings are already in `in_order`'s order (blocs_detect orders them once).
+    Voter sets are boolean masks over voter positions, cleared after each target (np.isin and
+    np.union1d per finding took seconds on the large fresh worlds)."""
+    n = 1 + max((int(f.members.max()) for findings in targets for f in findings if len(f.members)), default=-1)
+    seen = np.zeros(n, dtype=bool)  # every voter of a stronger finding: the most that is in
+    sure = np.zeros(n, dtype=bool)  # voters of stronger findings sure to come in whole
     count = 0
     for findings in targets:
-        seen = np.empty(0, dtype=np.int64)  # every voter of a stronger finding: the most that is in
-        sure = np.empty(0, dtype=np.int64)  # voters of stronger findings sure to come in whole
-        for f in _in_order(findings):
-            asks = not _taken_whole(f) and bool(np.isin(f.members, seen).any())
+        for f in findings if ordered else in_order(findings):
+            asks = not _taken_whole(f) and bool(seen[f.members].any())
             if how == "asked":
-                asks = asks and not np.isin(f.members, sure).all()
+                asks = asks and not sure[f.members].all()
                 if not asks:
-                    sure = np.union1d(sure, f.members)
+                    sure[f.members] = True
             count += asks
-            seen = np.union1d(seen, f.members)
+            seen[f.members] = True
+        for f in findings:  # the next talk and way start empty
+            seen[f.members] = False
+            sure[f.members] = False
     return count
 
 
-def findings_admit(findings: list[Finding], rule: BlocRule, follow_ups: int) -> list[Finding]:
+def findings_admit(findings: list[Finding], rule: BlocRule, follow_ups: int, ordered: bool = False) -> list[Finding]:
     """The findings on one talk and way with the members each may bring into a bloc. Strongest first:
     a finding that shares no voter with the stronger ones stands on its own test and is taken whole;
     one that does keeps its new voters only if their number, against the finding's own prediction,
     is at least `min_ratio` times it and has a Poisson tail of at most alpha / follow_ups (Bonferroni
     over every such question in the report). Otherwise it keeps only the voters already in, and
-    stays as evidence."""
+    stays as evidence. `ordered`: the findings are already in `in_order`'s order."""
     if rule.merge == "whole":
         return findings
     bar = np.log(rule.alpha / max(1, follow_ups))
     admitted: list[Finding] = []
-    known = np.empty(0, dtype=np.int64)
-    for f in _in_order(findings):
-        inside = _sorted_member(known, f.members)  # np.isin: `known` is sorted and unique
+    n = 1 + max((int(f.members.max()) for f in findings if len(f.members)), default=-1)
+    known = np.zeros(n, dtype=bool)  # the voters already in, by position
+    for f in findings if ordered else in_order(findings):
+        inside = known[f.members]
         if not _taken_whole(f) and inside.any() and not inside.all():
             new = int((~inside).sum())
             expected = max(f.expected, 1e-9)
             if new < rule.min_ratio * expected or poisson.logsf(new - 1, expected) > bar:
                 f = replace(f, members=f.members[inside])
         admitted.append(f)
-        known = np.union1d(known, f.members)
+        known[f.members] = True
     return admitted
 
 
