@@ -104,7 +104,7 @@ def test_the_lone_test_is_deterministic_whatever_the_order_of_the_input():
 
 
 def test_the_key_is_validated_and_off_by_default():
-    assert BlocRule().lone_votes == "isolated"  # round 32's default; round 31's `tested` is an option
+    assert BlocRule().lone_votes == "ignored"
     assert BlocRule.from_json(LONE).to_json()["lone_votes"] == "tested"
     with pytest.raises(ValueError, match="lone_votes must be one of"):
         BlocRule.from_json({"lone_votes": "sometimes"})

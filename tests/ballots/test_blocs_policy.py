@@ -121,7 +121,7 @@ def test_round_8_migration_pins_stored_policies_to_the_rule_they_were_stored_wit
         ("0026_promotion_external_id", "discount_votes", "all", "pushing", "pushing"),
         ("0028_blocdetectionrun_inputs", "oppose_lean", "ignored", "tested", "tested"),
         ("0029_bloc_rule_round_28", "ring_score_null", "none", "shifted", "shifted"),
-        ("0030_bloc_rule_ring_score_null", "lone_votes", "ignored", "isolated", "tested"),
+        ("0030_bloc_rule_ring_score_null", "lone_votes", "ignored", "ignored", "tested"),
         ("0031_bloc_rule_lone_votes", "speaker_links", "exact", "exact", "registrable"),
     ],
 )

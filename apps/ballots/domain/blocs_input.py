@@ -272,13 +272,12 @@ class BlocRule:
     # otherwise vote in sittings stands out there. "isolated" (round 32): the same, counting a lone
     # vote only when its voter cast no other lone vote within 24 hours either side (a mailing's reader
     # rates several featured talks one at a time; a campaign's voter casts one lone vote for its talk),
-    # a window predicted from all the site's such votes in it (they are few); the default since round 32:
-    # it met the adoption rule's recall and collateral clauses on every world and held out of sample
-    # on fresh9; its calibration cost was accepted by decision (a few more findings on honest-only
-    # conferences: an unrecorded push, a recorded promotion's late readers; docs/blocs.md, round 32).
-    # "ignored": the burst test over all votes only, as before round 31 (stored policies from before
-    # round 31 were pinned to it by migration 0031).
-    lone_votes: str = "isolated"
+    # a window predicted from all the site's such votes in it (they are few). "ignored": the burst test
+    # over all votes only, as before (the default). Neither option is the default: both add findings on
+    # honest-only conferences, which the adoption rule does not allow ("tested" above all an unrecorded
+    # mailing's readers; "isolated" far fewer: an unrecorded push, a recorded promotion's late readers,
+    # and on the large demo two honest windows of four and five lone votes; docs/blocs.md, round 32).
+    lone_votes: str = "ignored"
     # Which voters' email domains are the speaker's organisation (blocs_speaker_links.py; docs/blocs.md,
     # round 33). "exact": the speaker's own address's domain, and the domains registered under the
     # speaker's company name spelled out ("Initech GmbH", initech.com; round 13). "registrable": also
