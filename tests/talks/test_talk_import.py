@@ -1,6 +1,7 @@
 """Importing talks: real pretalx exports, CSV with every kind of mistake, idempotence, all-or-nothing."""
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -311,3 +312,22 @@ def test_a_duration_must_be_a_whole_number_of_minutes():
         "line 4: duration 'inf' is not a number of minutes",
         "line 5: duration '1e999' is not a number of minutes",
     ]
+
+
+def test_pretalx_durations_of_zero_are_reported_and_a_missing_one_takes_the_type_default(submissions, schedule):
+    """A pretalx duration of 0 (submission or schedule slot) is checked like any other, not read as
+    missing and silently made 30 minutes; a submission with no duration takes its type's default."""
+    data = json.loads(submissions.read_text())
+    data["results"][0]["duration"] = 0
+    data["results"][1]["duration"] = None
+    data["results"][1]["submission_type"]["default_duration"] = 45
+    result = talks_parse(json.dumps(data).encode(), filename=submissions.name)
+    assert [p.message for p in result.errors] == ["duration 0 is outside 1 to 600 minutes"]
+    assert result.errors[0].where.startswith("record 1")
+    assert [r.duration_minutes for r in result.records] == [45, 30]  # records 2 and 3; record 1 refused
+
+    slots = json.loads(schedule.read_text())
+    first = next(iter(slots["schedule"]["conference"]["days"][0]["rooms"].values()))[0]
+    first["duration"] = "00:00"
+    result = talks_parse(json.dumps(slots).encode(), filename=schedule.name)
+    assert [p.message for p in result.errors] == ["duration 0 is outside 1 to 600 minutes"]

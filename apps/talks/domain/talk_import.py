@@ -300,7 +300,7 @@ def _parse_pretalx_submissions(data) -> ParseResult:
             track=_i18n(track.get("name")) if track else "",
             track_color=str(track.get("color") or "") if track else "",
             format_text=_pretalx_format(type_name),
-            duration_text=str(duration or ""),
+            duration_text="" if duration in (None, "") else str(duration),  # a 0 is given, and checked
             language=str(item.get("content_locale") or ""),
             status_text=PRETALX_STATES.get(state, ""),
             speakers=tuple(speakers),
@@ -352,7 +352,7 @@ def _parse_pretalx_schedule(data) -> ParseResult:
                     track=str(item.get("track") or ""),
                     track_color=str(colors.get(item.get("track"), "")),
                     format_text=_pretalx_format(str(item.get("type") or "")),
-                    duration_text=str(_hhmm_minutes(str(item.get("duration") or "")) or ""),
+                    duration_text=_text(_hhmm_minutes(str(item.get("duration") or ""))),
                     language=str(item.get("language") or ""),
                     status_text="accepted",  # it is on a published schedule
                     speakers=speakers,
@@ -443,6 +443,11 @@ def _check_duplicates(result: ParseResult) -> None:
     for record in result.records:
         if counts[record.external_id] > 1:
             result.errors.append(Problem(record.where, f"external id {record.external_id!r} appears more than once"))
+
+
+def _text(value: int | None) -> str:
+    """A parsed number as the record's text: "" when there is none (a 0 is kept, and checked)."""
+    return "" if value is None else str(value)
 
 
 def _given(item: dict, *keys: str) -> str:
