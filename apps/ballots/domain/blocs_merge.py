@@ -12,6 +12,7 @@ decided over the whole ballot) are taken whole.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 import numpy as np
@@ -56,6 +57,12 @@ def in_order(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=key)
 
 
+def _voter_mask(findings: Iterable[Finding]) -> np.ndarray:
+    """All False, one place per voter position up to the largest member of `findings`: a set of voters
+    as a mask (np.isin and np.union1d per finding took seconds on the large fresh worlds)."""
+    return np.zeros(1 + max((int(f.members.max()) for f in findings if len(f.members)), default=-1), dtype=bool)
+
+
 def follow_up_count(targets: list[list[Finding]], how: str = "asked", ordered: bool = False) -> int:
     """How many follow-up questions `findings_admit` can ask over the whole report: the size of the
     Bonferroni family its bar divides alpha by. A question is asked of a finding (not taken whole)
@@ -76,11 +83,9 @@ def follow_up_count(targets: list[list[Finding]], how: str = "asked", ordered: b
     test's findings lying inside bursts raised everyone's bar (docs/blocs.md, round 21). Rule key
     `follow_ups`: "asked" is this count, "shared" the count before round 21, kept for stored policies.
     `ordered`: each target's findings are already in `in_order`'s order (blocs_detect orders them once).
-    Voter sets are boolean masks over voter positions, cleared after each target (np.isin and
-    np.union1d per finding took seconds on the large fresh worlds)."""
-    n = 1 + max((int(f.members.max()) for findings in targets for f in findings if len(f.members)), default=-1)
-    seen = np.zeros(n, dtype=bool)  # every voter of a stronger finding: the most that is in
-    sure = np.zeros(n, dtype=bool)  # voters of stronger findings sure to come in whole
+    Voter sets are masks (`_voter_mask`), cleared after each target."""
+    seen = _voter_mask(f for findings in targets for f in findings)  # every voter of a stronger finding
+    sure = seen.copy()  # voters of stronger findings sure to come in whole
     count = 0
     for findings in targets:
         for f in findings if ordered else in_order(findings):
@@ -108,8 +113,7 @@ def findings_admit(findings: list[Finding], rule: BlocRule, follow_ups: int, ord
         return findings
     bar = np.log(rule.alpha / max(1, follow_ups))
     admitted: list[Finding] = []
-    n = 1 + max((int(f.members.max()) for f in findings if len(f.members)), default=-1)
-    known = np.zeros(n, dtype=bool)  # the voters already in, by position
+    known = _voter_mask(findings)  # the voters already in, by position
     for f in findings if ordered else in_order(findings):
         inside = known[f.members]
         if not _taken_whole(f) and inside.any() and not inside.all():
