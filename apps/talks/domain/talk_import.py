@@ -300,7 +300,7 @@ def _parse_pretalx_submissions(data) -> ParseResult:
             track=_i18n(track.get("name")) if track else "",
             track_color=str(track.get("color") or "") if track else "",
             format_text=_pretalx_format(type_name),
-            duration_text="" if duration in (None, "") else str(duration),  # a 0 is given, and checked
+            duration_text=_text(duration),
             language=str(item.get("content_locale") or ""),
             status_text=PRETALX_STATES.get(state, ""),
             speakers=tuple(speakers),
@@ -445,15 +445,14 @@ def _check_duplicates(result: ParseResult) -> None:
             result.errors.append(Problem(record.where, f"external id {record.external_id!r} appears more than once"))
 
 
-def _text(value: int | None) -> str:
-    """A parsed number as the record's text: "" when there is none (a 0 is kept, and checked)."""
-    return "" if value is None else str(value)
+def _text(value) -> str:
+    """A value the record gives, as text: "" when it gives none (None or ""); a 0 is given, and checked."""
+    return "" if value in (None, "") else str(value)
 
 
 def _given(item: dict, *keys: str) -> str:
-    """The first of `keys` that the record gives, as text ("" when none is): a 0 is given, and checked."""
-    value = next((item[k] for k in keys if item.get(k) not in (None, "")), "")
-    return str(value)
+    """The first of `keys` that the record gives, as text ("" when none is)."""
+    return _text(next((item[k] for k in keys if item.get(k) not in (None, "")), None))
 
 
 def _split(value: str) -> list[str]:
