@@ -157,7 +157,8 @@ def planted_over_honest(honest_votes: np.ndarray, planted_parts: list[np.ndarray
 
 def weighted_segments(keys: np.ndarray, talks: np.ndarray, weight: np.ndarray, n_keys: int):
     """(key, talk) pairs grouped by key, for weighted draws within a key (`draw_in_segments`): the talks
-    in key order, their cumulative weight, and per key its first position and total (fresh7, fresh8, fresh9)."""
+    in key order, their cumulative weight, and per key its first position and total (fresh7, fresh8, fresh9,
+    fresh10)."""
     order = np.lexsort((talks, keys))
     keys, talks = keys[order], talks[order]
     cum = np.cumsum(weight[talks])
@@ -181,14 +182,14 @@ def draw_in_segments(rng, seg, key: np.ndarray) -> np.ndarray:
 
 
 def weighted_choice(rng, p, n: int) -> np.ndarray:
-    """`n` positions drawn with replacement in proportion to the weights `p` (fresh7, fresh8, fresh9)."""
+    """`n` positions drawn with replacement in proportion to the weights `p` (fresh7, fresh8, fresh9, fresh10)."""
     p = np.asarray(p, dtype=np.float64)
     return rng.choice(len(p), size=n, p=p / p.sum())
 
 
 def members_of(group: np.ndarray, n: int) -> list[np.ndarray]:
     """Per group 0..n-1, the positions whose (integer) `group` is it, in order; other values (-1: none)
-    belong to no group (fresh7, fresh8, fresh9)."""
+    belong to no group (fresh7, fresh8, fresh9, fresh10)."""
     order = np.argsort(group, kind="stable")
     starts = np.searchsorted(group[order], np.arange(n + 1))
     return [order[starts[g] : starts[g + 1]] for g in range(n)]
@@ -206,10 +207,10 @@ def world_conference(
     scale: VoteScale,
     free_mail_domains,
 ) -> SyntheticConference:
-    """A fresh world's conference (fresh7, fresh8, fresh9): its campaigns' `blocs`, their planted `parts` over the
-    world's honest votes (`planted_over_honest`), its voters and `accounts` as detection sees them (`world_voter_facts`;
-    accounts are (weight, order, domain, company, true organisation, made)), its talks' speakers' facts
-    and promotions, and the ground truth. The world holds V, T, votes, weight, order, domain,
+    """A fresh world's conference (fresh7, fresh8, fresh9, fresh10): its campaigns' `blocs`, their planted `parts`
+    over the world's honest votes (`planted_over_honest`), its voters and `accounts` as detection sees them
+    (`world_voter_facts`; accounts are (weight, order, domain, company, true organisation, made)), its talks'
+    speakers' facts and promotions, and the ground truth. The world holds V, T, votes, weight, order, domain,
     company_field, joined, speaker (voter positions or -1), speaker_domains, speaker_company_field,
     promoted (talk -> times), quality and honest_groups; `voter_org` is each voter's true organisation
     and `speaker_org` each talk's speakers' (-1 none): a vote is a colleague's when they meet."""
