@@ -11,6 +11,7 @@
     .venv/bin/python bench/blocs_calibration.py --world fresh7 --size small --seeds 1-30
     .venv/bin/python bench/blocs_calibration.py --world fresh8 --size small --seeds 1-30
     .venv/bin/python bench/blocs_calibration.py --world fresh9 --size small --seeds 1-30
+    .venv/bin/python bench/blocs_calibration.py --world fresh10 --size small --seeds 1-30
 
 Each conference is the seen generator's (bench/blocs_synthetic.py) with nothing planted: its honest
 voters, with the honest correlation that generator builds in (friends on small orders voting together
@@ -42,7 +43,10 @@ journal club, a company's platform team, a bootcamp class, a meetup chapter's ni
 thread, the committee's recorded picks); `--world fresh9` takes bench/blocs_fresh9.py's (a ninth, a game
 developers' conference's 12-day community vote on a three-level hype scale; its honest groups: a game-jam team's
 night, a studio's lunch, a Discord watch party, a streamer's unrecorded stream of the vote page, the organizers'
-recorded newsletter). Printed: per seed the
+recorded newsletter); `--world fresh10` takes bench/blocs_fresh10.py's (a tenth, a clinical congress's three-week
+members' vote on a 1-9 scale; its honest groups: a ward's night-shift break, a department's journal club, a nursing
+class, a patient charity's unrecorded forum thread, a podcast's unrecorded episode, the congress's recorded editors'
+picks). Printed: per seed the
 blocs found outside colleagues (with their strongest sentence), then per signal the conferences with
 any bloc.
 
@@ -99,6 +103,7 @@ from bench.blocs_fresh6 import fresh6_conference
 from bench.blocs_fresh7 import fresh7_conference
 from bench.blocs_fresh8 import fresh8_conference
 from bench.blocs_fresh9 import fresh9_conference
+from bench.blocs_fresh10 import fresh10_conference
 from bench.blocs_synthetic import _sample_times, synthetic_conference
 
 P_LEVELS = (1e-3, 1e-4)
@@ -114,6 +119,7 @@ WORLDS = {
     "fresh7": fresh7_conference,
     "fresh8": fresh8_conference,
     "fresh9": fresh9_conference,
+    "fresh10": fresh10_conference,
 }
 
 
@@ -230,7 +236,7 @@ def main() -> None:
         choices=sorted(WORLDS),
         default="seen",
         help="the honest world: blocs_synthetic's, blocs_fresh's, blocs_fresh2's, blocs_fresh3's, blocs_fresh4's, "
-        "blocs_fresh5's, blocs_fresh6's, blocs_fresh7's, blocs_fresh8's or blocs_fresh9's",
+        "blocs_fresh5's, blocs_fresh6's, blocs_fresh7's, blocs_fresh8's, blocs_fresh9's or blocs_fresh10's",
     )
     parser.add_argument("--narrow-pvalues", action="store_true", help="the narrow test's p-values against its model")
     parser.add_argument("--heavy", type=float, default=0.0, help="share of voters re-drawn as honest heavy raters")

@@ -188,13 +188,12 @@ from bench.blocs_synthetic import (
     PlantedBloc,
     SyntheticConference,
     draw_in_segments,
+    fresh_world_conference,
     members_of,
     planted_over_honest,
     weighted_choice,
     weighted_segments,
-    world_conference,
 )
-from confvote.free_mail import FREE_MAIL_DOMAINS
 
 DAY, HOUR, MINUTE = 86_400, 3_600, 60
 OPENS = int(dt.datetime(2027, 3, 8, 14, tzinfo=dt.UTC).timestamp())  # a Monday
@@ -1580,52 +1579,28 @@ class _Campaigns:
         return None
 
 
-def _campaigns(rng, world: World, n_blocs: int):
-    """The planted blocs, their votes and the campaign-only accounts: each kind once, then kinds drawn
-    uniformly until there are `n_blocs` blocs (a review ring makes several; a kind may find none)."""
-    c = _Campaigns(rng, world)
-    blocs, parts = [], []
-    kinds = list(BLOC_KINDS)
-    for attempt in range(4 * n_blocs):
-        if attempt < len(kinds):
-            kind = kinds[attempt]
-        elif len(blocs) >= n_blocs:
-            break
-        else:
-            kind = BLOC_KINDS[int(weighted_choice(rng, KIND_P, 1)[0])]
-        for bloc, rows in getattr(c, kind)() or []:
-            blocs.append(bloc)
-            parts.append(rows)
-    return blocs, parts, c.accounts
-
-
 def fresh8_conference(size: str = "small", seed: int = 1, plant: Callable | None = None) -> SyntheticConference:
     """The data-science conference of the module docstring with its campaigns. `plant` (for honest-only
     runs, e.g. bench/blocs_calibration.plant_nothing) replaces the campaigns and may only plant nothing."""
-    index = tuple(SIZES).index(size)
-    world = _honest(np.random.default_rng([seed, index, 8001]), size)
-    rng = np.random.default_rng([seed, index, 8002])
-    spec = SIZES[size]
-    if plant is None:
-        blocs, parts, accounts = _campaigns(rng, world, max(spec.blocs, len(BLOC_KINDS)))
-    else:
-        blocs, accounts = plant(rng, spec, world)
-        if blocs or accounts:
-            raise ValueError("fresh8 plants its own campaigns: `plant` may only plant nothing")
-        parts = []
-    conf = world_conference(
-        world,
-        blocs,
-        parts,
-        accounts,
-        voter_org=world.org,
-        speaker_org=world.speaker_org,
+    return fresh_world_conference(
+        size,
+        seed,
+        plant,
+        name="fresh8",
+        salt=8000,
+        honest=_honest,
+        campaigns=_Campaigns,
+        kinds=BLOC_KINDS,
+        kind_p=KIND_P,
         closes=CLOSES,
         scale=SCALE,
-        free_mail_domains=FREE_MAIL_DOMAINS,
+        check=_check_stages,
     )
+
+
+def _check_stages(world: World, conf: SyntheticConference) -> None:
+    """No vote in the pause, and no stage-2 vote on a talk off the shortlist."""
     at, talks = conf.data.vote_at, conf.data.vote_talk
     late = at >= STAGE2_OPENS
     if (~world.shortlist[talks[late]]).any() or ((at >= STAGE1_CLOSES) & ~late).any():
         raise AssertionError("a vote in the pause, or in stage 2 on a talk off the shortlist")
-    return conf

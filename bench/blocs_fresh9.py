@@ -155,14 +155,16 @@ from bench.blocs_synthetic import (
     SIZES,
     PlantedBloc,
     SyntheticConference,
+    WorldCampaigns,
     draw_in_segments,
+    free_mail,
+    fresh_world_conference,
     members_of,
+    pick_mail,
     planted_over_honest,
     weighted_choice,
     weighted_segments,
-    world_conference,
 )
-from confvote.free_mail import FREE_MAIL_DOMAINS
 
 DAY, HOUR, MINUTE = 86_400, 3_600, 60
 OPENS = int(dt.datetime(2027, 6, 10, 17, tzinfo=dt.UTC).timestamp())  # a Thursday, after the showcase
@@ -306,20 +308,6 @@ class World:
     votes: np.ndarray = field(default_factory=lambda: np.empty((0, 4), dtype=np.int64))
     honest_groups: list[PlantedBloc] = field(default_factory=list)
     promoted: dict[int, list[int]] = field(default_factory=dict)
-
-
-def _pick_mail(rng, table, n: int) -> list[str]:
-    names = [d for d, _ in table]
-    return [names[i] for i in weighted_choice(rng, [x for _, x in table], n)]
-
-
-def _free_mail(rng, region: np.ndarray) -> np.ndarray:
-    out = np.array(_pick_mail(rng, COMMON_MAIL, len(region)), dtype=object)
-    for r, table in REGIONAL_MAIL.items():
-        rows = np.flatnonzero((region == r) & (rng.random(len(region)) < sum(x for _, x in table) / 100))
-        if len(rows):
-            out[rows] = _pick_mail(rng, table, len(rows))
-    return out
 
 
 def _names(rng, counts: tuple[int, ...]):
@@ -467,7 +455,7 @@ def _facts(rng, s: dict) -> dict:
     """Email domains, company fields, tickets and orders of the voters."""
     role, org, V = s["role"], s["org"], len(s["role"])
     names, domains = s["names"], s["domains"]
-    domain = _free_mail(rng, s["region"])
+    domain = free_mail(rng, s["region"], COMMON_MAIL, REGIONAL_MAIL)
     work = (org >= 0) & (rng.random(V) < np.array(WORK_MAIL)[role])
     for v in np.flatnonzero(work).tolist():
         d = domains[org[v]]
@@ -864,77 +852,14 @@ def _honest_groups(rng, w: World, size: str) -> list[np.ndarray]:
     return rows
 
 
-class _Campaigns:
+class _Campaigns(WorldCampaigns):
     """The planted campaigns of the module docstring, from their own random stream."""
 
-    def __init__(self, rng, w: World):
-        self.rng, self.w = rng, w
-        self.used = np.zeros(w.V, dtype=bool)
-        for g in w.honest_groups:
-            self.used[np.asarray(g.member_ids) - 1] = True
-        self.accounts: list[tuple[float, str | None, str, str | None, int, int]] = []
-        ranks = np.argsort(np.argsort(w.quality)) / w.T
-        self.contenders = np.flatnonzero((ranks >= 0.65) & (ranks < 0.90))
-        self.middling = np.flatnonzero((ranks >= 0.40) & (ranks < 0.90))
-        self.strong = np.flatnonzero(ranks >= 0.85)
-        self.taken: set[int] = set()  # talks a campaign aims at
-
-    def size(self, lo: int = 3, hi: int = 40) -> int:
-        return int(np.clip(round(np.exp(self.rng.uniform(np.log(lo), np.log(hi)))), lo, hi))
-
-    def eligible(self, mask: np.ndarray, at: float) -> np.ndarray:
-        return np.flatnonzero(mask & ~self.used & (self.w.joined <= at - 2 * MINUTE))
-
-    def pick(self, pool: np.ndarray, k: int) -> np.ndarray:
-        return np.sort(self.rng.choice(pool, size=min(k, len(pool)), replace=False))
-
-    def start(self, width: float) -> int:
-        return int(OPENS + 2 * HOUR + self.rng.random() * max(HOUR, VOTE_DAYS * DAY - width - 3 * HOUR))
-
-    def free_targets(self, talks) -> list[int]:
-        return [int(t) for t in self.rng.permutation(np.asarray(talks, dtype=np.int64)) if int(t) not in self.taken]
-
-    def burst_or_spread(self, n: int, p_burst: float, mean: float, cut: float, spread: float) -> np.ndarray:
-        """Delays after a post: Exp(`mean`) cut at `cut` with chance `p_burst`, else uniform over `spread`."""
-        burst = self.rng.random(n) < p_burst
-        return np.where(burst, np.minimum(self.rng.exponential(mean, n), cut), self.rng.random(n) * spread)
+    opens, closes, vote_days, top, common_mail = OPENS, CLOSES, VOTE_DAYS, 3, COMMON_MAIL
 
     def plausible(self, talks: np.ndarray) -> np.ndarray:
         latent = 0.85 * self.w.quality[talks] + self.rng.normal(0, 1, len(talks)) + 0.3
         return np.searchsorted(CUTS, latent).astype(np.int64) + 1
-
-    def account(self, at: int, lo: int, hi: int, mail: str | None = None) -> int:
-        """A new free account (no ticket) made `lo`-`hi` seconds before `at`, on free mail by default."""
-        v = self.w.V + len(self.accounts)
-        domain = mail or _pick_mail(self.rng, COMMON_MAIL, 1)[0]
-        self.accounts.append((0.0, None, domain, None, -1, int(at - self.rng.integers(lo, hi + 1))))
-        return v
-
-    @staticmethod
-    def rows(voters, talks, scores, at) -> np.ndarray:
-        at = np.clip(np.asarray(at, dtype=np.int64).ravel(), OPENS, CLOSES - 1)
-        cols = [np.asarray(voters).ravel(), np.asarray(talks).ravel(), np.asarray(scores).ravel(), at]
-        return np.stack(cols, axis=1).astype(np.int64)
-
-    def done(self, kind: str, direction: str, members, rows: np.ndarray, boosted):
-        members = np.asarray(members)
-        self.used[members[members < self.w.V]] = True
-        if boosted is not None:
-            self.taken.add(int(boosted))
-        else:
-            self.taken.update(int(t) for t in np.unique(rows[:, 1]))
-        bloc = PlantedBloc(
-            kind=kind,
-            direction=direction,
-            talk_ids=tuple(sorted({int(t) + 1 for t in rows[:, 1]})),
-            member_ids=tuple(sorted((members + 1).tolist())),
-            boosted_talk=None if boosted is None else int(boosted) + 1,
-        )
-        return [(bloc, rows)]
-
-    def support(self, kind: str, members, t: int, at, extra: list[np.ndarray] = ()):
-        rows = self.rows(members, [t] * len(members), [3] * len(members), at)
-        return self.done(kind, "support", members, np.concatenate([rows, *extra]) if extra else rows, t)
 
     # the issue's kinds
     def coworkers(self):
@@ -1022,7 +947,7 @@ class _Campaigns:
         covers = rng.choice(np.setdiff1d(np.arange(w.T), [t]), size=int(rng.integers(4, 9)), replace=False)
         cover_scores = self.plausible(covers)
         made = t0 - int(rng.integers(DAY, 3 * DAY))
-        mails = [_pick_mail(rng, COMMON_MAIL, 1)[0] for _ in range(k)]
+        mails = [pick_mail(rng, COMMON_MAIL, 1)[0] for _ in range(k)]
         members, parts = [], []
         sitting = t0 + np.r_[0, np.cumsum(gaps[:-1])]
         for j in range(k):
@@ -1203,44 +1128,19 @@ class _Campaigns:
         return None
 
 
-def _campaigns(rng, w: World, n_blocs: int):
-    c = _Campaigns(rng, w)
-    blocs, parts = [], []
-    for attempt in range(4 * n_blocs):
-        if attempt < len(BLOC_KINDS):
-            kind = BLOC_KINDS[attempt]
-        elif len(blocs) >= n_blocs:
-            break
-        else:
-            kind = BLOC_KINDS[int(weighted_choice(rng, KIND_P, 1)[0])]
-        for bloc, rows in getattr(c, kind)() or []:
-            blocs.append(bloc)
-            parts.append(rows)
-    return blocs, parts, c.accounts
-
-
 def fresh9_conference(size: str = "small", seed: int = 1, plant: Callable | None = None) -> SyntheticConference:
     """The games conference of the module docstring with its campaigns. `plant` (for honest-only runs, e.g.
     bench/blocs_calibration.plant_nothing) replaces the campaigns and may only plant nothing."""
-    index = tuple(SIZES).index(size)
-    world = _honest(np.random.default_rng([seed, index, 9001]), size)
-    spec = SIZES[size]
-    rng = np.random.default_rng([seed, index, 9002])
-    if plant is None:
-        blocs, parts, accounts = _campaigns(rng, world, max(spec.blocs, len(BLOC_KINDS)))
-    else:
-        blocs, accounts = plant(rng, spec, world)
-        if blocs or accounts:
-            raise ValueError("fresh9 plants its own campaigns: `plant` may only plant nothing")
-        parts = []
-    return world_conference(
-        world,
-        blocs,
-        parts,
-        accounts,
-        voter_org=world.org,
-        speaker_org=world.speaker_org,
+    return fresh_world_conference(
+        size,
+        seed,
+        plant,
+        name="fresh9",
+        salt=9000,
+        honest=_honest,
+        campaigns=_Campaigns,
+        kinds=BLOC_KINDS,
+        kind_p=KIND_P,
         closes=CLOSES,
         scale=SCALE,
-        free_mail_domains=FREE_MAIL_DOMAINS,
     )

@@ -14,6 +14,7 @@
     .venv/bin/python bench/blocs_quality.py --size small --seeds 1-3 --patterns fresh7  # a seventh (blocs_fresh7.py)
     .venv/bin/python bench/blocs_quality.py --size small --seeds 1-3 --patterns fresh8  # an eighth (blocs_fresh8.py)
     .venv/bin/python bench/blocs_quality.py --size small --seeds 1-3 --patterns fresh9  # a ninth (blocs_fresh9.py)
+    .venv/bin/python bench/blocs_quality.py --size small --seeds 1-3 --patterns fresh10  # a tenth (blocs_fresh10.py)
 
 Figures, per (voter, talk) vote:
 - recall: planted bloc votes that end up in a detected bloc; precision: bloc votes that are planted
@@ -54,7 +55,10 @@ conference's two-stage vote on a 1-6 reviewing scale, the second stage on a reco
 universities, bootcamps, meetup chapters, hybrid tickets; rows named "fresh8 ..."); `--patterns fresh9` measures
 bench/blocs_fresh9.py, a ninth built the same way (a game developers' conference's 12-day community vote on a
 three-level hype scale: AAA and indie studios, publishers, game-design students, Discord servers, streamers,
-game-jam teams, laid-off ex-staff; rows named "fresh9 ...").
+game-jam teams, laid-off ex-staff; rows named "fresh9 ..."); `--patterns fresh10` measures bench/blocs_fresh10.py, a
+tenth built the same way (a clinical congress's three-week members' vote on a 1-9 scale: hospitals behind several
+domains and shared domains such as nhs.net, pharma groups with subsidiaries and agencies, key opinion leaders,
+rotating residents, SIGs, patient charities, night shifts; rows named "fresh10 ...").
 These print, for every honest correlated group the generator plants (held-out: a university
 community, friends on one order; fresh: meetups, university classes, couples, proud colleagues;
 fresh2: feature-post waves, user-group nights, class assignments, company interest, track fans,
@@ -67,8 +71,10 @@ the organizers' featured-talk posts; fresh7: a hackerspace's night, a university
 one village, a village's regulars, the organizers' unrecorded mailing, the con's recorded spotlight posts; fresh8: a
 lab's journal club, a company's platform team, a bootcamp class, a meetup chapter's night, an influencer's
 unrecorded thread, the committee's recorded picks; fresh9: a game-jam team's night, a studio's lunch, a Discord
-watch party, a streamer's unrecorded stream of the vote page, the organizers' recorded newsletter), how many of its
-votes detection flagged and how many lost weight: those votes are honest and should keep their weight.
+watch party, a streamer's unrecorded stream of the vote page, the organizers' recorded newsletter; fresh10: a ward's
+night-shift break, a department's journal club, a nursing class, a patient charity's unrecorded forum thread, a
+podcast's unrecorded episode, the congress's recorded editors' picks), how many of its votes detection flagged
+and how many lost weight: those votes are honest and should keep their weight.
 For every generator the talks that opposition blocs sink are printed too (in the top 10% with honest votes only / all
 votes / detection).
 """
@@ -104,6 +110,7 @@ from bench.blocs_fresh6 import fresh6_conference
 from bench.blocs_fresh7 import fresh7_conference
 from bench.blocs_fresh8 import fresh8_conference
 from bench.blocs_fresh9 import fresh9_conference
+from bench.blocs_fresh10 import fresh10_conference
 from bench.blocs_synthetic import synthetic_conference
 from bench.blocs_unseen import unseen_conference
 from bench.record import record
@@ -445,6 +452,7 @@ GENERATORS = {
     "fresh7": ("fresh7", fresh7_conference),
     "fresh8": ("fresh8", fresh8_conference),
     "fresh9": ("fresh9", fresh9_conference),
+    "fresh10": ("fresh10", fresh10_conference),
 }
 
 
@@ -506,7 +514,7 @@ def main() -> None:
         help="with --size: the generator detection was developed against, the held-out patterns planted in its "
         "world, or the fresh generators (bench/blocs_fresh.py, bench/blocs_fresh2.py, bench/blocs_fresh3.py, "
         "bench/blocs_fresh4.py, bench/blocs_fresh5.py, bench/blocs_fresh6.py, bench/blocs_fresh7.py, "
-        "bench/blocs_fresh8.py, bench/blocs_fresh9.py: their own "
+        "bench/blocs_fresh8.py, bench/blocs_fresh9.py, bench/blocs_fresh10.py: their own "
         "honest worlds and planted kinds)",
     )
     parser.add_argument("--record", action="store_true", help="write the row into docs/benchmarks.md")

@@ -51,6 +51,7 @@ from apps.ballots.domain.blocs_input import (
     bloc_input_build,
 )
 from bench.blocs_joined import HONEST, MOBILISED, OPERATED, first_vote_times, join_times
+from confvote.free_mail import FREE_MAIL_DOMAINS
 
 # Kinds whose bloc-only accounts one operator made (they are created in batches; bench/blocs_joined.py).
 OPERATED_KINDS = frozenset({"sockpuppets"})
@@ -157,7 +158,8 @@ def planted_over_honest(honest_votes: np.ndarray, planted_parts: list[np.ndarray
 
 def weighted_segments(keys: np.ndarray, talks: np.ndarray, weight: np.ndarray, n_keys: int):
     """(key, talk) pairs grouped by key, for weighted draws within a key (`draw_in_segments`): the talks
-    in key order, their cumulative weight, and per key its first position and total (fresh7, fresh8, fresh9)."""
+    in key order, their cumulative weight, and per key its first position and total (fresh7, fresh8, fresh9,
+    fresh10)."""
     order = np.lexsort((talks, keys))
     keys, talks = keys[order], talks[order]
     cum = np.cumsum(weight[talks])
@@ -181,14 +183,14 @@ def draw_in_segments(rng, seg, key: np.ndarray) -> np.ndarray:
 
 
 def weighted_choice(rng, p, n: int) -> np.ndarray:
-    """`n` positions drawn with replacement in proportion to the weights `p` (fresh7, fresh8, fresh9)."""
+    """`n` positions drawn with replacement in proportion to the weights `p` (fresh7, fresh8, fresh9, fresh10)."""
     p = np.asarray(p, dtype=np.float64)
     return rng.choice(len(p), size=n, p=p / p.sum())
 
 
 def members_of(group: np.ndarray, n: int) -> list[np.ndarray]:
     """Per group 0..n-1, the positions whose (integer) `group` is it, in order; other values (-1: none)
-    belong to no group (fresh7, fresh8, fresh9)."""
+    belong to no group (fresh7, fresh8, fresh9, fresh10)."""
     order = np.argsort(group, kind="stable")
     starts = np.searchsorted(group[order], np.arange(n + 1))
     return [order[starts[g] : starts[g + 1]] for g in range(n)]
@@ -206,10 +208,10 @@ def world_conference(
     scale: VoteScale,
     free_mail_domains,
 ) -> SyntheticConference:
-    """A fresh world's conference (fresh7, fresh8, fresh9): its campaigns' `blocs`, their planted `parts` over the
-    world's honest votes (`planted_over_honest`), its voters and `accounts` as detection sees them (`world_voter_facts`;
-    accounts are (weight, order, domain, company, true organisation, made)), its talks' speakers' facts
-    and promotions, and the ground truth. The world holds V, T, votes, weight, order, domain,
+    """A fresh world's conference (fresh7, fresh8, fresh9, fresh10): its campaigns' `blocs`, their planted `parts`
+    over the world's honest votes (`planted_over_honest`), its voters and `accounts` as detection sees them
+    (`world_voter_facts`; accounts are (weight, order, domain, company, true organisation, made)), its talks'
+    speakers' facts and promotions, and the ground truth. The world holds V, T, votes, weight, order, domain,
     company_field, joined, speaker (voter positions or -1), speaker_domains, speaker_company_field,
     promoted (talk -> times), quality and honest_groups; `voter_org` is each voter's true organisation
     and `speaker_org` each talk's speakers' (-1 none): a vote is a colleague's when they meet."""
@@ -620,3 +622,157 @@ def _plant(rng, spec, votes, V, T, quality, speaker_company, company, order, act
         used_talks.add(t)
         blocs.append(PlantedBloc(kind, "support", (t + 1,), tuple(v + 1 for v in members), t + 1))
     return blocs, extra
+
+
+def pick_mail(rng, table, n: int) -> list[str]:
+    """`n` mail domains drawn from `table` ((domain, weight) pairs) (fresh9, fresh10)."""
+    names = [d for d, _ in table]
+    return [names[i] for i in weighted_choice(rng, [x for _, x in table], n)]
+
+
+def free_mail(rng, region: np.ndarray, common, regional: dict) -> np.ndarray:
+    """A free-mail domain per voter: from `common`, except that a voter of a region in `regional` takes one of that
+    region's providers with the chance their weights add up to, in percent (fresh9, fresh10)."""
+    out = np.array(pick_mail(rng, common, len(region)), dtype=object)
+    for r, table in regional.items():
+        rows = np.flatnonzero((region == r) & (rng.random(len(region)) < sum(x for _, x in table) / 100))
+        if len(rows):
+            out[rows] = pick_mail(rng, table, len(rows))
+    return out
+
+
+class WorldCampaigns:
+    """What the campaigns of a fresh world share (fresh9, fresh10): the voters already used (honest groups, earlier
+    blocs), the campaign-only accounts made, the talks a campaign aims at, the target pools by quality (contenders
+    between the 65th and 90th percentile, middling between the 40th and 90th, strong from the 85th) and the bloc
+    records. A world's subclass sets the vote's `opens`, `closes` and `vote_days`, its top score `top` and the free
+    mail of new accounts `common_mail`, and adds its kinds as methods."""
+
+    opens: int
+    closes: int
+    vote_days: int
+    top: int
+    common_mail: tuple
+
+    def __init__(self, rng, w):
+        self.rng, self.w = rng, w
+        self.used = np.zeros(w.V, dtype=bool)
+        for g in w.honest_groups:
+            self.used[np.asarray(g.member_ids) - 1] = True
+        self.accounts: list[tuple[float, str | None, str, str | None, int, int]] = []
+        ranks = np.argsort(np.argsort(w.quality)) / w.T
+        self.contenders = np.flatnonzero((ranks >= 0.65) & (ranks < 0.90))
+        self.middling = np.flatnonzero((ranks >= 0.40) & (ranks < 0.90))
+        self.strong = np.flatnonzero(ranks >= 0.85)
+        self.taken: set[int] = set()  # talks a campaign aims at
+
+    def size(self, lo: int = 3, hi: int = 40) -> int:
+        """A bloc's size, log-uniform from `lo` to `hi`."""
+        return int(np.clip(round(np.exp(self.rng.uniform(np.log(lo), np.log(hi)))), lo, hi))
+
+    def eligible(self, mask: np.ndarray, at: float) -> np.ndarray:
+        """The voters of `mask` in no group or bloc yet whose account existed two minutes before `at`."""
+        return np.flatnonzero(mask & ~self.used & (self.w.joined <= at - 120))
+
+    def pick(self, pool: np.ndarray, k: int) -> np.ndarray:
+        return np.sort(self.rng.choice(pool, size=min(k, len(pool)), replace=False))
+
+    def start(self, width: float) -> int:
+        """When a campaign that lasts about `width` seconds begins: uniformly over the vote, from two hours in."""
+        return int(self.opens + 7_200 + self.rng.random() * max(3_600, self.vote_days * 86_400 - width - 10_800))
+
+    def free_targets(self, talks) -> list[int]:
+        return [int(t) for t in self.rng.permutation(np.asarray(talks, dtype=np.int64)) if int(t) not in self.taken]
+
+    def burst_or_spread(self, n: int, p_burst: float, mean: float, cut: float, spread: float) -> np.ndarray:
+        """Delays after a post: Exp(`mean`) cut at `cut` with chance `p_burst`, else uniform over `spread`."""
+        burst = self.rng.random(n) < p_burst
+        return np.where(burst, np.minimum(self.rng.exponential(mean, n), cut), self.rng.random(n) * spread)
+
+    def account(self, at: int, lo: int, hi: int, mail: str | None = None, company=None, org: int = -1) -> int:
+        """A new free account (no ticket) made `lo`-`hi` seconds before `at`, on free mail by default."""
+        v = self.w.V + len(self.accounts)
+        domain = mail or pick_mail(self.rng, self.common_mail, 1)[0]
+        self.accounts.append((0.0, None, domain, company, org, int(at - self.rng.integers(lo, hi + 1))))
+        return v
+
+    def rows(self, voters, talks, scores, at) -> np.ndarray:
+        """Vote rows (voter, talk, score, at), the times kept within the vote."""
+        at = np.clip(np.asarray(at, dtype=np.int64).ravel(), self.opens, self.closes - 1)
+        cols = [np.asarray(voters).ravel(), np.asarray(talks).ravel(), np.asarray(scores).ravel(), at]
+        return np.stack(cols, axis=1).astype(np.int64)
+
+    def done(self, kind: str, direction: str, members, rows: np.ndarray, boosted):
+        """The bloc of `members` whose planted votes are `rows`; its members and talks are taken."""
+        members = np.asarray(members)
+        self.used[members[members < self.w.V]] = True
+        if boosted is not None:
+            self.taken.add(int(boosted))
+        else:
+            self.taken.update(int(t) for t in np.unique(rows[:, 1]))
+        bloc = PlantedBloc(
+            kind=kind,
+            direction=direction,
+            talk_ids=tuple(sorted({int(t) + 1 for t in rows[:, 1]})),
+            member_ids=tuple(sorted((members + 1).tolist())),
+            boosted_talk=None if boosted is None else int(boosted) + 1,
+        )
+        return [(bloc, rows)]
+
+    def support(self, kind: str, members, t: int, at, extra: list[np.ndarray] = ()):
+        """Every member rates `t` the top score at `at`, plus the `extra` rows (cover votes)."""
+        rows = self.rows(members, [t] * len(members), [self.top] * len(members), at)
+        return self.done(kind, "support", members, np.concatenate([rows, *extra]) if extra else rows, t)
+
+
+def run_campaigns(campaigns: WorldCampaigns, rng, kinds: tuple[str, ...], kind_p, n_blocs: int):
+    """Each kind (a method of `campaigns`) once, then kinds drawn ∝ `kind_p` until there are `n_blocs` blocs (at
+    most 4 × `n_blocs` tries; a kind that finds no instance plants nothing). Returns the blocs, their vote rows and
+    the accounts made (fresh8, fresh9, fresh10)."""
+    blocs, parts = [], []
+    for attempt in range(4 * n_blocs):
+        if attempt < len(kinds):
+            kind = kinds[attempt]
+        elif len(blocs) >= n_blocs:
+            break
+        else:
+            kind = kinds[int(weighted_choice(rng, kind_p, 1)[0])]
+        for bloc, rows in getattr(campaigns, kind)() or []:
+            blocs.append(bloc)
+            parts.append(rows)
+    return blocs, parts, campaigns.accounts
+
+
+def fresh_world_conference(
+    size: str, seed: int, plant, *, name: str, salt: int, honest, campaigns, kinds, kind_p, closes, scale, check=None
+) -> SyntheticConference:
+    """A fresh world's conference (fresh8, fresh9, fresh10): the honest world `honest(rng, size)` from the stream
+    (seed, size's index, `salt` + 1), then its campaigns (`campaigns(rng, world)`, whose methods are the `kinds`
+    `run_campaigns` draws up to max(size's blocs, kinds)) from the stream (seed, index, `salt` + 2); `plant`
+    (honest-only runs, e.g. bench/blocs_calibration.plant_nothing) replaces the campaigns and may only plant
+    nothing. `check(world, conference)`, when given, raises if the conference breaks a rule of the world."""
+    index = tuple(SIZES).index(size)
+    world = honest(np.random.default_rng([seed, index, salt + 1]), size)
+    spec = SIZES[size]
+    rng = np.random.default_rng([seed, index, salt + 2])
+    if plant is None:
+        blocs, parts, accounts = run_campaigns(campaigns(rng, world), rng, kinds, kind_p, max(spec.blocs, len(kinds)))
+    else:
+        blocs, accounts = plant(rng, spec, world)
+        if blocs or accounts:
+            raise ValueError(f"{name} plants its own campaigns: `plant` may only plant nothing")
+        parts = []
+    conf = world_conference(
+        world,
+        blocs,
+        parts,
+        accounts,
+        voter_org=world.org,
+        speaker_org=world.speaker_org,
+        closes=closes,
+        scale=scale,
+        free_mail_domains=FREE_MAIL_DOMAINS,
+    )
+    if check is not None:
+        check(world, conf)
+    return conf

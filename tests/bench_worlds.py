@@ -169,3 +169,43 @@ def assert_facts_kept(alone, conf) -> None:
             return sorted(zip(pairs[:, 0].tolist(), np.array(getattr(data, labels))[pairs[:, 1]].tolist(), strict=True))
 
         assert named(alone.data) == named(conf.data), name
+
+
+def assert_colleague_mask(conf, world, account_kinds, not_colleagues: tuple[str, ...] = ()) -> None:
+    """Recomputed from the generator's own world (`V`, `org`: each voter's true organisation, `speaker_org`): a vote
+    is a colleague's when the voter's organisation is one of the talk's speakers'; a coworkers bloc's votes on its
+    talk all are; the accounts of the kinds `account_kinds` none, nor the planted votes of the kinds
+    `not_colleagues`."""
+    data = conf.data
+    voters, talks = voters_talks(conf)
+    org = np.r_[world.org, np.full(data.n_voters - world.V, -1)][voters - 1]
+    expected = np.array([o >= 0 and o in world.speaker_org[t - 1] for o, t in zip(org, talks, strict=True)])
+    assert np.array_equal(conf.colleague, expected)
+    for bloc in conf.blocs:
+        mine = conf.planted & np.isin(voters, bloc.member_ids)
+        if bloc.kind == "coworkers":
+            assert conf.colleague[mine & (talks == bloc.boosted_talk)].all()
+        if bloc.kind in not_colleagues:
+            assert not conf.colleague[mine].any(), bloc.kind
+        if bloc.kind in account_kinds:
+            accounts = [v for v in bloc.member_ids if v > world.V]
+            assert not conf.colleague[np.isin(voters, accounts)].any(), bloc.kind
+
+
+def blocs_by_kind(conf) -> dict[str, list]:
+    """The planted blocs of each kind, in the order planted."""
+    out: dict[str, list] = {}
+    for bloc in conf.blocs:
+        out.setdefault(bloc.kind, []).append(bloc)
+    return out
+
+
+def per_voter(data, name: str) -> dict[int, int]:
+    """A voter array of the BlocInput (`voter_order`, `voter_joined`...) by voter id."""
+    return dict(zip(data.voter_ids.tolist(), getattr(data, name).tolist(), strict=True))
+
+
+def aimed_times(conf, bloc) -> np.ndarray:
+    """When the bloc's members cast their planted votes on its boosted talk."""
+    voters, talks = voters_talks(conf)
+    return conf.data.vote_at[conf.planted & np.isin(voters, bloc.member_ids) & (talks == bloc.boosted_talk)]

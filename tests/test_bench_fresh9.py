@@ -25,6 +25,8 @@ from bench.blocs_fresh9 import (
 from bench.blocs_synthetic import SIZES
 from confvote.free_mail import FREE_MAIL_DOMAINS
 from tests.bench_worlds import (
+    aimed_times,
+    assert_colleague_mask,
     assert_facts_kept,
     assert_ground_truth,
     assert_honest_alone,
@@ -32,6 +34,8 @@ from tests.bench_worlds import (
     assert_same_seed_same_conference,
     assert_size_in_range,
     assert_votes_after_joining,
+    blocs_by_kind,
+    per_voter,
     voters_talks,
 )
 
@@ -117,32 +121,18 @@ def test_the_newsletter_is_recorded_and_the_stream_is_not(small, world):
 def test_colleague_mask_is_the_speakers_organisations(small, world):
     """Recomputed from the generator's own world: a vote is a colleague's when the voter's organisation is one of
     the talk's speakers'; coworkers' votes on their talk all are, laid-off ex-colleagues' and accounts' none."""
-    data = small.data
-    voters, talks = voters_talks(small)
-    org = np.r_[world.org, np.full(data.n_voters - world.V, -1)][voters - 1]
-    expected = np.array([o >= 0 and o in world.speaker_org[t - 1] for o, t in zip(org, talks, strict=True)])
-    assert np.array_equal(small.colleague, expected)
-    for bloc in small.blocs:
-        aimed = small.planted & np.isin(voters, bloc.member_ids) & (talks == bloc.boosted_talk)
-        if bloc.kind == "coworkers":
-            assert small.colleague[aimed].all()
-        if bloc.kind in ACCOUNT_KINDS:
-            accounts = [v for v in bloc.member_ids if v > world.V]
-            assert not small.colleague[np.isin(voters, accounts)].any(), bloc.kind
+    assert_colleague_mask(small, world, ACCOUNT_KINDS)
 
 
 def test_campaign_shapes(small, world):
     data = small.data
     voters, talks = voters_talks(small)
-    by_kind: dict[str, list] = {}
-    for b in small.blocs:
-        by_kind.setdefault(b.kind, []).append(b)
-    order_of = dict(zip(data.voter_ids.tolist(), data.voter_order.tolist(), strict=True))
-    joined_of = dict(zip(data.voter_ids.tolist(), data.voter_joined.tolist(), strict=True))
+    by_kind = blocs_by_kind(small)
+    order_of, joined_of = per_voter(data, "voter_order"), per_voter(data, "voter_joined")
     labels = np.array(data.order_labels)
 
     def aimed(bloc):
-        return data.vote_at[small.planted & np.isin(voters, bloc.member_ids) & (talks == bloc.boosted_talk)]
+        return aimed_times(small, bloc)
 
     (ring,) = by_kind["order"]
     codes = {order_of[v] for v in ring.member_ids}
