@@ -249,6 +249,35 @@ def test_a_group_linked_only_by_the_wider_links_leaves_the_affiliation_bar_as_un
     assert outside and {(f.top_score, f.log_p, f.log_bar) for f in _findings(data, WIDE, "affiliation", 9)} == outside
 
 
+def test_the_input_skips_the_wider_links_when_asked():
+    case, rng = Case(), random.Random(5)
+    case.talks[7] = TalkFacts(talk_id=7, speaker_email_domains=("emberforge.edu",))
+    case.add_voter(1001, domain="student.emberforge.edu")
+    _normal_ballot(case, 1001, rng, skip=-1)
+    full, narrow = case.build(), case.build(wide_links=False)
+    assert len(full.talk_domain_wide) == 1  # by default the input finds them (a caller may not know the rule)
+    assert narrow.talk_domain_wide.shape == (0, 2) and narrow.talk_domain_wide_notes == ()
+    assert narrow.talk_domain.tolist() == full.talk_domain.tolist()
+
+
+@pytest.mark.django_db
+def test_the_selector_finds_the_wider_links_only_for_a_policy_that_reads_them():
+    from apps.ballots.selectors.blocs import bloc_input
+    from apps.ballots.selectors.policies import weight_policy_current
+    from tests.factories import ConferenceFactory, SpeakerFactory, TalkFactory, UserFactory, VoteFactory
+
+    conference = ConferenceFactory()
+    speaker = SpeakerFactory(conference=conference, email="ada@emberforge.edu", company="")
+    talk = TalkFactory(conference=conference, speakers=[speaker])
+    VoteFactory(user=UserFactory(email="bo@student.emberforge.edu"), talk=talk, score=3)
+    policy = weight_policy_current(conference=conference)
+    assert bloc_input(conference=conference, policy=policy).talk_domain_wide.shape == (0, 2)  # `exact`
+    policy.bloc_rule = {**BlocRule().to_json(), "speaker_links": "registrable"}
+    data = bloc_input(conference=conference, policy=policy)
+    assert data.talk_domain_wide.tolist() == [[0, 0]]
+    assert data.talk_domain_wide_notes == ("student.emberforge.edu is under emberforge.edu, the speaker's address",)
+
+
 def test_a_booking_linked_only_by_the_wider_links_leaves_the_order_bar_as_under_exact():
     case, rng = Case(), random.Random(5)
     case.talks[7] = TalkFacts(talk_id=7, speaker_email_domains=("emberforge.edu",))
