@@ -12,13 +12,18 @@ merge), what became of it under the other rule:
 
 - "kept": the same finding (signal, label, talk, way) is still there and holds the member (then the
   member was lost in the merge: admission or follow-ups);
-- "left out": the member's vote on the talk is no longer counted by that test (the narrow test's light
-  colleagues of the speaker, round 10);
+- "left out": under the other rule the member's vote on the talk is a light colleague's of the speaker,
+  which the narrow test leaves out (round 10) or, for a colleague only the wider links make, counts
+  without flagging (round 34b);
 - "now colleagues": the (group, talk) cell is a colleague cell under the other rule;
-- "below the bar": the finding is gone; the cell's log p and its signal's bar under both rules.
+- "below the bar": the finding is gone; its log p and bar under the first rule, and the bar of the
+  signal's first finding under the other.
 
-Also printed per signal: the bar (log p) under each rule per talk-independent family, and how many
-findings each family has. A diagnostic: nothing here changes detection.
+Also printed: per rule and signal, how many findings and the bar of the first (colleague findings of
+the order and affiliation tests share one line); and the honest votes that lose weight under the other
+rule and not the first, and the reverse, by whether the generator calls them a real colleague's and
+whether only `speaker_links: registrable`'s wider links make them one. A diagnostic: nothing here
+changes detection.
 """
 
 from __future__ import annotations
@@ -92,7 +97,7 @@ def explain(conf, voter: int, base: list, other: list, rule: BlocRule) -> list[s
     planted = np.nonzero(conf.planted & (data.vote_voter == voter))[0]
     talks = set(data.vote_talk[planted].tolist())
     orgs = organisations_build(data, wide_links=rule.speaker_links == "registrable")
-    left_out = light_colleague_votes(context_build(data, rule), orgs.voter_org, orgs.speaker_pairs)
+    left_out = light_colleague_votes(context_build(data, rule), orgs.voter_org, orgs.speaker_pairs)  # or unflagged
     coi = set(map(tuple, orgs.speaker_pairs.tolist()))
     lines = []
     by_key = {}
