@@ -63,7 +63,7 @@ class Case:
         other.talks = dict(reversed(list(self.talks.items())))
         return other
 
-    def build(self) -> BlocInput:
+    def build(self, *, wide_links: bool = True) -> BlocInput:
         keys = sorted(self.votes)
         return bloc_input_build(
             voter_ids=[v for v, _ in keys],
@@ -75,6 +75,7 @@ class Case:
             scale=VoteScale(),
             free_mail_domains=FREE_MAIL,
             organisations=self.organisations,
+            wide_links=wide_links,
         )
 
 

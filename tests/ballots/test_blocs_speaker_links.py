@@ -2,13 +2,15 @@
 registered under the same domain (student.emberforge.edu for a speaker on emberforge.edu), and voters on a
 domain named as the speaker's company once words like "university" or "studio" are set aside ("University
 of Emberforge" and emberforge.edu). Free mail never links; nor does a remainder under four letters. Under
-`exact` (the rule before) none of these is the speaker's organisation."""
+`exact` (the rule before) none of these is the speaker's organisation. Since round 34b such a link moves its cells to
+the colleague tests and changes no other test: the order, affiliation, narrow and lean tests count, rank and
+flag as under `exact`, but for the newly linked colleagues themselves."""
 
 import random
 
 import pytest
 
-from apps.ballots.domain.blocs import blocs_detect
+from apps.ballots.domain.blocs import blocs_detect, findings_collect
 from apps.ballots.domain.blocs_input import BlocRule, TalkFacts
 from apps.ballots.domain.blocs_speaker_links import registered_domain, short_name, speaker_links_wide
 from tests.ballots.test_blocs import _normal_ballot
@@ -201,3 +203,112 @@ def test_a_booking_of_an_organisation_linked_by_address_says_how_too():
     bloc = _bloc_on_7(case.build(), WIDE)
     booking = [e.sentence for e in bloc.evidence if "a booking of" in e.sentence]
     assert booking and "(student.emberforge.edu is under emberforge.edu, the speaker's address)" in booking[0]
+
+
+# Round 34b: the wider links move the cells they link to the colleague tests and leave every other test
+# as under `exact`: its counts, its family's count of tests and its false-discovery bar.
+
+
+def _findings(data, rule, signal, talk_id):
+    """The findings of `signal` on the talk, before the merge."""
+    return [f for f in findings_collect(data, rule)[1] if f.signal == signal and data.talk_ids[f.talk] == talk_id]
+
+
+def test_a_light_voter_linked_only_by_the_wider_links_still_counts_in_the_narrow_test_but_is_not_flagged():
+    case, rng = Case(), random.Random(5)
+    case.talks[7] = TalkFacts(talk_id=7, speaker_email_domains=("emberforge.edu",))
+    for v in range(1001, 1009):  # eight friends who rated nothing else give talk 7 the top score
+        case.add_voter(v)
+        case.vote(v, 7, 3, START + rng.randrange(10 * DAY))
+    case.add_voter(1009, domain="student.emberforge.edu")  # and the speaker's student, who also rated only it
+    case.vote(1009, 7, 3, START + rng.randrange(10 * DAY))
+    data = case.build()
+    (exact,) = [f for f in _findings(data, BlocRule(), "narrow", 7) if f.top_score]
+    (wide,) = [f for f in _findings(data, WIDE, "narrow", 7) if f.top_score]
+    assert exact.observed == wide.observed == 9  # counted as under exact (round 33 counted 8)
+    assert wide.log_p == exact.log_p and wide.log_bar == exact.log_bar
+    assert 1009 in data.voter_ids[exact.members] and 1009 not in data.voter_ids[wide.members]
+    assert len(wide.members) == 8
+
+
+def test_a_group_linked_only_by_the_wider_links_leaves_the_affiliation_bar_as_under_exact():
+    case, rng = Case(), random.Random(5)
+    case.talks[7] = TalkFacts(talk_id=7, speaker_email_domains=("emberforge.edu",))
+    for v in range(1001, 1007):  # the speaker's students rate talk 7 up: loyalty
+        case.add_voter(v, domain="student.emberforge.edu")
+        _normal_ballot(case, v, rng, skip=7)
+        case.vote(v, 7, 3, START + rng.randrange(10 * DAY))
+    for v in range(2001, 2007):  # an outside company pushes talk 9
+        case.add_voter(v, domain="globex.example")
+        _normal_ballot(case, v, rng, skip=9)
+        case.vote(v, 9, 3, START + rng.randrange(10 * DAY))
+    data = case.build()
+    assert _findings(data, BlocRule(), "affiliation", 7)  # under exact an outside group: one more discovery
+    assert not _findings(data, WIDE, "affiliation", 7) and _findings(data, WIDE, "colleagues", 7)
+    outside = {(f.top_score, f.log_p, f.log_bar) for f in _findings(data, BlocRule(), "affiliation", 9)}
+    assert outside and {(f.top_score, f.log_p, f.log_bar) for f in _findings(data, WIDE, "affiliation", 9)} == outside
+
+
+def test_the_input_skips_the_wider_links_when_asked():
+    case, rng = Case(), random.Random(5)
+    case.talks[7] = TalkFacts(talk_id=7, speaker_email_domains=("emberforge.edu",))
+    case.add_voter(1001, domain="student.emberforge.edu")
+    _normal_ballot(case, 1001, rng, skip=-1)
+    full, narrow = case.build(), case.build(wide_links=False)
+    assert len(full.talk_domain_wide) == 1  # by default the input finds them (a caller may not know the rule)
+    assert narrow.talk_domain_wide.shape == (0, 2) and narrow.talk_domain_wide_notes == ()
+    assert narrow.talk_domain.tolist() == full.talk_domain.tolist()
+
+
+@pytest.mark.django_db
+def test_the_selector_finds_the_wider_links_only_for_a_policy_that_reads_them():
+    from apps.ballots.selectors.blocs import bloc_input
+    from apps.ballots.selectors.policies import weight_policy_current
+    from tests.factories import ConferenceFactory, SpeakerFactory, TalkFactory, UserFactory, VoteFactory
+
+    conference = ConferenceFactory()
+    speaker = SpeakerFactory(conference=conference, email="ada@emberforge.edu", company="")
+    talk = TalkFactory(conference=conference, speakers=[speaker])
+    VoteFactory(user=UserFactory(email="bo@student.emberforge.edu"), talk=talk, score=3)
+    policy = weight_policy_current(conference=conference)
+    assert bloc_input(conference=conference, policy=policy).talk_domain_wide.shape == (0, 2)  # `exact`
+    policy.bloc_rule = {**BlocRule().to_json(), "speaker_links": "registrable"}
+    data = bloc_input(conference=conference, policy=policy)
+    assert data.talk_domain_wide.tolist() == [[0, 0]]
+    assert data.talk_domain_wide_notes == ("student.emberforge.edu is under emberforge.edu, the speaker's address",)
+
+
+def test_a_booking_linked_only_by_the_wider_links_leaves_the_order_bar_as_under_exact():
+    case, rng = Case(), random.Random(5)
+    case.talks[7] = TalkFacts(talk_id=7, speaker_email_domains=("emberforge.edu",))
+    for v in range(1001, 1007):  # a class booked together rates its lecturer's talk 7 up
+        case.add_voter(v, domain="student.emberforge.edu", order="CLASS1")
+        _normal_ballot(case, v, rng, skip=7)
+        case.vote(v, 7, 3, START + rng.randrange(10 * DAY))
+    for v in range(2001, 2007):  # friends on one booking push talk 9
+        case.add_voter(v, order="RING1")
+        _normal_ballot(case, v, rng, skip=9)
+        case.vote(v, 9, 3, START + rng.randrange(10 * DAY))
+    data = case.build()
+    assert _findings(data, BlocRule(), "order", 7)
+    assert not _findings(data, WIDE, "order", 7)
+    assert any(f.label == "CLASS1" for f in _findings(data, WIDE, "colleagues", 7))
+    outside = {(f.top_score, f.log_p, f.log_bar) for f in _findings(data, BlocRule(), "order", 9)}
+    assert outside and {(f.top_score, f.log_p, f.log_bar) for f in _findings(data, WIDE, "order", 9)} == outside
+
+
+def test_a_group_linked_only_by_the_wider_links_leaves_the_lean_bar_as_under_exact():
+    case, rng = Case(), random.Random(5)
+    case.talks[7] = TalkFacts(talk_id=7, speaker_email_domains=("emberforge.edu",))
+    for talk, domain, first in ((7, "student.emberforge.edu", 1001), (9, "globex.example", 2001)):
+        for v in range(first, first + 8):  # eight of one domain give the talk the lowest score
+            case.add_voter(v, domain=domain)
+            _normal_ballot(case, v, rng, skip=talk)
+            case.vote(v, talk, 0, START + rng.randrange(10 * DAY))
+    data = case.build()
+
+    def lean(rule, talk_id):
+        return {(f.log_p, f.log_bar) for f in _findings(data, rule, "affiliation", talk_id) if f.raters}
+
+    assert lean(BlocRule(), 7) and not lean(WIDE, 7)  # the speaker's students: the colleague test's
+    assert lean(BlocRule(), 9) and lean(WIDE, 9) == lean(BlocRule(), 9)

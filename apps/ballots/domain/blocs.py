@@ -52,7 +52,16 @@ from .blocs_lone import lone_findings
 from .blocs_merge import findings_admit, findings_merge, follow_up_count, in_order
 from .blocs_organisations import orders_of_speakers, organisations_build
 from .blocs_saturation import light_colleague_votes, narrow_expected
-from .blocs_signals import OPPOSE, SUPPORT, Context, Finding, context_build, group_findings, similar_findings
+from .blocs_signals import (
+    OPPOSE,
+    SUPPORT,
+    Context,
+    Finding,
+    _sorted_member,
+    context_build,
+    group_findings,
+    similar_findings,
+)
 from .blocs_speakers import speaker_findings
 from .blocs_taste import taste_build, taste_explained
 
@@ -252,21 +261,32 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
         "narrow" in rule.signals and rule.narrow_colleagues
     )
     known = orgs if orgs is not None or not by_colleagues else organisations_build(data, wide_links=wide)
+    # The wider links move the cells they link to the colleague tests, and test every other cell as
+    # under `exact` (round 34b): the order, affiliation, narrow and lean tests keep their counts, their
+    # count of tests and their false-discovery bar, so a right link costs no finding elsewhere. The
+    # exact links' pairs say what those tests leave to the colleague tests.
+    exact = known.exact_pairs() if wide and known is not None else None
     if "order" in rule.signals:
         if rule.order_colleagues:
             # Company bookings voting on their own speaker's talk are colleagues (round 9).
             pairs, org_of_order = orders_of_speakers(known.voter_org, data.voter_order, known.speaker_pairs)
             names = tuple(known.labels[g] if g >= 0 else "" for g in org_of_order)
-            findings += group_findings(ctx, data.voter_order, "order", data.order_labels, pairs, organisations=names)
+            bar = None if exact is None else orders_of_speakers(known.voter_org, data.voter_order, exact)[0]
+            findings += group_findings(
+                ctx, data.voter_order, "order", data.order_labels, pairs, organisations=names, bar_pairs=bar
+            )
         else:
             findings += group_findings(ctx, data.voter_order, "order", data.order_labels)
     if "affiliation" in rule.signals:
         if orgs is not None:
-            findings += group_findings(ctx, orgs.voter_org, "affiliation", orgs.labels, orgs.speaker_pairs)
+            findings += group_findings(
+                ctx, orgs.voter_org, "affiliation", orgs.labels, orgs.speaker_pairs, bar_pairs=exact
+            )
         else:  # the rule of policies stored before organisations (docs/blocs.md, round 4)
             findings += group_findings(ctx, data.voter_company, "affiliation", data.company_labels, data.talk_company)
             pairs = np.concatenate([data.talk_domain, data.talk_domain_wide]) if wide else data.talk_domain
-            findings += group_findings(ctx, data.voter_domain, "affiliation", data.domain_labels, pairs)
+            bar = data.talk_domain if wide else None
+            findings += group_findings(ctx, data.voter_domain, "affiliation", data.domain_labels, pairs, bar_pairs=bar)
     if "narrow" in rule.signals:
         narrow = np.where(ctx.votes_per_voter <= rule.narrow_max_votes, 0, -1).astype(np.int32)
         label = (str(rule.narrow_max_votes),)
@@ -274,9 +294,16 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
             # Light voters of the speaker's organisation voting on that speaker's talk are left out of
             # the narrow test on it (round 10): loyalty is not independent voting, and the colleague test
             # judges them.
-            left_out = light_colleague_votes(ctx, known.voter_org, known.speaker_pairs)
-            expected = narrow_expected(ctx, known.voter_org, known.speaker_pairs)
-            findings += group_findings(ctx, narrow, "narrow", label, None, expected, left_out=left_out)
+            # A light voter linked only by the wider links still counts, as under `exact`, but is not
+            # flagged here: the colleague test judges their vote.
+            pairs = known.speaker_pairs if exact is None else exact
+            left_out = light_colleague_votes(ctx, known.voter_org, pairs)
+            expected = narrow_expected(ctx, known.voter_org, pairs)
+            found = group_findings(ctx, narrow, "narrow", label, None, expected, left_out=left_out)
+            if exact is not None:
+                linked = light_colleague_votes(ctx, known.voter_org, known.speaker_pairs)
+                found = _without_votes(found, data, linked, rule.min_members)
+            findings += found
         else:
             findings += group_findings(ctx, narrow, "narrow", label, None, narrow_expected(ctx))
     if "burst" in rule.signals:
@@ -301,7 +328,12 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
         # household or a few friends on one booking share their taste, so the test's null (each rater
         # scores like the talk's other raters) does not hold for them.
         o = orgs or known or organisations_build(data, wide_links=wide)
-        findings += lean_findings(ctx, o.voter_org, "affiliation", o.labels, o.speaker_pairs)
+        pairs = exact if o is known and exact is not None else o.exact_pairs()
+        found = lean_findings(ctx, o.voter_org, "affiliation", o.labels, pairs)
+        if wide:  # tested as under `exact`; a group only the wider links make the speaker's is left out
+            linked = {(pos, o.labels[g]) for pos, g in o.link_notes}
+            found = [f for f in found if (f.talk, f.label) not in linked]
+        findings += found
     if rule.score_deviation == "required":
         # A group that scored the talk as everyone else did is not pushing it (round 25).
         raters = raters_build(ctx, *((orgs.voter_org, orgs.labels) if orgs is not None else (None, ())))
@@ -313,6 +345,22 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
     if wide:
         findings = _with_link_notes(findings, data, orgs if orgs is not None else known, rule.organisations)
     return ctx, findings
+
+
+def _without_votes(findings: list[Finding], data: BlocInput, votes: np.ndarray, min_members: int) -> list[Finding]:
+    """`findings` without the members whose vote on the finding's talk is one of `votes` (bool per vote);
+    a finding left with fewer than `min_members` members is dropped."""
+    n_talks = max(1, data.n_talks)
+    hit = np.nonzero(votes)[0]
+    keys = np.unique(data.vote_voter[hit].astype(np.int64) * n_talks + data.vote_talk[hit])
+    out = []
+    for f in findings:
+        keep = ~_sorted_member(keys, f.members.astype(np.int64) * n_talks + f.talk)
+        if keep.all():
+            out.append(f)
+        elif keep.sum() >= min_members:
+            out.append(replace(f, members=f.members[keep]))
+    return out
 
 
 def _with_link_notes(findings: list[Finding], data: BlocInput, orgs, by_org: bool) -> list[Finding]:

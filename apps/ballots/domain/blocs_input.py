@@ -285,7 +285,10 @@ class BlocRule:
     # for a speaker on emberforge.edu; never free mail), and the domains whose name is the speaker's
     # company's once a few words naming the kind of organisation are set aside ("University of
     # Emberforge" and emberforge.edu, "Copperwind Studio" and copperwind.games; at least four letters
-    # left). The evidence of a group linked only that way says how.
+    # left). The evidence of a group linked only that way says how. Such a link moves its cells to the
+    # colleague tests and changes no other test (round 34b): the order, affiliation, narrow and lean tests
+    # keep the counts, the count of tests and the false-discovery bar they have under "exact" (a light
+    # voter linked only that way still counts in the narrow test, but is not flagged there).
     speaker_links: str = "exact"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -494,9 +497,12 @@ def bloc_input_build(
     scale: VoteScale,
     free_mail_domains: Collection[str] = (),
     organisations: Sequence[DeclaredOrganisation] = (),
+    wide_links: bool = True,
 ) -> BlocInput:
     """Builds the arrays from plain rows. Votes are columns (one entry per vote). `organisations`: the
-    ones the organizers declared (none: detection links companies and domains by itself only)."""
+    ones the organizers declared (none: detection links companies and domains by itself only).
+    `wide_links`: also find the links between speakers and voters' domains that only `speaker_links:
+    registrable` reads (`talk_domain_wide`); a caller whose rule does not read them can skip the work."""
     free = {d.lower() for d in free_mail_domains}
     voters = sorted(voters, key=lambda v: v.voter_id)
     talks = sorted(talks, key=lambda t: t.talk_id)
@@ -532,21 +538,23 @@ def bloc_input_build(
             code = domain_index.get(d.strip().lower())
             if code is not None and d.strip().lower() not in free:
                 td.add((pos, code))
-    # Imported here: blocs_organisations reads this module's BlocInput.
-    from .blocs_organisations import mutual_majority
+    wide, wide_notes = np.empty((0, 2), dtype=np.int32), ()
+    if wide_links:
+        # Imported here: blocs_organisations reads this module's BlocInput.
+        from .blocs_organisations import mutual_majority
 
-    paired = mutual_majority(company, domain, len(company_labels), len(domain_labels))
-    employer = [""] * len(domain_labels)
-    for c in np.nonzero(paired >= 0)[0].tolist():
-        employer[int(paired[c])] = company_labels[c]
-    wide, wide_notes = speaker_links_wide(
-        domain_labels=domain_labels,
-        speakers=[(t.speaker_companies, t.speaker_email_domains) for t in talks],
-        exact=td,
-        free_mail_domains=free,
-        company_words=lambda name: company_normalize(name).split(),
-        domain_employer=employer,
-    )
+        paired = mutual_majority(company, domain, len(company_labels), len(domain_labels))
+        employer = [""] * len(domain_labels)
+        for c in np.nonzero(paired >= 0)[0].tolist():
+            employer[int(paired[c])] = company_labels[c]
+        wide, wide_notes = speaker_links_wide(
+            domain_labels=domain_labels,
+            speakers=[(t.speaker_companies, t.speaker_email_domains) for t in talks],
+            exact=td,
+            free_mail_domains=free,
+            company_words=lambda name: company_normalize(name).split(),
+            domain_employer=employer,
+        )
 
     vv = np.asarray(voter_ids, dtype=np.int64)
     vt = np.asarray(talk_ids, dtype=np.int64)

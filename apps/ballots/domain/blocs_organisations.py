@@ -33,6 +33,15 @@ class Organisations:
     # (blocs_speaker_links.py): how each was linked, for the evidence.
     link_notes: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
+    def exact_pairs(self) -> np.ndarray:
+        """`speaker_pairs` without those only `speaker_links: registrable` makes (the exact rule's)."""
+        if not self.link_notes:
+            return self.speaker_pairs
+        linked = np.array(list(self.link_notes), dtype=np.int64).reshape(-1, 2)
+        stride = int(max(self.speaker_pairs[:, 0].max(), linked[:, 0].max())) + 1
+        own = self.speaker_pairs[:, 1].astype(np.int64) * stride + self.speaker_pairs[:, 0]
+        return self.speaker_pairs[~np.isin(own, linked[:, 1] * stride + linked[:, 0])]
+
 
 def mutual_majority(company: np.ndarray, domain: np.ndarray, n_companies: int, n_domains: int) -> np.ndarray:
     """Per company, the domain it is linked to (-1 for none)."""

@@ -208,6 +208,14 @@ def _unit_minimum(keys: np.ndarray, log_p: np.ndarray) -> np.ndarray:
     return log_p[order][first]
 
 
+def _cell_keys(pairs: np.ndarray | None, n_talks: int) -> np.ndarray:
+    """Sorted unique keys group × n_talks + talk of (talk, group) rows."""
+    if pairs is None or not len(pairs):
+        return np.empty(0, dtype=np.int64)
+    keys = np.sort(pairs[:, 1].astype(np.int64) * n_talks + pairs[:, 0])
+    return keys[np.append(True, keys[1:] != keys[:-1])]  # np.unique, without its slow hashing
+
+
 def group_findings(
     ctx: Context,
     column: np.ndarray,
@@ -217,6 +225,7 @@ def group_findings(
     expected_by_talk: dict[int, np.ndarray] | None = None,
     organisations: tuple[str, ...] = (),
     left_out: np.ndarray | None = None,
+    bar_pairs: np.ndarray | None = None,
 ) -> list[Finding]:
     """Tests every (group, talk) pair where `column` assigns voters to groups (-1: none).
 
@@ -226,7 +235,12 @@ def group_findings(
     `expected_by_talk` (per tested direction, per talk) replaces the prediction for a column with a
     single group (the light voters, whose prediction accounts for heavy voters' saturation).
     `left_out` (bool per vote) marks votes the test does not count (the narrow test's light colleagues
-    of the speaker on their speaker's talk, round 10); `expected_by_talk` must leave them out too."""
+    of the speaker on their speaker's talk, round 10); `expected_by_talk` must leave them out too.
+    `bar_pairs` (rows of `speaker_pairs`; default all of them) are the colleague cells left out of the
+    other family's count of tests and its false-discovery ranking: a colleague cell not among them is
+    counted and ranked there as any other cell, and reported only as colleagues (`speaker_links:
+    registrable`: a cell only the wider links make the speaker's organisation moves to the colleague
+    test without changing the bar the other cells meet, round 34b)."""
     data, rule = ctx.data, ctx.rule
     n_talks = max(1, data.n_talks)
     in_group = column >= 0
@@ -239,11 +253,9 @@ def group_findings(
         n_groups = max(n_groups, int(speaker_pairs[:, 1].max()) + 1)
     group_votes = np.bincount(column[in_group], weights=ctx.votes_per_voter[in_group], minlength=n_groups)
     group_voters = np.bincount(column[in_group & (ctx.votes_per_voter > 0)], minlength=n_groups)
-    coi_keys = np.empty(0, dtype=np.int64)
-    if speaker_pairs is not None and len(speaker_pairs):
-        coi_keys = np.sort(speaker_pairs[:, 1].astype(np.int64) * n_talks + speaker_pairs[:, 0])
-        coi_keys = coi_keys[np.append(True, coi_keys[1:] != coi_keys[:-1])]  # np.unique, without its slow hashing
-    coi_cells = (coi_keys // n_talks, coi_keys % n_talks)  # group and talk, for every direction
+    coi_keys = _cell_keys(speaker_pairs, n_talks)
+    bar_keys = coi_keys if bar_pairs is None else _cell_keys(bar_pairs, n_talks)
+    bar_cells = (bar_keys // n_talks, bar_keys % n_talks)  # group and talk, for every direction
 
     candidates = []
     examined = {False: 0, True: 0}
@@ -256,24 +268,26 @@ def group_findings(
         key = g.astype(np.int64) * n_talks + data.vote_talk[sel]
         keys, observed = np.unique(key, return_counts=True)
         in_coi = _sorted_member(coi_keys, keys)
-        if rule.test_count == "testable":
+        in_bar = in_coi if bar_pairs is None else _sorted_member(bar_keys, keys)
+        if rule.test_count == "testable":  # the other family's count (the colleague family has none)
             tallies = (group_votes, group_voters, n_groups)
             margins.append(
                 _cell_margins(
-                    ctx, d, g, keys, observed, coi_keys, tallies, expected_by_talk, in_coi=in_coi, coi_cells=coi_cells
+                    ctx, d, g, keys, observed, bar_keys, tallies, expected_by_talk, in_coi=in_bar, coi_cells=bar_cells
                 )
             )
         # Every (group, talk) pair that a member voted on counts as a test, not only the pairs that
         # turned out large: a company order of 18 will have 3 members who like one talk somewhere.
         examined[True] += int(in_coi.sum())
-        examined[False] += int((~in_coi).sum())
+        examined[False] += int((~in_bar).sum())
         big = observed >= rule.min_members
         keys, observed = keys[big], observed[big]
         grp, talk = keys // n_talks, keys % n_talks
         rest_rate = (ctx.talk_count[d][talk] - observed + 0.5) / (ctx.n_votes - group_votes[grp] + 0.5 * n_talks)
         expected = group_votes[grp] * rest_rate if expected_by_talk is None else expected_by_talk[d][talk]
         coi = _sorted_member(coi_keys, keys)
-        candidates.append((d, sel, key, keys, observed, expected, coi, grp, talk))
+        bar = coi if bar_pairs is None else _sorted_member(bar_keys, keys)
+        candidates.append((d, sel, key, keys, observed, expected, coi, bar, grp, talk))
 
     findings: list[Finding] = []
     for family in (False, True):
@@ -286,8 +300,8 @@ def group_findings(
         if rule.test_count == "testable" and not family:
             n_tests, caps = tarone_count(margins, rule, ratio, family)
         tested = []
-        for i, (*_, observed, expected, coi, grp, _) in enumerate(candidates):
-            fam = np.nonzero(coi == family)[0]
+        for i, (*_, observed, expected, coi, bar, grp, _) in enumerate(candidates):
+            fam = np.nonzero(coi if family else ~bar)[0]
             log_p = poisson.logsf(observed[fam] - 1, np.maximum(expected[fam], 1e-9))
             big = _large_enough(observed[fam], expected[fam], rule, ratio)
             if caps is not None:  # only the cells in Tarone's count can be findings (round 16)
@@ -307,8 +321,12 @@ def group_findings(
         # familywise (docs/blocs.md, round 5).
         unit_log_p = _unit_minimum(unit_keys, np.concatenate([lp for _, lp in tested]))
         threshold = _threshold(unit_log_p, rule, n_tests, familywise=family)
-        for (d, sel, key, keys, observed, expected, _, grp, talk), (fam, log_p) in zip(candidates, tested, strict=True):
+        for (d, sel, key, keys, observed, expected, coi, _, grp, talk), (fam, log_p) in zip(
+            candidates, tested, strict=True
+        ):
             ok = log_p <= threshold
+            if not family:  # a colleague cell ranked here as any other (`bar_pairs`) is the colleague test's
+                ok &= ~coi[fam]
             hit, log_p = fam[ok], log_p[ok]
             if not len(hit):
                 continue

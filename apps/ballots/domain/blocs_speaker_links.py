@@ -27,6 +27,15 @@ mutual majority) that is not the speaker's, short names compared, belongs to tha
 (city.nordhaven.example, "City of Nordhaven", is not the colleague of a "Region Nordhaven Health" speaker
 on health.nordhaven.example). Each link carries a note that the evidence repeats, so a reviewer sees why
 the group was taken for the speaker's organisation.
+
+A wider link decides only who is the speaker's organisation: its cells go to the colleague tests, and
+every other test reads the votes as under `exact` (round 34b, in blocs.findings_collect): the order,
+affiliation and lean tests keep their count of tests and their false-discovery bar (a loyal group that
+`exact` tested as outsiders still counts there, as a test and as a discovery), and the narrow test keeps
+the light votes of a newly linked colleague in its count without flagging them. Otherwise each right
+link cost planted members elsewhere: a friends' push fell below the narrow bar for one student's vote,
+and vote-for-vote rings just over the affiliation bar fell short of the bar raised by loyal groups
+moving out of the family.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from ..domain.blocs import GROUP_WORDS, bloc_member_sentence
 from ..domain.blocs import Bloc as FoundBloc
 from ..domain.blocs_input import (
     BlocInput,
+    BlocRule,
     DeclaredOrganisation,
     TalkFacts,
     VoterFacts,
@@ -83,6 +84,7 @@ def bloc_input_recorded(*, conference: Conference, policy: WeightPolicy) -> tupl
             DeclaredOrganisation(name=o.name, email_domains=o.email_domains, companies=o.company_names)
             for o in context.organisations
         ),
+        wide_links=BlocRule.from_json(policy.bloc_rule or {}).speaker_links == "registrable",
     )
     record = run_inputs_record(
         policy_id=policy.pk,
