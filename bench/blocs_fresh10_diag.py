@@ -229,6 +229,12 @@ def planted(size: str, seeds: list[int], rule: BlocRule, show_blocs: bool = Fals
             entries.add((pos_of_voter[int(v)], pos_of_talk[int(t)]))
             if m < 1.0:
                 lost[(pos_of_voter[int(v)], pos_of_talk[int(t)])] = key
+        keyed = {
+            (int(v), int(t)): key
+            for v, t, key in zip(discounts.voter_ids, discounts.talk_ids, discounts.bloc_keys, strict=True)
+        }
+        pv, pt = data.voter_ids[data.vote_voter[conf.planted]], data.talk_ids[data.vote_talk[conf.planted]]
+        with_planted = {keyed[(int(v), int(t))] for v, t in zip(pv, pt, strict=True) if (int(v), int(t)) in keyed}
         honest_total += int(conf.honest.sum())
         for i in np.flatnonzero(conf.honest):
             v, t = int(data.vote_voter[i]), int(data.vote_talk[i])
@@ -237,7 +243,8 @@ def planted(size: str, seeds: list[int], rule: BlocRule, show_blocs: bool = Fals
                 lab = f"colleague: {lab}" if conf.colleague[i] else lab
                 lost_by[lab] += 1
                 lost_detail[lab][det] += 1
-                lost_signal[(first_signal[lost[(v, t)]], lab)] += 1
+                key = lost[(v, t)]
+                lost_signal[(first_signal[key] + (" (planted bloc)" if key in with_planted else ""), lab)] += 1
 
         found = entries  # as blocs_quality counts members: a planted vote with a discount entry
         _, strict_findings = findings_collect(data, rule)
@@ -310,7 +317,7 @@ def planted(size: str, seeds: list[int], rule: BlocRule, show_blocs: bool = Fals
     for lab, n in lost_by.most_common():
         print(f"| {lab} | {n:,} | {', '.join(f'{k} {c}' for k, c in lost_detail[lab].most_common(4) if k)} |")
     print("\n| bloc's first signal | truly | votes |\n|---|---|---|")
-    for (s, lab), n in lost_signal.most_common(20):
+    for (s, lab), n in lost_signal.most_common():
         print(f"| {s} | {lab} | {n:,} |")
     print("\n| planted kind | members | found | missed: closest loosened finding |\n|---|---|---|---|")
     for kind, (n, hit) in sorted(kinds.items(), key=lambda kv: kv[1][1] / kv[1][0]):
