@@ -11,8 +11,9 @@ key opinion leader's sponsor, honest group, night shift), per signal, with examp
 `planted`: the conference with its campaigns. (1) Honest votes that lose weight, by what the voter truly is to
 the talk (as above). (2) Per planted kind, members found and, for members missed, the closest finding that held
 them on their campaign's talk under a loosened rule (alpha 0.9, min_ratio 1, min_members 2): its signal and p
-against the loosest bar a finding of that signal cleared in the default run of the same conference (a finding
-with a larger p could not have passed), and why the rest have none. A diagnostic: nothing here changes detection.
+against the loosest bar a finding of that signal cleared under the rule asked for in the same conference (a
+finding with a larger p could not have passed; one with a smaller p may still miss the step-down bar at its own
+rank), and why the rest have none. A diagnostic: nothing here changes detection.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -123,11 +123,6 @@ def _positions(data):
     return {int(v): i for i, v in enumerate(data.voter_ids)}, {int(t): i for i, t in enumerate(data.talk_ids)}
 
 
-def _group_label(sentence: str) -> str:
-    m = re.search(r"voters (?:from|on ticket order) (.+?) (?:rate|give)", sentence)
-    return m.group(1) if m else ""
-
-
 def honest(size: str, seed: int, rule: BlocRule, examples: int) -> None:
     conf = fresh10_conference(size, seed, plant=plant_nothing)
     w = world_of(size, seed)
@@ -199,7 +194,9 @@ def honest(size: str, seed: int, rule: BlocRule, examples: int) -> None:
 
 
 def rule_text(rule: BlocRule) -> str:
-    return "default" if rule == BlocRule() else "custom"
+    """The rule's keys that differ from the default's, as JSON ("{}": the default rule)."""
+    default = BlocRule().to_json()
+    return json.dumps({k: v for k, v in rule.to_json().items() if default.get(k) != v})
 
 
 def planted(size: str, seeds: list[int], rule: BlocRule, show_blocs: bool = False) -> None:
@@ -312,7 +309,10 @@ def planted(size: str, seeds: list[int], rule: BlocRule, show_blocs: bool = Fals
                 if best.talk == t0 and line not in near[b.kind]:
                     near[b.kind].append(line)
     total_lost = sum(lost_by.values())
-    print(f"fresh10 {size} seeds {seeds}: {total_lost:,} of {honest_total:,} honest votes lose weight")
+    print(
+        f"fresh10 {size} seeds {seeds}, rule {rule_text(rule)}: "
+        f"{total_lost:,} of {honest_total:,} honest votes lose weight"
+    )
     print("\n| honest vote losing weight: truly | votes | detail |\n|---|---|---|")
     for lab, n in lost_by.most_common():
         print(f"| {lab} | {n:,} | {', '.join(f'{k} {c}' for k, c in lost_detail[lab].most_common(4) if k)} |")
