@@ -104,7 +104,9 @@ def test_the_lone_rule_raises_the_window_size_and_holds_the_family_to_bonferroni
     assert (rule.min_members, rule.error_control) == (4, "false_discovery")
 
 
-def test_the_keys_are_validated():
+def test_the_keys_are_validated_and_keep_rounds_31_and_32_by_default():
+    assert (BlocRule().lone_control, BlocRule().lone_min_votes) == ("error_control", None)
+    assert lone_rule(BlocRule.from_json(ISOLATED)) == BlocRule.from_json(ISOLATED)
     rule = BlocRule.from_json({"lone_control": "familywise", "lone_min_votes": 6})
     assert {k: rule.to_json()[k] for k in ("lone_control", "lone_min_votes")} == {
         "lone_control": "familywise",

@@ -284,7 +284,10 @@ class BlocRule:
     # and 32 (under false-discovery control the lone family's own findings lower its bar: a corporate
     # burst that passes at p = 1e-48 lets windows of four lone votes in quiet hours pass at p = 1e-6).
     # "familywise": every lone finding must pass alpha / tests (Bonferroni), whatever else the family
-    # finds, as the colleague families do.
+    # finds, as the colleague families do. Neither this nor `lone_min_votes` makes the lone test the
+    # default: with both (familywise, 8 votes) honest-only medium conferences still get windows of 10-32
+    # lone votes at p = 1e-7 (an unrecorded push, a promotion read past its hours, independent voters),
+    # a little under the familywise bar; the test's null, not its multiplicity, is what they defeat.
     lone_control: str = "error_control"
     # The fewest lone votes a lone-vote window needs to be a finding (round 34); None: `min_members`, as in
     # rounds 31 and 32. Windows smaller than this are neither findings nor steps of the family's bar.

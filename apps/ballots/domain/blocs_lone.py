@@ -26,6 +26,11 @@ the site-wide counts it is judged against alike. Isolated votes are few, and som
 one talk's: a window is then predicted from all the site's isolated votes in it, the talk's own
 included (as the organisation burst test predicts from an organisation's few votes), not from the
 others only, which would predict nothing there.
+
+Round 34 sets the family's bar and window size apart from the other tests' (`lone_rule`): under
+`lone_control: familywise` every lone window must reach alpha / tests, so the family's own strong findings
+(a corporate burst) cannot step the bar up for a few voters alone in a quiet hour, and `lone_min_votes`
+asks a lone window for more votes than `min_members`. Both leave the other tests' rule as it is.
 """
 
 from __future__ import annotations
