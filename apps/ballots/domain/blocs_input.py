@@ -39,6 +39,7 @@ OPPOSE_LEANS = ("ignored", "tested")
 RING_SCORE_NULLS = ("none", "shifted")
 TASTES = ("ignored", "rings")
 LONE_VOTES = ("ignored", "tested", "isolated")
+LONE_CONTROLS = ("error_control", "familywise")
 SPEAKER_LINKS = ("exact", "registrable")
 # The keys that take one of a few words, and the words each takes.
 CHOICES = {
@@ -59,6 +60,7 @@ CHOICES = {
     "ring_score_null": RING_SCORE_NULLS,
     "taste": TASTES,
     "lone_votes": LONE_VOTES,
+    "lone_control": LONE_CONTROLS,
     "speaker_links": SPEAKER_LINKS,
 }
 
@@ -278,6 +280,18 @@ class BlocRule:
     # mailing's readers; "isolated" far fewer: an unrecorded push, a recorded promotion's late readers,
     # and on the large demo two honest windows of four and five lone votes; docs/blocs.md, round 32).
     lone_votes: str = "ignored"
+    # The lone-vote family's bar (round 34). "error_control": the rule's `error_control`, as in rounds 31
+    # and 32 (under false-discovery control the lone family's own findings lower its bar: a corporate
+    # burst that passes at p = 1e-48 lets windows of four lone votes in quiet hours pass at p = 1e-6).
+    # "familywise": every lone finding must pass alpha / tests (Bonferroni), whatever else the family
+    # finds, as the colleague families do. Neither this nor `lone_min_votes` makes the lone test the
+    # default: with both (familywise, 8 votes) honest-only medium conferences still get windows of 10-32
+    # lone votes at p = 1e-7 (an unrecorded push, a promotion read past its hours, independent voters),
+    # a little under the familywise bar; the test's null, not its multiplicity, is what they defeat.
+    lone_control: str = "error_control"
+    # The fewest lone votes a lone-vote window needs to be a finding (round 34); None: `min_members`, as in
+    # rounds 31 and 32. Windows smaller than this are neither findings nor steps of the family's bar.
+    lone_min_votes: int | None = None
     # Which voters' email domains are the speaker's organisation (blocs_speaker_links.py; docs/blocs.md,
     # round 33). "exact": the speaker's own address's domain, and the domains registered under the
     # speaker's company name spelled out ("Initech GmbH", initech.com; round 13). "registrable": also
@@ -355,6 +369,10 @@ class BlocRule:
             or not 0 <= self.promotion_hours <= 24 * 14
         ):
             problems.append("promotion_hours must be a number of hours from 0 (ignore promotions) to 336")
+        if self.lone_min_votes is not None and (
+            isinstance(self.lone_min_votes, bool) or not isinstance(self.lone_min_votes, int) or self.lone_min_votes < 2
+        ):
+            problems.append("lone_min_votes must be null or a whole number of at least 2")
         if problems:
             raise ValueError("Invalid bloc rule: " + "; ".join(problems) + ".")
 
