@@ -300,7 +300,7 @@ class BlocRule:
     # company's once a few words naming the kind of organisation are set aside ("University of
     # Emberforge" and emberforge.edu, "Copperwind Studio" and copperwind.games; at least four letters
     # left). The evidence of a group linked only that way says how. Such a link moves its cells to the
-    # colleague tests and changes no other test (round 34b): the order, affiliation, narrow and lean tests
+    # colleague tests and changes no other test (round 35): the order, affiliation, narrow and lean tests
     # keep the counts, the count of tests and the false-discovery bar they have under "exact" (a light
     # voter linked only that way still counts in the narrow test, but is not flagged there).
     speaker_links: str = "exact"
