@@ -256,3 +256,11 @@ def test_a_talk_id_beyond_any_database_id_is_a_404_not_a_500(user_client, htmx):
         response = user_client.post(url, data, **htmx)
         assert response.status_code == 404 and "no such talk" in response.content.decode()
     assert not Vote.objects.exists()
+
+
+def test_an_htmx_vote_with_a_bad_score_on_a_missing_talk_is_refused_not_a_500(user_client):
+    talk = TalkFactory()
+    url = submit_url(talk)
+    talk.delete()  # while the voter's page was open
+    response = user_client.post(url, {"score": "abc"}, **HTMX)
+    assert response.status_code == 400 and "Choose a score from 0 to 3." in response.content.decode()
