@@ -301,3 +301,10 @@ def test_a_ticket_holder_is_told_there_is_nothing_to_pledge(client):
     client.force_login(made.user)
     page = text(client.get(reverse("attendance:my_pledge", args=[made.conference.slug])))
     assert "nothing to pledge" in page and "Your weight now: 1" in page and 'name="threshold_percent"' not in page
+
+
+def test_pretix_webhook_with_a_nul_byte_in_its_token_is_unknown_not_a_500(client):
+    # PostgreSQL text cannot hold a NUL byte: looking the token up raised a DataError.
+    url = reverse("attendance:pretix_webhook", args=["tok\x00en"])
+    response = client.post(url, "{}", content_type="application/json")
+    assert response.status_code == 404 and response.json() == {"error": "Unknown webhook."}
