@@ -308,3 +308,14 @@ def test_pretix_webhook_with_a_nul_byte_in_its_token_is_unknown_not_a_500(client
     url = reverse("attendance:pretix_webhook", args=["tok\x00en"])
     response = client.post(url, "{}", content_type="application/json")
     assert response.status_code == 404 and response.json() == {"error": "Unknown webhook."}
+
+
+def test_pretix_webhook_refuses_an_order_code_with_non_ascii_digits(client):
+    connection = PretixConnection.objects.create(
+        conference=ConferenceFactory(), organizer_slug="acme", event_slug="democon", api_token="tok"
+    )
+    url = reverse("attendance:pretix_webhook", args=[connection.webhook_token])
+    for code in ("ABC²", "ABC١٢"):  # alphanumeric to str.isalnum, never a pretix order code
+        body = {"organizer": "acme", "event": "democon", "code": code}
+        response = client.post(url, json.dumps(body), content_type="application/json")
+        assert response.status_code == 400 and response.json() == {"error": "The order code is not valid."}
