@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from apps.attendance.domain.eligibility import VoterClass
 from apps.attendance.selectors import voter_class_map
@@ -133,3 +134,18 @@ def test_a_score_must_be_a_whole_number():
     )
     assert [(r.talk, r.score) for r in parsed.rows] == [("T1", 3)]
     assert parsed.errors == ["line 3: score '2.5' is not a whole number", "line 4: score 'inf' is not a number"]
+
+
+def test_a_nul_byte_in_the_file_is_reported_not_a_500(conference, staff_client):
+    """PostgreSQL text cannot hold a NUL byte: the import (even a dry run) raised a DataError."""
+    parsed = votes_parse(b"talk,voter,score\nT1,a\x00@example.org,2\n", scale=(0, 3))
+    assert not parsed.rows and parsed.errors == [
+        "file: the file holds a NUL byte, so it is not CSV text (save it as CSV UTF-8 and retry)"
+    ]
+    upload = io.BytesIO(b"talk,voter,score\nT1,a\x00@example.org,2\n")
+    upload.name = "votes.csv"
+    refused = staff_client.post(
+        reverse("admin:talks_conference_import_votes", args=[conference.pk]), {"file": upload, "preview": "1"}
+    )
+    assert refused.status_code == 200 and "NUL byte" in refused.content.decode()
+    assert not Vote.objects.exists()

@@ -331,3 +331,17 @@ def test_pretalx_durations_of_zero_are_reported_and_a_missing_one_takes_the_type
     first["duration"] = "00:00"
     result = talks_parse(json.dumps(slots).encode(), filename=schedule.name)
     assert [p.message for p in result.errors] == ["duration 0 is outside 1 to 600 minutes"]
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (json.dumps([{"id": "X1", "title": "A\x00B"}]).encode(), "json"),  # "\u0000" in the JSON text
+        (json.dumps([{"id": "X1", "title": "AB", "speakers": [{"name": "N\x00"}]}]).encode(), "json"),
+        (b"external_id,title\nX1,A\x00B\n", "csv"),
+    ],
+)
+def test_a_nul_byte_in_a_talk_is_reported_not_a_500(content, kind):
+    """PostgreSQL text cannot hold a NUL byte: the import (even a dry run) raised a DataError."""
+    result = talks_parse(content, kind=kind)
+    assert not result.ok and "NUL byte" in str(result.errors[0])

@@ -64,6 +64,9 @@ def votes_parse(content: bytes | str, *, scale: tuple[int, int], score_map: dict
         except UnicodeDecodeError:
             result.errors.append("file: the file is not UTF-8 text")
             return result
+    if "\x00" in content:  # a spreadsheet's binary format, say; and PostgreSQL text cannot hold one
+        result.errors.append("file: the file holds a NUL byte, so it is not CSV text (save it as CSV UTF-8 and retry)")
+        return result
     try:
         dialect = csv.Sniffer().sniff(content[:4096], delimiters=",;\t")
     except csv.Error:

@@ -109,6 +109,7 @@ def talks_parse(content: bytes | str, *, kind: str = "auto", filename: str = "")
         }[kind]
         result = parser(data)
     _check_duplicates(result)
+    _check_nul_bytes(result)
     return result
 
 
@@ -443,6 +444,15 @@ def _check_duplicates(result: ParseResult) -> None:
     for record in result.records:
         if counts[record.external_id] > 1:
             result.errors.append(Problem(record.where, f"external id {record.external_id!r} appears more than once"))
+
+
+def _check_nul_bytes(result: ParseResult) -> None:
+    """PostgreSQL text cannot hold a NUL byte (a JSON file may spell one "\\u0000")."""
+    for record in result.records:
+        for item in (record, *record.speakers):
+            for name, value in vars(item).items():
+                if isinstance(value, str) and "\x00" in value:
+                    result.errors.append(Problem(record.where, f"{name} holds a NUL byte, which text cannot hold"))
 
 
 def _text(value) -> str:
