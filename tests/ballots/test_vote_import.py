@@ -149,3 +149,9 @@ def test_a_nul_byte_in_the_file_is_reported_not_a_500(conference, staff_client):
     )
     assert refused.status_code == 200 and "NUL byte" in refused.content.decode()
     assert not Vote.objects.exists()
+
+
+def test_a_cell_over_the_csv_field_limit_is_reported_not_a_500():
+    parsed = votes_parse("talk,voter,score\nT1," + "a" * 200_000 + "@example.org,2\n", scale=(0, 3))
+    assert not parsed.rows
+    assert parsed.errors == ["file: not valid CSV: field larger than field limit (131072)"]

@@ -345,3 +345,9 @@ def test_a_nul_byte_in_a_talk_is_reported_not_a_500(content, kind):
     """PostgreSQL text cannot hold a NUL byte: the import (even a dry run) raised a DataError."""
     result = talks_parse(content, kind=kind)
     assert not result.ok and "NUL byte" in str(result.errors[0])
+
+
+def test_a_cell_over_the_csv_field_limit_is_reported_not_a_500():
+    result = talks_parse("external_id,title,abstract\nX1,T," + "a" * 200_000 + "\n", kind="csv")
+    assert not result.records
+    assert [str(e) for e in result.errors] == ["file: not valid CSV: field larger than field limit (131072)"]

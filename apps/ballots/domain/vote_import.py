@@ -68,6 +68,17 @@ def votes_parse(content: bytes | str, *, scale: tuple[int, int], score_map: dict
         result.errors.append("file: the file holds a NUL byte, so it is not CSV text (save it as CSV UTF-8 and retry)")
         return result
     try:
+        _rows_read(content, result, scale=scale, score_map=score_map)
+    except csv.Error as exc:  # a cell over csv's field size limit, say
+        result.errors.append(f"file: not valid CSV: {exc}")
+        result.rows.clear()
+    if not result.rows and not result.errors:
+        result.errors.append("file: no votes found below the header line")
+    return result
+
+
+def _rows_read(content: str, result: VoteFile, *, scale: tuple[int, int], score_map: dict[int, int] | None) -> None:
+    try:
         dialect = csv.Sniffer().sniff(content[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
@@ -77,7 +88,7 @@ def votes_parse(content: bytes | str, *, scale: tuple[int, int], score_map: dict
     missing = [key for key in ("talk", "voter", "score") if columns[key] is None]
     if missing:
         result.errors.append(f"line 1: missing column(s) {', '.join(missing)} (header: {', '.join(header) or 'none'})")
-        return result
+        return
     seen: dict[tuple[str, str], int] = {}
     low, high = scale
     for row in reader:
@@ -124,6 +135,3 @@ def votes_parse(content: bytes | str, *, scale: tuple[int, int], score_map: dict
             continue
         seen[key] = line
         result.rows.append(VoteRow(line, talk, voter, score, at))
-    if not result.rows and not result.errors:
-        result.errors.append("file: no votes found below the header line")
-    return result

@@ -94,7 +94,10 @@ def talks_parse(content: bytes | str, *, kind: str = "auto", filename: str = "")
     if kind == "auto":
         kind = "csv" if filename.lower().endswith(".csv") or content.lstrip()[:1] not in "[{" else "json"
     if kind == "csv":
-        result = _parse_csv(content)
+        try:
+            result = _parse_csv(content)
+        except csv.Error as exc:  # a cell over csv's field size limit, say
+            return ParseResult(kind, errors=[Problem("file", f"not valid CSV: {exc}")])
     else:
         try:
             data = json.loads(content)
