@@ -351,3 +351,8 @@ def test_a_cell_over_the_csv_field_limit_is_reported_not_a_500():
     result = talks_parse("external_id,title,abstract\nX1,T," + "a" * 200_000 + "\n", kind="csv")
     assert not result.records
     assert [str(e) for e in result.errors] == ["file: not valid CSV: field larger than field limit (131072)"]
+
+
+def test_json_nested_too_deeply_is_reported_not_a_500():
+    result = talks_parse(b"[" * 100_000 + b"]" * 100_000, kind="json")
+    assert [str(e) for e in result.errors] == ["file: not valid JSON: nested too deeply"]

@@ -103,6 +103,8 @@ def talks_parse(content: bytes | str, *, kind: str = "auto", filename: str = "")
             data = json.loads(content)
         except json.JSONDecodeError as exc:
             return ParseResult(kind, errors=[Problem(f"line {exc.lineno}", f"not valid JSON: {exc.msg}")])
+        except RecursionError:  # arrays or objects nested thousands deep: no talk list looks like that
+            return ParseResult(kind, errors=[Problem("file", "not valid JSON: nested too deeply")])
         if kind == "json":
             kind = _sniff_json(data)
         parser = {
