@@ -156,7 +156,7 @@ def pretix_webhook(request: HttpRequest, token: str) -> JsonResponse:
     try:
         payload = json.loads(request.body)
         organizer, event, code = str(payload["organizer"]), str(payload["event"]), str(payload["code"])
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: JSON nested thousands deep
         return JsonResponse({"error": "Expected a JSON body with organizer, event and code."}, status=400)
     if (organizer, event) != (connection.organizer_slug, connection.event_slug):
         return JsonResponse({"status": "ignored", "reason": "another event"}, status=200)

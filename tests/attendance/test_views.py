@@ -319,3 +319,13 @@ def test_pretix_webhook_refuses_an_order_code_with_non_ascii_digits(client):
         body = {"organizer": "acme", "event": "democon", "code": code}
         response = client.post(url, json.dumps(body), content_type="application/json")
         assert response.status_code == 400 and response.json() == {"error": "The order code is not valid."}
+
+
+def test_pretix_webhook_with_json_nested_too_deeply_is_a_400(client):
+    connection = PretixConnection.objects.create(
+        conference=ConferenceFactory(), organizer_slug="acme", event_slug="democon", api_token="tok"
+    )
+    url = reverse("attendance:pretix_webhook", args=[connection.webhook_token])
+    response = client.post(url, "[" * 100_000 + "]" * 100_000, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"error": "Expected a JSON body with organizer, event and code."}
