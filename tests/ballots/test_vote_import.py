@@ -1,6 +1,7 @@
 """Importing votes cast elsewhere: pretalx-public-voting style CSV, emails linked to tickets, opaque
 voters kept at weight 0, every problem with its line, all or nothing, idempotent."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -155,3 +156,22 @@ def test_a_cell_over_the_csv_field_limit_is_reported_not_a_500():
     parsed = votes_parse("talk,voter,score\nT1," + "a" * 200_000 + "@example.org,2\n", scale=(0, 3))
     assert not parsed.rows
     assert parsed.errors == ["file: not valid CSV: field larger than field limit (131072)"]
+
+
+def test_a_time_out_of_range_or_before_2000_is_reported():
+    """9999-12-31T23:59:59-12:00 is in the year 10000 in UTC: it was written, and every later read of the
+    conference's votes failed (a 500 for good); 0001-01-01T00:00+14:00 made the import itself a 500."""
+    parsed = votes_parse(
+        "talk,voter,score,timestamp\n"
+        "T1,a@example.org,2,9999-12-31T23:59:59-12:00\n"
+        "T1,b@example.org,2,0001-01-01T00:00:00+14:00\n"
+        "T1,c@example.org,2,0202-05-01T10:00:00Z\n"
+        "T1,d@example.org,2,2026-05-01T12:00:00+02:00\n",
+        scale=(0, 3),
+    )
+    assert parsed.errors == [
+        "line 2: time '9999-12-31T23:59:59-12:00' is out of range",
+        "line 3: time '0001-01-01T00:00:00+14:00' is out of range",
+        "line 4: time '0202-05-01T10:00:00Z' is before 2000 (a mistyped year?)",
+    ]
+    assert [r.at for r in parsed.rows] == [dt.datetime(2026, 5, 1, 10, tzinfo=dt.UTC)]

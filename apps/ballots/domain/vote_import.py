@@ -126,7 +126,11 @@ def _rows_read(content: str, result: VoteFile, *, scale: tuple[int, int], score_
             except ValueError:
                 problems.append(f"time {raw_time!r} is not an ISO date and time")
             else:
-                at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+                at = _utc(at if at.tzinfo else at.replace(tzinfo=dt.UTC))
+                if at is None:  # 9999-12-31T23:59-12:00 is in the year 10000 in UTC: no database reads that back
+                    problems.append(f"time {raw_time!r} is out of range")
+                elif at.year < 2000:
+                    problems.append(f"time {raw_time!r} is before 2000 (a mistyped year?)")
         key = (talk, voter)
         if key in seen and not problems:
             problems.append(f"a second vote by the same voter on the same talk (first on line {seen[key]})")
@@ -135,3 +139,10 @@ def _rows_read(content: str, result: VoteFile, *, scale: tuple[int, int], score_
             continue
         seen[key] = line
         result.rows.append(VoteRow(line, talk, voter, score, at))
+
+
+def _utc(at: dt.datetime) -> dt.datetime | None:
+    try:
+        return at.astimezone(dt.UTC)
+    except OverflowError:
+        return None
