@@ -175,3 +175,11 @@ def test_a_time_out_of_range_or_before_2000_is_reported():
         "line 4: time '0202-05-01T10:00:00Z' is before 2000 (a mistyped year?)",
     ]
     assert [r.at for r in parsed.rows] == [dt.datetime(2026, 5, 1, 10, tzinfo=dt.UTC)]
+
+
+def test_a_vote_cast_in_the_future_is_refused(conference):
+    """A later vote on the site is stamped after the ballot's newest change: it would be in the future too."""
+    text = "talk,voter,score,timestamp\nABC123,a@example.org,2,2999-01-01T00:00:00Z\n"
+    report = votes_import(conference=conference, parsed=parse(conference, text, "0=0,1=1,2=2,3=3"), dry_run=False)
+    assert report.errors == ["line 2: time 2999-01-01T00:00:00+00:00 is in the future"]
+    assert not Vote.objects.exists()

@@ -56,8 +56,11 @@ def votes_import(*, conference: Conference, parsed: VoteFile, dry_run: bool, by=
         talks[str(pk)] = pk
         if external_id:
             talks[external_id] = pk
+    now = timezone.now()
     report.errors = [
         f"line {r.line}: no talk “{r.talk}” in {conference.name}" for r in parsed.rows if r.talk not in talks
+    ] + [  # a later vote on the site would be stamped after it, in the future too
+        f"line {r.line}: time {r.at.isoformat()} is in the future" for r in parsed.rows if r.at and r.at > now
     ]
     if report.errors:
         return report
