@@ -106,3 +106,9 @@ def test_autocomplete_answers_for_staff_only(client, staff_client, user):
     assert [r["text"] for r in response.json()["results"]] == ["Searchable talk"]
     client.force_login(user)
     assert client.get(url, params).status_code in (302, 403)
+
+
+@pytest.mark.parametrize("model", ["tallysnapshot", "blocdetectionrun"])
+def test_a_change_page_with_an_id_that_is_not_a_number_is_not_a_500(staff_client, model):
+    response = staff_client.get(f"/admin/ballots/{model}/abc/change/")
+    assert response.status_code in (302, 404)  # the admin's own "does not exist" redirect, or a 404
