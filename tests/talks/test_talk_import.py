@@ -356,3 +356,18 @@ def test_a_cell_over_the_csv_field_limit_is_reported_not_a_500():
 def test_json_nested_too_deeply_is_reported_not_a_500():
     result = talks_parse(b"[" * 100_000 + b"]" * 100_000, kind="json")
     assert [str(e) for e in result.errors] == ["file: not valid JSON: nested too deeply"]
+
+
+@pytest.mark.parametrize(
+    ("speaker", "problem"),
+    [
+        ({"name": "N" * 201}, "a speaker's name is longer than 200 characters"),
+        ({"name": "N", "company": "C" * 201}, "a speaker's company is longer than 200 characters"),
+        ({"name": "N", "email": "a" * 250 + "@x.org"}, "a speaker's email is longer than 254 characters"),
+        ({"name": "N", "external_id": "E" * 101}, "a speaker's external id is longer than 100 characters"),
+    ],
+)
+def test_a_speaker_field_longer_than_the_database_holds_is_reported(speaker, problem):
+    """On PostgreSQL it was a DataError (value too long), a 500 even for a dry run."""
+    result = talks_parse(json.dumps([{"id": "X1", "title": "T", "speakers": [speaker]}]).encode(), kind="json")
+    assert [str(e) for e in result.errors] == [f"record 1: {problem}"]

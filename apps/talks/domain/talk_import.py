@@ -20,6 +20,8 @@ FORMATS = ("talk", "lightning", "workshop", "keynote", "panel")
 STATUSES = ("submitted", "accepted", "waitlisted", "rejected", "withdrawn")
 KINDS = ("auto", "csv", "json", "pretalx-submissions", "pretalx-schedule")
 MAX_DURATION = 600
+# The database's lengths for a speaker (talks.Speaker); a longer value was a DataError on PostgreSQL.
+SPEAKER_LIMITS = {"name": 200, "email": 254, "company": 200, "external_id": 100}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # pretalx proposal states → ours. Drafts are not proposals yet and are skipped with a note.
 PRETALX_STATES = {
@@ -416,6 +418,9 @@ def _record(
     for speaker in speakers:
         if not speaker.name:
             problems.append("a speaker has no name")
+        for name, limit in SPEAKER_LIMITS.items():
+            if len(getattr(speaker, name)) > limit:
+                problems.append(f"a speaker's {name.replace('_', ' ')} is longer than {limit} characters")
         if speaker.email and not _EMAIL.match(speaker.email):
             problems.append(f"speaker email {speaker.email!r} is not an email address")
     if track_color and not re.fullmatch(r"#[0-9a-fA-F]{6}", track_color):
