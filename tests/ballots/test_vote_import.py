@@ -183,3 +183,16 @@ def test_a_vote_cast_in_the_future_is_refused(conference):
     report = votes_import(conference=conference, parsed=parse(conference, text, "0=0,1=1,2=2,3=3"), dry_run=False)
     assert report.errors == ["line 2: time 2999-01-01T00:00:00+00:00 is in the future"]
     assert not Vote.objects.exists()
+
+
+def test_a_voter_too_long_or_with_an_at_sign_but_no_email_is_reported():
+    """A voter with an @ becomes an account with that email: 255 characters and more were a DataError on
+    PostgreSQL (a 500, even for a dry run), and 'x@y' made an account whose email is not one."""
+    long = "a" * 249 + "@x.org"
+    parsed = votes_parse(f"talk,voter,score\nT1,{long},2\nT1,x@y,2\nT1,@,2\nT1,{'f' * 64},2\n", scale=(0, 3))
+    assert parsed.errors == [
+        "line 2: voter is longer than 254 characters",
+        "line 3: voter 'x@y' is not an email address",
+        "line 4: voter '@' is not an email address",
+    ]
+    assert [r.voter for r in parsed.rows] == ["f" * 64]  # an opaque voter id, as pretalx's voter hash

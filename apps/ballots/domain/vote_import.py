@@ -21,6 +21,7 @@ ALIASES = {
     "timestamp": ("timestamp", "time", "created", "date", "voted_at"),
 }
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_VOTER = 254
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,10 @@ def _rows_read(content: str, result: VoteFile, *, scale: tuple[int, int], score_
             problems.append("no talk")
         if not voter:
             problems.append("no voter")
+        elif len(voter) > MAX_VOTER:  # an email is an account's, and accounts' emails hold 254 characters
+            problems.append(f"voter is longer than {MAX_VOTER} characters")
+        elif "@" in voter and not _EMAIL.match(voter):  # it would become an account with that as its email
+            problems.append(f"voter {voter!r} is not an email address")
         try:
             value = float(raw_score)
             score = int(value)  # OverflowError for infinity, ValueError for NaN
