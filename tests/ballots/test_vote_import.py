@@ -14,7 +14,14 @@ from apps.attendance.selectors import voter_class_map
 from apps.ballots.domain.vote_import import score_map_parse, votes_parse
 from apps.ballots.models import Vote, VoteEvent
 from apps.ballots.services.vote_import import votes_import
-from tests.factories import ConferenceFactory, SpeakerFactory, TalkFactory, TicketFactory, TicketTypeFactory
+from tests.factories import (
+    ConferenceFactory,
+    SpeakerFactory,
+    TalkFactory,
+    TicketFactory,
+    TicketTypeFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +203,13 @@ def test_a_voter_too_long_or_with_an_at_sign_but_no_email_is_reported():
         "line 4: voter '@' is not an email address",
     ]
     assert [r.voter for r in parsed.rows] == ["f" * 64]  # an opaque voter id, as pretalx's voter hash
+
+
+def test_a_voter_whose_account_email_differs_in_case_gets_the_vote(conference):
+    """Emails are unique ignoring case: looking the account up as written made a second one, an
+    IntegrityError (a 500) on PostgreSQL."""
+    account = UserFactory(email="Mixed@Example.org")
+    text = "talk,voter,score\nABC123,MIXED@example.org,2\n"
+    report = votes_import(conference=conference, parsed=parse(conference, text, "0=0,1=1,2=2,3=3"), dry_run=False)
+    assert (report.errors, report.created, report.accounts_created) == ([], 1, 0)
+    assert Vote.objects.get().user == account

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from apps.attendance.models import Ticket, User
@@ -115,7 +116,9 @@ def _voters(conference, voters: set[str], report: VoteImportReport, by) -> dict[
     emails = {
         v: v if "@" in v else f"voter-{hashlib.sha256(v.encode()).hexdigest()[:20]}@imported.invalid" for v in voters
     }
-    found = {u.email.lower(): u for u in User.objects.filter(email__in=set(emails.values()))}
+    # Any case: an account may be "Ann@Example.org" (emails are unique ignoring case), the file's voter is lower-cased.
+    accounts = User.objects.annotate(email_ci=Lower("email")).filter(email_ci__in=set(emails.values()))
+    found = {u.email.lower(): u for u in accounts}
     out = {}
     for voter, email in sorted(emails.items()):
         user = found.get(email)
