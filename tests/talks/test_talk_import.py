@@ -371,3 +371,13 @@ def test_a_speaker_field_longer_than_the_database_holds_is_reported(speaker, pro
     """On PostgreSQL it was a DataError (value too long), a 500 even for a dry run."""
     result = talks_parse(json.dumps([{"id": "X1", "title": "T", "speakers": [speaker]}]).encode(), kind="json")
     assert [str(e) for e in result.errors] == [f"record 1: {problem}"]
+
+
+def test_a_track_or_language_too_long_is_reported_not_cut():
+    """They were cut to 100 and 16 characters without a word: a talk landed in a track named otherwise."""
+    long_track = json.dumps([{"id": "X1", "title": "T", "track": "T" * 101, "language": "english (" + "x" * 20 + ")"}])
+    result = talks_parse(long_track.encode(), kind="json")
+    assert [str(e) for e in result.errors] == [
+        "record 1: track is longer than 100 characters",
+        "record 1: language is longer than 16 characters (give a code such as en or pt-BR)",
+    ]

@@ -423,6 +423,10 @@ def _record(
                 problems.append(f"a speaker's {name.replace('_', ' ')} is longer than {limit} characters")
         if speaker.email and not _EMAIL.match(speaker.email):
             problems.append(f"speaker email {speaker.email!r} is not an email address")
+    if len(track.strip()) > 100:
+        problems.append("track is longer than 100 characters")
+    if len(language.strip()) > 16:
+        problems.append("language is longer than 16 characters (give a code such as en or pt-BR)")
     if track_color and not re.fullmatch(r"#[0-9a-fA-F]{6}", track_color):
         track_color = ""
     if problems:
@@ -433,11 +437,11 @@ def _record(
         title=title,
         abstract=abstract.strip(),
         description=description.strip(),
-        track=track.strip()[:100],
+        track=track.strip(),
         track_color=track_color,
         format=fmt,
         duration_minutes=duration,
-        language=(language.strip() or "en")[:16],
+        language=language.strip() or "en",
         status=status,
         speakers=speakers,
     )
