@@ -381,3 +381,11 @@ def test_a_track_or_language_too_long_is_reported_not_cut():
         "record 1: track is longer than 100 characters",
         "record 1: language is longer than 16 characters (give a code such as en or pt-BR)",
     ]
+
+
+def test_half_a_surrogate_pair_in_json_is_reported_not_a_500():
+    """A lone "\\ud800" escape decodes to a string that cannot be written as UTF-8: a UnicodeEncodeError."""
+    result = talks_parse(b'[{"id": "X1", "title": "A\\ud800B"}]', kind="json")
+    assert [str(e) for e in result.errors] == [
+        "record 1: title holds half of a surrogate pair (a \\ud800 escape alone)"
+    ]

@@ -116,7 +116,7 @@ def talks_parse(content: bytes | str, *, kind: str = "auto", filename: str = "")
         }[kind]
         result = parser(data)
     _check_duplicates(result)
-    _check_nul_bytes(result)
+    _check_characters(result)
     return result
 
 
@@ -460,13 +460,21 @@ def _check_duplicates(result: ParseResult) -> None:
             result.errors.append(Problem(record.where, f"external id {record.external_id!r} appears more than once"))
 
 
-def _check_nul_bytes(result: ParseResult) -> None:
-    """PostgreSQL text cannot hold a NUL byte (a JSON file may spell one "\\u0000")."""
+def _check_characters(result: ParseResult) -> None:
+    """Text cannot hold a NUL byte (PostgreSQL) nor half of a surrogate pair (UTF-8); a JSON file may
+    spell either as an escape, "\\u0000" or a lone "\\ud800"."""
     for record in result.records:
         for item in (record, *record.speakers):
             for name, value in vars(item).items():
                 if isinstance(value, str) and "\x00" in value:
                     result.errors.append(Problem(record.where, f"{name} holds a NUL byte, which text cannot hold"))
+                elif isinstance(value, str) and _SURROGATE.search(value):
+                    result.errors.append(
+                        Problem(record.where, f"{name} holds half of a surrogate pair (a \\ud800 escape alone)")
+                    )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _text(value) -> str:
