@@ -205,6 +205,10 @@ def receipt_email(request: HttpRequest, slug: str) -> HttpResponse:
     outcome = services.receipt_email_request(user=request.user, conference=conference)
     if outcome == "queued":
         messages.success(request, f"We are emailing your newest receipt to {request.user.email}.")
+    elif outcome == "throttled":
+        messages.error(
+            request, "Your receipt was emailed several times in the last hour; please wait before asking again."
+        )
     elif outcome == "unavailable":
         messages.error(request, "We cannot send email right now. Your votes are saved; please try again later.")
     else:
