@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
-from rest_framework import exceptions, permissions
+from rest_framework import exceptions, parsers, permissions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -97,6 +97,16 @@ def api_exception_handler(exc, context):
 
 def _headers(response) -> dict:
     return {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")}
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's, with JSON nested thousands deep refused (a 400) instead of raising RecursionError (a 500)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON parse error - nested too deeply.") from None
 
 
 class Pagination(PageNumberPagination):

@@ -106,3 +106,25 @@ def test_autocomplete_answers_for_staff_only(client, staff_client, user):
     assert [r["text"] for r in response.json()["results"]] == ["Searchable talk"]
     client.force_login(user)
     assert client.get(url, params).status_code in (302, 403)
+
+
+@pytest.mark.parametrize("model", ["tallysnapshot", "blocdetectionrun"])
+def test_a_change_page_with_an_id_that_is_not_a_number_is_not_a_500(staff_client, model):
+    response = staff_client.get(f"/admin/ballots/{model}/abc/change/")
+    assert response.status_code in (302, 404)  # the admin's own "does not exist" redirect, or a 404
+
+
+@pytest.mark.parametrize(
+    ("changelist", "params"),
+    [
+        ("talks_track_changelist", {"name": "a\x00b"}),
+        ("attendance_ticket_changelist", {"status": "valid\x00"}),
+        ("ballots_bloc_changelist", {"status": "\x00", "q": "x\x00"}),
+        ("ballots_organisation_changelist", {"email_domains": "a\x00b"}),
+        ("attendance_user_changelist", {"name\x00": "x"}),
+    ],
+)
+def test_a_nul_byte_in_a_change_list_filter_is_dropped_not_a_500(staff_client, changelist, params):
+    """PostgreSQL text cannot hold a NUL byte: the filter was a DataError."""
+    response = staff_client.get(reverse(f"admin:{changelist}"), params)
+    assert response.status_code in (200, 302)  # 302: the admin's own "?e=1" for a filter it does not know

@@ -145,7 +145,9 @@ class TallySnapshotAdmin(ReadOnlyAdmin):
             self.message_user(request, f"Published the tally of {conference} ({snapshot.computed_at:%d %b %H:%M}).")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        snapshot = get_object_or_404(TallySnapshot.objects.select_related("conference", "policy"), pk=object_id)
+        snapshot = get_object_or_404(
+            TallySnapshot.objects.select_related("conference", "policy"), pk=posted_id(object_id)
+        )
         filters = {key: query_text(request.GET, key, 100) for key in ("track", "format", "q")}
         context = {
             **self.admin_site.each_context(request),

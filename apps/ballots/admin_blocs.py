@@ -392,7 +392,7 @@ class BlocDetectionRunAdmin(ReadOnlyAdmin):
         return format_html("<ul>{}{}</ul>", promotions, organisations)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        run = BlocDetectionRun.objects.filter(pk=object_id).first()
+        run = BlocDetectionRun.objects.filter(pk=posted_id(object_id)).first()
         extra_context = {**(extra_context or {}), "live": bool(run and run.live)}
         return super().change_view(request, object_id, form_url, extra_context)
 

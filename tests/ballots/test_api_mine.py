@@ -148,3 +148,10 @@ def test_a_null_score_withdraws_my_vote_and_a_refused_withdrawal_says_why(setup)
     foreign = TalkFactory()  # a talk of another conference
     missing = client.delete(reverse("api-my-vote", args=[conference.slug, foreign.pk]))
     assert missing.status_code == 404 and missing.json()["error"]["message"]
+
+
+def test_a_talk_id_beyond_any_database_id_is_a_404_not_a_500(setup):
+    conference, _talks, _me, _other, client = setup
+    url = reverse("api-my-vote", args=[conference.slug, 10**20])
+    for response in (client.put(url, {"score": 1}, format="json"), client.delete(url)):
+        assert response.status_code == 404 and "no such talk" in response.json()["error"]["message"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from apps.attendance.models import Ticket, User
@@ -56,8 +57,11 @@ def votes_import(*, conference: Conference, parsed: VoteFile, dry_run: bool, by=
         talks[str(pk)] = pk
         if external_id:
             talks[external_id] = pk
+    now = timezone.now()
     report.errors = [
         f"line {r.line}: no talk “{r.talk}” in {conference.name}" for r in parsed.rows if r.talk not in talks
+    ] + [  # a later vote on the site would be stamped after it, in the future too
+        f"line {r.line}: time {r.at.isoformat()} is in the future" for r in parsed.rows if r.at and r.at > now
     ]
     if report.errors:
         return report
@@ -112,7 +116,9 @@ def _voters(conference, voters: set[str], report: VoteImportReport, by) -> dict[
     emails = {
         v: v if "@" in v else f"voter-{hashlib.sha256(v.encode()).hexdigest()[:20]}@imported.invalid" for v in voters
     }
-    found = {u.email.lower(): u for u in User.objects.filter(email__in=set(emails.values()))}
+    # Any case: an account may be "Ann@Example.org" (emails are unique ignoring case), the file's voter is lower-cased.
+    accounts = User.objects.annotate(email_ci=Lower("email")).filter(email_ci__in=set(emails.values()))
+    found = {u.email.lower(): u for u in accounts}
     out = {}
     for voter, email in sorted(emails.items()):
         user = found.get(email)
