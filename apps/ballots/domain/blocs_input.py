@@ -298,7 +298,10 @@ class BlocRule:
     # votes outside the window over the whole vote, as in rounds 31-34. "local": its share of the site's
     # lone votes in the days around the window (blocs_lone.LOCAL_DAYS either side, the window left out),
     # pulled toward the whole-vote share when those days hold few lone votes: interest in a talk changes
-    # during a vote (a shortlist, a promotion read late), and the whole-vote share misses that.
+    # during a vote (a shortlist, a promotion read late), and the whole-vote share misses that. The larger
+    # of the two shares: the local one alone predicts ~0 for a talk with no lone vote around a one-day spike.
+    # Not the default: with `lone_control: familywise` and 8 votes it is as calibrated as the default on
+    # every world but fresh7 medium (one-day spikes), and it takes a campaign spread over days for interest.
     lone_share: str = "whole"
     # Which voters' email domains are the speaker's organisation (blocs_speaker_links.py; docs/blocs.md,
     # round 33). "exact": the speaker's own address's domain, and the domains registered under the
