@@ -40,6 +40,8 @@ RING_SCORE_NULLS = ("none", "shifted")
 TASTES = ("ignored", "rings")
 LONE_VOTES = ("ignored", "tested", "isolated")
 SPEAKER_LINKS = ("exact", "registrable")
+ORGANISATION_PAIRS = ("majority", "plurality")
+PLACEHOLDER_COMPANIES = ("kept", "listed", "spread")
 # The keys that take one of a few words, and the words each takes.
 CHOICES = {
     "error_control": ERROR_CONTROLS,
@@ -60,6 +62,8 @@ CHOICES = {
     "taste": TASTES,
     "lone_votes": LONE_VOTES,
     "speaker_links": SPEAKER_LINKS,
+    "organisation_pairs": ORGANISATION_PAIRS,
+    "placeholder_companies": PLACEHOLDER_COMPANIES,
 }
 
 
@@ -290,6 +294,23 @@ class BlocRule:
     # keep the counts, the count of tests and the false-discovery bar they have under "exact" (a light
     # voter linked only that way still counts in the narrow test, but is not flagged there).
     speaker_links: str = "exact"
+    # Which company spellings name the same organisation as a work domain for the speaker's colleagues
+    # (blocs_organisations.py; docs/blocs.md, round 35). "majority": round 4's mutual majority only (more
+    # than half of the company's (company, domain) pairs go to the domain and more than half of the
+    # domain's to the company). "plurality": also, for the speaker's organisation only, a company whose
+    # pairs mostly go to the domain and that is the domain's clear plurality spelling (at least a quarter
+    # of its pairs and twice the next spelling: a hospital whose staff spell it many ways, "Universitäts-
+    # klinikum Wexstead" 35 of 79 on uk-wexstead.de). A shared domain (nhs.net: many hospitals, none a
+    # tenth of it) has no such spelling. The voters' organisations stay round 4's; a talk whose speaker
+    # gives the spelling (or writes from the domain) has the other side's group as its colleagues, linked
+    # as `speaker_links: registrable` links (round 34b: relabelled as colleagues, no other test changed).
+    organisation_pairs: str = "majority"
+    # Whether a company field that names no employer ("Patient", "Retired", "Student nurse", "-") is an
+    # organisation (blocs_organisations.py; docs/blocs.md, round 35). "kept": every spelling is, as before.
+    # "listed": the spellings of PLACEHOLDER_NAMES (blocs_placeholders.py) are not. "spread": a spelling
+    # whose voters' work addresses are spread over many domains none of which holds a quarter of them
+    # is not. A voter whose company is not an organisation is known by their address (and order) only.
+    placeholder_companies: str = "kept"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
