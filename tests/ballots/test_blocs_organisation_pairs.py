@@ -66,6 +66,27 @@ def test_a_shared_domain_pairs_no_hospital():
     assert (paired < 0).all()
 
 
+def test_a_regions_domain_holding_another_hospitals_name_pairs_no_hospital():
+    # region.example: Granton's full name 6 of 14, three times the next spelling, and mostly on the region's
+    # domain; but Norton's name is on it too (2), and Norton's name is the clear plurality of norton.example.
+    rows = [("Granton Hospital", "region.example")] * 6 + [("Granton Hospital", "granton.example")] * 3
+    rows += [
+        (f"{unit}, Granton Hospital", "region.example") for unit in ("Cardiology", "Oncology", "ICU", "ED", "Renal")
+    ]
+    rows += [("GH", "region.example")] + [("Norton Hospital", "region.example")] * 2
+    rows += [("Norton Hospital", "norton.example")] * 3 + [("Nortn Hospital", "norton.example")]
+    company, domain, companies, domains = _codes(rows)
+    paired, _, _ = plurality_pairs(company, domain, len(companies), len(domains))
+    assert paired[companies.index("Granton Hospital")] < 0
+    # Without Norton's name on it, the region's domain would be Granton's.
+    alone = [row for row in rows if row != ("Norton Hospital", "region.example")]
+    company, domain, companies, domains = _codes(alone)
+    granton = companies.index("Granton Hospital")
+    assert mutual_majority(company, domain, len(companies), len(domains))[granton] < 0  # 6 of 12
+    paired, _, _ = plurality_pairs(company, domain, len(companies), len(domains))
+    assert domains[paired[granton]] == "region.example"
+
+
 def test_a_plurality_that_leads_the_next_spelling_by_less_than_twice_pairs_nothing():
     rows = [("University of Belwick", "belwick.example")] * 4 + [("Belwick University", "belwick.example")] * 3
     rows += [("BU", "belwick.example"), ("Faculty of Health, University of Belwick", "belwick.example")]

@@ -66,18 +66,22 @@ def mutual_majority(company: np.ndarray, domain: np.ndarray, n_companies: int, n
 # gives its full name in 35–57% of the pairs, three to four times the next spelling; a domain many
 # organisations share (nhs.net, a region's or a state's) has dozens of well-populated spellings, the
 # commonest 6–17% of it. A university's two names ("University of X", "X University") are within twice
-# each other and stay unpaired, as under the majority.
+# each other and stay unpaired, as under the majority. A region's shared domain can hold one hospital's
+# name as a clear plurality (fresh10's regionh.dk: "Granton Hospital" 39 of 118, four times the next)
+# beside the names of the region's other hospitals, each the clear plurality of its own domain: such a
+# domain is left unpaired (`plurality_pairs`).
 PLURALITY_MIN_SHARE = 0.25
 PLURALITY_MIN_LEAD = 2.0
 
 
 def plurality_pairs(company: np.ndarray, domain: np.ndarray, n_companies: int, n_domains: int):
     """Per company, the domain it is paired with by a clear plurality (-1 for none): more than half of
-    the company's (company, domain) pairs go to the domain, and on the domain the company is the
-    commonest spelling with at least PLURALITY_MIN_SHARE of its pairs and PLURALITY_MIN_LEAD times the
-    next spelling's count. Also per company the pairs it has on that domain and the domain's pairs (for
-    the evidence). A mutual-majority pair whose next spelling holds more than half its count is not one
-    (round 4 links it anyway)."""
+    the company's (company, domain) pairs go to the domain, on the domain the company is the commonest
+    spelling with at least PLURALITY_MIN_SHARE of its pairs and PLURALITY_MIN_LEAD times the next
+    spelling's count, and no other organisation's name is on the domain (a spelling at least two of its
+    voters give that is the clear plurality of another domain: the domain is shared). Also per company
+    the pairs it has on that domain and the domain's pairs (for the evidence). A mutual-majority pair
+    whose next spelling holds more than half its count is not one (round 4 links it anyway)."""
     both = (company >= 0) & (domain >= 0)
     stride = max(1, n_domains)
     pairs, counts = np.unique(company[both].astype(np.int64) * stride + domain[both], return_counts=True)
@@ -95,12 +99,20 @@ def plurality_pairs(company: np.ndarray, domain: np.ndarray, n_companies: int, n
     after = after[(after < len(by))]
     after = after[d[by][after] == d[by][after - 1]]
     second[d[by][after]] = counts[by][after]
-    linked = (
-        (2 * counts > per_company[c])
-        & (counts == top[d])
+    clear = (
+        (counts == top[d])
         & (counts >= PLURALITY_MIN_SHARE * per_domain[d])
         & (counts >= PLURALITY_MIN_LEAD * second[d])
     )
+    # A shared domain: another organisation's name is on it, one that at least two voters write and that is
+    # the clear plurality spelling of a domain of its own (a Danish hospital's name on the region's domain,
+    # with its own hospital domain beside it). Such a domain is no one organisation's, whatever its
+    # commonest spelling.
+    home = np.zeros(n_companies, dtype=bool)
+    home[c[clear & (counts >= 2)]] = True
+    shared = np.zeros(n_domains, dtype=bool)
+    shared[d[~clear & (counts >= 2) & home[c]]] = True
+    linked = (2 * counts > per_company[c]) & clear & ~shared[d]
     out = np.full(n_companies, -1, dtype=np.int64)
     out[c[linked]] = d[linked]
     held = np.zeros(n_companies, dtype=np.int64)
