@@ -191,3 +191,21 @@ def test_the_new_keys_take_only_their_words():
             assert key in str(error)
         else:
             raise AssertionError(f"{key} took an unknown word")
+
+
+def test_a_set_aside_placeholder_is_not_given_its_orders_organisation():
+    # A charity's bursary order: three of its staff on its domain, and a patient who gives "Patient".
+    case = Case(n_voters=20)
+    for v in (3001, 3002, 3003):
+        case.add_voter(v, order="BUR-1", domain="kidneysociety.example")
+    case.add_voter(3004, order="BUR-1", company="Patient")
+    case.add_voter(3005, order="BUR-1")  # no company, no work address: the order's organisation's
+    for v in range(3001, 3006):
+        case.vote(v, 1, 2, START)
+    data = case.build()
+    listed = organisations_build(data, placeholders="listed")
+    org = {v: int(listed.voter_org[np.searchsorted(data.voter_ids, v)]) for v in (3001, 3004, 3005)}
+    assert org[3005] == org[3001] >= 0
+    assert org[3004] == -1
+    kept = organisations_build(data)
+    assert kept.labels[kept.voter_org[np.searchsorted(data.voter_ids, 3004)]] == "patient"

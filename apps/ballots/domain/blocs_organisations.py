@@ -154,8 +154,13 @@ def organisations_build(
     paired by `organisation_pairs: plurality`, each such pair with its note). `placeholders`
     (`placeholder_companies`): "listed" or "spread" sets aside the company fields that name no
     employer (blocs_placeholders.py) before anything is paired or grouped."""
+    # Voters whose company field was set aside as naming no employer: known by their address only, never
+    # through their ticket order (a "Patient" on a charity's bursary order is not the charity's).
+    set_aside = np.zeros(len(data.voter_company), dtype=bool)
     if placeholders != "kept":
+        kept = data.voter_company
         data = _without_placeholders(data, placeholders)
+        set_aside = (kept >= 0) & (data.voter_company < 0)
     n_c, n_d, n_g = len(data.company_labels), len(data.domain_labels), len(data.declared_labels)
     company_group = _declared_of(data.company_declared, n_c)
     domain_group = _declared_of(data.domain_declared, n_d)
@@ -221,7 +226,7 @@ def organisations_build(
         org_of_company[np.maximum(data.voter_company, 0)] if n_c else -1,
         np.where(has_domain, org_of_domain[np.maximum(data.voter_domain, 0)] if n_d else -1, -1),
     ).astype(np.int32)
-    voter_org = _through_orders(voter_org, data.voter_order)
+    voter_org = np.where(set_aside & (voter_org < 0), voter_org, _through_orders(voter_org, data.voter_order))
     speaker = [
         np.stack([data.talk_company[:, 0], org_of_company[data.talk_company[:, 1]]], axis=1),
         np.stack([data.talk_domain[:, 0], org_of_domain[data.talk_domain[:, 1]]], axis=1),
