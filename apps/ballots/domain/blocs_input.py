@@ -304,12 +304,15 @@ class BlocRule:
     # tenth of it) has no such spelling. The voters' organisations stay round 4's; a talk whose speaker
     # gives the spelling (or writes from the domain) has the other side's group as its colleagues, linked
     # as `speaker_links: registrable` links (round 34b: relabelled as colleagues, no other test changed).
+    # Not the default: on fresh10 medium it loses 3 planted coworkers and raises collateral 0.04 points.
     organisation_pairs: str = "majority"
     # Whether a company field that names no employer ("Patient", "Retired", "Student nurse", "-") is an
     # organisation (blocs_organisations.py; docs/blocs.md, round 35). "kept": every spelling is, as before.
     # "listed": the spellings of PLACEHOLDER_NAMES (blocs_placeholders.py) are not. "spread": a spelling
     # whose voters' work addresses are spread over many domains none of which holds a quarter of them
-    # is not. A voter whose company is not an organisation is known by their address (and order) only.
+    # is not. A voter whose company is not an organisation is known by their work address only (not through
+    # their ticket order: a "Patient" on a charity's bursary order is not the charity's). Neither is the
+    # default (docs/blocs.md, round 35: both lose planted members on fresh10 medium).
     placeholder_companies: str = "kept"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
