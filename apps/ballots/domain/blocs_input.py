@@ -300,8 +300,9 @@ class BlocRule:
     # domain's to the company). "plurality": also, for the speaker's organisation only, a company whose
     # pairs mostly go to the domain and that is the domain's clear plurality spelling (at least a quarter
     # of its pairs and twice the next spelling: a hospital whose staff spell it many ways, "Universitäts-
-    # klinikum Wexstead" 35 of 79 on uk-wexstead.de). A shared domain (nhs.net: many hospitals, none a
-    # tenth of it) has no such spelling. The voters' organisations stay round 4's; a talk whose speaker
+    # klinikum Wexstead" 35 of 79 on uk-wexstead.de). A shared domain has none: nhs.net's commonest spelling
+    # is a tenth of it, and a domain on which another organisation's name stands (the clear plurality of
+    # a domain of its own: a region's hospital) pairs no one. The voters' organisations stay round 4's; a talk whose speaker
     # gives the spelling (or writes from the domain) has the other side's group as its colleagues, linked
     # as `speaker_links: registrable` links (round 34b: relabelled as colleagues, no other test changed).
     # Not the default: on fresh10 medium it loses 3 planted coworkers and raises collateral 0.04 points.
