@@ -302,9 +302,10 @@ class BlocRule:
     # of its pairs and twice the next spelling: a hospital whose staff spell it many ways, "Universitäts-
     # klinikum Wexstead" 35 of 79 on uk-wexstead.de). A shared domain has none: nhs.net's commonest spelling
     # is a tenth of it, and a domain on which another organisation's name stands (the clear plurality of
-    # a domain of its own: a region's hospital) pairs no one. The voters' organisations stay round 4's; a talk whose speaker
-    # gives the spelling (or writes from the domain) has the other side's group as its colleagues, linked
-    # as `speaker_links: registrable` links (round 34b: relabelled as colleagues, no other test changed).
+    # a domain of its own: a region's hospital) pairs no one. The voters' organisations stay round 4's; a
+    # talk whose speaker gives the spelling (or writes from the domain) has the other side's group as its
+    # colleagues, linked as `speaker_links: registrable` links (round 34b: relabelled as colleagues, no
+    # other test changed).
     # Not the default: on fresh10 medium it loses 3 planted coworkers and raises collateral 0.04 points.
     organisation_pairs: str = "majority"
     # Whether a company field that names no employer ("Patient", "Retired", "Student nurse", "-") is an
