@@ -1,5 +1,6 @@
 """The base of every confvote admin: values that reach a form from the request (an add page's
-`?conference=` prefill, a posted form) are checked before Django's widgets look them up.
+`?conference=` prefill, a posted form) are checked before Django's widgets look them up; and a
+middleware that does the same for the rows ticked for an admin action, on every admin.
 
 Django's autocomplete widget looks the selected ids up as given, so an id its field cannot hold
 (`?conference=abc`, a posted `talks=x`) was a ValueError, a 500, where a form error belongs; and the
@@ -7,6 +8,7 @@ admin's split date/time widget could not show a prefill at all (`?start=2026-05-
 
 from django.contrib import admin
 from django.contrib.admin import widgets
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -66,3 +68,31 @@ class ModelAdmin(admin.ModelAdmin):
             else:
                 del initial[name]
         return initial
+
+
+class AdminSelectedIdsChecked:
+    """Middleware: Django's admin looks the rows ticked for an action (`_selected_action`) up as posted,
+    for every admin (ours, and the groups and email addresses of auth and allauth), so a value that cannot
+    be an id of the model (`abc`, beyond 64 bits) was a 500. Such values are dropped: they name no row, as
+    the id of a deleted row names none, and with none left the admin says that items must be selected."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        model_admin = getattr(view_func, "model_admin", None)  # set on the views of every ModelAdmin
+        if model_admin is None or request.method != "POST" or ACTION_CHECKBOX_NAME not in request.POST:
+            return None
+        pk = model_admin.model._meta.pk
+        target = pk.target_field if pk.is_relation else pk
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        ids = [value for value in selected if holds(target, value)]
+        if ids != selected:
+            post = request.POST.copy()
+            post.setlist(ACTION_CHECKBOX_NAME, ids)
+            post._mutable = False
+            request.POST = post
+        return None

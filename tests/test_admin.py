@@ -181,3 +181,30 @@ def test_a_posted_id_its_field_cannot_hold_is_a_form_error_not_a_500(staff_clien
     promotion = staff_client.post(reverse("admin:ballots_promotion_add"), {"talks": [value]})
     assert promotion.status_code == 200
     assert not Track.objects.exists()
+
+
+@pytest.mark.parametrize("selected", [["abc"], ["1" + "0" * 22], [""], ["1e3"]])
+@pytest.mark.parametrize(
+    ("changelist", "action"),
+    [
+        ("talks_track_changelist", "delete_selected"),
+        ("attendance_ticket_changelist", "cancel_tickets"),
+        ("ballots_bloc_changelist", "export_csv"),
+        ("auth_group_changelist", "delete_selected"),  # Django's own screens too
+        ("account_emailaddress_changelist", "make_verified"),
+    ],
+)
+def test_an_action_on_a_selected_row_that_cannot_be_an_id_is_not_a_500(staff_client, changelist, action, selected):
+    """Django's admin looked the ticked rows up as posted: `_selected_action=abc` was a ValueError, a 500."""
+    url = reverse(f"admin:{changelist}")
+    response = staff_client.post(url, {"action": action, "_selected_action": selected, "index": 0}, follow=True)
+    assert response.status_code == 200
+    assert "Items must be selected" in response.content.decode()
+
+
+def test_an_action_acts_on_the_rows_that_are_ids_and_ignores_the_rest(staff_client):
+    kept, deleted = TrackFactory(), TrackFactory()
+    url = reverse("admin:talks_track_changelist")
+    post = {"action": "delete_selected", "_selected_action": [str(deleted.pk), "abc"], "post": "yes"}
+    assert staff_client.post(url, post).status_code == 302
+    assert list(Track.objects.all()) == [kept]
