@@ -39,6 +39,7 @@ class PretixConnectionAdmin(ModelAdmin):
     form = PretixConnectionForm
     list_display = ("conference", "organizer_slug", "event_slug", "active", "last_synced_at", "last_error")
     list_filter = ("active",)
+    search_fields = ("conference__name", "conference__slug", "organizer_slug", "event_slug")  # never the tokens
     readonly_fields = ("webhook_url", "last_synced_at", "last_result", "last_error")
     autocomplete_fields = ("conference",)
     actions = ["sync_now"]

@@ -91,6 +91,7 @@ class BallotAdmin(ReadOnlyAdmin):
 @admin.register(BallotReceipt)
 class BallotReceiptAdmin(ReadOnlyAdmin):
     list_display = ("code", "ballot", "sequence", "vote_count", "at")
+    list_filter = ("ballot__conference",)
     search_fields = ("code",)
     exclude = ("nonce",)  # the voter's secret: organizers never need it
     list_select_related = ("ballot__user",)
