@@ -4,6 +4,7 @@ then detection and the discounts.
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/confvote_bench
     .venv/bin/python bench/blocs_app.py [--slug demo] [--record]
+    .venv/bin/python bench/blocs_app.py --rule '{"lone_votes": "isolated"}' --blocs  # another rule, every bloc
 
 `bench/blocs_postgres.py` measures the same work in plain SQL without Django; this script says what an
 organizer waits for. Read-only: nothing is written to the database.
@@ -12,6 +13,7 @@ organizer waits for. Read-only: nothing is written to the database.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import sys
@@ -42,13 +44,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--slug", default="demo")
     parser.add_argument("--record", action="store_true")
+    parser.add_argument("--rule", default="{}", help="bloc rule keys as JSON (default: today's default rule)")
+    parser.add_argument("--blocs", action="store_true", help="print every bloc: talk, way, members, evidence")
     args = parser.parse_args()
+    rule = BlocRule.from_json(json.loads(args.rule))
+    if args.record and rule != BlocRule():
+        parser.error("--record measures the default rule only")
     conference = Conference.objects.get(slug=args.slug)
     policy = weight_policy_current(conference=conference)
     started = time.perf_counter()
     data = bloc_input(conference=conference, policy=policy)
     built = time.perf_counter()
-    rule = BlocRule()  # today's default, as bench/blocs_postgres.py (the demo's stored policy may be older)
+    # Today's default unless --rule says otherwise, as bench/blocs_postgres.py (the demo's stored policy may be older).
     report = blocs_detect(data, rule)
     discounts = bloc_discounts(report.blocs, rule)
     done = time.perf_counter()
@@ -59,6 +66,11 @@ def main() -> None:
         f"selector {built - started:.1f} s, detect and discount {done - built:.1f} s | {done - started:.1f} s | "
         f"peak RSS {peak_mb:,.0f} MB |"
     )
+    if args.blocs:
+        for bloc in report.blocs:
+            print(f"talk {bloc.talk_id} {bloc.direction}, {bloc.size} members, signals {', '.join(bloc.signals)}")
+            for evidence in bloc.evidence:
+                print("   ", evidence.sentence)
     print(HEADER)
     print(line)
     if args.record:

@@ -14,7 +14,7 @@ merge), what became of it under the other rule:
   member was lost in the merge: admission or follow-ups);
 - "left out": under the other rule the member's vote on the talk is a light colleague's of the speaker,
   which the narrow test leaves out (round 10) or, for a colleague only the wider links make, counts
-  without flagging (round 34b);
+  without flagging (round 35);
 - "now colleagues": the (group, talk) cell is a colleague cell under the other rule;
 - "below the bar": the finding is gone; its log p and bar under the first rule, and the bar of the
   signal's first finding under the other.

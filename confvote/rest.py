@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
-from rest_framework import exceptions, permissions
+from rest_framework import exceptions, parsers, permissions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -66,6 +66,20 @@ class IsConferenceOrganizer(permissions.BasePermission):
         return True
 
 
+class IsSignedInAttendee(permissions.IsAuthenticated):
+    """The attendee's own endpoints (`…/me/…`): a signed-in session, never an organizer token. A token is
+    an integration's credential for its conference's organizer operations; its owner's own ballot, ticket
+    and pledge, at any conference, are not what it was handed out for (a leaked one must not vote)."""
+
+    message = (
+        "An organizer API token works only on its conference's organizer operations; "
+        "your own ballot, ticket and pledge need you signed in."
+    )
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and not isinstance(request.auth, ApiToken)
+
+
 def api_exception_handler(exc, context):
     """Every error has the same shape: {"error": {"status", "code", "message", "fields"?}}."""
     if isinstance(exc, DjangoValidationError):
@@ -97,6 +111,16 @@ def api_exception_handler(exc, context):
 
 def _headers(response) -> dict:
     return {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")}
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's, with JSON nested thousands deep refused (a 400) instead of raising RecursionError (a 500)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON parse error - nested too deeply.") from None
 
 
 class Pagination(PageNumberPagination):

@@ -296,3 +296,13 @@ def test_a_malformed_token_header_is_refused_with_the_expected_form(organizer, h
     response = client.get(reverse("api-override-list", args=[conference.slug]))
     assert response.status_code == 401
     assert response.json()["error"]["message"] == "Send the header as “Authorization: Token <key>”."
+
+
+def test_json_nested_too_deeply_is_a_400_not_a_500(api):
+    conference = ConferenceFactory()
+    talk = TalkFactory(conference=conference)
+    api.force_authenticate(UserFactory())
+    body = "[" * 100_000 + "]" * 100_000  # Python's JSON parser recurses once per level
+    response = api.put(reverse("api-my-vote", args=[conference.slug, talk.pk]), body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "JSON parse error - nested too deeply."

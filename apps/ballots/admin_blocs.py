@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from apps.talks.models import Conference, Track
+from confvote.admin_base import ModelAdmin
 from confvote.admin_readonly import ReadOnlyAdmin
 
 from .bloc_csv import bloc_csv_response
@@ -91,7 +92,7 @@ class TrackFilter(admin.SimpleListFilter):
 
 
 @admin.register(Bloc)
-class BlocAdmin(admin.ModelAdmin):
+class BlocAdmin(ModelAdmin):
     list_display = (
         "talk",
         "size",
@@ -392,7 +393,7 @@ class BlocDetectionRunAdmin(ReadOnlyAdmin):
         return format_html("<ul>{}{}</ul>", promotions, organisations)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        run = BlocDetectionRun.objects.filter(pk=object_id).first()
+        run = BlocDetectionRun.objects.filter(pk=posted_id(object_id)).first()
         extra_context = {**(extra_context or {}), "live": bool(run and run.live)}
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -3,6 +3,7 @@ public bulletin board. Views stay thin: services write, selectors read."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from urllib.parse import parse_qsl, urlencode
 
 from django.contrib import messages
@@ -146,8 +147,12 @@ def _return_query(raw: str) -> str:
 
 
 def _refused(request, message: str, status: int, *, conference=None, talk_id=None) -> HttpResponse:
+    talk = None
     if request.htmx and conference is not None and status != 404:
-        talk = selectors.talk_for_card(conference=conference, talk_id=talk_id, user=request.user)
+        # A bad score is refused before the talk is looked up: the talk may be gone, with no card to draw.
+        with suppress(Talk.DoesNotExist):
+            talk = selectors.talk_for_card(conference=conference, talk_id=talk_id, user=request.user)
+    if talk is not None:
         response = render(
             request, "ballots/_vote_response.html", _card_context(request, conference, talk, error=message)
         )
@@ -200,6 +205,10 @@ def receipt_email(request: HttpRequest, slug: str) -> HttpResponse:
     outcome = services.receipt_email_request(user=request.user, conference=conference)
     if outcome == "queued":
         messages.success(request, f"We are emailing your newest receipt to {request.user.email}.")
+    elif outcome == "throttled":
+        messages.error(
+            request, "Your receipt was emailed several times in the last hour; please wait before asking again."
+        )
     elif outcome == "unavailable":
         messages.error(request, "We cannot send email right now. Your votes are saved; please try again later.")
     else:

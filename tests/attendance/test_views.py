@@ -301,3 +301,31 @@ def test_a_ticket_holder_is_told_there_is_nothing_to_pledge(client):
     client.force_login(made.user)
     page = text(client.get(reverse("attendance:my_pledge", args=[made.conference.slug])))
     assert "nothing to pledge" in page and "Your weight now: 1" in page and 'name="threshold_percent"' not in page
+
+
+def test_pretix_webhook_with_a_nul_byte_in_its_token_is_unknown_not_a_500(client):
+    # PostgreSQL text cannot hold a NUL byte: looking the token up raised a DataError.
+    url = reverse("attendance:pretix_webhook", args=["tok\x00en"])
+    response = client.post(url, "{}", content_type="application/json")
+    assert response.status_code == 404 and response.json() == {"error": "Unknown webhook."}
+
+
+def test_pretix_webhook_refuses_an_order_code_with_non_ascii_digits(client):
+    connection = PretixConnection.objects.create(
+        conference=ConferenceFactory(), organizer_slug="acme", event_slug="democon", api_token="tok"
+    )
+    url = reverse("attendance:pretix_webhook", args=[connection.webhook_token])
+    for code in ("ABC²", "ABC١٢"):  # alphanumeric to str.isalnum, never a pretix order code
+        body = {"organizer": "acme", "event": "democon", "code": code}
+        response = client.post(url, json.dumps(body), content_type="application/json")
+        assert response.status_code == 400 and response.json() == {"error": "The order code is not valid."}
+
+
+def test_pretix_webhook_with_json_nested_too_deeply_is_a_400(client):
+    connection = PretixConnection.objects.create(
+        conference=ConferenceFactory(), organizer_slug="acme", event_slug="democon", api_token="tok"
+    )
+    url = reverse("attendance:pretix_webhook", args=[connection.webhook_token])
+    response = client.post(url, "[" * 100_000 + "]" * 100_000, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"error": "Expected a JSON body with organizer, event and code."}

@@ -153,3 +153,21 @@ def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_
     kept = {**before, key: other}
     old, _ = _stored_then_migrated(before_migration, kept)
     assert old.bloc_rule == kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_round_34_migration_pins_the_lone_family_s_bar_and_window_size_in_stored_policies():
+    """0033 writes `lone_control: error_control` and `lone_min_votes: null` (round 34: the lone-vote family
+    under the rule's own error control, its windows of `min_members` votes) into policies stored without
+    them; a stored policy with `lone_votes: isolated` keeps round 32's meaning. A policy that names a key
+    keeps its choice, and new policies store today's default, written out."""
+    keys = ("lone_control", "lone_min_votes")
+    before = {k: v for k, v in BlocRule().to_json().items() if k not in keys} | {"lone_votes": "isolated"}
+    old, chosen = _stored_then_migrated("0032_bloc_rule_speaker_links", before)
+    assert old.bloc_rule == {**before, "lone_control": "error_control", "lone_min_votes": None}
+    assert BlocRule.from_json(old.bloc_rule) == BlocRule(lone_votes="isolated")
+    assert chosen.bloc_rule == BlocRule().to_json()
+    assert {k: chosen.bloc_rule[k] for k in keys} == {k: BlocRule().to_json()[k] for k in keys}
+    kept = {**before, "lone_control": "familywise", "lone_min_votes": 8}
+    old, _ = _stored_then_migrated("0032_bloc_rule_speaker_links", kept)
+    assert old.bloc_rule == kept

@@ -2,7 +2,7 @@
 registered under the same domain (student.emberforge.edu for a speaker on emberforge.edu), and voters on a
 domain named as the speaker's company once words like "university" or "studio" are set aside ("University
 of Emberforge" and emberforge.edu). Free mail never links; nor does a remainder under four letters. Under
-`exact` (the rule before) none of these is the speaker's organisation. Since round 34b such a link moves its cells to
+`exact` (the rule before) none of these is the speaker's organisation. Since round 35 such a link moves its cells to
 the colleague tests and changes no other test: the order, affiliation, narrow and lean tests count, rank and
 flag as under `exact`, but for the newly linked colleagues themselves."""
 
@@ -205,7 +205,7 @@ def test_a_booking_of_an_organisation_linked_by_address_says_how_too():
     assert booking and "(student.emberforge.edu is under emberforge.edu, the speaker's address)" in booking[0]
 
 
-# Round 34b: the wider links move the cells they link to the colleague tests and leave every other test
+# Round 35: the wider links move the cells they link to the colleague tests and leave every other test
 # as under `exact`: its counts, its family's count of tests and its false-discovery bar.
 
 

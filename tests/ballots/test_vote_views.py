@@ -245,3 +245,22 @@ def test_the_voting_pages_links_keep_the_filters(user_client):
     assert "Page 1 of 2" in html and 'href="?q=Pagination&amp;page=2"' in html
     html = user_client.get(page_url(conference), {"q": "Pagination", "page": "2"}).content.decode()
     assert 'href="?q=Pagination&amp;page=1"' in html
+
+
+@pytest.mark.parametrize("htmx", [{}, HTMX])
+def test_a_talk_id_beyond_any_database_id_is_a_404_not_a_500(user_client, htmx):
+    conference = ConferenceFactory()
+    TalkFactory(conference=conference)
+    url = reverse("ballots:vote_submit", kwargs={"slug": conference.slug, "talk_id": 10**20})
+    for data in ({"score": "2"}, {"withdraw": "1"}):
+        response = user_client.post(url, data, **htmx)
+        assert response.status_code == 404 and "no such talk" in response.content.decode()
+    assert not Vote.objects.exists()
+
+
+def test_an_htmx_vote_with_a_bad_score_on_a_missing_talk_is_refused_not_a_500(user_client):
+    talk = TalkFactory()
+    url = submit_url(talk)
+    talk.delete()  # while the voter's page was open
+    response = user_client.post(url, {"score": "abc"}, **HTMX)
+    assert response.status_code == 400 and "Choose a score from 0 to 3." in response.content.decode()

@@ -15,6 +15,7 @@ from lxml import etree
 from apps.scheduling.models import ScheduleRelease
 from apps.scheduling.services import Placement, release_publish
 from apps.scheduling.views import my_schedule_url
+from apps.talks.models import Talk
 from tests.factories import (
     ConferenceFactory,
     RoomFactory,
@@ -224,3 +225,14 @@ def test_release_publish_refuses_bad_placements_and_writes_nothing(published):
         with pytest.raises(ValidationError, match=message):
             release_publish(conference=conference, placements=placements)
     assert ScheduleRelease.objects.filter(conference=conference).count() == 1
+
+
+def test_schedule_xml_stays_valid_with_a_control_character_in_a_title(client, published, xml_schema):
+    """XML cannot hold a control character even escaped: one vertical tab in a title made the whole
+    schedule.xml unreadable for every feed reader."""
+    conference, _release, talks, _rooms = published
+    Talk.objects.filter(pk=talks[0].pk).update(title="Async\x0bviews\x1b", abstract="a\x01b")
+    response = get(client, "schedule_export", conference, fmt="schedule.xml")
+    document = etree.fromstring(response.content)
+    assert xml_schema.validate(document), [str(e) for e in xml_schema.error_log]
+    assert "Asyncviews" in [e.text for e in document.iter("title")]

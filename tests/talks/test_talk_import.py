@@ -331,3 +331,61 @@ def test_pretalx_durations_of_zero_are_reported_and_a_missing_one_takes_the_type
     first["duration"] = "00:00"
     result = talks_parse(json.dumps(slots).encode(), filename=schedule.name)
     assert [p.message for p in result.errors] == ["duration 0 is outside 1 to 600 minutes"]
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (json.dumps([{"id": "X1", "title": "A\x00B"}]).encode(), "json"),  # "\u0000" in the JSON text
+        (json.dumps([{"id": "X1", "title": "AB", "speakers": [{"name": "N\x00"}]}]).encode(), "json"),
+        (b"external_id,title\nX1,A\x00B\n", "csv"),
+    ],
+)
+def test_a_nul_byte_in_a_talk_is_reported_not_a_500(content, kind):
+    """PostgreSQL text cannot hold a NUL byte: the import (even a dry run) raised a DataError."""
+    result = talks_parse(content, kind=kind)
+    assert not result.ok and "NUL byte" in str(result.errors[0])
+
+
+def test_a_cell_over_the_csv_field_limit_is_reported_not_a_500():
+    result = talks_parse("external_id,title,abstract\nX1,T," + "a" * 200_000 + "\n", kind="csv")
+    assert not result.records
+    assert [str(e) for e in result.errors] == ["file: not valid CSV: field larger than field limit (131072)"]
+
+
+def test_json_nested_too_deeply_is_reported_not_a_500():
+    result = talks_parse(b"[" * 100_000 + b"]" * 100_000, kind="json")
+    assert [str(e) for e in result.errors] == ["file: not valid JSON: nested too deeply"]
+
+
+@pytest.mark.parametrize(
+    ("speaker", "problem"),
+    [
+        ({"name": "N" * 201}, "a speaker's name is longer than 200 characters"),
+        ({"name": "N", "company": "C" * 201}, "a speaker's company is longer than 200 characters"),
+        ({"name": "N", "email": "a" * 250 + "@x.org"}, "a speaker's email is longer than 254 characters"),
+        ({"name": "N", "external_id": "E" * 101}, "a speaker's external id is longer than 100 characters"),
+    ],
+)
+def test_a_speaker_field_longer_than_the_database_holds_is_reported(speaker, problem):
+    """On PostgreSQL it was a DataError (value too long), a 500 even for a dry run."""
+    result = talks_parse(json.dumps([{"id": "X1", "title": "T", "speakers": [speaker]}]).encode(), kind="json")
+    assert [str(e) for e in result.errors] == [f"record 1: {problem}"]
+
+
+def test_a_track_or_language_too_long_is_reported_not_cut():
+    """They were cut to 100 and 16 characters without a word: a talk landed in a track named otherwise."""
+    long_track = json.dumps([{"id": "X1", "title": "T", "track": "T" * 101, "language": "english (" + "x" * 20 + ")"}])
+    result = talks_parse(long_track.encode(), kind="json")
+    assert [str(e) for e in result.errors] == [
+        "record 1: track is longer than 100 characters",
+        "record 1: language is longer than 16 characters (give a code such as en or pt-BR)",
+    ]
+
+
+def test_half_a_surrogate_pair_in_json_is_reported_not_a_500():
+    """A lone "\\ud800" escape decodes to a string that cannot be written as UTF-8: a UnicodeEncodeError."""
+    result = talks_parse(b'[{"id": "X1", "title": "A\\ud800B"}]', kind="json")
+    assert [str(e) for e in result.errors] == [
+        "record 1: title holds half of a surrogate pair (a \\ud800 escape alone)"
+    ]

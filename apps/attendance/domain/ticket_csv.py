@@ -57,6 +57,9 @@ class ParsedTickets:
 
 def ticket_csv_parse(text: str, *, ticket_type_names: set[str] | frozenset[str]) -> ParsedTickets:
     """Rows and errors of a CSV text; `ticket_type_names` are the conference's types (matched ignoring case)."""
+    if "\x00" in text:  # a spreadsheet's binary format, say; and PostgreSQL text cannot hold one
+        message = "The file holds a NUL byte, so it is not CSV text. Save it as CSV UTF-8 and retry."
+        return ParsedTickets((), (RowError(0, message),))
     types_by_key = {name.casefold(): name for name in ticket_type_names}
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     try:

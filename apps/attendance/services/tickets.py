@@ -102,6 +102,9 @@ def tickets_upsert(
     By default every ticket of the conference is locked, so that an import and a sync never
     interleave; `only_matching` locks just the tickets the incoming ones can match (one order)."""
     report = UpsertReport()
+    # One writer at a time per conference, as for vote imports: a ticket not in the database yet has no
+    # row to lock, so two imports (or an import and a sync) of the same new tickets both inserted it.
+    Conference.objects.select_for_update(no_key=True).filter(pk=conference.pk).exists()
     candidates = Ticket.objects.select_for_update(no_key=True, of=("self",)).filter(conference=conference)
     if only_matching:
         external_ids = [t.external_id for t in incoming if t.external_id]

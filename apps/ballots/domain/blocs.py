@@ -268,7 +268,7 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
     )
     known = orgs if orgs is not None or not by_colleagues else organisations_build(data, **build)
     # The wider links move the cells they link to the colleague tests, and test every other cell as
-    # under `exact` (round 34b): the order, affiliation, narrow and lean tests keep their counts, their
+    # under `exact` (round 35): the order, affiliation, narrow and lean tests keep their counts, their
     # count of tests and their false-discovery bar, so a right link costs no finding elsewhere. The
     # exact links' pairs say what those tests leave to the colleague tests.
     exact = known.exact_pairs() if links and known is not None else None

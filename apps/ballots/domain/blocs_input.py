@@ -39,6 +39,7 @@ OPPOSE_LEANS = ("ignored", "tested")
 RING_SCORE_NULLS = ("none", "shifted")
 TASTES = ("ignored", "rings")
 LONE_VOTES = ("ignored", "tested", "isolated")
+LONE_CONTROLS = ("error_control", "familywise")
 SPEAKER_LINKS = ("exact", "registrable")
 ORGANISATION_PAIRS = ("majority", "plurality")
 PLACEHOLDER_COMPANIES = ("kept", "listed", "spread")
@@ -61,6 +62,7 @@ CHOICES = {
     "ring_score_null": RING_SCORE_NULLS,
     "taste": TASTES,
     "lone_votes": LONE_VOTES,
+    "lone_control": LONE_CONTROLS,
     "speaker_links": SPEAKER_LINKS,
     "organisation_pairs": ORGANISATION_PAIRS,
     "placeholder_companies": PLACEHOLDER_COMPANIES,
@@ -282,6 +284,18 @@ class BlocRule:
     # mailing's readers; "isolated" far fewer: an unrecorded push, a recorded promotion's late readers,
     # and on the large demo two honest windows of four and five lone votes; docs/blocs.md, round 32).
     lone_votes: str = "ignored"
+    # The lone-vote family's bar (round 34). "error_control": the rule's `error_control`, as in rounds 31
+    # and 32 (under false-discovery control the lone family's own findings lower its bar: a corporate
+    # burst that passes at p = 1e-48 lets windows of four lone votes in quiet hours pass at p = 1e-6).
+    # "familywise": every lone finding must pass alpha / tests (Bonferroni), whatever else the family
+    # finds, as the colleague families do. Neither this nor `lone_min_votes` makes the lone test the
+    # default: with both (familywise, 8 votes) honest-only medium conferences still get windows of 10-32
+    # lone votes at p = 1e-7 (an unrecorded push, a promotion read past its hours, independent voters),
+    # a little under the familywise bar; the test's null, not its multiplicity, is what they defeat.
+    lone_control: str = "error_control"
+    # The fewest lone votes a lone-vote window needs to be a finding (round 34); None: `min_members`, as in
+    # rounds 31 and 32. Windows smaller than this are neither findings nor steps of the family's bar.
+    lone_min_votes: int | None = None
     # Which voters' email domains are the speaker's organisation (blocs_speaker_links.py; docs/blocs.md,
     # round 33). "exact": the speaker's own address's domain, and the domains registered under the
     # speaker's company name spelled out ("Initech GmbH", initech.com; round 13). "registrable": also
@@ -290,7 +304,7 @@ class BlocRule:
     # company's once a few words naming the kind of organisation are set aside ("University of
     # Emberforge" and emberforge.edu, "Copperwind Studio" and copperwind.games; at least four letters
     # left). The evidence of a group linked only that way says how. Such a link moves its cells to the
-    # colleague tests and changes no other test (round 34b): the order, affiliation, narrow and lean tests
+    # colleague tests and changes no other test (round 35): the order, affiliation, narrow and lean tests
     # keep the counts, the count of tests and the false-discovery bar they have under "exact" (a light
     # voter linked only that way still counts in the narrow test, but is not flagged there).
     speaker_links: str = "exact"
@@ -381,6 +395,10 @@ class BlocRule:
             or not 0 <= self.promotion_hours <= 24 * 14
         ):
             problems.append("promotion_hours must be a number of hours from 0 (ignore promotions) to 336")
+        if self.lone_min_votes is not None and (
+            isinstance(self.lone_min_votes, bool) or not isinstance(self.lone_min_votes, int) or self.lone_min_votes < 2
+        ):
+            problems.append("lone_min_votes must be null or a whole number of at least 2")
         if problems:
             raise ValueError("Invalid bloc rule: " + "; ".join(problems) + ".")
 

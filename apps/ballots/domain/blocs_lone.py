@@ -26,6 +26,11 @@ the site-wide counts it is judged against alike. Isolated votes are few, and som
 one talk's: a window is then predicted from all the site's isolated votes in it, the talk's own
 included (as the organisation burst test predicts from an organisation's few votes), not from the
 others only, which would predict nothing there.
+
+Round 34 sets the family's bar and window size apart from the other tests' (`lone_rule`): under
+`lone_control: familywise` every lone window must reach alpha / tests, so the family's own strong findings
+(a corporate burst) cannot step the bar up for a few voters alone in a quiet hour, and `lone_min_votes`
+asks a lone window for more votes than `min_members`. Both leave the other tests' rule as it is.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from dataclasses import replace
 import numpy as np
 
 from .blocs_bursts import _scan
-from .blocs_input import BlocInput, votes_only
+from .blocs_input import BlocInput, BlocRule, votes_only
 from .blocs_signals import Context, Finding, context_build
 
 LONE_MINUTES = 30  # a vote with no other vote by its voter within this many minutes either side is lone
@@ -72,6 +77,15 @@ def isolated_votes(data: BlocInput, lone: np.ndarray, hours: int = ISOLATED_HOUR
     return out
 
 
+def lone_rule(rule: BlocRule) -> BlocRule:
+    """The rule the lone-vote scan runs under (round 34): its windows need at least `lone_min_votes` lone
+    votes (never fewer than `min_members`), and under `lone_control: familywise` every window is held to
+    alpha / tests, so findings elsewhere in the family cannot lower the bar of a window in quiet hours."""
+    fewest = max(rule.min_members, rule.lone_min_votes or 0)
+    control = "familywise" if rule.lone_control == "familywise" else rule.error_control
+    return replace(rule, min_members=fewest, error_control=control)
+
+
 def lone_findings(ctx: Context) -> list[Finding]:
     """The burst test's windows over the lone votes only (under `lone_votes: isolated`, the lone votes
     of voters with no other lone vote within `ISOLATED_HOURS`): per talk and way, more such votes in a
@@ -85,6 +99,6 @@ def lone_findings(ctx: Context) -> list[Finding]:
     keep = isolated_votes(data, lone) if isolated else lone
     if not keep.any():
         return []
-    scan = _scan(context_build(votes_only(data, keep), ctx.rule), "burst", sparse=isolated)
+    scan = _scan(context_build(votes_only(data, keep), lone_rule(ctx.rule)), "burst", sparse=isolated)
     hours = ISOLATED_HOURS if isolated else 0
     return [replace(f, lone_minutes=LONE_MINUTES, lone_hours=hours) for f in scan.findings()]

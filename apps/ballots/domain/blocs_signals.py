@@ -240,7 +240,7 @@ def group_findings(
     other family's count of tests and its false-discovery ranking: a colleague cell not among them is
     counted and ranked there as any other cell, and reported only as colleagues (`speaker_links:
     registrable`: a cell only the wider links make the speaker's organisation moves to the colleague
-    test without changing the bar the other cells meet, round 34b)."""
+    test without changing the bar the other cells meet, round 35)."""
     data, rule = ctx.data, ctx.rule
     n_talks = max(1, data.n_talks)
     in_group = column >= 0

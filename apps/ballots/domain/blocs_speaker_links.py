@@ -29,7 +29,7 @@ on health.nordhaven.example). Each link carries a note that the evidence repeats
 the group was taken for the speaker's organisation.
 
 A wider link decides only who is the speaker's organisation: its cells go to the colleague tests, and
-every other test reads the votes as under `exact` (round 34b, in blocs.findings_collect): the order,
+every other test reads the votes as under `exact` (round 35, in blocs.findings_collect): the order,
 affiliation and lean tests keep their count of tests and their false-discovery bar (a loyal group that
 `exact` tested as outsiders still counts there, as a test and as a discovery), and the narrow test keeps
 the light votes of a newly linked colleague in its count without flagging them. Otherwise each right

@@ -21,6 +21,7 @@ ALIASES = {
     "timestamp": ("timestamp", "time", "created", "date", "voted_at"),
 }
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_VOTER = 254
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,20 @@ def votes_parse(content: bytes | str, *, scale: tuple[int, int], score_map: dict
         except UnicodeDecodeError:
             result.errors.append("file: the file is not UTF-8 text")
             return result
+    if "\x00" in content:  # a spreadsheet's binary format, say; and PostgreSQL text cannot hold one
+        result.errors.append("file: the file holds a NUL byte, so it is not CSV text (save it as CSV UTF-8 and retry)")
+        return result
+    try:
+        _rows_read(content, result, scale=scale, score_map=score_map)
+    except csv.Error as exc:  # a cell over csv's field size limit, say
+        result.errors.append(f"file: not valid CSV: {exc}")
+        result.rows.clear()
+    if not result.rows and not result.errors:
+        result.errors.append("file: no votes found below the header line")
+    return result
+
+
+def _rows_read(content: str, result: VoteFile, *, scale: tuple[int, int], score_map: dict[int, int] | None) -> None:
     try:
         dialect = csv.Sniffer().sniff(content[:4096], delimiters=",;\t")
     except csv.Error:
@@ -74,7 +89,7 @@ def votes_parse(content: bytes | str, *, scale: tuple[int, int], score_map: dict
     missing = [key for key in ("talk", "voter", "score") if columns[key] is None]
     if missing:
         result.errors.append(f"line 1: missing column(s) {', '.join(missing)} (header: {', '.join(header) or 'none'})")
-        return result
+        return
     seen: dict[tuple[str, str], int] = {}
     low, high = scale
     for row in reader:
@@ -90,6 +105,10 @@ def votes_parse(content: bytes | str, *, scale: tuple[int, int], score_map: dict
             problems.append("no talk")
         if not voter:
             problems.append("no voter")
+        elif len(voter) > MAX_VOTER:  # an email is an account's, and accounts' emails hold 254 characters
+            problems.append(f"voter is longer than {MAX_VOTER} characters")
+        elif "@" in voter and not _EMAIL.match(voter):  # it would become an account with that as its email
+            problems.append(f"voter {voter!r} is not an email address")
         try:
             value = float(raw_score)
             score = int(value)  # OverflowError for infinity, ValueError for NaN
@@ -112,7 +131,11 @@ def votes_parse(content: bytes | str, *, scale: tuple[int, int], score_map: dict
             except ValueError:
                 problems.append(f"time {raw_time!r} is not an ISO date and time")
             else:
-                at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+                at = _utc(at if at.tzinfo else at.replace(tzinfo=dt.UTC))
+                if at is None:  # 9999-12-31T23:59-12:00 is in the year 10000 in UTC: no database reads that back
+                    problems.append(f"time {raw_time!r} is out of range")
+                elif at.year < 2000:
+                    problems.append(f"time {raw_time!r} is before 2000 (a mistyped year?)")
         key = (talk, voter)
         if key in seen and not problems:
             problems.append(f"a second vote by the same voter on the same talk (first on line {seen[key]})")
@@ -121,6 +144,10 @@ def votes_parse(content: bytes | str, *, scale: tuple[int, int], score_map: dict
             continue
         seen[key] = line
         result.rows.append(VoteRow(line, talk, voter, score, at))
-    if not result.rows and not result.errors:
-        result.errors.append("file: no votes found below the header line")
-    return result
+
+
+def _utc(at: dt.datetime) -> dt.datetime | None:
+    try:
+        return at.astimezone(dt.UTC)
+    except OverflowError:
+        return None

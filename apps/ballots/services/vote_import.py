@@ -11,7 +11,8 @@ import hashlib
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from apps.attendance.models import Ticket, User
@@ -56,8 +57,11 @@ def votes_import(*, conference: Conference, parsed: VoteFile, dry_run: bool, by=
         talks[str(pk)] = pk
         if external_id:
             talks[external_id] = pk
+    now = timezone.now()
     report.errors = [
         f"line {r.line}: no talk “{r.talk}” in {conference.name}" for r in parsed.rows if r.talk not in talks
+    ] + [  # a later vote on the site would be stamped after it, in the future too
+        f"line {r.line}: time {r.at.isoformat()} is in the future" for r in parsed.rows if r.at and r.at > now
     ]
     if report.errors:
         return report
@@ -112,18 +116,38 @@ def _voters(conference, voters: set[str], report: VoteImportReport, by) -> dict[
     emails = {
         v: v if "@" in v else f"voter-{hashlib.sha256(v.encode()).hexdigest()[:20]}@imported.invalid" for v in voters
     }
-    found = {u.email.lower(): u for u in User.objects.filter(email__in=set(emails.values()))}
+    # Any case: an account may be "Ann@Example.org" (emails are unique ignoring case), the file's voter is lower-cased.
+    accounts = User.objects.annotate(email_ci=Lower("email")).filter(email_ci__in=set(emails.values()))
+    found = {u.email.lower(): u for u in accounts}
     out = {}
     for voter, email in sorted(emails.items()):
         user = found.get(email)
         if user is None:
-            user = User.objects.create_user(email=email, is_active=False)  # cannot log in until they sign up
-            EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
-            report.accounts_created += 1
-            if "@" in voter:
-                report.tickets_linked += _link_ticket(conference, user, by)
+            user, created = _account_get_or_create(email)
+            if created:
+                report.accounts_created += 1
+                if "@" in voter:
+                    report.tickets_linked += _link_ticket(conference, user, by)
         out[voter] = user
     return out
+
+
+def _account_get_or_create(email: str) -> tuple[User, bool]:
+    """The account of `email`, made (unable to log in until they sign up) if there is none. An import
+    for another conference may be making it at this moment (each import locks only its conference):
+    our insert then waits for that import and fails on the unique email once it commits, and its
+    account is ours to use, as if it had been there before we looked (the voters come in one order in
+    every import, so two imports never wait for each other)."""
+    try:
+        with transaction.atomic():  # a savepoint: the unique violation must not abort the import
+            user = User.objects.create_user(email=email, is_active=False)
+            EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
+    except IntegrityError:
+        user = User.objects.annotate(email_ci=Lower("email")).filter(email_ci=email.lower()).first()
+        if user is None:  # not the account's email that collided
+            raise
+        return user, False
+    return user, True
 
 
 def _link_ticket(conference, user, by) -> int:

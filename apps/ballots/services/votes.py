@@ -70,9 +70,16 @@ def vote_withdraw(*, user, conference: Conference, talk_id: int) -> VoteOutcome:
     return _ballot_write(user=user, conference=conference, talk_id=talk_id, score=None)
 
 
+NO_SUCH_TALK = "This conference has no such talk (it may have been withdrawn)."
+# Ids are bigint: a larger number from the URL cannot be a talk, and would not bind as one in the SQL.
+_MAX_ID = 2**63 - 1
+
+
 def _ballot_write(*, user, conference: Conference, talk_id: int, score: int | None) -> VoteOutcome:
     if not getattr(user, "is_authenticated", False):
         raise VoteRefused("Log in to vote.", status=403)
+    if not 0 < talk_id <= _MAX_ID:
+        raise VoteRefused(NO_SUCH_TALK, status=404)
     with statements() as db:
         write = _function_write if db.vote_function else _statements_write
         outcome = write(db, user_id=user.pk, conference_id=conference.pk, talk_id=talk_id, score=score)
@@ -174,7 +181,7 @@ def _refusal(*, user, conference_id: int, talk_id: int, score: int | None) -> tu
             return problem, 400
     talk, own_talk_ids = talk_for_vote(user=user, conference=conference, talk_id=talk_id)
     if talk is None:
-        return "This conference has no such talk (it may have been withdrawn).", 404
+        return NO_SUCH_TALK, 404
     if talk.pk in own_talk_ids:
         return "You are a speaker of this talk, so you cannot vote on it.", 403
     return "The conference changed while you voted; please try again.", 409

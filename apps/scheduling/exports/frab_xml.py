@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 import zoneinfo
 
@@ -16,6 +17,10 @@ from .data import (
     person_guid,
     track_slug_for,
 )
+
+# Characters XML 1.0 cannot hold even escaped; ElementTree writes them as they are, and a control
+# character in one title (a vertical tab pasted from a word processor, say) made the whole feed unreadable.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _text(parent: ET.Element, tag: str, value: str, **attrs: str) -> ET.Element:
@@ -73,7 +78,8 @@ class FrabXmlExporter:
                 for item in items:
                     cls._event(room_el, schedule, item, tz)
         ET.indent(root)
-        return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
+        text = NOT_XML.sub("", ET.tostring(root, encoding="unicode"))
+        return b'<?xml version="1.0" encoding="utf-8"?>\n' + text.encode()
 
     @staticmethod
     def _event(room_el: ET.Element, schedule: PublishedSchedule, item, tz) -> None:

@@ -20,6 +20,8 @@ FORMATS = ("talk", "lightning", "workshop", "keynote", "panel")
 STATUSES = ("submitted", "accepted", "waitlisted", "rejected", "withdrawn")
 KINDS = ("auto", "csv", "json", "pretalx-submissions", "pretalx-schedule")
 MAX_DURATION = 600
+# The database's lengths for a speaker (talks.Speaker); a longer value was a DataError on PostgreSQL.
+SPEAKER_LIMITS = {"name": 200, "email": 254, "company": 200, "external_id": 100}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # pretalx proposal states → ours. Drafts are not proposals yet and are skipped with a note.
 PRETALX_STATES = {
@@ -94,12 +96,17 @@ def talks_parse(content: bytes | str, *, kind: str = "auto", filename: str = "")
     if kind == "auto":
         kind = "csv" if filename.lower().endswith(".csv") or content.lstrip()[:1] not in "[{" else "json"
     if kind == "csv":
-        result = _parse_csv(content)
+        try:
+            result = _parse_csv(content)
+        except csv.Error as exc:  # a cell over csv's field size limit, say
+            return ParseResult(kind, errors=[Problem("file", f"not valid CSV: {exc}")])
     else:
         try:
             data = json.loads(content)
         except json.JSONDecodeError as exc:
             return ParseResult(kind, errors=[Problem(f"line {exc.lineno}", f"not valid JSON: {exc.msg}")])
+        except RecursionError:  # arrays or objects nested thousands deep: no talk list looks like that
+            return ParseResult(kind, errors=[Problem("file", "not valid JSON: nested too deeply")])
         if kind == "json":
             kind = _sniff_json(data)
         parser = {
@@ -109,6 +116,7 @@ def talks_parse(content: bytes | str, *, kind: str = "auto", filename: str = "")
         }[kind]
         result = parser(data)
     _check_duplicates(result)
+    _check_characters(result)
     return result
 
 
@@ -410,8 +418,15 @@ def _record(
     for speaker in speakers:
         if not speaker.name:
             problems.append("a speaker has no name")
+        for name, limit in SPEAKER_LIMITS.items():
+            if len(getattr(speaker, name)) > limit:
+                problems.append(f"a speaker's {name.replace('_', ' ')} is longer than {limit} characters")
         if speaker.email and not _EMAIL.match(speaker.email):
             problems.append(f"speaker email {speaker.email!r} is not an email address")
+    if len(track.strip()) > 100:
+        problems.append("track is longer than 100 characters")
+    if len(language.strip()) > 16:
+        problems.append("language is longer than 16 characters (give a code such as en or pt-BR)")
     if track_color and not re.fullmatch(r"#[0-9a-fA-F]{6}", track_color):
         track_color = ""
     if problems:
@@ -422,11 +437,11 @@ def _record(
         title=title,
         abstract=abstract.strip(),
         description=description.strip(),
-        track=track.strip()[:100],
+        track=track.strip(),
         track_color=track_color,
         format=fmt,
         duration_minutes=duration,
-        language=(language.strip() or "en")[:16],
+        language=language.strip() or "en",
         status=status,
         speakers=speakers,
     )
@@ -443,6 +458,23 @@ def _check_duplicates(result: ParseResult) -> None:
     for record in result.records:
         if counts[record.external_id] > 1:
             result.errors.append(Problem(record.where, f"external id {record.external_id!r} appears more than once"))
+
+
+def _check_characters(result: ParseResult) -> None:
+    """Text cannot hold a NUL byte (PostgreSQL) nor half of a surrogate pair (UTF-8); a JSON file may
+    spell either as an escape, "\\u0000" or a lone "\\ud800"."""
+    for record in result.records:
+        for item in (record, *record.speakers):
+            for name, value in vars(item).items():
+                if isinstance(value, str) and "\x00" in value:
+                    result.errors.append(Problem(record.where, f"{name} holds a NUL byte, which text cannot hold"))
+                elif isinstance(value, str) and _SURROGATE.search(value):
+                    result.errors.append(
+                        Problem(record.where, f"{name} holds half of a surrogate pair (a \\ud800 escape alone)")
+                    )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _text(value) -> str:

@@ -1,6 +1,6 @@
 """Reading ticket CSV files: every problem reported with its line, nothing half-read."""
 
-from apps.attendance.domain.ticket_csv import ticket_csv_parse
+from apps.attendance.domain.ticket_csv import RowError, ticket_csv_parse
 
 TYPES = {"Conference", "Stream only"}
 
@@ -89,3 +89,12 @@ def test_header_problems_a_repeated_external_id_and_broken_csv_are_reported():
     assert [(e.line, e.message) for e in header.errors] == [
         (1, "The header row is not valid CSV: field larger than field limit (131072).")
     ]
+
+
+def test_a_nul_byte_in_the_file_is_reported():
+    """PostgreSQL text cannot hold a NUL byte: an import with one raised a DataError (a 500)."""
+    parsed = ticket_csv_parse("order_code,ticket_code,ticket_type\nA\x001,c1,Conference\n", ticket_type_names=TYPES)
+    assert not parsed.rows
+    assert parsed.errors == (
+        RowError(0, "The file holds a NUL byte, so it is not CSV text. Save it as CSV UTF-8 and retry."),
+    )

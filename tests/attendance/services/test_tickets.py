@@ -139,3 +139,11 @@ def test_a_company_column_is_stored_and_a_later_change_updates_it_without_a_stat
     assert (moved.updated, moved.unchanged) == (1, 1)
     assert Ticket.objects.get(secret="code-1").holder_company == "Globex"
     assert StateChange.objects.count() == changes  # the status did not change: nothing to record
+
+
+def test_a_nul_byte_in_the_file_is_an_error_not_a_500(conference):
+    report = services.tickets_import_csv(
+        conference=conference, data=GOOD.replace("A1", "A\x001", 1).encode(), by=None, commit=False
+    )
+    assert [e.line for e in report.errors] == [0] and "NUL byte" in report.errors[0].message
+    assert not Ticket.objects.exists()
