@@ -1,4 +1,4 @@
-"""Round 35's two options on organisations. `organisation_pairs: plurality`: a speaker who gives a hospital's
+"""Round 36's two options on organisations. `organisation_pairs: plurality`: a speaker who gives a hospital's
 full name is its staff's colleague when that name is the clear plurality spelling on the staff's domain (at
 least a quarter of its pairs, twice the next) and most of the name's voters with a work address use the
 domain, though no spelling holds the domain's majority (round 4's mutual majority); a domain many

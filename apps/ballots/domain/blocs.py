@@ -254,7 +254,7 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
     # `speaker_links: registrable` (round 33): the speaker's organisation also through the same
     # registered domain and the name without words like "university" (blocs_speaker_links.py).
     wide = rule.speaker_links == "registrable" and len(data.talk_domain_wide) > 0
-    # `organisation_pairs: plurality` (round 35) links the speaker's organisation the same way: a domain's
+    # `organisation_pairs: plurality` (round 36) links the speaker's organisation the same way: a domain's
     # clear plurality spelling (blocs_organisations.plurality_pairs). `placeholder_companies` sets aside
     # company fields that name no employer (blocs_placeholders.py).
     plural = rule.organisation_pairs == "plurality"

@@ -309,7 +309,7 @@ class BlocRule:
     # voter linked only that way still counts in the narrow test, but is not flagged there).
     speaker_links: str = "exact"
     # Which company spellings name the same organisation as a work domain for the speaker's colleagues
-    # (blocs_organisations.py; docs/blocs.md, round 35). "majority": round 4's mutual majority only (more
+    # (blocs_organisations.py; docs/blocs.md, round 36). "majority": round 4's mutual majority only (more
     # than half of the company's (company, domain) pairs go to the domain and more than half of the
     # domain's to the company). "plurality": also, for the speaker's organisation only, a company whose
     # pairs mostly go to the domain and that is the domain's clear plurality spelling (at least a quarter
@@ -323,12 +323,12 @@ class BlocRule:
     # Not the default: on fresh10 medium it loses 3 planted coworkers and raises collateral 0.04 points.
     organisation_pairs: str = "majority"
     # Whether a company field that names no employer ("Patient", "Retired", "Student nurse", "-") is an
-    # organisation (blocs_organisations.py; docs/blocs.md, round 35). "kept": every spelling is, as before.
+    # organisation (blocs_organisations.py; docs/blocs.md, round 36). "kept": every spelling is, as before.
     # "listed": the spellings of PLACEHOLDER_NAMES (blocs_placeholders.py) are not. "spread": a spelling
     # whose voters' work addresses are spread over many domains none of which holds a quarter of them
     # is not. A voter whose company is not an organisation is known by their work address only (not through
     # their ticket order: a "Patient" on a charity's bursary order is not the charity's). Neither is the
-    # default (docs/blocs.md, round 35: both lose planted members on fresh10 medium).
+    # default (docs/blocs.md, round 36: both lose planted members on fresh10 medium).
     placeholder_companies: str = "kept"
     extra: Mapping[str, Any] = field(default_factory=dict)
 

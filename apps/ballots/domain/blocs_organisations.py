@@ -8,7 +8,7 @@ voters with a work address use, and the company is the one that most of the doma
 company field name. One stray pairing (a consultant, someone who changed jobs) links nothing. A
 voter belongs to the organisation of their company field if they gave one, else of their domain;
 but a company field linked to no domain gives way to a work domain the voter shares with others.
-Under `organisation_pairs: plurality` (round 35) a speaker is also linked through a company that is a
+Under `organisation_pairs: plurality` (round 36) a speaker is also linked through a company that is a
 domain's clear plurality spelling (`plurality_pairs`); under `placeholder_companies` a company field
 that names no employer is set aside first (blocs_placeholders.py).
 Organisations the organizers declared (blocs_declared.py) come first: each is one organisation of all
@@ -60,7 +60,7 @@ def mutual_majority(company: np.ndarray, domain: np.ndarray, n_companies: int, n
     return out
 
 
-# `organisation_pairs: plurality` (round 35): a domain's clear plurality spelling holds at least this share
+# `organisation_pairs: plurality` (round 36): a domain's clear plurality spelling holds at least this share
 # of the domain's (company, domain) pairs and this many times the next spelling's. A hospital whose staff
 # spell it many ways ("Universitätsklinikum Wexstead", "Wexstead", "UW", "Paediatrics, …", a dropped letter)
 # gives its full name in 35–57% of the pairs, three to four times the next spelling; a domain many

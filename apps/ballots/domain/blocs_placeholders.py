@@ -1,4 +1,4 @@
-"""Company fields that name no employer (`placeholder_companies`; docs/blocs.md, round 35).
+"""Company fields that name no employer (`placeholder_companies`; docs/blocs.md, round 36).
 
 People who work nowhere in particular still fill the company field: "Patient", "Retired", "Student
 nurse", "Self-employed", "-". Grouped as one organisation, strangers who share nothing but the word are

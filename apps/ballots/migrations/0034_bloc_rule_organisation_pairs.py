@@ -1,4 +1,4 @@
-"""The bloc rule gains `organisation_pairs` and `placeholder_companies` (docs/blocs.md, round 35).
+"""The bloc rule gains `organisation_pairs` and `placeholder_companies` (docs/blocs.md, round 36).
 `organisation_pairs`: "majority", a company and a domain are one organisation only by round 4's mutual
 majority (the behaviour before); "plurality": a speaker is also linked through a company that is a domain's
 clear plurality spelling. `placeholder_companies`: "kept", every company field is an organisation (the
@@ -23,7 +23,7 @@ def pin_stored_behaviour(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ballots", "0032_bloc_rule_speaker_links"),
+        ("ballots", "0033_bloc_rule_lone_bar"),
     ]
 
     operations = [
