@@ -2,10 +2,10 @@
 decision histories): visible, filterable and exportable in the admin, never added, edited or deleted
 by hand there."""
 
-from django.contrib import admin
+from .admin_base import ModelAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ModelAdmin):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 

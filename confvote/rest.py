@@ -66,6 +66,20 @@ class IsConferenceOrganizer(permissions.BasePermission):
         return True
 
 
+class IsSignedInAttendee(permissions.IsAuthenticated):
+    """The attendee's own endpoints (`…/me/…`): a signed-in session, never an organizer token. A token is
+    an integration's credential for its conference's organizer operations; its owner's own ballot, ticket
+    and pledge, at any conference, are not what it was handed out for (a leaked one must not vote)."""
+
+    message = (
+        "An organizer API token works only on its conference's organizer operations; "
+        "your own ballot, ticket and pledge need you signed in."
+    )
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and not isinstance(request.auth, ApiToken)
+
+
 def api_exception_handler(exc, context):
     """Every error has the same shape: {"error": {"status", "code", "message", "fields"?}}."""
     if isinstance(exc, DjangoValidationError):

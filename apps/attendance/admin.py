@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from apps.talks.models import Conference
+from confvote.admin_base import ModelAdmin
 
 from . import services
 from .admin_csv import csv_export_action
@@ -46,7 +47,7 @@ class EmailAddressInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ModelAdmin, DjangoUserAdmin):
     add_form = UserCreationForm
     form = UserEditForm
     ordering = ("email",)
@@ -64,7 +65,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(TicketType)
-class TicketTypeAdmin(admin.ModelAdmin):
+class TicketTypeAdmin(ModelAdmin):
     list_display = ("name", "conference", "may_vote", "external_id")
     list_filter = ("conference", "may_vote")
     search_fields = ("name",)
@@ -87,7 +88,7 @@ class ClaimedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ModelAdmin):
     change_list_template = "admin/attendance/ticket/change_list.html"
     list_display = ("order_code", "holder_name", "holder_email", "ticket_type", "status", "claimed_by", "conference")
     list_filter = ("conference", "status", "ticket_type__may_vote", "ticket_type", ClaimedFilter)
@@ -253,7 +254,7 @@ class TicketClaimAdminForm(forms.ModelForm):
 
 
 @admin.register(TicketClaim)
-class TicketClaimAdmin(admin.ModelAdmin):
+class TicketClaimAdmin(ModelAdmin):
     form = TicketClaimAdminForm
     list_display = ("user", "ticket", "conference", "method", "claimed_at")
     list_filter = ("conference", "method", "ticket__status")
@@ -317,7 +318,7 @@ class PledgeAdminForm(forms.ModelForm):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
+class PledgeAdmin(ModelAdmin):
     change_list_template = "admin/attendance/pledge/change_list.html"
     list_display = (
         "user",

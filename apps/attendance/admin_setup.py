@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.urls import reverse
 
+from confvote.admin_base import ModelAdmin
+
 from . import tasks
 from .models import AttendanceSettings, PretixConnection
 
@@ -33,10 +35,11 @@ class PretixConnectionForm(forms.ModelForm):
 
 
 @admin.register(PretixConnection)
-class PretixConnectionAdmin(admin.ModelAdmin):
+class PretixConnectionAdmin(ModelAdmin):
     form = PretixConnectionForm
     list_display = ("conference", "organizer_slug", "event_slug", "active", "last_synced_at", "last_error")
     list_filter = ("active",)
+    search_fields = ("conference__name", "conference__slug", "organizer_slug", "event_slug")  # never the tokens
     readonly_fields = ("webhook_url", "last_synced_at", "last_result", "last_error")
     autocomplete_fields = ("conference",)
     actions = ["sync_now"]
@@ -57,7 +60,7 @@ class PretixConnectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AttendanceSettings)
-class AttendanceSettingsAdmin(admin.ModelAdmin):
+class AttendanceSettingsAdmin(ModelAdmin):
     list_display = ("conference", "past_attendee_class", "pledge_due_days")
     autocomplete_fields = ("conference",)
     filter_horizontal = ("past_editions",)

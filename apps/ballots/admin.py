@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from apps.talks.models import Conference
+from confvote.admin_base import ModelAdmin
 from confvote.admin_readonly import ReadOnlyAdmin
 from confvote.query import query_text
 
@@ -39,7 +40,7 @@ class VoteEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WeightPolicy)
-class WeightPolicyAdmin(admin.ModelAdmin):
+class WeightPolicyAdmin(ModelAdmin):
     """Policies are versioned: saving the form makes a new version; old versions stay as they were."""
 
     list_display = (
@@ -90,6 +91,7 @@ class BallotAdmin(ReadOnlyAdmin):
 @admin.register(BallotReceipt)
 class BallotReceiptAdmin(ReadOnlyAdmin):
     list_display = ("code", "ballot", "sequence", "vote_count", "at")
+    list_filter = ("ballot__conference",)
     search_fields = ("code",)
     exclude = ("nonce",)  # the voter's secret: organizers never need it
     list_select_related = ("ballot__user",)

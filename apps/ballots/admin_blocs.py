@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from apps.talks.models import Conference, Track
+from confvote.admin_base import ModelAdmin
 from confvote.admin_readonly import ReadOnlyAdmin
 
 from .bloc_csv import bloc_csv_response
@@ -91,7 +92,7 @@ class TrackFilter(admin.SimpleListFilter):
 
 
 @admin.register(Bloc)
-class BlocAdmin(admin.ModelAdmin):
+class BlocAdmin(ModelAdmin):
     list_display = (
         "talk",
         "size",

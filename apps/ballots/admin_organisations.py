@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html_join
 
 from apps.talks.models import Conference
+from confvote.admin_base import ModelAdmin
 
 from . import services
 from .admin_blocs import posted_id
@@ -68,7 +69,7 @@ class OrganisationForm(forms.ModelForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ModelAdmin):
     """Declare an organisation before detection runs; detection reads them at the start of each run."""
 
     form = OrganisationForm

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from apps.talks.models import Conference
+from confvote.admin_base import ModelAdmin
 
 from .admin_blocs import posted_id
 from .models import Promotion
@@ -63,7 +64,7 @@ class PromotionForm(forms.ModelForm):
 
 
 @admin.register(Promotion)
-class PromotionAdmin(admin.ModelAdmin):
+class PromotionAdmin(ModelAdmin):
     """A promotion explains the votes on its talks in the hours after it went out (the policy's
     `promotion_hours`, 24 by default): record it before detection runs, with the time it went out."""
 
@@ -88,18 +89,6 @@ class PromotionAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-
-    def get_changeform_initial_data(self, request):
-        """The add form's fields from the GET parameters (a "Record" link from the suggestions page):
-        `sent_at` as an ISO 8601 time, which the admin's split date and time widget cannot read as text."""
-        initial = super().get_changeform_initial_data(request)
-        sent_at = initial.get("sent_at")
-        if isinstance(sent_at, str):
-            try:
-                initial["sent_at"] = dt.datetime.fromisoformat(sent_at)
-            except ValueError:
-                del initial["sent_at"]
-        return initial
 
     def get_urls(self):
         suggestions = self.admin_site.admin_view(self.suggestions_view)

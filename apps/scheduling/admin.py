@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 
+from confvote.admin_base import ModelAdmin
+
 from .admin_proposals import ProposalAdminViews
 from .models import (
     Room,
@@ -15,7 +17,7 @@ from .proposals import proposal_cancel
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(ModelAdmin):
     list_display = ("name", "conference", "capacity", "position")
     list_filter = ("conference",)
     search_fields = ("name",)
@@ -23,7 +25,7 @@ class RoomAdmin(admin.ModelAdmin):
 
 
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
+class SlotAdmin(ModelAdmin):
     list_display = ("start", "end", "room", "conference")
     list_filter = ("conference", "room")
     search_fields = ("room__name",)
@@ -33,7 +35,7 @@ class SlotAdmin(admin.ModelAdmin):
 
 
 @admin.register(SpeakerAvailability)
-class SpeakerAvailabilityAdmin(admin.ModelAdmin):
+class SpeakerAvailabilityAdmin(ModelAdmin):
     list_display = ("speaker", "start", "end")
     list_filter = ("speaker__conference",)
     search_fields = ("speaker__name", "speaker__email")
@@ -41,7 +43,7 @@ class SpeakerAvailabilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScheduleProposal)
-class ScheduleProposalAdmin(ProposalAdminViews, admin.ModelAdmin):
+class ScheduleProposalAdmin(ProposalAdminViews, ModelAdmin):
     """Run, watch, cancel, compare and publish proposals. Runs are never edited by hand."""
 
     list_display = ("id", "conference", "status", "phase", "progress_percent", "outcome", "created_at", "created_by")
@@ -100,7 +102,7 @@ class ScheduleProposalAdmin(ProposalAdminViews, admin.ModelAdmin):
 
 
 @admin.register(ScheduleOverride)
-class ScheduleOverrideAdmin(admin.ModelAdmin):
+class ScheduleOverrideAdmin(ModelAdmin):
     list_display = ("talk", "kind", "slot", "room", "reason", "created_by", "created_at")
     list_filter = ("conference", "kind")
     search_fields = ("talk__title", "reason")
@@ -126,7 +128,7 @@ class ScheduledTalkInline(admin.TabularInline):
 
 
 @admin.register(ScheduleRelease)
-class ScheduleReleaseAdmin(admin.ModelAdmin):
+class ScheduleReleaseAdmin(ModelAdmin):
     """Published versions are history: readable, never edited (publish a new version instead)."""
 
     list_display = ("conference", "version", "published_at", "published_by", "changelog")
@@ -143,7 +145,7 @@ class ScheduleReleaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScheduledTalk)
-class ScheduledTalkAdmin(admin.ModelAdmin):
+class ScheduledTalkAdmin(ModelAdmin):
     list_display = ("talk", "room", "start", "end", "release")
     list_filter = ("release__conference", "release", "room")
     search_fields = ("talk__title",)

@@ -4,6 +4,8 @@ from django.db import models
 from django.shortcuts import redirect
 from django.urls import path
 
+from confvote.admin_base import ModelAdmin
+
 from .admin_import import import_talks_view
 from .admin_vote_import import import_votes_view
 from .models import ApiToken, Conference, Speaker, Talk, Track
@@ -17,7 +19,7 @@ class TrackInline(admin.TabularInline):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(admin.ModelAdmin):
+class ConferenceAdmin(ModelAdmin):
     list_display = ("name", "slug", "status", "start_date", "end_date", "voting_opens_at", "voting_closes_at")
     list_filter = ("status", "blind_voting")
     search_fields = ("name", "slug")
@@ -59,7 +61,7 @@ class ConferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(ModelAdmin):
     list_display = ("name", "conference", "slug", "color")
     list_filter = ("conference",)
     search_fields = ("name", "slug")
@@ -67,7 +69,7 @@ class TrackAdmin(admin.ModelAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(ModelAdmin):
     list_display = ("name", "email", "company", "email_domain", "conference", "user")
     list_filter = ("conference",)
     search_fields = ("name", "email", "company", "email_domain")
@@ -76,7 +78,7 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Talk)
-class TalkAdmin(admin.ModelAdmin):
+class TalkAdmin(ModelAdmin):
     list_display = ("title", "conference", "track", "format", "duration_minutes", "status", "external_id")
     list_filter = ("conference", "status", "format", "track")
     search_fields = ("title", "abstract", "external_id", "speakers__name")
@@ -103,7 +105,7 @@ class TalkAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ModelAdmin):
     """Organizer API tokens. The key is shown once, right after creation; only its hash is kept."""
 
     list_display = ("name", "key_prefix", "conference", "user", "created_at", "last_used_at", "revoked_at")

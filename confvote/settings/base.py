@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "confvote.query.AdminQueryNulDropped",
+    "confvote.admin_base.AdminSelectedIdsChecked",
     "django.middleware.http.ConditionalGetMiddleware",  # ETag and 304s on every GET that has none of its own
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -213,3 +213,20 @@ def test_change_lists_do_not_query_per_row(staff_client, model):
     with CaptureQueriesContext(connection) as four:
         assert staff_client.get(url).status_code == 200
     assert len(four) == len(one), model
+
+
+@pytest.mark.parametrize("term", ["Searched", "searchedconf", "acme", "democon"])
+def test_pretix_connections_are_found_by_conference_organizer_or_event_but_not_by_token(staff_client, term):
+    found = PretixConnection.objects.create(
+        conference=ConferenceFactory(name="Searched Conference", slug="searchedconf"),
+        organizer_slug="acme",
+        event_slug="democon",
+        api_token="tok-secret-1",
+    )
+    PretixConnection.objects.create(
+        conference=ConferenceFactory(), organizer_slug="other", event_slug="event", api_token="tok-secret-2"
+    )
+    url = reverse("admin:attendance_pretixconnection_changelist")
+    assert list(staff_client.get(url, {"q": term}).context["cl"].result_list) == [found]
+    assert list(staff_client.get(url, {"q": "tok-secret"}).context["cl"].result_list) == []
+    assert list(staff_client.get(url, {"q": found.webhook_token}).context["cl"].result_list) == []

@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from apps.attendance.models import Pledge
 from apps.ballots.models import Vote
+from apps.talks.services import api_token_create
 from tests.factories import (
     ConferenceFactory,
     PledgeFactory,
@@ -155,3 +156,37 @@ def test_a_talk_id_beyond_any_database_id_is_a_404_not_a_500(setup):
     url = reverse("api-my-vote", args=[conference.slug, 10**20])
     for response in (client.put(url, {"score": 1}, format="json"), client.delete(url)):
         assert response.status_code == 404 and "no such talk" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("token_of", ["this conference", "another conference"])
+def test_an_organizer_token_cannot_act_on_its_owners_own_ballot_ticket_or_pledge(setup, token_of):
+    """A token is an integration's credential for its conference's organizer operations: it once voted,
+    pledged and linked tickets as its staff owner, at any conference (docs/api.md, "Organizer tokens")."""
+    conference, talks, _me, _other, _client = setup
+    organizer = UserFactory(is_staff=True)
+    _, key = api_token_create(
+        conference=conference if token_of == "this conference" else ConferenceFactory(), user=organizer, name="app"
+    )
+    token = APIClient()
+    token.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    slug = conference.slug
+    calls = [
+        ("get", reverse("api-my-ballot", args=[slug]), None),
+        ("put", reverse("api-my-vote", args=[slug, talks[0].pk]), {"score": 2}),
+        ("delete", reverse("api-my-vote", args=[slug, talks[0].pk]), None),
+        ("get", reverse("api-my-receipts", args=[slug]), None),
+        ("get", reverse("api-my-ticket", args=[slug]), None),
+        ("post", reverse("api-my-ticket", args=[slug]), {"order_code": "ABC12", "email": organizer.email}),
+        ("get", reverse("api-my-pledge", args=[slug]), None),
+        ("post", reverse("api-my-pledge", args=[slug]), {}),
+        ("delete", reverse("api-my-pledge", args=[slug]), None),
+    ]
+    for method, url, body in calls:
+        response = getattr(token, method)(url, body, format="json")
+        assert response.status_code == 403, (method, url)
+        assert "need you signed in" in response.json()["error"]["message"]
+    assert not Vote.objects.filter(user=organizer).exists() and not Pledge.objects.filter(user=organizer).exists()
+    session = APIClient()
+    session.force_login(organizer)  # the same organizer, signed in, votes as anyone does
+    assert session.put(reverse("api-my-vote", args=[slug, talks[0].pk]), {"score": 2}, format="json").status_code == 200
+    assert APIClient().get(reverse("api-my-ballot", args=[slug])).status_code == 401  # no credentials at all

@@ -215,8 +215,8 @@ def test_the_admin_page_lists_it_with_a_link_that_fills_in_the_promotion(admin_c
     assert titles == [t.title for t in sorted(talks[:PICKS], key=lambda t: t.pk)]
     assert link.startswith(reverse("admin:ballots_promotion_add"))
     form = admin_client.get(link).context["adminform"].form
-    assert form.initial["conference"] == str(conference.pk)
-    assert sorted(int(t) for t in form.initial["talks"]) == sorted(suggestion.talk_ids)
+    assert form.initial["conference"] == conference.pk
+    assert sorted(form.initial["talks"]) == sorted(suggestion.talk_ids)
     assert form.initial["sent_at"] == when
     assert Promotion.objects.count() == 0  # nothing is recorded until the organizer saves it
     changelist = admin_client.get(reverse("admin:ballots_promotion_changelist")).content.decode()

@@ -76,3 +76,16 @@ def test_receipt_emails_are_limited_per_hour(client, django_capture_on_commit_ca
             response = client.post(url, follow=True)
     assert len(mail.outbox) == 5
     assert "emailed several times in the last hour" in response.content.decode()
+
+
+def test_the_receipt_list_in_the_admin_filters_by_conference(staff_client):
+    mine, other = ConferenceFactory(name="Filtered conference"), ConferenceFactory()
+    voter = UserFactory()
+    for conference in (mine, other, other):
+        talk = TalkFactory(conference=conference)
+        services.vote_cast(user=voter, conference=conference, talk_id=talk.pk, score=2)
+    url = reverse("admin:ballots_ballotreceipt_changelist")
+    assert "Filtered conference" in staff_client.get(url).content.decode()  # offered in the filter
+    listed = staff_client.get(url, {"ballot__conference__id__exact": mine.pk}).context["cl"].result_list
+    assert list(listed) == list(BallotReceipt.objects.filter(ballot__conference=mine))
+    assert len(listed) == 1 and BallotReceipt.objects.count() == 3

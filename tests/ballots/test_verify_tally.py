@@ -75,3 +75,15 @@ def test_verify_tally_refuses_other_files(tmp_path):
         call_command("verify_tally", str(wrong))
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("verify_tally", str(tmp_path / "missing.json"))
+
+
+@pytest.mark.parametrize("deep", ["[" * 100_000 + "]" * 100_000, '{"a":' * 100_000 + "1" + "}" * 100_000])
+@pytest.mark.parametrize(
+    ("command", "words"), [("verify_tally", "is not a valid export"), ("verify_bulletin", "is not a bulletin board")]
+)
+def test_a_file_nested_too_deeply_is_a_command_error_not_a_traceback(tmp_path, command, words, deep):
+    """The JSON parser raises RecursionError for arrays nested thousands deep, which the commands let through."""
+    path = tmp_path / "deep.json"
+    path.write_text(deep)
+    with pytest.raises(CommandError, match=f"{words}: JSON nested too deeply"):
+        call_command(command, str(path))

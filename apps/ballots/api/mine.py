@@ -1,6 +1,7 @@
 """The signed-in attendee's own things through the API: ballot and votes, receipts, ticket link, pledge.
 
-Every view reads and writes only the requester's own rows; who votes and with what weight always
+Every view reads and writes only the requester's own rows, for a signed-in session (an organizer
+token is refused: confvote.rest.IsSignedInAttendee); who votes and with what weight always
 comes from the server, never from the request."""
 
 from decimal import Decimal
@@ -9,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,6 +20,7 @@ from apps.attendance.services.throttle import client_ip
 from apps.ballots import selectors
 from apps.ballots.services import VoteRefused, vote_cast, vote_withdraw
 from apps.talks.models import Conference
+from confvote.rest import IsSignedInAttendee
 
 
 class Refused(APIException):
@@ -94,10 +95,13 @@ class PledgeOut(serializers.Serializer):
     due_date = serializers.DateField(allow_null=True)
 
 
-class MyBallot(APIView):
-    """My votes at a conference, my weight and why, my progress and my newest receipt."""
+@extend_schema(auth=[{"cookieAuth": []}])  # a signed-in session: organizer tokens are refused (403)
+class Mine(APIView):
+    permission_classes = [IsSignedInAttendee]
 
-    permission_classes = [IsAuthenticated]
+
+class MyBallot(Mine):
+    """My votes at a conference, my weight and why, my progress and my newest receipt."""
 
     @extend_schema(responses={200: BallotOut})
     def get(self, request, slug: str):
@@ -116,10 +120,9 @@ class MyBallot(APIView):
         )
 
 
-class MyVote(APIView):
+class MyVote(Mine):
     """Cast, change (PUT with a score) or withdraw (DELETE, or a null score) my vote on one talk."""
 
-    permission_classes = [IsAuthenticated]
     throttle_scope = "writes"
 
     @extend_schema(request=VoteIn, responses={200: VoteOut})
@@ -147,19 +150,16 @@ class MyVote(APIView):
         return Response(VoteOut(outcome).data)
 
 
-class MyReceipts(APIView):
-    permission_classes = [IsAuthenticated]
-
+class MyReceipts(Mine):
     @extend_schema(responses={200: ReceiptOut(many=True)})
     def get(self, request, slug: str):
         receipts = selectors.receipts_of_user(user=request.user, conference=_conference(slug))[:200]
         return Response(ReceiptOut(receipts, many=True).data)
 
 
-class MyTicket(APIView):
+class MyTicket(Mine):
     """My linked ticket (404 when none); POST links one by order code and ticket email."""
 
-    permission_classes = [IsAuthenticated]
     throttle_scope = "writes"
 
     @extend_schema(responses={200: TicketOut})
@@ -182,10 +182,9 @@ class MyTicket(APIView):
         return Response(TicketOut(claim).data, status=status.HTTP_201_CREATED)
 
 
-class MyPledge(APIView):
+class MyPledge(Mine):
     """My pledge (404 when none); POST pledges or changes the threshold; DELETE withdraws."""
 
-    permission_classes = [IsAuthenticated]
     throttle_scope = "writes"
 
     @extend_schema(responses={200: PledgeOut})

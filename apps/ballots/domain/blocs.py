@@ -254,18 +254,24 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
     # `speaker_links: registrable` (round 33): the speaker's organisation also through the same
     # registered domain and the name without words like "university" (blocs_speaker_links.py).
     wide = rule.speaker_links == "registrable" and len(data.talk_domain_wide) > 0
-    orgs = organisations_build(data, wide_links=wide) if rule.organisations and by_org else None
+    # `organisation_pairs: plurality` (round 36) links the speaker's organisation the same way: a domain's
+    # clear plurality spelling (blocs_organisations.plurality_pairs). `placeholder_companies` sets aside
+    # company fields that name no employer (blocs_placeholders.py).
+    plural = rule.organisation_pairs == "plurality"
+    build = {"wide_links": wide, "plurality": plural, "placeholders": rule.placeholder_companies}
+    links = wide or plural
+    orgs = organisations_build(data, **build) if rule.organisations and by_org else None
     # Colleagues on a booking (round 9) and light colleagues (round 10) are found through the
     # organisations of round 4, whatever `organisations` says.
     by_colleagues = ("order" in rule.signals and rule.order_colleagues) or (
         "narrow" in rule.signals and rule.narrow_colleagues
     )
-    known = orgs if orgs is not None or not by_colleagues else organisations_build(data, wide_links=wide)
+    known = orgs if orgs is not None or not by_colleagues else organisations_build(data, **build)
     # The wider links move the cells they link to the colleague tests, and test every other cell as
     # under `exact` (round 35): the order, affiliation, narrow and lean tests keep their counts, their
     # count of tests and their false-discovery bar, so a right link costs no finding elsewhere. The
     # exact links' pairs say what those tests leave to the colleague tests.
-    exact = known.exact_pairs() if wide and known is not None else None
+    exact = known.exact_pairs() if links and known is not None else None
     if "order" in rule.signals:
         if rule.order_colleagues:
             # Company bookings voting on their own speaker's talk are colleagues (round 9).
@@ -327,10 +333,10 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
         # An organisation's low scores against the talk's other raters (round 28). Not ticket orders: a
         # household or a few friends on one booking share their taste, so the test's null (each rater
         # scores like the talk's other raters) does not hold for them.
-        o = orgs or known or organisations_build(data, wide_links=wide)
+        o = orgs or known or organisations_build(data, **build)
         pairs = exact if o is known and exact is not None else o.exact_pairs()
         found = lean_findings(ctx, o.voter_org, "affiliation", o.labels, pairs)
-        if wide:  # tested as under `exact`; a group only the wider links make the speaker's is left out
+        if links:  # tested as under `exact`; a group only the wider links make the speaker's is left out
             linked = {(pos, o.labels[g]) for pos, g in o.link_notes}
             found = [f for f in found if (f.talk, f.label) not in linked]
         findings += found
@@ -342,7 +348,7 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
         # A ring rating up several talks of one topic shares a taste (blocs_taste.py).
         taste = taste_build(ctx)
         findings = [f for f in findings if not taste_explained(ctx, taste, f)]
-    if wide:
+    if links:
         findings = _with_link_notes(findings, data, orgs if orgs is not None else known, rule.organisations)
     return ctx, findings
 

@@ -42,6 +42,8 @@ LONE_VOTES = ("ignored", "tested", "isolated")
 LONE_CONTROLS = ("error_control", "familywise")
 LONE_SHARES = ("whole", "local")
 SPEAKER_LINKS = ("exact", "registrable")
+ORGANISATION_PAIRS = ("majority", "plurality")
+PLACEHOLDER_COMPANIES = ("kept", "listed", "spread")
 # The keys that take one of a few words, and the words each takes.
 CHOICES = {
     "error_control": ERROR_CONTROLS,
@@ -64,6 +66,8 @@ CHOICES = {
     "lone_control": LONE_CONTROLS,
     "lone_share": LONE_SHARES,
     "speaker_links": SPEAKER_LINKS,
+    "organisation_pairs": ORGANISATION_PAIRS,
+    "placeholder_companies": PLACEHOLDER_COMPANIES,
 }
 
 
@@ -315,6 +319,28 @@ class BlocRule:
     # keep the counts, the count of tests and the false-discovery bar they have under "exact" (a light
     # voter linked only that way still counts in the narrow test, but is not flagged there).
     speaker_links: str = "exact"
+    # Which company spellings name the same organisation as a work domain for the speaker's colleagues
+    # (blocs_organisations.py; docs/blocs.md, round 36). "majority": round 4's mutual majority only (more
+    # than half of the company's (company, domain) pairs go to the domain and more than half of the
+    # domain's to the company). "plurality": also, for the speaker's organisation only, a company whose
+    # pairs mostly go to the domain and that is the domain's clear plurality spelling (at least a quarter
+    # of its pairs and twice the next spelling: a hospital whose staff spell it many ways, "Universitäts-
+    # klinikum Wexstead" 35 of 79 on uk-wexstead.de). A shared domain has none: nhs.net's commonest spelling
+    # is a tenth of it, and a domain on which another organisation's name stands (the clear plurality of
+    # a domain of its own: a region's hospital) pairs no one. The voters' organisations stay round 4's; a
+    # talk whose speaker gives the spelling (or writes from the domain) has the other side's group as its
+    # colleagues, linked as `speaker_links: registrable` links (round 34b: relabelled as colleagues, no
+    # other test changed).
+    # Not the default: on fresh10 medium it loses 3 planted coworkers and raises collateral 0.04 points.
+    organisation_pairs: str = "majority"
+    # Whether a company field that names no employer ("Patient", "Retired", "Student nurse", "-") is an
+    # organisation (blocs_organisations.py; docs/blocs.md, round 36). "kept": every spelling is, as before.
+    # "listed": the spellings of PLACEHOLDER_NAMES (blocs_placeholders.py) are not. "spread": a spelling
+    # whose voters' work addresses are spread over many domains none of which holds a quarter of them
+    # is not. A voter whose company is not an organisation is known by their work address only (not through
+    # their ticket order: a "Patient" on a charity's bursary order is not the charity's). Neither is the
+    # default (docs/blocs.md, round 36: both lose planted members on fresh10 medium).
+    placeholder_companies: str = "kept"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -8,6 +8,9 @@ voters with a work address use, and the company is the one that most of the doma
 company field name. One stray pairing (a consultant, someone who changed jobs) links nothing. A
 voter belongs to the organisation of their company field if they gave one, else of their domain;
 but a company field linked to no domain gives way to a work domain the voter shares with others.
+Under `organisation_pairs: plurality` (round 36) a speaker is also linked through a company that is a
+domain's clear plurality spelling (`plurality_pairs`); under `placeholder_companies` a company field
+that names no employer is set aside first (blocs_placeholders.py).
 Organisations the organizers declared (blocs_declared.py) come first: each is one organisation of all
 its domains and company names, and a company or domain nobody declared joins it when its voters pair
 it with one of its members.
@@ -22,6 +25,7 @@ import numpy as np
 
 from .blocs_declared import DeclaredOrganisation, declared_codes
 from .blocs_input import BlocInput, company_normalize
+from .blocs_placeholders import listed_placeholders, spread_placeholders
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,68 @@ def mutual_majority(company: np.ndarray, domain: np.ndarray, n_companies: int, n
     return out
 
 
+# `organisation_pairs: plurality` (round 36): a domain's clear plurality spelling holds at least this share
+# of the domain's (company, domain) pairs and this many times the next spelling's. A hospital whose staff
+# spell it many ways ("Universitätsklinikum Wexstead", "Wexstead", "UW", "Paediatrics, …", a dropped letter)
+# gives its full name in 35–57% of the pairs, three to four times the next spelling; a domain many
+# organisations share (nhs.net, a region's or a state's) has dozens of well-populated spellings, the
+# commonest 6–17% of it. A university's two names ("University of X", "X University") are within twice
+# each other and stay unpaired, as under the majority. A region's shared domain can hold one hospital's
+# name as a clear plurality (fresh10's regionh.dk: "Granton Hospital" 39 of 118, four times the next)
+# beside the names of the region's other hospitals, each the clear plurality of its own domain: such a
+# domain is left unpaired (`plurality_pairs`).
+PLURALITY_MIN_SHARE = 0.25
+PLURALITY_MIN_LEAD = 2.0
+
+
+def plurality_pairs(company: np.ndarray, domain: np.ndarray, n_companies: int, n_domains: int):
+    """Per company, the domain it is paired with by a clear plurality (-1 for none): more than half of
+    the company's (company, domain) pairs go to the domain, on the domain the company is the commonest
+    spelling with at least PLURALITY_MIN_SHARE of its pairs and PLURALITY_MIN_LEAD times the next
+    spelling's count, and no other organisation's name is on the domain (a spelling at least two of its
+    voters give that is the clear plurality of another domain: the domain is shared). Also per company
+    the pairs it has on that domain and the domain's pairs (for the evidence). A mutual-majority pair
+    whose next spelling holds more than half its count is not one (round 4 links it anyway)."""
+    both = (company >= 0) & (domain >= 0)
+    stride = max(1, n_domains)
+    pairs, counts = np.unique(company[both].astype(np.int64) * stride + domain[both], return_counts=True)
+    c, d = pairs // stride, pairs % stride
+    per_company = np.bincount(c, weights=counts, minlength=n_companies)
+    per_domain = np.bincount(d, weights=counts, minlength=n_domains)
+    # Per domain, its largest and second largest spelling's count.
+    by = np.lexsort((-counts, d))
+    first = np.ones(len(by), dtype=bool)
+    first[1:] = d[by][1:] != d[by][:-1]
+    top = np.zeros(n_domains)
+    top[d[by][first]] = counts[by][first]
+    second = np.zeros(n_domains)
+    after = np.nonzero(first)[0] + 1
+    after = after[(after < len(by))]
+    after = after[d[by][after] == d[by][after - 1]]
+    second[d[by][after]] = counts[by][after]
+    clear = (
+        (counts == top[d])
+        & (counts >= PLURALITY_MIN_SHARE * per_domain[d])
+        & (counts >= PLURALITY_MIN_LEAD * second[d])
+    )
+    # A shared domain: another organisation's name is on it, one that at least two voters write and that is
+    # the clear plurality spelling of a domain of its own (a Danish hospital's name on the region's domain,
+    # with its own hospital domain beside it). Such a domain is no one organisation's, whatever its
+    # commonest spelling.
+    home = np.zeros(n_companies, dtype=bool)
+    home[c[clear & (counts >= 2)]] = True
+    shared = np.zeros(n_domains, dtype=bool)
+    shared[d[~clear & (counts >= 2) & home[c]]] = True
+    linked = (2 * counts > per_company[c]) & clear & ~shared[d]
+    out = np.full(n_companies, -1, dtype=np.int64)
+    out[c[linked]] = d[linked]
+    held = np.zeros(n_companies, dtype=np.int64)
+    held[c[linked]] = counts[linked]
+    of = np.zeros(n_companies, dtype=np.int64)
+    of[c[linked]] = per_domain[d[linked]]
+    return out, held, of
+
+
 def _through_orders(voter_org: np.ndarray, order: np.ndarray) -> np.ndarray:
     """A voter with no company or work address, on a ticket order that at least two known members of
     one organisation share and that no other organisation has as many in, belongs to that one."""
@@ -80,9 +146,21 @@ def _declared_of(codes: np.ndarray, n: int) -> np.ndarray:
     return codes.astype(np.int64) if len(codes) == n else np.full(n, -1, dtype=np.int64)
 
 
-def organisations_build(data: BlocInput, *, wide_links: bool = False) -> Organisations:
+def organisations_build(
+    data: BlocInput, *, wide_links: bool = False, plurality: bool = False, placeholders: str = "kept"
+) -> Organisations:
     """The organisations of `data`'s voters, and the speakers' (under `wide_links` also through the
-    domains `speaker_links: registrable` adds, each such pair with its note)."""
+    domains `speaker_links: registrable` adds, under `plurality` also through a company and a domain
+    paired by `organisation_pairs: plurality`, each such pair with its note). `placeholders`
+    (`placeholder_companies`): "listed" or "spread" sets aside the company fields that name no
+    employer (blocs_placeholders.py) before anything is paired or grouped."""
+    # Voters whose company field was set aside as naming no employer: known by their address only, never
+    # through their ticket order (a "Patient" on a charity's bursary order is not the charity's).
+    set_aside = np.zeros(len(data.voter_company), dtype=bool)
+    if placeholders != "kept":
+        kept = data.voter_company
+        data = _without_placeholders(data, placeholders)
+        set_aside = (kept >= 0) & (data.voter_company < 0)
     n_c, n_d, n_g = len(data.company_labels), len(data.domain_labels), len(data.declared_labels)
     company_group = _declared_of(data.company_declared, n_c)
     domain_group = _declared_of(data.domain_declared, n_d)
@@ -148,7 +226,7 @@ def organisations_build(data: BlocInput, *, wide_links: bool = False) -> Organis
         org_of_company[np.maximum(data.voter_company, 0)] if n_c else -1,
         np.where(has_domain, org_of_domain[np.maximum(data.voter_domain, 0)] if n_d else -1, -1),
     ).astype(np.int32)
-    voter_org = _through_orders(voter_org, data.voter_order)
+    voter_org = np.where(set_aside & (voter_org < 0), voter_org, _through_orders(voter_org, data.voter_order))
     speaker = [
         np.stack([data.talk_company[:, 0], org_of_company[data.talk_company[:, 1]]], axis=1),
         np.stack([data.talk_domain[:, 0], org_of_domain[data.talk_domain[:, 1]]], axis=1),
@@ -156,18 +234,65 @@ def organisations_build(data: BlocInput, *, wide_links: bool = False) -> Organis
     ]
     speaker_pairs = np.unique(np.concatenate(speaker).reshape(-1, 2), axis=0).astype(np.int32).reshape(-1, 2)
     labels = tuple(names[i] for i in order)
-    if not wide_links or not len(data.talk_domain_wide):
+    wide_links = wide_links and len(data.talk_domain_wide) > 0
+    if not wide_links and not plurality:
         return Organisations(voter_org, labels, speaker_pairs)
     linked = set(map(tuple, speaker_pairs.tolist()))
     notes: dict[tuple[int, int], list[str]] = {}
-    for (pos, d), note in zip(data.talk_domain_wide.tolist(), data.talk_domain_wide_notes, strict=True):
-        org = int(org_of_domain[d])
-        if org >= 0 and (pos, org) not in linked:
-            notes.setdefault((pos, org), []).append(note)
+    if wide_links:
+        for (pos, d), note in zip(data.talk_domain_wide.tolist(), data.talk_domain_wide_notes, strict=True):
+            org = int(org_of_domain[d])
+            if org >= 0 and (pos, org) not in linked:
+                notes.setdefault((pos, org), []).append(note)
+    if plurality:
+        for (pos, org), note in _plurality_links(data, org_of_company, org_of_domain):
+            if org >= 0 and (pos, org) not in linked:
+                notes.setdefault((pos, org), []).append(note)
     if notes:
         wide = np.array(sorted(notes), dtype=np.int32).reshape(-1, 2)
         speaker_pairs = np.unique(np.concatenate([speaker_pairs, wide]), axis=0).astype(np.int32).reshape(-1, 2)
     return Organisations(voter_org, labels, speaker_pairs, {k: "; ".join(v) for k, v in notes.items()})
+
+
+def _without_placeholders(data: BlocInput, placeholders: str) -> BlocInput:
+    """`data` with the company fields that name no employer set aside (no company, for voters and
+    speakers alike)."""
+    n_c, n_d = len(data.company_labels), len(data.domain_labels)
+    if placeholders == "listed":
+        gone = listed_placeholders(data.company_labels, company_normalize)
+    elif placeholders == "spread":
+        gone = spread_placeholders(data.voter_company, data.voter_domain, n_c, n_d)
+    else:
+        raise ValueError(f"unknown placeholder_companies {placeholders!r}")
+    if not gone.any():
+        return data
+    company = np.where(data.voter_company >= 0, data.voter_company, 0)
+    voter_company = np.where((data.voter_company >= 0) & gone[company], -1, data.voter_company).astype(np.int32)
+    talk_company = data.talk_company[~gone[data.talk_company[:, 1]]] if len(data.talk_company) else data.talk_company
+    return replace(data, voter_company=voter_company, talk_company=talk_company)
+
+
+def _plurality_links(data: BlocInput, org_of_company: np.ndarray, org_of_domain: np.ndarray):
+    """(talk position, organisation) pairs, each with its note, that `organisation_pairs: plurality`
+    adds: a speaker who gives the company is linked to the organisation of the domain it is paired
+    with, and a speaker who writes from the domain to the company's organisation."""
+    n_c, n_d = len(data.company_labels), len(data.domain_labels)
+    domain_of, held, of = plurality_pairs(data.voter_company, data.voter_domain, n_c, n_d)
+    company_of = np.full(n_d, -1, dtype=np.int64)
+    company_of[domain_of[domain_of >= 0]] = np.nonzero(domain_of >= 0)[0]
+
+    def note(c: int) -> str:
+        return (
+            f"{held[c]} of the {of[c]} voters from {data.domain_labels[domain_of[c]]} who give a company give "
+            f'"{data.company_labels[c]}"'
+        )
+
+    for pos, c in data.talk_company.tolist():
+        if domain_of[c] >= 0:
+            yield (pos, int(org_of_domain[domain_of[c]])), note(c)
+    for pos, d in data.talk_domain.tolist():
+        if company_of[d] >= 0:
+            yield (pos, int(org_of_company[company_of[d]])), note(int(company_of[d]))
 
 
 def orders_of_speakers(voter_org: np.ndarray, voter_order: np.ndarray, speaker_pairs: np.ndarray):

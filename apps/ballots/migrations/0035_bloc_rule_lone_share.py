@@ -19,7 +19,7 @@ def pin_stored_behaviour(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ballots", "0033_bloc_rule_lone_bar"),
+        ("ballots", "0034_bloc_rule_organisation_pairs"),
     ]
 
     operations = [

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -123,13 +123,31 @@ def _voters(conference, voters: set[str], report: VoteImportReport, by) -> dict[
     for voter, email in sorted(emails.items()):
         user = found.get(email)
         if user is None:
-            user = User.objects.create_user(email=email, is_active=False)  # cannot log in until they sign up
-            EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
-            report.accounts_created += 1
-            if "@" in voter:
-                report.tickets_linked += _link_ticket(conference, user, by)
+            user, created = _account_get_or_create(email)
+            if created:
+                report.accounts_created += 1
+                if "@" in voter:
+                    report.tickets_linked += _link_ticket(conference, user, by)
         out[voter] = user
     return out
+
+
+def _account_get_or_create(email: str) -> tuple[User, bool]:
+    """The account of `email`, made (unable to log in until they sign up) if there is none. An import
+    for another conference may be making it at this moment (each import locks only its conference):
+    our insert then waits for that import and fails on the unique email once it commits, and its
+    account is ours to use, as if it had been there before we looked (the voters come in one order in
+    every import, so two imports never wait for each other)."""
+    try:
+        with transaction.atomic():  # a savepoint: the unique violation must not abort the import
+            user = User.objects.create_user(email=email, is_active=False)
+            EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
+    except IntegrityError:
+        user = User.objects.annotate(email_ci=Lower("email")).filter(email_ci=email.lower()).first()
+        if user is None:  # not the account's email that collided
+            raise
+        return user, False
+    return user, True
 
 
 def _link_ticket(conference, user, by) -> int:

@@ -4,7 +4,6 @@ manage.py verify_bulletin board.json [--head <hex>]          # the public API's 
 manage.py verify_bulletin --conference <slug> [--head <hex>]  # the board as stored in this database
 """
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -14,6 +13,7 @@ from apps.ballots.domain.verify import bulletin_verify_export
 from apps.ballots.models import TallySnapshot
 from apps.ballots.selectors.bulletin import bulletin_check
 from apps.talks.models import Conference
+from confvote.json_text import json_loads
 
 
 class Command(BaseCommand):
@@ -43,7 +43,7 @@ class Command(BaseCommand):
 
     def _from_file(self, file: Path, head: str | None) -> BoardCheck:
         try:
-            return bulletin_verify_export(json.loads(file.read_text()), head=head)
+            return bulletin_verify_export(json_loads(file.read_text()), head=head)
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
         except (ValueError, KeyError, TypeError) as exc:

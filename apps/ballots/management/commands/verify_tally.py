@@ -1,11 +1,11 @@
 """manage.py verify_tally <anonymised-ballots.json> — recompute a published tally from its public export."""
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.ballots.domain.verify import tally_verify
+from confvote.json_text import json_loads
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, **options) -> None:
         try:
-            export = json.loads(file.read_text())
+            export = json_loads(file.read_text())
             checked, differences = tally_verify(export)
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
