@@ -58,6 +58,11 @@ class _Activity:
     before_minute: np.ndarray | None = None  # site: votes before each minute
     owner_keys: np.ndarray | None = None  # organisation: sorted organisation * span + time of its votes
     sparse: bool = False  # site-wide, but few votes (blocs_lone.py's isolated votes): predict as for an organisation
+    # Site-wide, round 37 (`lone_share: local`): the talk's share is taken from the site's votes within this
+    # many seconds before and after the window (0: over the whole vote), pulled toward the whole-vote share
+    # by `local_prior` votes' weight.
+    local_seconds: int = 0
+    local_prior: float = 0.0
 
     def counter(self, votes: _Votes):
         """A function of the window length w and some votes (positions in `votes`): per vote, the
@@ -282,9 +287,16 @@ def organisation_burst_findings(ctx: Context, voter_org: np.ndarray, labels: tup
 
 
 def _scan(
-    ctx: Context, signal: str, voter_org: np.ndarray | None = None, labels: tuple[str, ...] = (), sparse: bool = False
+    ctx: Context,
+    signal: str,
+    voter_org: np.ndarray | None = None,
+    labels: tuple[str, ...] = (),
+    sparse: bool = False,
+    local: tuple[int, float] = (0, 0.0),
 ) -> BurstScan:
-    """`sparse`: the site's votes are few (see `_Activity.expected`)."""
+    """`sparse`: the site's votes are few (see `_Activity.expected`). `local`: site-wide only, seconds
+    either side of a window and a prior weight in votes for a local share (`_local_rate`); (0, 0): the
+    share over the whole vote."""
     data, rule = ctx.data, ctx.rule
     windows = [round(h * 3600) for h in rule.burst_window_hours]
     if not ctx.n_votes or (voter_org is not None and not (voter_org >= 0).any()):
@@ -297,7 +309,8 @@ def _scan(
     span = int(data.vote_at.max()) - t0 + max(windows) + 1
     if voter_org is None:
         per_minute = np.bincount((data.vote_at - t0) // 60, minlength=span // 60 + 2)
-        activity = _Activity(span, before_minute=np.concatenate(([0], np.cumsum(per_minute))), sparse=sparse)
+        before_minute = np.concatenate(([0], np.cumsum(per_minute)))
+        activity = _Activity(span, before_minute, sparse=sparse, local_seconds=local[0], local_prior=local[1])
     else:
         vote_org = voter_org[data.vote_voter].astype(np.int64)
         known = vote_org >= 0
@@ -501,6 +514,8 @@ def _window_stats(ctx: Context, votes: _Votes, windows, activity: _Activity):
         observed = end - first
         busy = busy_in(w, first)
         rest_rate = (ctx.talk_count[votes.d][votes.talk[first]] - observed + 0.5) / (ctx.n_votes - busy + 0.5 * n_talks)
+        if activity.local_seconds:
+            rest_rate = _local_rate(votes, first, w, activity, rest_rate)
         expected = activity.expected(busy, observed, rest_rate)
         ok = _large_enough(observed, expected, rule) & ~votes.explained[first, wi]
         # A window starts at a vote on the talk, so that vote is given; only the other votes in the
@@ -511,6 +526,30 @@ def _window_stats(ctx: Context, votes: _Votes, windows, activity: _Activity):
         o, e = observed[ok] - 1, np.maximum(expected[ok], 1e-9)
         out.append((first[ok], o * np.log(e) - e - gammaln(o + 1), end[ok], observed[ok], expected[ok]))
     return out
+
+
+def _local_rate(votes: _Votes, first: np.ndarray, w: int, activity: _Activity, whole: np.ndarray) -> np.ndarray:
+    """The talk's share of the site's votes in the `local_seconds` before the window from each vote in
+    `first` and the `local_seconds` after it (the window itself left out), with `local_prior` votes at the
+    whole-vote share `whole` added: where the days around hold few votes the share is the whole vote's,
+    where they hold many it follows the talk's interest then (round 37). The talk's votes are those in
+    the stream's way; the site's, every vote (as in the whole-vote share)."""
+    at, span, before = votes.at[first], activity.span, activity.before_minute
+    lo, hi = np.maximum(at - activity.local_seconds, 0), np.minimum(at + w + activity.local_seconds, span - 1)
+    base = votes.cell[first] * span
+    key = votes.key
+
+    def talk_in(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.searchsorted(key, base + b, side="left") - np.searchsorted(key, base + a, side="left")
+
+    def site_in(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        top = len(before) - 1
+        return before[np.minimum(b // 60, top)] - before[np.minimum(a // 60, top)]
+
+    talk = talk_in(lo, at) + talk_in(at + w, hi)
+    site = site_in(lo, at) + site_in(at + w, hi)
+    prior = activity.local_prior
+    return np.maximum(whole, (talk + prior * whole) / (site + prior))
 
 
 def _by_cell_time_voter(cell: np.ndarray, at: np.ndarray, voter: np.ndarray, span: int, n_voters: int):

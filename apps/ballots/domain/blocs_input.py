@@ -40,6 +40,7 @@ RING_SCORE_NULLS = ("none", "shifted")
 TASTES = ("ignored", "rings")
 LONE_VOTES = ("ignored", "tested", "isolated")
 LONE_CONTROLS = ("error_control", "familywise")
+LONE_SHARES = ("whole", "local")
 SPEAKER_LINKS = ("exact", "registrable")
 ORGANISATION_PAIRS = ("majority", "plurality")
 PLACEHOLDER_COMPANIES = ("kept", "listed", "spread")
@@ -63,6 +64,7 @@ CHOICES = {
     "taste": TASTES,
     "lone_votes": LONE_VOTES,
     "lone_control": LONE_CONTROLS,
+    "lone_share": LONE_SHARES,
     "speaker_links": SPEAKER_LINKS,
     "organisation_pairs": ORGANISATION_PAIRS,
     "placeholder_companies": PLACEHOLDER_COMPANIES,
@@ -296,6 +298,15 @@ class BlocRule:
     # The fewest lone votes a lone-vote window needs to be a finding (round 34); None: `min_members`, as in
     # rounds 31 and 32. Windows smaller than this are neither findings nor steps of the family's bar.
     lone_min_votes: int | None = None
+    # The talk's share a lone-vote window is judged against (round 37). "whole": its share of the lone
+    # votes outside the window over the whole vote, as in rounds 31-34. "local": its share of the site's
+    # lone votes in the days around the window (blocs_lone.LOCAL_DAYS either side, the window left out),
+    # pulled toward the whole-vote share when those days hold few lone votes: interest in a talk changes
+    # during a vote (a shortlist, a promotion read late), and the whole-vote share misses that. The larger
+    # of the two shares: the local one alone predicts ~0 for a talk with no lone vote around a one-day spike.
+    # Not the default: with `lone_control: familywise` and 8 votes it is as calibrated as the default on
+    # every world but fresh7 medium (one-day spikes), and it takes a campaign spread over days for interest.
+    lone_share: str = "whole"
     # Which voters' email domains are the speaker's organisation (blocs_speaker_links.py; docs/blocs.md,
     # round 33). "exact": the speaker's own address's domain, and the domains registered under the
     # speaker's company name spelled out ("Initech GmbH", initech.com; round 13). "registrable": also

@@ -31,6 +31,15 @@ Round 34 sets the family's bar and window size apart from the other tests' (`lon
 `lone_control: familywise` every lone window must reach alpha / tests, so the family's own strong findings
 (a corporate burst) cannot step the bar up for a few voters alone in a quiet hour, and `lone_min_votes`
 asks a lone window for more votes than `min_members`. Both leave the other tests' rule as it is.
+
+Round 37 (`lone_share: local`, an option) judges a window against the larger of the talk's share of the
+lone votes over the whole vote and its share of the site's lone votes in the `LOCAL_DAYS` either side of
+the window (the window left out; `LOCAL_PRIOR` lone votes at the whole-vote share are added, so days with
+few lone votes keep nearly the whole vote's share). A talk whose interest rises for days (a second stage on
+a shortlist, a promotion read for days) is then judged against those days, not the quiet ones before; a
+campaign on a talk nobody votes for alone around it keeps the whole vote's share. Only the larger share:
+the talk's own share of a few days is a count of a few votes, and taken alone it predicts nothing for a
+talk with none around a window, so honest one-day spikes would pass by the hundred.
 """
 
 from __future__ import annotations
@@ -45,6 +54,8 @@ from .blocs_signals import Context, Finding, context_build
 
 LONE_MINUTES = 30  # a vote with no other vote by its voter within this many minutes either side is lone
 ISOLATED_HOURS = 24  # under "isolated": a lone vote counts when its voter cast no other lone vote this near
+LOCAL_DAYS = 3  # under `lone_share: local`: the talk's share is taken from this many days either side of a window
+LOCAL_PRIOR = 20  # ... with this many lone votes' weight at the whole-vote share (few lone votes nearby: the whole's)
 
 
 def _near_another(voter: np.ndarray, at: np.ndarray, seconds: int) -> np.ndarray:
@@ -99,6 +110,8 @@ def lone_findings(ctx: Context) -> list[Finding]:
     keep = isolated_votes(data, lone) if isolated else lone
     if not keep.any():
         return []
-    scan = _scan(context_build(votes_only(data, keep), lone_rule(ctx.rule)), "burst", sparse=isolated)
+    rule = lone_rule(ctx.rule)
+    local = (round(LOCAL_DAYS * 86400), float(LOCAL_PRIOR)) if rule.lone_share == "local" else (0, 0.0)
+    scan = _scan(context_build(votes_only(data, keep), rule), "burst", sparse=isolated, local=local)
     hours = ISOLATED_HOURS if isolated else 0
     return [replace(f, lone_minutes=LONE_MINUTES, lone_hours=hours) for f in scan.findings()]
