@@ -434,6 +434,15 @@ _SEPARATORS = re.compile(r"[^\w&]+")
 _DOMAIN_PARTS = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # the bundled list, offline
 
 
+def company_domain_pairs(company: np.ndarray, domain: np.ndarray, n_domains: int):
+    """The (company, domain) pairs voters give, with how many give each: company codes, domain codes and
+    counts, one per distinct pair (voters with both a company and a work domain)."""
+    both = (company >= 0) & (domain >= 0)
+    stride = max(1, n_domains)
+    pairs, counts = np.unique(company[both].astype(np.int64) * stride + domain[both], return_counts=True)
+    return pairs // stride, pairs % stride, counts
+
+
 @lru_cache(maxsize=1 << 16)
 def company_normalize(name: str | None) -> str:
     """A company's name as detection compares it: case, spacing, punctuation and a trailing legal

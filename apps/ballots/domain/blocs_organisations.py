@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .blocs_declared import DeclaredOrganisation, declared_codes
-from .blocs_input import BlocInput, company_normalize
+from .blocs_input import BlocInput, company_domain_pairs, company_normalize
 from .blocs_placeholders import listed_placeholders, spread_placeholders
 
 
@@ -49,9 +49,7 @@ class Organisations:
 
 def mutual_majority(company: np.ndarray, domain: np.ndarray, n_companies: int, n_domains: int) -> np.ndarray:
     """Per company, the domain it is linked to (-1 for none)."""
-    both = (company >= 0) & (domain >= 0)
-    pairs, counts = np.unique(company[both].astype(np.int64) * max(1, n_domains) + domain[both], return_counts=True)
-    c, d = pairs // max(1, n_domains), pairs % max(1, n_domains)
+    c, d, counts = company_domain_pairs(company, domain, n_domains)
     per_company = np.bincount(c, weights=counts, minlength=n_companies)
     per_domain = np.bincount(d, weights=counts, minlength=n_domains)
     linked = (2 * counts > per_company[c]) & (2 * counts > per_domain[d])
@@ -82,10 +80,7 @@ def plurality_pairs(company: np.ndarray, domain: np.ndarray, n_companies: int, n
     voters give that is the clear plurality of another domain: the domain is shared). Also per company
     the pairs it has on that domain and the domain's pairs (for the evidence). A mutual-majority pair
     whose next spelling holds more than half its count is not one (round 4 links it anyway)."""
-    both = (company >= 0) & (domain >= 0)
-    stride = max(1, n_domains)
-    pairs, counts = np.unique(company[both].astype(np.int64) * stride + domain[both], return_counts=True)
-    c, d = pairs // stride, pairs % stride
+    c, d, counts = company_domain_pairs(company, domain, n_domains)
     per_company = np.bincount(c, weights=counts, minlength=n_companies)
     per_domain = np.bincount(d, weights=counts, minlength=n_domains)
     # Per domain, its largest and second largest spelling's count.

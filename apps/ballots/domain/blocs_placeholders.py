@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .blocs_input import company_domain_pairs
+
 PLACEHOLDER_NAMES = (
     "patient",
     "patients",
@@ -65,10 +67,7 @@ def listed_placeholders(company_labels: Sequence[str], normalize: Callable[[str]
 def spread_placeholders(company: np.ndarray, domain: np.ndarray, n_companies: int, n_domains: int) -> np.ndarray:
     """Per company code, whether its voters with a work domain use at least SPREAD_MIN_DOMAINS domains
     and no domain holds more than SPREAD_MAX_SHARE of them."""
-    both = (company >= 0) & (domain >= 0)
-    stride = max(1, n_domains)
-    pairs, counts = np.unique(company[both].astype(np.int64) * stride + domain[both], return_counts=True)
-    c = pairs // stride
+    c, _, counts = company_domain_pairs(company, domain, n_domains)
     per_company = np.bincount(c, weights=counts, minlength=n_companies)
     n_domains_of = np.bincount(c, minlength=n_companies)
     top = np.zeros(n_companies)
