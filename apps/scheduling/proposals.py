@@ -379,6 +379,7 @@ def proposal_publish(*, proposal: ScheduleProposal, changelog: str = "", by=None
     ]
     statuses = {d["talk_id"]: d["status"] for d in data.get("decisions", [])}
     with transaction.atomic():
+        news = _speaker_news(conference, statuses, placements)
         release = release_publish(
             conference=conference, placements=placements, changelog=changelog, by=by, proposal=proposal
         )
@@ -388,27 +389,69 @@ def proposal_publish(*, proposal: ScheduleProposal, changelog: str = "", by=None
                 status=status, updated_at=timezone.now()
             )
         accepted = [t for t, s in statuses.items() if s == Talk.Status.ACCEPTED]
-        messages = _speaker_messages(conference, statuses, release.version, settings.DEFAULT_FROM_EMAIL)
+        messages = _speaker_messages(conference, news, release.version, settings.DEFAULT_FROM_EMAIL)
         transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
         # With the queue down, proposals_recover settles the published conference when it is back.
         transaction.on_commit(lambda: enqueue(pledges_settle, conference.pk, accepted, getattr(by, "pk", None)))
     return release
 
 
-def _speaker_messages(conference, statuses: dict, version: int, sender: str) -> list[tuple]:
+def _speaker_news(conference, statuses: dict, placements: list) -> dict:
+    """What each talk's speakers are told by the release about to be published, read before it is written:
+    every talk the first time; later only a talk whose status changes, or an accepted talk whose room or time
+    changes, so publishing the same program again tells nobody. A withdrawn talk's speakers are not written to.
+    Maps talk id to (status, placement or None, whether it is a move of an already accepted talk)."""
+    from .models import ScheduledTalk, ScheduleRelease
+
+    placed = {p.talk_id: p for p in placements}
+    before = dict(Talk.objects.filter(conference=conference, pk__in=statuses).values_list("pk", "status"))
+    previous = (
+        ScheduleRelease.objects.filter(conference=conference).order_by("-version").values_list("pk", flat=True).first()
+    )
+    was_placed = {
+        e.talk_id: (e.room_id, e.start, e.end)
+        for e in ScheduledTalk.objects.filter(release_id=previous, talk_id__in=statuses)
+    }
+    news = {}
+    for talk_id, status in statuses.items():
+        if before.get(talk_id, Talk.Status.WITHDRAWN) == Talk.Status.WITHDRAWN:
+            continue
+        p = placed.get(talk_id)
+        spot = None if p is None else (p.room_id, p.start, p.end)
+        moved = status == Talk.Status.ACCEPTED and was_placed.get(talk_id) != spot
+        if previous is None or before[talk_id] != status:
+            news[talk_id] = (status, p, False)
+        elif moved:
+            news[talk_id] = (status, p, True)
+    return news
+
+
+def _speaker_messages(conference, news: dict, version: int, sender: str) -> list[tuple]:
+    import zoneinfo
+
     words = {
         Talk.Status.ACCEPTED: "is in the program",
         Talk.Status.WAITLISTED: "is on the waitlist",
         Talk.Status.REJECTED: "is not in the program",
     }
+    zone = zoneinfo.ZoneInfo(conference.timezone)
+    rooms = dict(Room.objects.filter(conference=conference).values_list("pk", "name"))
     messages = []
-    talks = Talk.objects.filter(pk__in=statuses).prefetch_related("speakers")
+    talks = Talk.objects.filter(pk__in=news).prefetch_related("speakers")
     for talk in talks:
+        status, placement, moved = news[talk.pk]
+        what = "has moved" if moved else words.get(status, "has a new status")
+        if placement is not None:
+            start, end = placement.start.astimezone(zone), placement.end.astimezone(zone)
+            what += (
+                f": {rooms.get(placement.room_id, 'a room')}, {start:%A} {start.day} {start:%B %Y, %H:%M}–{end:%H:%M}"
+                f" ({conference.timezone})"
+            )
         for speaker in talk.speakers.all():
             if speaker.email:
                 body = (
                     f"Hello {speaker.name},\n\nThe schedule of {conference.name} (version {version}) is published: "
-                    f"your talk “{talk.title}” {words.get(statuses[talk.pk], 'has a new status')}.\n"
+                    f"your talk “{talk.title}” {what}.\n"
                     "The transparency report on the conference page explains how the votes were used.\n"
                 )
                 messages.append((f"[{conference.name}] Your talk: {talk.title}", body, sender, [speaker.email]))

@@ -186,11 +186,48 @@ def test_publishing_makes_a_release_tells_speakers_and_settles_pledges_once(djan
     assert pledge.status == Pledge.Status.TRIGGERED and pledge.accepted_fraction == Decimal("0.5")
     settled_at = pledge.settled_at
 
+    accepted_mail = next(m for m in speaker_mails if "is in the program" in m.body)
+    assert "Monday 3 May 2027" in accepted_mail.body and "UTC" in accepted_mail.body  # the talk's slot
+
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         second = proposals.proposal_publish(proposal=proposal, changelog="Same program again")
     assert second.version == 2 and ScheduleRelease.objects.filter(conference=conference).count() == 2
+    assert [m.subject for m in mail.outbox if "Your talk" in m.subject] == []  # nothing changed for anyone
     pledge.refresh_from_db()
     assert pledge.settled_at == settled_at  # settled once
+
+
+def test_a_later_release_tells_only_the_speakers_whose_talk_moved_or_changed_status(
+    django_capture_on_commit_callbacks,
+):
+    conference, _ = small_conference()
+    proposal, _ = start(conference, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        proposals.proposal_publish(proposal=proposal)
+    placements = proposal.result["placements"]
+    first, second = placements[0], placements[1]
+    # The committee's edit: two accepted talks swap slots, and one talk the first release left out is withdrawn.
+    edited = {
+        **proposal.result,
+        "placements": [
+            {**first, "slot_id": second["slot_id"]},
+            {**second, "slot_id": first["slot_id"]},
+            *placements[2:],
+        ],
+    }
+    left_out = next(d["talk_id"] for d in proposal.result["decisions"] if d["status"] != Talk.Status.ACCEPTED)
+    Talk.objects.filter(pk=left_out).update(status=Talk.Status.WITHDRAWN)
+    again = ScheduleProposal.objects.create(
+        conference=conference, status=proposal.status, parameters=proposal.parameters, result=edited
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        proposals.proposal_publish(proposal=again)
+    told = sorted(m.to[0] for m in mail.outbox if "Your talk" in m.subject)
+    moved = Talk.objects.filter(pk__in=[first["talk_id"], second["talk_id"]]).prefetch_related("speakers")
+    assert told == sorted(s.email for t in moved for s in t.speakers.all())
+    assert all("has moved" in m.body for m in mail.outbox if "Your talk" in m.subject)
 
 
 def test_too_similar_exclusions_carry_measured_similarity(django_capture_on_commit_callbacks):
