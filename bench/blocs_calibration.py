@@ -12,6 +12,7 @@
     .venv/bin/python bench/blocs_calibration.py --world fresh8 --size small --seeds 1-30
     .venv/bin/python bench/blocs_calibration.py --world fresh9 --size small --seeds 1-30
     .venv/bin/python bench/blocs_calibration.py --world fresh10 --size small --seeds 1-30
+    .venv/bin/python bench/blocs_calibration.py --world fresh11 --size small --seeds 1-30
 
 Each conference is the seen generator's (bench/blocs_synthetic.py) with nothing planted: its honest
 voters, with the honest correlation that generator builds in (friends on small orders voting together
@@ -46,7 +47,10 @@ night, a studio's lunch, a Discord watch party, a streamer's unrecorded stream o
 recorded newsletter); `--world fresh10` takes bench/blocs_fresh10.py's (a tenth, a clinical congress's three-week
 members' vote on a 1-9 scale; its honest groups: a ward's night-shift break, a department's journal club, a nursing
 class, a patient charity's unrecorded forum thread, a podcast's unrecorded episode, the congress's recorded editors'
-picks). Printed: per seed the
+picks); `--world fresh11` takes bench/blocs_fresh11.py's (an eleventh, a K-12 educators' conference's three-week
+vote on a 1-4 rubric; its honest groups: a principal's unrecorded staff-room forward, a PLC meeting, a district's PD
+day, a methods course, a Facebook group's unrecorded post, an influencer's unrecorded video, the organisers' recorded
+Spotlight). Printed: per seed the
 blocs found outside colleagues (with their strongest sentence), then per signal the conferences with
 any bloc.
 
@@ -104,6 +108,7 @@ from bench.blocs_fresh7 import fresh7_conference
 from bench.blocs_fresh8 import fresh8_conference
 from bench.blocs_fresh9 import fresh9_conference
 from bench.blocs_fresh10 import fresh10_conference
+from bench.blocs_fresh11 import fresh11_conference
 from bench.blocs_synthetic import _sample_times, synthetic_conference
 
 P_LEVELS = (1e-3, 1e-4)
@@ -120,6 +125,7 @@ WORLDS = {
     "fresh8": fresh8_conference,
     "fresh9": fresh9_conference,
     "fresh10": fresh10_conference,
+    "fresh11": fresh11_conference,
 }
 
 
@@ -236,7 +242,8 @@ def main() -> None:
         choices=sorted(WORLDS),
         default="seen",
         help="the honest world: blocs_synthetic's, blocs_fresh's, blocs_fresh2's, blocs_fresh3's, blocs_fresh4's, "
-        "blocs_fresh5's, blocs_fresh6's, blocs_fresh7's, blocs_fresh8's, blocs_fresh9's or blocs_fresh10's",
+        "blocs_fresh5's, blocs_fresh6's, blocs_fresh7's, blocs_fresh8's, blocs_fresh9's, blocs_fresh10's or "
+        "blocs_fresh11's",
     )
     parser.add_argument("--narrow-pvalues", action="store_true", help="the narrow test's p-values against its model")
     parser.add_argument("--heavy", type=float, default=0.0, help="share of voters re-drawn as honest heavy raters")

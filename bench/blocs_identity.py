@@ -6,7 +6,7 @@
     .venv/bin/python bench/blocs_identity.py --only small   # cases whose name contains "small"
 
 For every case — every world in bench/blocs_quality.py's GENERATORS (the seen generator, the held-out
-patterns, fresh, fresh2, fresh3, fresh4, fresh5, fresh6, fresh7, fresh8, fresh9, fresh10); small seeds 1–2 and
+patterns, fresh, fresh2, fresh3, fresh4, fresh5, fresh6, fresh7, fresh8, fresh9, fresh10, fresh11); small seeds 1–2 and
 medium seed 1 under the default rule; small seeds 1–2 under `{"ring_scores": "exact"}`; large seed 1 of seen and
 fresh2 — it writes the complete report to OUT/<case>.txt: every bloc's key, talk,
 direction, members, weight, fair share, signals, p-value and strength, every evidence sentence with

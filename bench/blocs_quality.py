@@ -15,6 +15,7 @@
     .venv/bin/python bench/blocs_quality.py --size small --seeds 1-3 --patterns fresh8  # an eighth (blocs_fresh8.py)
     .venv/bin/python bench/blocs_quality.py --size small --seeds 1-3 --patterns fresh9  # a ninth (blocs_fresh9.py)
     .venv/bin/python bench/blocs_quality.py --size small --seeds 1-3 --patterns fresh10  # a tenth (blocs_fresh10.py)
+    .venv/bin/python bench/blocs_quality.py --size small --seeds 1-3 --patterns fresh11  # eleventh (blocs_fresh11.py)
 
 Figures, per (voter, talk) vote:
 - recall: planted bloc votes that end up in a detected bloc; precision: bloc votes that are planted
@@ -58,7 +59,10 @@ three-level hype scale: AAA and indie studios, publishers, game-design students,
 game-jam teams, laid-off ex-staff; rows named "fresh9 ..."); `--patterns fresh10` measures bench/blocs_fresh10.py, a
 tenth built the same way (a clinical congress's three-week members' vote on a 1-9 scale: hospitals behind several
 domains and shared domains such as nhs.net, pharma groups with subsidiaries and agencies, key opinion leaders,
-rotating residents, SIGs, patient charities, night shifts; rows named "fresh10 ...").
+rotating residents, SIGs, patient charities, night shifts; rows named "fresh10 ..."); `--patterns fresh11` measures
+bench/blocs_fresh11.py, an eleventh built the same way (a K-12 educators' conference's three-week vote on a 1-4
+rubric: school districts with repeated school names, county service agencies' shared mail domains, publishers'
+teacher ambassadors, unions, PD orders, evening and holiday voting; rows named "fresh11 ...").
 These print, for every honest correlated group the generator plants (held-out: a university
 community, friends on one order; fresh: meetups, university classes, couples, proud colleagues;
 fresh2: feature-post waves, user-group nights, class assignments, company interest, track fans,
@@ -73,7 +77,9 @@ lab's journal club, a company's platform team, a bootcamp class, a meetup chapte
 unrecorded thread, the committee's recorded picks; fresh9: a game-jam team's night, a studio's lunch, a Discord
 watch party, a streamer's unrecorded stream of the vote page, the organizers' recorded newsletter; fresh10: a ward's
 night-shift break, a department's journal club, a nursing class, a patient charity's unrecorded forum thread, a
-podcast's unrecorded episode, the congress's recorded editors' picks), how many of its votes detection flagged
+podcast's unrecorded episode, the congress's recorded editors' picks; fresh11: a principal's unrecorded staff-room
+forward, a PLC meeting, a district's PD day, a methods course, a Facebook group's unrecorded post, an influencer's
+unrecorded video, the organisers' recorded Spotlight), how many of its votes detection flagged
 and how many lost weight: those votes are honest and should keep their weight.
 For every generator the talks that opposition blocs sink are printed too (in the top 10% with honest votes only / all
 votes / detection).
@@ -111,6 +117,7 @@ from bench.blocs_fresh7 import fresh7_conference
 from bench.blocs_fresh8 import fresh8_conference
 from bench.blocs_fresh9 import fresh9_conference
 from bench.blocs_fresh10 import fresh10_conference
+from bench.blocs_fresh11 import fresh11_conference
 from bench.blocs_synthetic import synthetic_conference
 from bench.blocs_unseen import unseen_conference
 from bench.record import record
@@ -453,6 +460,7 @@ GENERATORS = {
     "fresh8": ("fresh8", fresh8_conference),
     "fresh9": ("fresh9", fresh9_conference),
     "fresh10": ("fresh10", fresh10_conference),
+    "fresh11": ("fresh11", fresh11_conference),
 }
 
 
@@ -514,7 +522,7 @@ def main() -> None:
         help="with --size: the generator detection was developed against, the held-out patterns planted in its "
         "world, or the fresh generators (bench/blocs_fresh.py, bench/blocs_fresh2.py, bench/blocs_fresh3.py, "
         "bench/blocs_fresh4.py, bench/blocs_fresh5.py, bench/blocs_fresh6.py, bench/blocs_fresh7.py, "
-        "bench/blocs_fresh8.py, bench/blocs_fresh9.py, bench/blocs_fresh10.py: their own "
+        "bench/blocs_fresh8.py, bench/blocs_fresh9.py, bench/blocs_fresh10.py, bench/blocs_fresh11.py: their own "
         "honest worlds and planted kinds)",
     )
     parser.add_argument("--record", action="store_true", help="write the row into docs/benchmarks.md")
