@@ -33,6 +33,10 @@ class SlotAdmin(ModelAdmin):
     date_hierarchy = "start"
     list_select_related = ("room", "conference")
 
+    def get_queryset(self, request):
+        # A slot's name is its room's: the autocomplete of an override's slot reads it for every answer.
+        return super().get_queryset(request).select_related("room")
+
 
 @admin.register(SpeakerAvailability)
 class SpeakerAvailabilityAdmin(ModelAdmin):
