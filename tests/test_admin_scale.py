@@ -2,6 +2,8 @@
 does not grow with its rows, and the change lists of big tables neither sort nor scan every row to
 show a page. Each test measures a screen with a few rows, adds many, and asserts no more queries."""
 
+import datetime as dt
+
 import pytest
 from django.contrib import admin
 from django.db import connection
@@ -10,9 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.ballots.models import Vote, VoteEvent
+from apps.scheduling.models import ScheduledTalk, ScheduleRelease
 from confvote.admin_base import ModelAdmin
 from tests.factories import (
     ConferenceFactory,
+    RoomFactory,
     SlotFactory,
     SpeakerFactory,
     TalkFactory,
@@ -170,3 +174,35 @@ def test_ticket_claims_newest_first_have_an_index():
     with connection.cursor() as cursor:
         indexes = connection.introspection.get_constraints(cursor, "attendance_ticketclaim")
     assert any(c["index"] and c["columns"] == ["claimed_at"] for c in indexes.values())
+
+
+def test_release_page_joins_the_talks_and_rooms_of_its_entries(staff_client, django_assert_max_num_queries):
+    conference = ConferenceFactory()
+    release = ScheduleRelease.objects.create(conference=conference, version=1, published_at=timezone.now())
+    start = timezone.now().replace(microsecond=0)
+
+    def entries(first, n):
+        for i in range(first, first + n):
+            room = RoomFactory(conference=conference)
+            at = start + dt.timedelta(hours=i)
+            ScheduledTalk.objects.create(
+                release=release,
+                talk=TalkFactory(conference=conference),
+                room=room,
+                start=at,
+                end=at + dt.timedelta(minutes=45),
+            )
+
+    entries(0, 3)
+    url = reverse("admin:scheduling_schedulerelease_change", args=[release.pk])
+    assert_queries_do_not_grow(staff_client, url, lambda: entries(3, 27), django_assert_max_num_queries)
+
+
+def test_bulletin_entries_list_in_the_boards_order_through_its_index(staff_client):
+    with CaptureQueriesContext(connection) as queries:
+        assert staff_client.get(reverse("admin:ballots_bulletinentry_changelist")).status_code == 200
+    page = next(q["sql"] for q in queries if q["sql"].startswith('SELECT "ballots_bulletinentry"."id"'))
+    assert page.endswith(
+        'ORDER BY "ballots_bulletinentry"."snapshot_id" ASC, "ballots_bulletinentry"."position" ASC, '
+        '"ballots_bulletinentry"."id" ASC'
+    )

@@ -127,6 +127,10 @@ class ScheduledTalkInline(admin.TabularInline):
     can_delete = False
     ordering = ("start", "room__position")
 
+    def get_queryset(self, request):
+        # Each row names its talk and room: joined, not a query each (259 queries on the large demo's release).
+        return super().get_queryset(request).select_related("talk", "room")
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
