@@ -51,6 +51,7 @@ class VoteAdmin(SearchRelatedInSubqueries, ReadOnlyAdmin):
     ordering = ("-pk",)
     sortable_by = ()
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # a count of every vote for each choice of each filter
 
 
 @admin.register(VoteEvent)
@@ -62,6 +63,7 @@ class VoteEventAdmin(SearchRelatedInSubqueries, ReadOnlyAdmin):
     # As votes: sorted by time only (the index), dates as a filter rather than every event's month.
     sortable_by = ("at",)
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
 
 
 @admin.register(WeightPolicy)
@@ -121,6 +123,7 @@ class BallotReceiptAdmin(ReadOnlyAdmin):
     exclude = ("nonce",)  # the voter's secret: organizers never need it
     list_select_related = ("ballot__user",)
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
 
 
 @admin.register(TallySnapshot)
@@ -210,3 +213,4 @@ class BulletinEntryAdmin(ReadOnlyAdmin):
     ordering = ("snapshot_id", "position", "pk")
     sortable_by = ()
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
