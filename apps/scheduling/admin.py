@@ -35,7 +35,7 @@ class SlotAdmin(ModelAdmin):
 
     def get_queryset(self, request):
         # A slot's name is its room's: the autocomplete of an override's slot reads it for every answer.
-        return super().get_queryset(request).select_related("room")
+        return super().get_queryset(request).select_related(*self.list_select_related)
 
 
 @admin.register(SpeakerAvailability)

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='ticketclaim',
-            index=models.Index(fields=['claimed_at'], name='ticketclaim_claimed_at'),
+            index=models.Index(fields=['claimed_at', 'id'], name='ticketclaim_claimed_at'),
         ),
     ]
