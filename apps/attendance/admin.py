@@ -95,6 +95,9 @@ class TicketAdmin(ModelAdmin):
     search_fields = ("order_code", "holder_name", "holder_email", "holder_company", "external_id")
     autocomplete_fields = ("conference", "ticket_type")
     list_select_related = ("conference", "ticket_type", "claim__user")
+    # Group orders together through the order code's index. The model's order starts with the conference's
+    # own (start date, name), which sorted every ticket joined to its claim and account: 1 s at 75,600.
+    ordering = ("order_code", "id")
     readonly_fields = ("created_at", "updated_at")
     actions = [
         "send_links",

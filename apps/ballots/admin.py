@@ -1,12 +1,13 @@
 from django.contrib import admin, messages
 from django.db import transaction
+from django.db.models import Max, Min
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
 from apps.talks.models import Conference
-from confvote.admin_base import ModelAdmin
+from confvote.admin_base import ModelAdmin, SearchRelatedInSubqueries
 from confvote.admin_readonly import ReadOnlyAdmin
 from confvote.query import query_text
 
@@ -19,24 +20,50 @@ from .selectors.report import tally_report
 from .services.blocs import tally_publish_with_blocs
 
 
+class ScoreFilter(admin.SimpleListFilter):
+    """The scores of the conferences' scales. Django's filter of a field's values would read them
+    from the votes (a distinct over a million rows, 0.3 s on the large demo); the scales say them."""
+
+    title = "score"
+    parameter_name = "score"
+
+    def lookups(self, request, model_admin):
+        bounds = Conference.objects.aggregate(low=Min("scale_min"), high=Max("scale_max"))
+        if bounds["low"] is None:
+            return []
+        return [(str(n), str(n)) for n in range(bounds["low"], bounds["high"] + 1)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        offered = {key for key, _ in self.lookup_choices}
+        return queryset.filter(score=int(value)) if value in offered else queryset
+
+
 @admin.register(Vote)
-class VoteAdmin(ReadOnlyAdmin):
+class VoteAdmin(SearchRelatedInSubqueries, ReadOnlyAdmin):
     list_display = ("user", "talk", "score", "created_at", "updated_at")
-    list_filter = ("talk__conference", "score")
+    list_filter = ("talk__conference", ScoreFilter, ("updated_at", admin.DateFieldListFilter))
     search_fields = ("user__email", "talk__title")
     list_select_related = ("user", "talk")
-    date_hierarchy = "updated_at"
+    # A million rows: newest first through the key's index, no sorting by a column (each was a sort of
+    # every vote, 2.4 s), and dates as a filter (the date hierarchy read every vote's month, 0.8 s). The
+    # changes in time order are the vote history's (VoteEvent, indexed by time).
+    ordering = ("-pk",)
+    sortable_by = ()
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # a count of every vote for each choice of each filter
 
 
 @admin.register(VoteEvent)
-class VoteEventAdmin(ReadOnlyAdmin):
+class VoteEventAdmin(SearchRelatedInSubqueries, ReadOnlyAdmin):
     list_display = ("at", "kind", "user", "talk", "old_score", "new_score")
-    list_filter = ("kind", "talk__conference")
+    list_filter = ("kind", "talk__conference", ("at", admin.DateFieldListFilter))
     search_fields = ("user__email", "talk__title")
     list_select_related = ("user", "talk")
-    date_hierarchy = "at"
+    # As votes: sorted by time only (the index), dates as a filter rather than every event's month.
+    sortable_by = ("at",)
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
 
 
 @admin.register(WeightPolicy)
@@ -96,6 +123,7 @@ class BallotReceiptAdmin(ReadOnlyAdmin):
     exclude = ("nonce",)  # the voter's secret: organizers never need it
     list_select_related = ("ballot__user",)
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
 
 
 @admin.register(TallySnapshot)
@@ -179,4 +207,10 @@ class BulletinEntryAdmin(ReadOnlyAdmin):
     list_filter = ("status", "snapshot__conference")
     search_fields = ("receipt__code",)
     list_select_related = ("receipt", "snapshot__conference", "snapshot__policy")
+    # The board's own order through its (snapshot, position) index. The model's order starts with the
+    # snapshot's (its conference's start date and name...) and ends with the receipt's code: every entry
+    # joined and sorted, 6 s for a million.
+    ordering = ("snapshot_id", "position", "pk")
+    sortable_by = ()
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER

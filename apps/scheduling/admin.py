@@ -33,6 +33,10 @@ class SlotAdmin(ModelAdmin):
     date_hierarchy = "start"
     list_select_related = ("room", "conference")
 
+    def get_queryset(self, request):
+        # A slot's name is its room's: the autocomplete of an override's slot reads it for every answer.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
 
 @admin.register(SpeakerAvailability)
 class SpeakerAvailabilityAdmin(ModelAdmin):
@@ -122,6 +126,10 @@ class ScheduledTalkInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
     ordering = ("start", "room__position")
+
+    def get_queryset(self, request):
+        # Each row names its talk and room: joined, not a query each (259 queries on the large demo's release).
+        return super().get_queryset(request).select_related("talk", "room")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -75,6 +75,8 @@ class SpeakerAdmin(ModelAdmin):
     search_fields = ("name", "email", "company", "email_domain")
     autocomplete_fields = ("conference", "user")
     readonly_fields = ("email_domain",)
+    # The account is optional, so Django would not join it by itself: a query per speaker shown.
+    list_select_related = ("conference", "user")
 
 
 @admin.register(Talk)

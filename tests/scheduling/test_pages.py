@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from apps.scheduling import proposals
 from apps.scheduling.models import ScheduleOverride, ScheduleProposal, ScheduleRelease
-from tests.factories import UserFactory, VoteFactory
+from tests.factories import ConferenceFactory, TalkFactory, UserFactory, VoteFactory
 from tests.scheduling.test_proposals import small_conference
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +164,30 @@ def test_report_tells_each_kind_of_bloc_once_and_hides_dismissed_ones(client, dj
     assert "SECRET1" not in text  # evidence with order codes stays in the admin
     other = client.get(reverse("transparency", args=[conference.slug]), {"q": talks[1].title}).content.decode()
     assert "A group of 4" not in other and "groups of 4" not in other  # dismissed: full weight, not reported
+
+
+def test_report_shows_a_page_of_talks_at_a_time(client):
+    """5,000 talks made the report a 2.7 MB page; it shows a page of them, the search still over all."""
+    from django.utils import timezone
+
+    from apps.scheduling.views import TRANSPARENCY_PAGE_SIZE
+
+    conference = ConferenceFactory()
+    talks = [
+        TalkFactory(conference=conference, title=f"Talk number {n:03d}") for n in range(TRANSPARENCY_PAGE_SIZE + 5)
+    ]
+    decisions = [
+        {"talk_id": t.pk, "status": "accepted", "rank": n + 1, "why": [], "where": []} for n, t in enumerate(talks)
+    ]
+    proposal = ScheduleProposal.objects.create(
+        conference=conference, status="succeeded", result={"decisions": decisions}
+    )
+    ScheduleRelease.objects.create(conference=conference, version=1, proposal=proposal, published_at=timezone.now())
+    url = reverse("transparency", args=[conference.slug])
+    first = client.get(url).content.decode()
+    assert first.count('class="decision-') == TRANSPARENCY_PAGE_SIZE
+    assert talks[0].title in first and talks[-1].title not in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count('class="decision-') == 5 and talks[-1].title in second
+    found = client.get(url, {"q": talks[-1].title}).content.decode()
+    assert found.count('class="decision-') == 1
