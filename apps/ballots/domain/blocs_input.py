@@ -41,6 +41,7 @@ TASTES = ("ignored", "rings")
 LONE_VOTES = ("ignored", "tested", "isolated")
 LONE_CONTROLS = ("error_control", "familywise")
 LONE_SHARES = ("whole", "local")
+LONE_TESTS = ("poisson", "conditional")
 SPEAKER_LINKS = ("exact", "registrable")
 ORGANISATION_PAIRS = ("majority", "plurality")
 PLACEHOLDER_COMPANIES = ("kept", "listed", "spread")
@@ -65,6 +66,7 @@ CHOICES = {
     "lone_votes": LONE_VOTES,
     "lone_control": LONE_CONTROLS,
     "lone_share": LONE_SHARES,
+    "lone_test": LONE_TESTS,
     "speaker_links": SPEAKER_LINKS,
     "organisation_pairs": ORGANISATION_PAIRS,
     "placeholder_companies": PLACEHOLDER_COMPANIES,
@@ -307,6 +309,13 @@ class BlocRule:
     # Not the default: with `lone_control: familywise` and 8 votes it is as calibrated as the default on
     # every world but fresh7 medium (one-day spikes), and it takes a campaign spread over days for interest.
     lone_share: str = "whole"
+    # How a lone-vote window's count is tested (round 38). "poisson": against the talk's share times the
+    # site's lone votes in the window, the share taken as known (a Poisson tail with a plug-in mean), as in
+    # rounds 31-37. "conditional": given the talk's lone votes in the way tested, each falls in the window
+    # with the window's share of the site's lone votes (Binomial; under `lone_share: local` also against the
+    # days around, the larger p): a talk's share of a few lone votes is itself a count of a few, and taken
+    # as known it lets honest one- or two-day spikes on quiet talks pass at p = 1e-7 (fresh7 medium).
+    lone_test: str = "poisson"
     # Which voters' email domains are the speaker's organisation (blocs_speaker_links.py; docs/blocs.md,
     # round 33). "exact": the speaker's own address's domain, and the domains registered under the
     # speaker's company name spelled out ("Initech GmbH", initech.com; round 13). "registrable": also
