@@ -17,10 +17,10 @@ from apps.ballots.domain.blocs_lone import isolated_votes, lone_votes
 from apps.ballots.domain.blocs_signals import SUPPORT, context_build
 from tests.ballots.test_blocs_cases import DAY, HOUR, START
 from tests.ballots.test_blocs_lone import CALLED, _sittings
-from tests.ballots.test_blocs_lone_bar import CAMPAIGNS, _alone
+from tests.ballots.test_blocs_lone_bar import CAMPAIGNS, ISOLATED, _alone
 from tests.ballots.test_blocs_lone_share import _lone
 
-FAMILYWISE = {"lone_votes": "isolated", "lone_control": "familywise"}
+FAMILYWISE = {**ISOLATED, "lone_control": "familywise"}
 CONDITIONAL = {**FAMILYWISE, "lone_test": "conditional"}
 SPIKE = 15  # ten voters alone an hour apart on day 2, and eight more alone on other days
 
@@ -71,8 +71,8 @@ def test_the_conditional_p_value_is_the_binomial_tail_of_the_talk_s_other_lone_v
     assert f.log_p == pytest.approx(float(binom.logsf(f.observed - 2, trials, chance)), rel=1e-6)
 
 
-def test_the_key_is_validated_and_keeps_the_plug_in_test_by_default():
-    assert BlocRule().lone_test == "poisson"
+def test_the_key_is_validated_and_is_conditional_by_default():
+    assert BlocRule().lone_test == "conditional"  # round 38
     assert BlocRule.from_json({"lone_test": "conditional"}).to_json()["lone_test"] == "conditional"
     with pytest.raises(ValueError, match="lone_test must be one of"):
         BlocRule.from_json({"lone_test": "exact"})
