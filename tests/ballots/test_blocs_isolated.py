@@ -12,9 +12,9 @@ from apps.ballots.domain.blocs_input import BlocRule
 from apps.ballots.domain.blocs_lone import ISOLATED_HOURS, LONE_MINUTES, isolated_votes, lone_votes
 from tests.ballots.test_blocs import _blocs_on
 from tests.ballots.test_blocs_cases import DAY, HOUR, START, Case
-from tests.ballots.test_blocs_lone import CALLED, LIKED, _sittings
+from tests.ballots.test_blocs_lone import BEFORE_ROUND_38, CALLED, LIKED, _sittings
 
-ISOLATED = {"lone_votes": "isolated"}
+ISOLATED = {"lone_votes": "isolated", **BEFORE_ROUND_38}
 FEATURED = (7, 8, 9, 10)  # the mailing's talks
 
 
@@ -65,7 +65,7 @@ def test_a_call_answered_with_one_lone_vote_each_is_found_and_the_sentence_says_
 def test_a_mailing_whose_readers_rate_several_featured_talks_one_at_a_time_is_not_found():
     case, readers = _mailing()
     # Round 31's test flags the mailing's talks; the readers' lone votes are not isolated.
-    assert any(_lone_findings_on(case, {"lone_votes": "tested"}, t) for t in FEATURED)
+    assert any(_lone_findings_on(case, {**ISOLATED, "lone_votes": "tested"}, t) for t in FEATURED)
     for t in FEATURED:
         assert _lone_findings_on(case, ISOLATED, t) == []
     data = case.build()

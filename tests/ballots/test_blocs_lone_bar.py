@@ -16,9 +16,9 @@ from apps.ballots.domain.blocs_lone import isolated_votes, lone_rule, lone_votes
 from apps.ballots.domain.blocs_signals import context_build
 from tests.ballots.test_blocs import _blocs_on
 from tests.ballots.test_blocs_cases import DAY, HOUR, START
-from tests.ballots.test_blocs_lone import CALLED, LIKED, _sittings
+from tests.ballots.test_blocs_lone import BEFORE_ROUND_38, CALLED, LIKED, _sittings
 
-ISOLATED = {"lone_votes": "isolated"}
+ISOLATED = {"lone_votes": "isolated", **BEFORE_ROUND_38}
 FAMILYWISE = {**ISOLATED, "lone_control": "familywise"}
 CAMPAIGNS = (11, 12, 13)  # twelve voters each, one lone vote 20 minutes apart
 QUIET = 14  # four honest voters alone, an hour apart
@@ -105,7 +105,7 @@ def test_the_lone_rule_raises_the_window_size_and_holds_the_family_to_bonferroni
 
 
 def test_the_keys_are_validated_and_keep_rounds_31_and_32_by_default():
-    assert (BlocRule().lone_control, BlocRule().lone_min_votes) == ("error_control", None)
+    assert (BlocRule().lone_control, BlocRule().lone_min_votes) == ("familywise", 8)  # round 38's default
     assert lone_rule(BlocRule.from_json(ISOLATED)) == BlocRule.from_json(ISOLATED)
     rule = BlocRule.from_json({"lone_control": "familywise", "lone_min_votes": 6})
     assert {k: rule.to_json()[k] for k in ("lone_control", "lone_min_votes")} == {

@@ -15,9 +15,9 @@ from apps.ballots.domain.blocs_input import BlocRule
 from apps.ballots.domain.blocs_lone import LOCAL_DAYS
 from tests.ballots.test_blocs_cases import DAY, HOUR, START
 from tests.ballots.test_blocs_lone import CALLED, _sittings
-from tests.ballots.test_blocs_lone_bar import CAMPAIGNS, QUIET, _alone
+from tests.ballots.test_blocs_lone_bar import CAMPAIGNS, ISOLATED, QUIET, _alone
 
-FAMILYWISE = {"lone_votes": "isolated", "lone_control": "familywise"}
+FAMILYWISE = {**ISOLATED, "lone_control": "familywise"}
 LOCAL = {**FAMILYWISE, "lone_share": "local"}
 RISE = QUIET  # talk 14: twelve voters alone in eight hours on each of days 5, 6 and 7
 
@@ -83,7 +83,7 @@ def test_the_rise_is_judged_against_the_days_around_it_only():
 
 
 def test_the_key_is_validated_and_keeps_the_whole_vote_by_default():
-    assert BlocRule().lone_share == "whole"
+    assert BlocRule().lone_share == "local"  # round 38; "whole" before
     assert BlocRule.from_json({"lone_share": "local"}).to_json()["lone_share"] == "local"
     with pytest.raises(ValueError, match="lone_share must be one of"):
         BlocRule.from_json({"lone_share": "recent"})

@@ -121,11 +121,12 @@ def test_round_8_migration_pins_stored_policies_to_the_rule_they_were_stored_wit
         ("0026_promotion_external_id", "discount_votes", "all", "pushing", "pushing"),
         ("0028_blocdetectionrun_inputs", "oppose_lean", "ignored", "tested", "tested"),
         ("0029_bloc_rule_round_28", "ring_score_null", "none", "shifted", "shifted"),
-        ("0030_bloc_rule_ring_score_null", "lone_votes", "ignored", "ignored", "tested"),
+        ("0030_bloc_rule_ring_score_null", "lone_votes", "ignored", "isolated", "tested"),
         ("0031_bloc_rule_lone_votes", "speaker_links", "exact", "exact", "registrable"),
         ("0033_bloc_rule_lone_bar", "organisation_pairs", "majority", "majority", "plurality"),
         ("0033_bloc_rule_lone_bar", "placeholder_companies", "kept", "kept", "listed"),
-        ("0034_bloc_rule_organisation_pairs", "lone_share", "whole", "whole", "local"),
+        ("0034_bloc_rule_organisation_pairs", "lone_share", "whole", "local", "local"),
+        ("0035_bloc_rule_lone_share", "lone_test", "poisson", "conditional", "conditional"),
     ],
 )
 def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_with(
@@ -142,11 +143,12 @@ def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_
     the votes cast alone), 0032 `speaker_links: exact` (round 33: a speaker's organisation only through
     their own address's domain and their company's name spelled out), 0034 `organisation_pairs: majority`
     and `placeholder_companies: kept` (round 36: round 4's mutual majority only; every company field an
-    organisation) and 0035 `lone_share: whole` (round 37: a lone-vote window judged against the talk's share
-    over the whole vote) into policies stored without the key; a policy that names the key keeps its choice,
+    organisation), 0035 `lone_share: whole` (round 37: a lone-vote window judged against the talk's share
+    over the whole vote) and 0036 `lone_test: poisson` (round 38: a lone-vote window's count tested against a
+    plug-in prediction) into policies stored without the key; a policy that names the key keeps its choice,
     and new policies store today's default (for `ring_scores`, `ring_candidates`, `lone_votes`,
-    `speaker_links`, `organisation_pairs`, `placeholder_companies` and `lone_share` the stored word, written
-    out so that a later default cannot change a stored policy)."""
+    `speaker_links`, `organisation_pairs`, `placeholder_companies`, `lone_share` and `lone_test` the stored
+    word, written out so that a later default cannot change a stored policy)."""
     before = {k: v for k, v in BlocRule().to_json().items() if k != key}
     old, chosen = _stored_then_migrated(before_migration, before)
     assert old.bloc_rule == {**before, key: stored}
@@ -167,9 +169,35 @@ def test_round_34_migration_pins_the_lone_family_s_bar_and_window_size_in_stored
     before = {k: v for k, v in BlocRule().to_json().items() if k not in keys} | {"lone_votes": "isolated"}
     old, chosen = _stored_then_migrated("0032_bloc_rule_speaker_links", before)
     assert old.bloc_rule == {**before, "lone_control": "error_control", "lone_min_votes": None}
-    assert BlocRule.from_json(old.bloc_rule) == BlocRule(lone_votes="isolated")
+    assert BlocRule.from_json(old.bloc_rule) == BlocRule(lone_control="error_control", lone_min_votes=None)
     assert chosen.bloc_rule == BlocRule().to_json()
-    assert {k: chosen.bloc_rule[k] for k in keys} == {k: BlocRule().to_json()[k] for k in keys}
+    assert {k: chosen.bloc_rule[k] for k in keys} == {"lone_control": "familywise", "lone_min_votes": 8}
     kept = {**before, "lone_control": "familywise", "lone_min_votes": 8}
     old, _ = _stored_then_migrated("0032_bloc_rule_speaker_links", kept)
     assert old.bloc_rule == kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_round_38_keeps_the_lone_vote_test_off_in_policies_stored_before_it_became_the_default():
+    """Round 38 makes the lone-vote test the default (`lone_votes: isolated` with its four guards). A policy
+    stored before the lone keys existed keeps the rule it was stored with: 0031, 0033, 0035 and 0036 write the
+    behaviour before into it, so its detection runs no lone-vote test; new policies store the new default."""
+    keys = {
+        "lone_votes": "ignored",
+        "lone_control": "error_control",
+        "lone_min_votes": None,
+        "lone_share": "whole",
+        "lone_test": "poisson",
+    }
+    before = {k: v for k, v in BlocRule().to_json().items() if k not in keys}
+    old, chosen = _stored_then_migrated("0030_bloc_rule_ring_score_null", before)
+    assert old.bloc_rule == {**before, **keys}
+    assert BlocRule.from_json(old.bloc_rule) == BlocRule(**keys)
+    assert chosen.bloc_rule == BlocRule().to_json()
+    assert {k: chosen.bloc_rule[k] for k in keys} == {
+        "lone_votes": "isolated",
+        "lone_control": "familywise",
+        "lone_min_votes": 8,
+        "lone_share": "local",
+        "lone_test": "conditional",
+    }

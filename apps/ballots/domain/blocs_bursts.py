@@ -28,7 +28,7 @@ from functools import cached_property
 
 import numpy as np
 from scipy.special import gammaln
-from scipy.stats import poisson
+from scipy.stats import binom, poisson
 
 from .blocs_signals import OPPOSE, SUPPORT, TOP, Context, Finding, _large_enough, _threshold, _unit_minimum
 
@@ -63,6 +63,10 @@ class _Activity:
     # by `local_prior` votes' weight.
     local_seconds: int = 0
     local_prior: float = 0.0
+    # Round 38 (`lone_test: conditional`): a window's p-value is the conditional (binomial) one, given the
+    # talk's votes in the way: each falls in the window with the window's share of the site's votes (and,
+    # with `local_seconds`, of the site's votes in the span around it too; the larger p).
+    conditional: bool = False
 
     def counter(self, votes: _Votes):
         """A function of the window length w and some votes (positions in `votes`): per vote, the
@@ -293,10 +297,11 @@ def _scan(
     labels: tuple[str, ...] = (),
     sparse: bool = False,
     local: tuple[int, float] = (0, 0.0),
+    conditional: bool = False,
 ) -> BurstScan:
     """`sparse`: the site's votes are few (see `_Activity.expected`). `local`: site-wide only, seconds
     either side of a window and a prior weight in votes for a local share (`_local_rate`); (0, 0): the
-    share over the whole vote."""
+    share over the whole vote. `conditional`: site-wide only, binomial p-values (`_conditional`)."""
     data, rule = ctx.data, ctx.rule
     windows = [round(h * 3600) for h in rule.burst_window_hours]
     if not ctx.n_votes or (voter_org is not None and not (voter_org >= 0).any()):
@@ -310,7 +315,9 @@ def _scan(
     if voter_org is None:
         per_minute = np.bincount((data.vote_at - t0) // 60, minlength=span // 60 + 2)
         before_minute = np.concatenate(([0], np.cumsum(per_minute)))
-        activity = _Activity(span, before_minute, sparse=sparse, local_seconds=local[0], local_prior=local[1])
+        activity = _Activity(
+            span, before_minute, sparse=sparse, local_seconds=local[0], local_prior=local[1], conditional=conditional
+        )
     else:
         vote_org = voter_org[data.vote_voter].astype(np.int64)
         known = vote_org >= 0
@@ -524,7 +531,27 @@ def _window_stats(ctx: Context, votes: _Votes, windows, activity: _Activity):
         # tail test. (An upper bound such as Chernoff's cannot rule a window out: docs/blocs.md,
         # round 5.)
         o, e = observed[ok] - 1, np.maximum(expected[ok], 1e-9)
-        out.append((first[ok], o * np.log(e) - e - gammaln(o + 1), end[ok], observed[ok], expected[ok]))
+        if activity.conditional:
+            trials = _conditional(ctx, votes, first[ok], w, busy[ok], activity)
+            exactly = np.max([binom.logpmf(o, n, q) for n, q in trials], axis=0)
+            out.append((first[ok], exactly, end[ok], observed[ok], expected[ok], trials))
+            continue
+        out.append((first[ok], o * np.log(e) - e - gammaln(o + 1), end[ok], observed[ok], expected[ok], None))
+    return out
+
+
+def _conditional(ctx: Context, votes: _Votes, first: np.ndarray, w: int, busy: np.ndarray, activity: _Activity):
+    """The binomial trials of the conditional test (round 38) of the windows from the votes `first`: per
+    reference span, (the talk's other votes in it in the stream's way, the chance of each falling in the
+    window: the window's share of the site's votes in the span). The span is the whole vote, and under a
+    local share (`local_seconds`) also the window with the `local_seconds` before and after it. The window's
+    first vote is given, so it is not among the trials; the site's votes include the talk's own (as
+    `sparse` predicts), which makes the chance, and so the p-value, no smaller."""
+    talk_total = ctx.talk_count[votes.d][votes.talk[first]]
+    out = [(talk_total - 1, np.clip(busy / max(1, ctx.n_votes), 0.0, 1.0))]
+    if activity.local_seconds:
+        talk, site = _span_counts(votes, first, activity, *_local_span(votes, first, w, activity))
+        out.append((np.maximum(talk - 1, 0), np.clip(busy / np.maximum(site, 1), 0.0, 1.0)))
     return out
 
 
@@ -534,22 +561,26 @@ def _local_rate(votes: _Votes, first: np.ndarray, w: int, activity: _Activity, w
     whole-vote share `whole` added: where the days around hold few votes the share is the whole vote's,
     where they hold many it follows the talk's interest then (round 37). The talk's votes are those in
     the stream's way; the site's, every vote (as in the whole-vote share)."""
-    at, span, before = votes.at[first], activity.span, activity.before_minute
-    lo, hi = np.maximum(at - activity.local_seconds, 0), np.minimum(at + w + activity.local_seconds, span - 1)
-    base = votes.cell[first] * span
-    key = votes.key
-
-    def talk_in(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.searchsorted(key, base + b, side="left") - np.searchsorted(key, base + a, side="left")
-
-    def site_in(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        top = len(before) - 1
-        return before[np.minimum(b // 60, top)] - before[np.minimum(a // 60, top)]
-
-    talk = talk_in(lo, at) + talk_in(at + w, hi)
-    site = site_in(lo, at) + site_in(at + w, hi)
+    at = votes.at[first]
+    lo, hi = _local_span(votes, first, w, activity)
+    talk_before, site_before = _span_counts(votes, first, activity, lo, at)
+    talk_after, site_after = _span_counts(votes, first, activity, at + w, hi)
     prior = activity.local_prior
-    return np.maximum(whole, (talk + prior * whole) / (site + prior))
+    return np.maximum(whole, (talk_before + talk_after + prior * whole) / (site_before + site_after + prior))
+
+
+def _local_span(votes: _Votes, first: np.ndarray, w: int, activity: _Activity) -> tuple[np.ndarray, np.ndarray]:
+    """Per window from a vote in `first`: from `local_seconds` before it to `local_seconds` after its end."""
+    at = votes.at[first]
+    return np.maximum(at - activity.local_seconds, 0), np.minimum(at + w + activity.local_seconds, activity.span - 1)
+
+
+def _span_counts(votes: _Votes, first: np.ndarray, activity: _Activity, a: np.ndarray, b: np.ndarray):
+    """Per vote in `first`: its cell's votes in the stream and the site's votes (every way) in [a, b)."""
+    base, before = votes.cell[first] * activity.span, activity.before_minute
+    talk = np.searchsorted(votes.key, base + b, side="left") - np.searchsorted(votes.key, base + a, side="left")
+    top = len(before) - 1
+    return talk, before[np.minimum(b // 60, top)] - before[np.minimum(a // 60, top)]
 
 
 def _by_cell_time_voter(cell: np.ndarray, at: np.ndarray, voter: np.ndarray, span: int, n_voters: int):
@@ -583,11 +614,14 @@ def _burst_windows(stats, limit: float, among: np.ndarray | None = None):
     """Per window length: the windows (of the votes `among`, a mask; all when None) whose log p is at
     most `limit`, with their log p, end (vote index) and prediction."""
     out = []
-    for cand, exactly, end, observed, expected in stats:
+    for cand, exactly, end, observed, expected, trials in stats:
         ok = exactly <= limit
         if among is not None:
             ok &= among[cand]
-        log_p = poisson.logsf(observed[ok] - 2, np.maximum(expected[ok], 1e-9))
+        if trials is None:
+            log_p = poisson.logsf(observed[ok] - 2, np.maximum(expected[ok], 1e-9))
+        else:  # the conditional test (round 38): the larger p over the reference spans
+            log_p = np.max([binom.logsf(observed[ok] - 2, n[ok], q[ok]) for n, q in trials], axis=0)
         keep = log_p <= limit
         out.append((cand[ok][keep], log_p[keep], end[ok][keep], expected[ok][keep]))
     return out

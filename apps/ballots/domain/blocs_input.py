@@ -41,6 +41,7 @@ TASTES = ("ignored", "rings")
 LONE_VOTES = ("ignored", "tested", "isolated")
 LONE_CONTROLS = ("error_control", "familywise")
 LONE_SHARES = ("whole", "local")
+LONE_TESTS = ("poisson", "conditional")
 SPEAKER_LINKS = ("exact", "registrable")
 ORGANISATION_PAIRS = ("majority", "plurality")
 PLACEHOLDER_COMPANIES = ("kept", "listed", "spread")
@@ -65,6 +66,7 @@ CHOICES = {
     "lone_votes": LONE_VOTES,
     "lone_control": LONE_CONTROLS,
     "lone_share": LONE_SHARES,
+    "lone_test": LONE_TESTS,
     "speaker_links": SPEAKER_LINKS,
     "organisation_pairs": ORGANISATION_PAIRS,
     "placeholder_companies": PLACEHOLDER_COMPANIES,
@@ -281,32 +283,43 @@ class BlocRule:
     # vote only when its voter cast no other lone vote within 24 hours either side (a mailing's reader
     # rates several featured talks one at a time; a campaign's voter casts one lone vote for its talk),
     # a window predicted from all the site's such votes in it (they are few). "ignored": the burst test
-    # over all votes only, as before (the default). Neither option is the default: both add findings on
-    # honest-only conferences, which the adoption rule does not allow ("tested" above all an unrecorded
-    # mailing's readers; "isolated" far fewer: an unrecorded push, a recorded promotion's late readers,
-    # and on the large demo two honest windows of four and five lone votes; docs/blocs.md, round 32).
-    lone_votes: str = "ignored"
+    # over all votes only, as before round 38. "isolated" is the default since round 38, with the lone
+    # family's guards below (familywise bar, 8 votes, local share, conditional test): alone ("tested"
+    # above all an unrecorded mailing's readers; "isolated" far fewer: an unrecorded push, a recorded
+    # promotion's late readers, two honest windows on the large demo) they added findings on honest-only
+    # conferences, which the adoption rule does not allow; with all four they add none (docs/blocs.md,
+    # rounds 32, 34, 37 and 38).
+    lone_votes: str = "isolated"
     # The lone-vote family's bar (round 34). "error_control": the rule's `error_control`, as in rounds 31
     # and 32 (under false-discovery control the lone family's own findings lower its bar: a corporate
     # burst that passes at p = 1e-48 lets windows of four lone votes in quiet hours pass at p = 1e-6).
     # "familywise": every lone finding must pass alpha / tests (Bonferroni), whatever else the family
-    # finds, as the colleague families do. Neither this nor `lone_min_votes` makes the lone test the
-    # default: with both (familywise, 8 votes) honest-only medium conferences still get windows of 10-32
-    # lone votes at p = 1e-7 (an unrecorded push, a promotion read past its hours, independent voters),
-    # a little under the familywise bar; the test's null, not its multiplicity, is what they defeat.
-    lone_control: str = "error_control"
+    # finds, as the colleague families do (the default since round 38). With this and 8 votes alone,
+    # honest-only medium conferences still got windows of 10-32 lone votes at p = 1e-7 (an unrecorded
+    # push, a promotion read past its hours, independent voters): the test's null, not its multiplicity,
+    # was what they defeated (`lone_share`, `lone_test`).
+    lone_control: str = "familywise"
     # The fewest lone votes a lone-vote window needs to be a finding (round 34); None: `min_members`, as in
-    # rounds 31 and 32. Windows smaller than this are neither findings nor steps of the family's bar.
-    lone_min_votes: int | None = None
+    # rounds 31 and 32. Windows smaller than this are neither findings nor steps of the family's bar. The
+    # default since round 38: 8.
+    lone_min_votes: int | None = 8
     # The talk's share a lone-vote window is judged against (round 37). "whole": its share of the lone
     # votes outside the window over the whole vote, as in rounds 31-34. "local": its share of the site's
     # lone votes in the days around the window (blocs_lone.LOCAL_DAYS either side, the window left out),
     # pulled toward the whole-vote share when those days hold few lone votes: interest in a talk changes
     # during a vote (a shortlist, a promotion read late), and the whole-vote share misses that. The larger
     # of the two shares: the local one alone predicts ~0 for a talk with no lone vote around a one-day spike.
-    # Not the default: with `lone_control: familywise` and 8 votes it is as calibrated as the default on
-    # every world but fresh7 medium (one-day spikes), and it takes a campaign spread over days for interest.
-    lone_share: str = "whole"
+    # "local" is the default since round 38 (with `lone_test: conditional`; alone, with the familywise bar
+    # and 8 votes, it left fresh7 medium's honest one- or two-day spikes on quiet talks).
+    lone_share: str = "local"
+    # How a lone-vote window's count is tested (round 38). "poisson": against the talk's share times the
+    # site's lone votes in the window, the share taken as known (a Poisson tail with a plug-in mean), as in
+    # rounds 31-37. "conditional": given the talk's lone votes in the way tested, each falls in the window
+    # with the window's share of the site's lone votes (Binomial; under `lone_share: local` also against the
+    # days around, the larger p): a talk's share of a few lone votes is itself a count of a few, and taken
+    # as known it lets honest one- or two-day spikes on quiet talks pass at p = 1e-7 (fresh7 medium). The
+    # default since round 38.
+    lone_test: str = "conditional"
     # Which voters' email domains are the speaker's organisation (blocs_speaker_links.py; docs/blocs.md,
     # round 33). "exact": the speaker's own address's domain, and the domains registered under the
     # speaker's company name spelled out ("Initech GmbH", initech.com; round 13). "registrable": also

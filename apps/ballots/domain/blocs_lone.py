@@ -112,6 +112,9 @@ def lone_findings(ctx: Context) -> list[Finding]:
         return []
     rule = lone_rule(ctx.rule)
     local = (round(LOCAL_DAYS * 86400), float(LOCAL_PRIOR)) if rule.lone_share == "local" else (0, 0.0)
-    scan = _scan(context_build(votes_only(data, keep), rule), "burst", sparse=isolated, local=local)
+    conditional = rule.lone_test == "conditional"
+    scan = _scan(
+        context_build(votes_only(data, keep), rule), "burst", sparse=isolated, local=local, conditional=conditional
+    )
     hours = ISOLATED_HOURS if isolated else 0
     return [replace(f, lone_minutes=LONE_MINUTES, lone_hours=hours) for f in scan.findings()]
