@@ -54,7 +54,7 @@ from bench.blocs_fresh11 import (
     _organisations,
     fresh11_conference,
 )
-from bench.blocs_quality import _planted_votes, bloc_targets, detect_with_discounts
+from bench.blocs_quality import _planted_votes, bloc_targets, vote_multipliers
 
 ISP = frozenset(d for m in ISP_MAIL.values() for d, _ in m)
 SCHOOLS = frozenset(f"{n} {level}" for n in SCHOOL_NAMES for level in LEVELS)
@@ -158,6 +158,20 @@ def link_gap(tr: Truth, members: list[int], t: int) -> str:
     return f"members on its main domain, a speaker on {'/'.join(sorted(set(theirs.values())))}"
 
 
+def voting_speaker(tr: Truth, members: list[int], t: int) -> str:
+    """Whether a speaker of the members' organisation is a voter too, and what their own voter record holds that
+    could link them: a group ticket order (PD, UNIV, COMP, UNION) or a work address."""
+    w = tr.w
+    home = Counter(int(w.org[v]) for v in members).most_common(1)[0][0]
+    mine = [int(v) for v in w.speaker[t] if v >= 0 and w.org[v] == home]
+    if not mine:
+        return "no speaker of the organisation votes"
+    group = any((w.order[v] or "").startswith(("PD", "UNIV", "COMP", "UNION")) for v in mine)
+    personal = ("free mail", "internet provider's mail", "family domain")
+    work = any(mail_kind(tr, w.domain[v]) not in personal for v in mine)
+    return "a speaker of it votes: " + ("on a group order" if group else "alone") + (", work mail" if work else "")
+
+
 def bloc_cause(tr: Truth, groups: dict, members: list[int], t: int) -> tuple[str, list[tuple[str, str]]]:
     """The bloc's cause (its members' majority label, strangers told apart by what they share) and every member's
     (label, detail)."""
@@ -192,6 +206,23 @@ def stranger_cause(tr: Truth, members: list[int]) -> str:
     return "none (independent voters)"
 
 
+BURSTS = ("burst", "organisation_burst")
+
+
+def other_way(data, by_talk: np.ndarray, bloc, t: int) -> float:
+    """The share of the talk's votes in a bloc's window (its members' first to last vote on the talk) that go the
+    other way (a support bloc: below the scale's wanted minimum; an opposition bloc: at it or above). A crowd
+    rating together in one session (a PD day, a class) votes both ways; a campaign votes one."""
+    lo, hi = np.searchsorted(data.vote_talk[by_talk], [t, t + 1])
+    rows = by_talk[lo:hi]
+    mine = np.isin(data.voter_ids[data.vote_voter[rows]], bloc.member_ids)
+    at = data.vote_at[rows]
+    inside = (at >= at[mine].min()) & (at <= at[mine].max())
+    wanted = data.vote_score[rows] >= data.scale.wanted_min
+    other = ~wanted if bloc.direction == "support" else wanted
+    return float((other & inside).sum() / max(1, inside.sum()))
+
+
 def honest(size: str, seeds: list[int], rule: BlocRule, examples: int) -> None:
     by_cause: Counter = Counter()
     conferences: dict[str, set] = defaultdict(set)
@@ -201,6 +232,8 @@ def honest(size: str, seeds: list[int], rule: BlocRule, examples: int) -> None:
     gap_shown: dict[str, list] = defaultdict(list)
     details: dict[str, Counter] = defaultdict(Counter)
     shown: dict[str, list] = defaultdict(list)
+    two_sided: dict[str, list[float]] = defaultdict(list)
+    voting: Counter = Counter()
     for seed in seeds:
         conf = fresh11_conference(size, seed, plant=plant_nothing)
         tr = world_of(size, seed)
@@ -208,6 +241,7 @@ def honest(size: str, seeds: list[int], rule: BlocRule, examples: int) -> None:
         data = conf.data
         pos_of_voter, pos_of_talk = _positions(data)
         groups = _groups(conf, pos_of_voter, pos_of_talk)
+        by_talk = np.argsort(data.vote_talk, kind="stable")
         for b in blocs_detect(data, rule).blocs:
             if b.colleagues_of_speaker:
                 continue
@@ -215,6 +249,8 @@ def honest(size: str, seeds: list[int], rule: BlocRule, examples: int) -> None:
             members = [pos_of_voter[v] for v in b.member_ids]
             cause, labels = bloc_cause(tr, groups, members, t)
             by_cause[cause] += 1
+            if b.evidence[0].signal in BURSTS:
+                two_sided[cause].append(other_way(data, by_talk, b, t))
             conferences[cause].add(seed)
             for s in b.signals:
                 by_signal[(s, cause)] += 1
@@ -226,6 +262,8 @@ def honest(size: str, seeds: list[int], rule: BlocRule, examples: int) -> None:
                 own = [v for v, (lab, _) in zip(members, labels, strict=True) if lab == cause]
                 gap = link_gap(tr, own, t)
                 gaps[gap] += 1
+                if gap.startswith("no speaker gives"):
+                    voting[voting_speaker(tr, own, t)] += 1
                 if len(gap_shown[gap]) < examples:
                     mails = Counter(w.domain[v] for v in own).most_common(2)
                     gap_shown[gap].append(
@@ -258,7 +296,32 @@ def honest(size: str, seeds: list[int], rule: BlocRule, examples: int) -> None:
             for (s, c), n in sorted(by_signal.items(), key=lambda kv: (-signal_total[kv[0][0]], kv[0][0], -kv[1]))
         ],
     )
+    two_sided_print(two_sided, "cause")
+    coarse: Counter = Counter()
+    for gap, n in gaps.items():
+        coarse[gap.split(" (")[0].split(";")[0]] += n
+    own = sum(coarse.values())
+    table_print(
+        ("the speaker's organisation unlinked: why, in short", "blocs", "share"),
+        [(g, n, f"{n / max(1, own):.0%}") for g, n in coarse.most_common()],
+    )
+    table_print(
+        ("no speaker gives a work address of the organisation: its speakers as voters", "blocs"),
+        voting.most_common(),
+    )
     gaps_print(gaps, gap_shown, details, shown, "cause")
+
+
+def two_sided_print(shares: dict[str, list[float]], what: str) -> None:
+    """Blocs first found by a burst, per `what`: how many, and the share of the talk's votes in their window that
+    go the other way (median; how many with at least a quarter)."""
+    table_print(
+        (f"burst blocs: {what}", "blocs", "votes the other way in the window: median", "at least 25%"),
+        [
+            (k, len(v), f"{np.median(v):.0%}", sum(x >= 0.25 for x in v))
+            for k, v in sorted(shares.items(), key=lambda kv: -len(kv[1]))
+        ],
+    )
 
 
 def table_print(columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -333,14 +396,26 @@ def bloc_shape(conf, bloc, targets: list[int]) -> str:
 
 def planted(size: str, seeds: list[int], rule: BlocRule) -> None:
     kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    two_sided: dict[str, list[float]] = defaultdict(list)
     facts: dict[str, Counter] = defaultdict(Counter)
     lines: list[str] = []
     for seed in seeds:
         conf = fresh11_conference(size, seed)
         tr = world_of(size, seed)
         data = conf.data
-        detected = detect_with_discounts(data, rule)[1]
+        report = blocs_detect(data, rule)
+        detected = vote_multipliers(data, report.blocs, rule)[1]
         voters = data.voter_ids[data.vote_voter]
+        by_talk = np.argsort(data.vote_talk, kind="stable")
+        kind_of = {v: b.kind for b in conf.blocs for v in b.member_ids}
+        pos_of_talk = _positions(data)[1]
+        for found_bloc in report.blocs:
+            if found_bloc.evidence[0].signal not in BURSTS:
+                continue
+            kind, n = Counter(kind_of.get(v, "honest") for v in found_bloc.member_ids).most_common(1)[0]
+            if 2 * n > found_bloc.size:
+                share = other_way(data, by_talk, found_bloc, pos_of_talk[found_bloc.talk_id])
+                two_sided[kind if kind == "honest" else "planted: " + kind].append(share)
         for b in conf.blocs:
             targets = bloc_targets(conf, b)
             mine = _planted_votes(conf, b, b.talk_ids)
@@ -363,6 +438,7 @@ def planted(size: str, seeds: list[int], rule: BlocRule) -> None:
         rows.append((kind, n, m, f"{hit} ({hit / max(1, m):.2f})", why))
     missed = "missed: what their vote on the target shares, or is"
     table_print(("planted kind", "blocs", "members", "found", missed), rows)
+    two_sided_print(two_sided, "members' majority")
     print("\nplanted blocs:")
     for line in lines:
         print(f"  {line}")
