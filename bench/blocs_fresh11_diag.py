@@ -210,9 +210,10 @@ BURSTS = ("burst", "organisation_burst")
 
 
 def other_way(data, by_talk: np.ndarray, bloc, t: int) -> float:
-    """The share of the talk's votes in a bloc's window (its members' first to last vote on the talk) that go the
-    other way (a support bloc: below the scale's wanted minimum; an opposition bloc: at it or above). A crowd
-    rating together in one session (a PD day, a class) votes both ways; a campaign votes one."""
+    """How far a bloc's window (its members' first to last vote on the talk) holds votes the other way (a support
+    bloc: below the scale's wanted minimum; an opposition bloc: at it or above), as the share of the window's votes
+    on the talk that do, over the same share among the talk's votes outside the window (1: the window rates the
+    talk as everyone does, both ways, like a session's crowd; 0: it votes one way only, like a campaign)."""
     lo, hi = np.searchsorted(data.vote_talk[by_talk], [t, t + 1])
     rows = by_talk[lo:hi]
     mine = np.isin(data.voter_ids[data.vote_voter[rows]], bloc.member_ids)
@@ -220,7 +221,9 @@ def other_way(data, by_talk: np.ndarray, bloc, t: int) -> float:
     inside = (at >= at[mine].min()) & (at <= at[mine].max())
     wanted = data.vote_score[rows] >= data.scale.wanted_min
     other = ~wanted if bloc.direction == "support" else wanted
-    return float((other & inside).sum() / max(1, inside.sum()))
+    share_in = (other & inside).sum() / max(1, inside.sum())
+    share_out = (other & ~inside).sum() / max(1, (~inside).sum())
+    return float(share_in / max(share_out, 1e-9))
 
 
 def honest(size: str, seeds: list[int], rule: BlocRule, examples: int) -> None:
@@ -313,12 +316,12 @@ def honest(size: str, seeds: list[int], rule: BlocRule, examples: int) -> None:
 
 
 def two_sided_print(shares: dict[str, list[float]], what: str) -> None:
-    """Blocs first found by a burst, per `what`: how many, and the share of the talk's votes in their window that
-    go the other way (median; how many with at least a quarter)."""
+    """Blocs first found by a burst, per `what`: how many, and their window's votes the other way against the
+    talk's (`other_way`; median; how many at least half as many)."""
     table_print(
-        (f"burst blocs: {what}", "blocs", "votes the other way in the window: median", "at least 25%"),
+        (f"burst blocs: {what}", "blocs", "other way in the window vs outside: median", "at least 0.5"),
         [
-            (k, len(v), f"{np.median(v):.0%}", sum(x >= 0.25 for x in v))
+            (k, len(v), f"{np.median(v):.2f}", sum(x >= 0.5 for x in v))
             for k, v in sorted(shares.items(), key=lambda kv: -len(kv[1]))
         ],
     )
