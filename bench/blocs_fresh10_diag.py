@@ -178,12 +178,18 @@ def honest(size: str, seed: int, rule: BlocRule, examples: int) -> None:
     print("\n| first signal | truly | blocs |\n|---|---|---|")
     for (signal, label), n in sorted(by_signal.items(), key=lambda kv: (kv[0][0], -kv[1])):
         print(f"| {signal} | {label} | {n} |")
+    gaps_print(gaps, gap_shown, details, shown, "label")
+
+
+def gaps_print(gaps: Counter, gap_shown: dict, details: dict, shown: dict, what: str) -> None:
+    """The honest report's tail: blocs of the speaker's organisation by why they are not linked (with examples),
+    the members' mail per `what` (label or cause), and example blocs per `what`."""
     print("\nblocs of the speaker's organisation, why not linked (members' commonest mail vs the speakers'):")
     for gap, n in gaps.most_common():
         print(f"  {gap}: {n}")
         for line in gap_shown[gap]:
             print(f"      {line}")
-    print("\nmembers' mail, per label (members of that label):")
+    print(f"\nmembers' mail, per {what} (members of that {what}):")
     for label, c in details.items():
         print(f"  {label}: " + ", ".join(f"{k} {n}" for k, n in c.most_common(8)))
     print("\nexamples:")

@@ -209,3 +209,24 @@ def aimed_times(conf, bloc) -> np.ndarray:
     """When the bloc's members cast their planted votes on its boosted talk."""
     voters, talks = voters_talks(conf)
     return conf.data.vote_at[conf.planted & np.isin(voters, bloc.member_ids) & (talks == bloc.boosted_talk)]
+
+
+def assert_world_is_the_conferences(world, conf) -> None:
+    """A diagnostic's rebuilt honest World (bench/blocs_fresh*_diag.py) is the honest-only conference's: the same
+    voters and talks, and its honest votes are the conference's (ids 1 on), in some order."""
+    data = conf.data
+    assert len(data.voter_ids) == world.V and len(data.talk_ids) == world.T
+    mine = np.sort(world.votes[:, 0] * world.T + world.votes[:, 1])
+    theirs = np.sort((data.voter_ids[data.vote_voter] - 1) * world.T + data.talk_ids[data.vote_talk] - 1)
+    assert np.array_equal(mine, theirs)
+
+
+def assert_truth_is_the_colleague_mask(conf, truth_of, label: str = "speaker's organisation") -> list[str]:
+    """A diagnostic's `truth_of(voter position, talk position)` says `label` exactly on the votes the generator marks
+    as a colleague's (some of them); returns every vote's label."""
+    data = conf.data
+    labels = [truth_of(int(v), int(t))[0] for v, t in zip(data.vote_voter, data.vote_talk, strict=True)]
+    said = np.array([x == label for x in labels])
+    assert said.any()
+    assert np.array_equal(said, conf.colleague)
+    return labels
