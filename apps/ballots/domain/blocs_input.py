@@ -44,6 +44,7 @@ LONE_SHARES = ("whole", "local")
 SPEAKER_LINKS = ("exact", "registrable")
 ORGANISATION_PAIRS = ("majority", "plurality")
 PLACEHOLDER_COMPANIES = ("kept", "listed", "spread")
+LINKED_GROUPS = ("colleagues", "either", "before")
 # The keys that take one of a few words, and the words each takes.
 CHOICES = {
     "error_control": ERROR_CONTROLS,
@@ -68,6 +69,7 @@ CHOICES = {
     "speaker_links": SPEAKER_LINKS,
     "organisation_pairs": ORGANISATION_PAIRS,
     "placeholder_companies": PLACEHOLDER_COMPANIES,
+    "linked_groups": LINKED_GROUPS,
 }
 
 
@@ -341,6 +343,14 @@ class BlocRule:
     # their ticket order: a "Patient" on a charity's bursary order is not the charity's). Neither is the
     # default (docs/blocs.md, round 36: both lose planted members on fresh10 medium).
     placeholder_companies: str = "kept"
+    # How a group is judged that only the wider links (`speaker_links: registrable`, `organisation_pairs:
+    # plurality`) make the speaker's organisation (docs/blocs.md, round 39). "colleagues": by the colleague
+    # test alone (round 35). "either": also by the test that judged it under the exact links (the order,
+    # affiliation or lean test, with the count of tests and bar it has there; the narrow test flags a newly
+    # linked light voter as under the exact links); a finding if either finds it, reported as colleagues, its
+    # evidence saying which test found it. A right link then costs no finding the exact links would have made.
+    # No effect under the exact links.
+    linked_groups: str = "colleagues"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
