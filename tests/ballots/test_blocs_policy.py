@@ -126,6 +126,7 @@ def test_round_8_migration_pins_stored_policies_to_the_rule_they_were_stored_wit
         ("0033_bloc_rule_lone_bar", "organisation_pairs", "majority", "majority", "plurality"),
         ("0033_bloc_rule_lone_bar", "placeholder_companies", "kept", "kept", "listed"),
         ("0034_bloc_rule_organisation_pairs", "lone_share", "whole", "whole", "local"),
+        ("0035_bloc_rule_lone_share", "linked_groups", "colleagues", "colleagues", "either"),
     ],
 )
 def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_with(
@@ -143,10 +144,11 @@ def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_
     their own address's domain and their company's name spelled out), 0034 `organisation_pairs: majority`
     and `placeholder_companies: kept` (round 36: round 4's mutual majority only; every company field an
     organisation) and 0035 `lone_share: whole` (round 37: a lone-vote window judged against the talk's share
-    over the whole vote) into policies stored without the key; a policy that names the key keeps its choice,
-    and new policies store today's default (for `ring_scores`, `ring_candidates`, `lone_votes`,
-    `speaker_links`, `organisation_pairs`, `placeholder_companies` and `lone_share` the stored word, written
-    out so that a later default cannot change a stored policy)."""
+    over the whole vote) and 0036 `linked_groups: colleagues` (round 39: a group only the wider links make the
+    speaker's judged by the colleague test alone) into policies stored without the key; a policy that names the
+    key keeps its choice, and new policies store today's default (for `ring_scores`, `ring_candidates`,
+    `lone_votes`, `speaker_links`, `organisation_pairs`, `placeholder_companies`, `lone_share` and
+    `linked_groups` the stored word, written out so that a later default cannot change a stored policy)."""
     before = {k: v for k, v in BlocRule().to_json().items() if k != key}
     old, chosen = _stored_then_migrated(before_migration, before)
     assert old.bloc_rule == {**before, key: stored}

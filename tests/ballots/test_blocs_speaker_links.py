@@ -214,15 +214,21 @@ def _findings(data, rule, signal, talk_id):
     return [f for f in findings_collect(data, rule)[1] if f.signal == signal and data.talk_ids[f.talk] == talk_id]
 
 
-def test_a_light_voter_linked_only_by_the_wider_links_still_counts_in_the_narrow_test_but_is_not_flagged():
+def light_friends_and_a_student():
+    """Eight friends who rated nothing else give talk 7 the top score, and so does voter 1009, a student on
+    student.emberforge.edu (the speaker writes from emberforge.edu) who also rated only it."""
     case, rng = Case(), random.Random(5)
     case.talks[7] = TalkFacts(talk_id=7, speaker_email_domains=("emberforge.edu",))
-    for v in range(1001, 1009):  # eight friends who rated nothing else give talk 7 the top score
+    for v in range(1001, 1009):
         case.add_voter(v)
         case.vote(v, 7, 3, START + rng.randrange(10 * DAY))
-    case.add_voter(1009, domain="student.emberforge.edu")  # and the speaker's student, who also rated only it
+    case.add_voter(1009, domain="student.emberforge.edu")
     case.vote(1009, 7, 3, START + rng.randrange(10 * DAY))
-    data = case.build()
+    return case.build()
+
+
+def test_a_light_voter_linked_only_by_the_wider_links_still_counts_in_the_narrow_test_but_is_not_flagged():
+    data = light_friends_and_a_student()
     (exact,) = [f for f in _findings(data, BlocRule(), "narrow", 7) if f.top_score]
     (wide,) = [f for f in _findings(data, WIDE, "narrow", 7) if f.top_score]
     assert exact.observed == wide.observed == 9  # counted as under exact (round 33 counted 8)

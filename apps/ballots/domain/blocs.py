@@ -195,7 +195,14 @@ def _sentence(f: Finding, data: BlocInput) -> str:
         return f"{f.observed} of the {f.group_voters} voters from {f.label} {way}; {tail}"
     if f.signal == "narrow":
         limit = int(f.label or 2)
-        return f"{f.observed} voters who rated no more than {limit} talks in all {way}; {tail}"
+        # A newly linked colleague among them is counted, not flagged (round 35): the sentence says so.
+        counted = (
+            f" ({f.unflagged} of them linked to the speaker's organisation by name or address only, left to the "
+            f"colleague test and not in this group)"
+            if f.unflagged
+            else ""
+        )
+        return f"{f.observed} voters who rated no more than {limit} talks in all{counted} {way}; {tail}"
     window = f.window or (0, 0)
     start, hours = _utc(window[0]), (window[1] - window[0]) / 3600
     if f.signal in ("burst", "organisation_burst"):
@@ -389,8 +396,8 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
 
 
 def _without_votes(findings: list[Finding], data: BlocInput, votes: np.ndarray, min_members: int) -> list[Finding]:
-    """`findings` without the members whose vote on the finding's talk is one of `votes` (bool per vote);
-    a finding left with fewer than `min_members` members is dropped."""
+    """`findings` without the members whose vote on the finding's talk is one of `votes` (bool per vote),
+    counted in `Finding.unflagged`; a finding left with fewer than `min_members` members is dropped."""
     n_talks = max(1, data.n_talks)
     hit = np.nonzero(votes)[0]
     keys = np.unique(data.vote_voter[hit].astype(np.int64) * n_talks + data.vote_talk[hit])
@@ -400,7 +407,7 @@ def _without_votes(findings: list[Finding], data: BlocInput, votes: np.ndarray, 
         if keep.all():
             out.append(f)
         elif keep.sum() >= min_members:
-            out.append(replace(f, members=f.members[keep]))
+            out.append(replace(f, members=f.members[keep], unflagged=int((~keep).sum())))
     return out
 
 

@@ -69,6 +69,9 @@ class Finding:
     # colleagues linked only by the wider links whom the colleague test does not find but the test that
     # judged them before the link does (`linked_groups: either`, round 39): that test's signal
     judged_as: str = ""
+    # the narrow test under `linked_groups: colleagues`: light voters it counts but does not flag, colleagues
+    # of the speaker only through the wider links, whose vote the colleague test judges (round 35)
+    unflagged: int = 0
 
 
 @dataclass(frozen=True)
