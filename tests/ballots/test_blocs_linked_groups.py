@@ -6,6 +6,7 @@ either finds it; a colleague cell the exact links make keeps the colleague famil
 exact links make all stand, and a finding the old test made says so."""
 
 import random
+from dataclasses import replace
 
 from apps.ballots.domain.blocs import bloc_discounts, blocs_detect, findings_collect
 from apps.ballots.domain.blocs_input import BlocRule, TalkFacts
@@ -13,10 +14,10 @@ from tests.ballots.test_blocs import _normal_ballot
 from tests.ballots.test_blocs_cases import DAY, START, Case
 from tests.ballots.test_blocs_speaker_links import light_friends_and_a_student
 
-EXACT = BlocRule()
-COLLEAGUES = BlocRule(speaker_links="registrable")  # round 35
-EITHER = BlocRule(speaker_links="registrable", linked_groups="either")
-BEFORE = BlocRule(speaker_links="registrable", linked_groups="before")
+EXACT = BlocRule(speaker_links="exact", organisation_pairs="majority", linked_groups="colleagues")  # before round 39
+COLLEAGUES = BlocRule(speaker_links="registrable", organisation_pairs="majority", linked_groups="colleagues")  # 35
+EITHER = BlocRule(speaker_links="registrable", organisation_pairs="majority", linked_groups="either")
+BEFORE = BlocRule(speaker_links="registrable", organisation_pairs="majority", linked_groups="before")
 
 
 def _findings(data, rule, signal, talk_id):
@@ -39,8 +40,12 @@ def _students_and_a_company():
     return case.build()
 
 
-def test_the_key_takes_three_words_and_defaults_to_the_colleague_test_alone():
-    assert BlocRule().linked_groups == "colleagues"
+def test_the_key_takes_three_words_and_the_default_judges_a_relinked_group_as_before_the_link():
+    assert (BlocRule().speaker_links, BlocRule().organisation_pairs, BlocRule().linked_groups) == (
+        "registrable",
+        "plurality",
+        "before",
+    )
     assert BlocRule.from_json({"linked_groups": "either"}).linked_groups == "either"
     try:
         BlocRule.from_json({"linked_groups": "both"})
@@ -76,14 +81,10 @@ def test_either_keeps_a_finding_the_colleague_test_alone_would_lose():
     # affiliation test, which found the students before the link, still does.
     data = _students_and_a_company()
     strict = {"colleague_min_ratio": 1000.0}
-    assert not _findings(data, BlocRule(**strict, speaker_links="registrable"), "colleagues", 7)
-    (found,) = [f for f in _findings(data, BlocRule(**strict, **_wide("either")), "colleagues", 7) if f.top_score]
-    (outside,) = [f for f in _findings(data, BlocRule(**strict), "affiliation", 7) if f.top_score]
+    assert not _findings(data, replace(COLLEAGUES, **strict), "colleagues", 7)
+    (found,) = [f for f in _findings(data, replace(EITHER, **strict), "colleagues", 7) if f.top_score]
+    (outside,) = [f for f in _findings(data, replace(EXACT, **strict), "affiliation", 7) if f.top_score]
     assert found.judged_as == "affiliation" and (found.log_p, found.log_bar) == (outside.log_p, outside.log_bar)
-
-
-def _wide(judge):
-    return {"speaker_links": "registrable", "linked_groups": judge}
 
 
 def test_either_reports_a_group_both_tests_find_once_as_the_colleague_tests():

@@ -122,11 +122,11 @@ def test_round_8_migration_pins_stored_policies_to_the_rule_they_were_stored_wit
         ("0028_blocdetectionrun_inputs", "oppose_lean", "ignored", "tested", "tested"),
         ("0029_bloc_rule_round_28", "ring_score_null", "none", "shifted", "shifted"),
         ("0030_bloc_rule_ring_score_null", "lone_votes", "ignored", "ignored", "tested"),
-        ("0031_bloc_rule_lone_votes", "speaker_links", "exact", "exact", "registrable"),
-        ("0033_bloc_rule_lone_bar", "organisation_pairs", "majority", "majority", "plurality"),
+        ("0031_bloc_rule_lone_votes", "speaker_links", "exact", "registrable", "registrable"),
+        ("0033_bloc_rule_lone_bar", "organisation_pairs", "majority", "plurality", "plurality"),
         ("0033_bloc_rule_lone_bar", "placeholder_companies", "kept", "kept", "listed"),
         ("0034_bloc_rule_organisation_pairs", "lone_share", "whole", "whole", "local"),
-        ("0035_bloc_rule_lone_share", "linked_groups", "colleagues", "colleagues", "either"),
+        ("0035_bloc_rule_lone_share", "linked_groups", "colleagues", "before", "either"),
     ],
 )
 def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_with(
@@ -175,3 +175,25 @@ def test_round_34_migration_pins_the_lone_family_s_bar_and_window_size_in_stored
     kept = {**before, "lone_control": "familywise", "lone_min_votes": 8}
     old, _ = _stored_then_migrated("0032_bloc_rule_speaker_links", kept)
     assert old.bloc_rule == kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_round_39_migration_pins_the_exact_links_in_policies_stored_without_them():
+    """0036 writes `speaker_links: exact`, `organisation_pairs: majority` and `linked_groups: colleagues` (the
+    behaviour before round 39 made the wider links the default, judged as before the link) into policies
+    stored without them; a policy that names a key keeps its choice, and new policies store today's default."""
+    keys = ("speaker_links", "organisation_pairs", "linked_groups")
+    before = {k: v for k, v in BlocRule().to_json().items() if k not in keys}
+    old, chosen = _stored_then_migrated("0035_bloc_rule_lone_share", before)
+    pinned = {"speaker_links": "exact", "organisation_pairs": "majority", "linked_groups": "colleagues"}
+    assert old.bloc_rule == {**before, **pinned}
+    assert BlocRule.from_json(old.bloc_rule) == BlocRule(**pinned)
+    assert chosen.bloc_rule == BlocRule().to_json()
+    assert {k: chosen.bloc_rule[k] for k in keys} == {
+        "speaker_links": "registrable",
+        "organisation_pairs": "plurality",
+        "linked_groups": "before",
+    }
+    kept = {**before, "speaker_links": "registrable"}
+    old, _ = _stored_then_migrated("0035_bloc_rule_lone_share", kept)
+    assert old.bloc_rule == {**kept, "organisation_pairs": "majority", "linked_groups": "colleagues"}
