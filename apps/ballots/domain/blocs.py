@@ -336,8 +336,8 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
             # Light voters of the speaker's organisation voting on that speaker's talk are left out of
             # the narrow test on it (round 10): loyalty is not independent voting, and the colleague test
             # judges them.
-            # A light voter linked only by the wider links still counts, as under `exact`, but is not
-            # flagged here: the colleague test judges their vote.
+            # A light voter linked only by the wider links still counts, as under `exact`; under
+            # `linked_groups: colleagues` they are not flagged here (the colleague test judges their vote).
             pairs = known.speaker_pairs if exact is None else exact
             left_out = light_colleague_votes(ctx, known.voter_org, pairs)
             expected = narrow_expected(ctx, known.voter_org, pairs)
