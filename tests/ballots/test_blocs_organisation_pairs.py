@@ -7,6 +7,7 @@ organisations share has no such spelling. `placeholder_companies`: a company fie
 spread over many domains ("spread")."""
 
 import random
+from dataclasses import replace
 
 import numpy as np
 
@@ -17,7 +18,10 @@ from tests.ballots.test_blocs import _normal_ballot
 from tests.ballots.test_blocs_cases import DAY, START, Case
 from tests.ballots.test_blocs_speaker_links import _bloc_on_7
 
-PLURAL = BlocRule(organisation_pairs="plurality")
+# Round 36's options against the rule before them (round 39 made the wider links the default, judged as
+# before the link: tests/ballots/test_blocs_linked_groups.py).
+MAJORITY = BlocRule(speaker_links="exact", organisation_pairs="majority", linked_groups="colleagues")
+PLURAL = BlocRule(speaker_links="exact", organisation_pairs="plurality", linked_groups="colleagues")
 WEXSTEAD = "Universitätsklinikum Wexstead"
 # How ten of a hospital's staff on its own domain fill the company field: the full name four times (40% of
 # the domain's pairs), never a majority.
@@ -114,7 +118,7 @@ def _hospital(*, speaker_company=WEXSTEAD, speaker_domain="freemail.example"):
 
 def test_the_speaker_giving_the_plurality_spelling_is_the_domains_staffs_colleague_under_plurality_only():
     data = _hospital()
-    assert not _bloc_on_7(data, BlocRule()).colleagues_of_speaker  # majority: strangers on uk-wexstead.example
+    assert not _bloc_on_7(data, MAJORITY).colleagues_of_speaker  # majority: strangers on uk-wexstead.example
     bloc = _bloc_on_7(data, PLURAL)
     assert bloc.colleagues_of_speaker
     assert bloc.member_ids == tuple(range(1001, 1011))
@@ -164,8 +168,8 @@ def _affiliation_on_7(data, rule):
 
 def test_a_listed_placeholder_company_is_no_organisation():
     data = _patients()
-    assert _affiliation_on_7(data, BlocRule())  # "patient" is a group, and the speaker's ("Patient" too)
-    assert not _affiliation_on_7(data, BlocRule(placeholder_companies="listed"))
+    assert _affiliation_on_7(data, MAJORITY)  # "patient" is a group, and the speaker's ("Patient" too)
+    assert not _affiliation_on_7(data, replace(MAJORITY, placeholder_companies="listed"))
     assert _grouped(data, "patient")
     assert not _grouped(data, "patient", placeholders="listed")
     assert not len(organisations_build(data, placeholders="listed").speaker_pairs)

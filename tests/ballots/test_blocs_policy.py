@@ -122,11 +122,12 @@ def test_round_8_migration_pins_stored_policies_to_the_rule_they_were_stored_wit
         ("0028_blocdetectionrun_inputs", "oppose_lean", "ignored", "tested", "tested"),
         ("0029_bloc_rule_round_28", "ring_score_null", "none", "shifted", "shifted"),
         ("0030_bloc_rule_ring_score_null", "lone_votes", "ignored", "isolated", "tested"),
-        ("0031_bloc_rule_lone_votes", "speaker_links", "exact", "exact", "registrable"),
-        ("0033_bloc_rule_lone_bar", "organisation_pairs", "majority", "majority", "plurality"),
+        ("0031_bloc_rule_lone_votes", "speaker_links", "exact", "registrable", "registrable"),
+        ("0033_bloc_rule_lone_bar", "organisation_pairs", "majority", "plurality", "plurality"),
         ("0033_bloc_rule_lone_bar", "placeholder_companies", "kept", "kept", "listed"),
         ("0034_bloc_rule_organisation_pairs", "lone_share", "whole", "local", "local"),
         ("0035_bloc_rule_lone_share", "lone_test", "poisson", "conditional", "conditional"),
+        ("0036_bloc_rule_lone_test", "linked_groups", "colleagues", "before", "either"),
     ],
 )
 def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_with(
@@ -144,11 +145,12 @@ def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_
     their own address's domain and their company's name spelled out), 0034 `organisation_pairs: majority`
     and `placeholder_companies: kept` (round 36: round 4's mutual majority only; every company field an
     organisation), 0035 `lone_share: whole` (round 37: a lone-vote window judged against the talk's share
-    over the whole vote) and 0036 `lone_test: poisson` (round 38: a lone-vote window's count tested against a
-    plug-in prediction) into policies stored without the key; a policy that names the key keeps its choice,
-    and new policies store today's default (for `ring_scores`, `ring_candidates`, `lone_votes`,
-    `speaker_links`, `organisation_pairs`, `placeholder_companies`, `lone_share` and `lone_test` the stored
-    word, written out so that a later default cannot change a stored policy)."""
+    over the whole vote), 0036 `lone_test: poisson` (round 38: a lone-vote window's count tested against a
+    plug-in prediction) and 0037 `linked_groups: colleagues` (round 39: a group only the wider links make the
+    speaker's judged by the colleague test alone) into policies stored without the key; a policy that names the
+    key keeps its choice, and new policies store today's default (for `ring_scores`, `ring_candidates`,
+    `lone_votes`, `speaker_links`, `organisation_pairs`, `placeholder_companies`, `lone_share`, `lone_test` and
+    `linked_groups` the stored word, written out so that a later default cannot change a stored policy)."""
     before = {k: v for k, v in BlocRule().to_json().items() if k != key}
     old, chosen = _stored_then_migrated(before_migration, before)
     assert old.bloc_rule == {**before, key: stored}
@@ -201,3 +203,25 @@ def test_round_38_keeps_the_lone_vote_test_off_in_policies_stored_before_it_beca
         "lone_share": "local",
         "lone_test": "conditional",
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_round_39_migration_pins_the_exact_links_in_policies_stored_without_them():
+    """0037 writes `speaker_links: exact`, `organisation_pairs: majority` and `linked_groups: colleagues` (the
+    behaviour before round 39 made the wider links the default, judged as before the link) into policies
+    stored without them; a policy that names a key keeps its choice, and new policies store today's default."""
+    keys = ("speaker_links", "organisation_pairs", "linked_groups")
+    before = {k: v for k, v in BlocRule().to_json().items() if k not in keys}
+    old, chosen = _stored_then_migrated("0036_bloc_rule_lone_test", before)
+    pinned = {"speaker_links": "exact", "organisation_pairs": "majority", "linked_groups": "colleagues"}
+    assert old.bloc_rule == {**before, **pinned}
+    assert BlocRule.from_json(old.bloc_rule) == BlocRule(**pinned)
+    assert chosen.bloc_rule == BlocRule().to_json()
+    assert {k: chosen.bloc_rule[k] for k in keys} == {
+        "speaker_links": "registrable",
+        "organisation_pairs": "plurality",
+        "linked_groups": "before",
+    }
+    kept = {**before, "speaker_links": "registrable"}
+    old, _ = _stored_then_migrated("0036_bloc_rule_lone_test", kept)
+    assert old.bloc_rule == {**kept, "organisation_pairs": "majority", "linked_groups": "colleagues"}

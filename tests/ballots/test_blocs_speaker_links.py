@@ -16,7 +16,10 @@ from apps.ballots.domain.blocs_speaker_links import registered_domain, short_nam
 from tests.ballots.test_blocs import _normal_ballot
 from tests.ballots.test_blocs_cases import DAY, START, Case
 
-WIDE = BlocRule(speaker_links="registrable")
+# The rule before round 39 (the exact links) and round 35's wider links judged by the colleague test alone;
+# round 39 made the wider links the default with `linked_groups: before` (tests/ballots/test_blocs_linked_groups.py).
+EXACT = BlocRule(speaker_links="exact", organisation_pairs="majority", linked_groups="colleagues")
+WIDE = BlocRule(speaker_links="registrable", organisation_pairs="majority", linked_groups="colleagues")
 
 
 def _crowd(*, speaker_domains=("freemail.example",), speaker_companies=(), domain="emberforge.edu"):
@@ -60,7 +63,7 @@ def test_a_short_name_sets_aside_only_the_words_naming_a_kind_of_organisation():
 
 def test_a_subdomain_of_the_speakers_address_is_the_speakers_organisation_under_registrable_only():
     data = _crowd(speaker_domains=("emberforge.edu",), domain="student.emberforge.edu")
-    assert not _bloc_on_7(data, BlocRule()).colleagues_of_speaker  # exact: another domain
+    assert not _bloc_on_7(data, EXACT).colleagues_of_speaker  # exact: another domain
     bloc = _bloc_on_7(data, WIDE)
     assert bloc.colleagues_of_speaker
     assert bloc.member_ids == tuple(range(1001, 1007))
@@ -79,7 +82,7 @@ def test_two_subdomains_link_through_the_domain_they_are_both_under():
 
 def test_the_speakers_company_without_university_of_names_the_universitys_domain():
     data = _crowd(speaker_companies=("University of Emberforge",), domain="student.emberforge.edu")
-    assert not _bloc_on_7(data, BlocRule()).colleagues_of_speaker
+    assert not _bloc_on_7(data, EXACT).colleagues_of_speaker
     bloc = _bloc_on_7(data, WIDE)
     assert bloc.colleagues_of_speaker
     assert 'the speaker\'s company "University of Emberforge" both read "emberforge" without "university", "of"' in (
@@ -182,7 +185,7 @@ def test_free_mail_never_links_a_speaker_to_anyone():
 
 def test_without_organisations_the_domain_group_is_the_speakers_colleagues_too():
     data = _crowd(speaker_domains=("emberforge.edu",), domain="student.emberforge.edu")
-    bloc = _bloc_on_7(data, BlocRule(speaker_links="registrable", organisations=False))
+    bloc = _bloc_on_7(data, BlocRule(speaker_links="registrable", linked_groups="colleagues", organisations=False))
     assert bloc.colleagues_of_speaker
     assert "(student.emberforge.edu is under emberforge.edu, the speaker's address)" in bloc.evidence[0].sentence
 
@@ -190,7 +193,7 @@ def test_without_organisations_the_domain_group_is_the_speakers_colleagues_too()
 def test_the_key_takes_only_its_two_words():
     with pytest.raises(ValueError, match="speaker_links must be one of"):
         BlocRule.from_json({"speaker_links": "fuzzy"})
-    assert BlocRule().to_json()["speaker_links"] == "exact"
+    assert BlocRule().to_json()["speaker_links"] == "registrable"  # the default since round 39
 
 
 def test_a_booking_of_an_organisation_linked_by_address_says_how_too():
@@ -214,16 +217,22 @@ def _findings(data, rule, signal, talk_id):
     return [f for f in findings_collect(data, rule)[1] if f.signal == signal and data.talk_ids[f.talk] == talk_id]
 
 
-def test_a_light_voter_linked_only_by_the_wider_links_still_counts_in_the_narrow_test_but_is_not_flagged():
+def light_friends_and_a_student():
+    """Eight friends who rated nothing else give talk 7 the top score, and so does voter 1009, a student on
+    student.emberforge.edu (the speaker writes from emberforge.edu) who also rated only it."""
     case, rng = Case(), random.Random(5)
     case.talks[7] = TalkFacts(talk_id=7, speaker_email_domains=("emberforge.edu",))
-    for v in range(1001, 1009):  # eight friends who rated nothing else give talk 7 the top score
+    for v in range(1001, 1009):
         case.add_voter(v)
         case.vote(v, 7, 3, START + rng.randrange(10 * DAY))
-    case.add_voter(1009, domain="student.emberforge.edu")  # and the speaker's student, who also rated only it
+    case.add_voter(1009, domain="student.emberforge.edu")
     case.vote(1009, 7, 3, START + rng.randrange(10 * DAY))
-    data = case.build()
-    (exact,) = [f for f in _findings(data, BlocRule(), "narrow", 7) if f.top_score]
+    return case.build()
+
+
+def test_a_light_voter_linked_only_by_the_wider_links_still_counts_in_the_narrow_test_but_is_not_flagged():
+    data = light_friends_and_a_student()
+    (exact,) = [f for f in _findings(data, EXACT, "narrow", 7) if f.top_score]
     (wide,) = [f for f in _findings(data, WIDE, "narrow", 7) if f.top_score]
     assert exact.observed == wide.observed == 9  # counted as under exact (round 33 counted 8)
     assert wide.log_p == exact.log_p and wide.log_bar == exact.log_bar
@@ -243,9 +252,9 @@ def test_a_group_linked_only_by_the_wider_links_leaves_the_affiliation_bar_as_un
         _normal_ballot(case, v, rng, skip=9)
         case.vote(v, 9, 3, START + rng.randrange(10 * DAY))
     data = case.build()
-    assert _findings(data, BlocRule(), "affiliation", 7)  # under exact an outside group: one more discovery
+    assert _findings(data, EXACT, "affiliation", 7)  # under exact an outside group: one more discovery
     assert not _findings(data, WIDE, "affiliation", 7) and _findings(data, WIDE, "colleagues", 7)
-    outside = {(f.top_score, f.log_p, f.log_bar) for f in _findings(data, BlocRule(), "affiliation", 9)}
+    outside = {(f.top_score, f.log_p, f.log_bar) for f in _findings(data, EXACT, "affiliation", 9)}
     assert outside and {(f.top_score, f.log_p, f.log_bar) for f in _findings(data, WIDE, "affiliation", 9)} == outside
 
 
@@ -271,8 +280,9 @@ def test_the_selector_finds_the_wider_links_only_for_a_policy_that_reads_them():
     talk = TalkFactory(conference=conference, speakers=[speaker])
     VoteFactory(user=UserFactory(email="bo@student.emberforge.edu"), talk=talk, score=3)
     policy = weight_policy_current(conference=conference)
-    assert bloc_input(conference=conference, policy=policy).talk_domain_wide.shape == (0, 2)  # `exact`
-    policy.bloc_rule = {**BlocRule().to_json(), "speaker_links": "registrable"}
+    policy.bloc_rule = {**BlocRule().to_json(), "speaker_links": "exact"}
+    assert bloc_input(conference=conference, policy=policy).talk_domain_wide.shape == (0, 2)
+    policy.bloc_rule = BlocRule().to_json()  # the default since round 39 reads them
     data = bloc_input(conference=conference, policy=policy)
     assert data.talk_domain_wide.tolist() == [[0, 0]]
     assert data.talk_domain_wide_notes == ("student.emberforge.edu is under emberforge.edu, the speaker's address",)
@@ -290,10 +300,10 @@ def test_a_booking_linked_only_by_the_wider_links_leaves_the_order_bar_as_under_
         _normal_ballot(case, v, rng, skip=9)
         case.vote(v, 9, 3, START + rng.randrange(10 * DAY))
     data = case.build()
-    assert _findings(data, BlocRule(), "order", 7)
+    assert _findings(data, EXACT, "order", 7)
     assert not _findings(data, WIDE, "order", 7)
     assert any(f.label == "CLASS1" for f in _findings(data, WIDE, "colleagues", 7))
-    outside = {(f.top_score, f.log_p, f.log_bar) for f in _findings(data, BlocRule(), "order", 9)}
+    outside = {(f.top_score, f.log_p, f.log_bar) for f in _findings(data, EXACT, "order", 9)}
     assert outside and {(f.top_score, f.log_p, f.log_bar) for f in _findings(data, WIDE, "order", 9)} == outside
 
 
@@ -310,5 +320,5 @@ def test_a_group_linked_only_by_the_wider_links_leaves_the_lean_bar_as_under_exa
     def lean(rule, talk_id):
         return {(f.log_p, f.log_bar) for f in _findings(data, rule, "affiliation", talk_id) if f.raters}
 
-    assert lean(BlocRule(), 7) and not lean(WIDE, 7)  # the speaker's students: the colleague test's
-    assert lean(BlocRule(), 9) and lean(WIDE, 9) == lean(BlocRule(), 9)
+    assert lean(EXACT, 7) and not lean(WIDE, 7)  # the speaker's students: the colleague test's
+    assert lean(EXACT, 9) and lean(WIDE, 9) == lean(EXACT, 9)

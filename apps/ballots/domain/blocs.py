@@ -162,22 +162,31 @@ def _sentence(f: Finding, data: BlocInput) -> str:
         way = "give this talk the same middle score"
     tail = f"{_number(f.expected)} expected under independent voting ({_p_text(f.log_p)})."
     link = f" ({f.link})" if f.link else ""  # linked by `speaker_links: registrable` only (round 33)
+    # A group only the wider links make the speaker's, found by the test that judged it before the link
+    # (`linked_groups: either | before`, round 39): which test, and the bar it met.
+    judged = (
+        f" Linked to the speaker only by its name or address, it is tested as any organisation is, as it was "
+        f"before that link: the {f.judged_as} test finds it (its bar {_p_text(f.log_bar)})."
+        if f.judged_as
+        else ""
+    )
     if f.raters:  # the lean test (round 28): an organisation's low scores against the talk's other raters
+        who = f"{f.label}, the speaker's organisation{link}," if f.signal == "colleagues" else f.label
         return (
-            f"{f.observed} of the {f.group_voters} voters from {f.label} who rated this talk gave it "
+            f"{f.observed} of the {f.group_voters} voters from {who} who rated this talk gave it "
             f"'{scale.label(f.low_score)}' or lower, against {f.raters_low} of its {f.raters} other raters "
-            f"({_p_text(f.log_p)}); {_number(f.expected)} expected from the votes of {f.label} on every talk."
+            f"({_p_text(f.log_p)}); {_number(f.expected)} expected from the votes of {f.label} on every talk.{judged}"
         )
     if f.signal == "order":
         return f"{f.observed} of the {f.group_voters} voters on ticket order {f.label} {way}; {tail}"
     if f.signal == "colleagues" and f.organisation:
         return (
             f"{f.observed} of the {f.group_voters} voters on ticket order {f.label}, a booking of "
-            f"{f.organisation}, the speaker's organisation{link}, {way}; {tail}"
+            f"{f.organisation}, the speaker's organisation{link}, {way}; {tail}{judged}"
         )
     if f.signal == "colleagues":
         who = f"{f.observed} of the {f.group_voters} voters from {f.label}"
-        return f"{who}, the speaker's organisation{link}, {way}; {tail}"
+        return f"{who}, the speaker's organisation{link}, {way}; {tail}{judged}"
     if f.signal == "speakers":
         back = "gives a talk of each of them the top score" if f.top_score else "rates a talk of each of them up"
         who = "one of its speakers" if f.group_voters > 1 else "its speaker"
@@ -186,7 +195,14 @@ def _sentence(f: Finding, data: BlocInput) -> str:
         return f"{f.observed} of the {f.group_voters} voters from {f.label} {way}; {tail}"
     if f.signal == "narrow":
         limit = int(f.label or 2)
-        return f"{f.observed} voters who rated no more than {limit} talks in all {way}; {tail}"
+        # A newly linked colleague among them is counted, not flagged (round 35): the sentence says so.
+        counted = (
+            f" ({f.unflagged} of them linked to the speaker's organisation by name or address only, left to the "
+            f"colleague test and not in this group)"
+            if f.unflagged
+            else ""
+        )
+        return f"{f.observed} voters who rated no more than {limit} talks in all{counted} {way}; {tail}"
     window = f.window or (0, 0)
     start, hours = _utc(window[0]), (window[1] - window[0]) / 3600
     if f.signal in ("burst", "organisation_burst"):
@@ -260,6 +276,11 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
     plural = rule.organisation_pairs == "plurality"
     build = {"wide_links": wide, "plurality": plural, "placeholders": rule.placeholder_companies}
     links = wide or plural
+    # `linked_groups` (round 39): how a group only the wider links make the speaker's is judged. "either":
+    # by the colleague test and by the test that judged it under the exact links, a finding if either finds
+    # it; "before": by the latter alone. Either way the exact links' findings all stand.
+    judge = rule.linked_groups if links else "colleagues"
+    retested = judge != "colleagues"
     orgs = organisations_build(data, **build) if rule.organisations and by_org else None
     # Colleagues on a booking (round 9) and light colleagues (round 10) are found through the
     # organisations of round 4, whatever `organisations` says.
@@ -279,20 +300,35 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
             names = tuple(known.labels[g] if g >= 0 else "" for g in org_of_order)
             bar = None if exact is None else orders_of_speakers(known.voter_org, data.voter_order, exact)[0]
             findings += group_findings(
-                ctx, data.voter_order, "order", data.order_labels, pairs, organisations=names, bar_pairs=bar
+                ctx,
+                data.voter_order,
+                "order",
+                data.order_labels,
+                pairs,
+                organisations=names,
+                bar_pairs=bar,
+                linked=judge,
             )
         else:
             findings += group_findings(ctx, data.voter_order, "order", data.order_labels)
     if "affiliation" in rule.signals:
         if orgs is not None:
             findings += group_findings(
-                ctx, orgs.voter_org, "affiliation", orgs.labels, orgs.speaker_pairs, bar_pairs=exact
+                ctx, orgs.voter_org, "affiliation", orgs.labels, orgs.speaker_pairs, bar_pairs=exact, linked=judge
             )
         else:  # the rule of policies stored before organisations (docs/blocs.md, round 4)
             findings += group_findings(ctx, data.voter_company, "affiliation", data.company_labels, data.talk_company)
             pairs = np.concatenate([data.talk_domain, data.talk_domain_wide]) if wide else data.talk_domain
             bar = data.talk_domain if wide else None
-            findings += group_findings(ctx, data.voter_domain, "affiliation", data.domain_labels, pairs, bar_pairs=bar)
+            findings += group_findings(
+                ctx,
+                data.voter_domain,
+                "affiliation",
+                data.domain_labels,
+                pairs,
+                bar_pairs=bar,
+                linked=judge if wide else "colleagues",
+            )
     if "narrow" in rule.signals:
         narrow = np.where(ctx.votes_per_voter <= rule.narrow_max_votes, 0, -1).astype(np.int32)
         label = (str(rule.narrow_max_votes),)
@@ -300,13 +336,13 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
             # Light voters of the speaker's organisation voting on that speaker's talk are left out of
             # the narrow test on it (round 10): loyalty is not independent voting, and the colleague test
             # judges them.
-            # A light voter linked only by the wider links still counts, as under `exact`, but is not
-            # flagged here: the colleague test judges their vote.
+            # A light voter linked only by the wider links still counts, as under `exact`; under
+            # `linked_groups: colleagues` they are not flagged here (the colleague test judges their vote).
             pairs = known.speaker_pairs if exact is None else exact
             left_out = light_colleague_votes(ctx, known.voter_org, pairs)
             expected = narrow_expected(ctx, known.voter_org, pairs)
             found = group_findings(ctx, narrow, "narrow", label, None, expected, left_out=left_out)
-            if exact is not None:
+            if exact is not None and not retested:  # else the narrow test flags them as under `exact`
                 linked = light_colleague_votes(ctx, known.voter_org, known.speaker_pairs)
                 found = _without_votes(found, data, linked, rule.min_members)
             findings += found
@@ -338,7 +374,13 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
         found = lean_findings(ctx, o.voter_org, "affiliation", o.labels, pairs)
         if links:  # tested as under `exact`; a group only the wider links make the speaker's is left out
             linked = {(pos, o.labels[g]) for pos, g in o.link_notes}
-            found = [f for f in found if (f.talk, f.label) not in linked]
+            if retested:  # or, under `linked_groups: either | before`, reported as colleagues this test found
+                lean = "low-score"
+                found = [
+                    replace(f, signal="colleagues", judged_as=lean) if (f.talk, f.label) in linked else f for f in found
+                ]
+            else:
+                found = [f for f in found if (f.talk, f.label) not in linked]
         findings += found
     if rule.score_deviation == "required":
         # A group that scored the talk as everyone else did is not pushing it (round 25).
@@ -354,8 +396,8 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
 
 
 def _without_votes(findings: list[Finding], data: BlocInput, votes: np.ndarray, min_members: int) -> list[Finding]:
-    """`findings` without the members whose vote on the finding's talk is one of `votes` (bool per vote);
-    a finding left with fewer than `min_members` members is dropped."""
+    """`findings` without the members whose vote on the finding's talk is one of `votes` (bool per vote),
+    counted in `Finding.unflagged`; a finding left with fewer than `min_members` members is dropped."""
     n_talks = max(1, data.n_talks)
     hit = np.nonzero(votes)[0]
     keys = np.unique(data.vote_voter[hit].astype(np.int64) * n_talks + data.vote_talk[hit])
@@ -365,7 +407,7 @@ def _without_votes(findings: list[Finding], data: BlocInput, votes: np.ndarray, 
         if keep.all():
             out.append(f)
         elif keep.sum() >= min_members:
-            out.append(replace(f, members=f.members[keep]))
+            out.append(replace(f, members=f.members[keep], unflagged=int((~keep).sum())))
     return out
 
 

@@ -45,6 +45,7 @@ LONE_TESTS = ("poisson", "conditional")
 SPEAKER_LINKS = ("exact", "registrable")
 ORGANISATION_PAIRS = ("majority", "plurality")
 PLACEHOLDER_COMPANIES = ("kept", "listed", "spread")
+LINKED_GROUPS = ("colleagues", "either", "before")
 # The keys that take one of a few words, and the words each takes.
 CHOICES = {
     "error_control": ERROR_CONTROLS,
@@ -70,6 +71,7 @@ CHOICES = {
     "speaker_links": SPEAKER_LINKS,
     "organisation_pairs": ORGANISATION_PAIRS,
     "placeholder_companies": PLACEHOLDER_COMPANIES,
+    "linked_groups": LINKED_GROUPS,
 }
 
 
@@ -331,7 +333,9 @@ class BlocRule:
     # colleague tests and changes no other test (round 35): the order, affiliation, narrow and lean tests
     # keep the counts, the count of tests and the false-discovery bar they have under "exact" (a light
     # voter linked only that way still counts in the narrow test, but is not flagged there).
-    speaker_links: str = "exact"
+    # Since round 39 "registrable" is the default, with `linked_groups: before`: the wider links change what
+    # the evidence says (the speaker's organisation), not what is found or discounted.
+    speaker_links: str = "registrable"
     # Which company spellings name the same organisation as a work domain for the speaker's colleagues
     # (blocs_organisations.py; docs/blocs.md, round 36). "majority": round 4's mutual majority only (more
     # than half of the company's (company, domain) pairs go to the domain and more than half of the
@@ -344,8 +348,9 @@ class BlocRule:
     # talk whose speaker gives the spelling (or writes from the domain) has the other side's group as its
     # colleagues, linked as `speaker_links: registrable` links (round 34b: relabelled as colleagues, no
     # other test changed).
-    # Not the default: on fresh10 medium it loses 3 planted coworkers and raises collateral 0.04 points.
-    organisation_pairs: str = "majority"
+    # The default since round 39, with `linked_groups: before` (alone, judged by the colleague test, it lost
+    # 3 planted coworkers on fresh10 medium and raised collateral 0.04 points).
+    organisation_pairs: str = "plurality"
     # Whether a company field that names no employer ("Patient", "Retired", "Student nurse", "-") is an
     # organisation (blocs_organisations.py; docs/blocs.md, round 36). "kept": every spelling is, as before.
     # "listed": the spellings of PLACEHOLDER_NAMES (blocs_placeholders.py) are not. "spread": a spelling
@@ -354,6 +359,16 @@ class BlocRule:
     # their ticket order: a "Patient" on a charity's bursary order is not the charity's). Neither is the
     # default (docs/blocs.md, round 36: both lose planted members on fresh10 medium).
     placeholder_companies: str = "kept"
+    # How a group is judged that only the wider links (`speaker_links: registrable`, `organisation_pairs:
+    # plurality`) make the speaker's organisation (docs/blocs.md, round 39). "colleagues": by the colleague
+    # test alone (round 35). "either": also by the test that judged it under the exact links (the order,
+    # affiliation or lean test, with the count of tests and bar it has there; the narrow test flags a newly
+    # linked light voter as under the exact links); a finding if either finds it, reported as colleagues, its
+    # evidence saying which test found it. A right link then costs no finding the exact links would have made.
+    # "before": by the test that judged it under the exact links alone, reported as colleagues (the default
+    # since round 39: what is found and discounted is the exact links', the evidence says whose the group is).
+    # No effect under the exact links.
+    linked_groups: str = "before"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -27,8 +27,9 @@ TAKEN_WHOLE = ("colleagues", "similar")
 
 def _taken_whole(f: Finding) -> bool:
     """Colleagues found through a company booking (round 9) are a booking's voters, not all of them of
-    the organisation: what they add is judged like any other order's."""
-    return f.signal in TAKEN_WHOLE and not f.organisation
+    the organisation: what they add is judged like any other order's. Colleagues found by the test that
+    judged them before a wider link (`linked_groups`, round 39) are admitted as that test's findings."""
+    return f.signal in TAKEN_WHOLE and not f.organisation and not f.judged_as
 
 
 def in_order(findings: list[Finding]) -> list[Finding]:
@@ -129,7 +130,9 @@ def findings_admit(findings: list[Finding], rule: BlocRule, follow_ups: int, ord
 def findings_merge(findings: list[Finding], together: tuple[str, ...] = ("colleagues",)) -> list[list[Finding]]:
     """Findings on one talk and direction that share a voter become one bloc, and so do all the
     findings of each signal in `together`: the speaker's colleagues (found through the company field
-    or the email domain) and, under `bursts: every`, the bursts of one campaign's waves."""
+    or the email domain) and, under `bursts: every`, the bursts of one campaign's waves. A colleague
+    finding made by the test that judged its group before a wider link (`Finding.judged_as`, round 39)
+    joins as that test's findings do: through a shared voter."""
     parent = list(range(len(findings)))
 
     def root(i: int) -> int:
@@ -140,7 +143,7 @@ def findings_merge(findings: list[Finding], together: tuple[str, ...] = ("collea
 
     owner: dict[int, int] = {}
     for signal in together:
-        alike = [i for i, f in enumerate(findings) if f.signal == signal]
+        alike = [i for i, f in enumerate(findings) if f.signal == signal and not f.judged_as]
         for i in alike[1:]:
             parent[root(i)] = root(alike[0])
     for i, f in enumerate(findings):

@@ -66,6 +66,12 @@ class Finding:
     lone_minutes: int = 0  # the lone-vote test (blocs_lone.py): votes with no other vote this near; 0: not it
     lone_hours: int = 0  # under `lone_votes: isolated`: and no other lone vote by the voter this near; 0: not asked
     link: str = ""  # colleagues linked to the speaker only by `speaker_links: registrable`: how (round 33)
+    # colleagues linked only by the wider links whom the colleague test does not find but the test that
+    # judged them before the link does (`linked_groups: either`, round 39): that test's signal
+    judged_as: str = ""
+    # the narrow test under `linked_groups: colleagues`: light voters it counts but does not flag, colleagues
+    # of the speaker only through the wider links, whose vote the colleague test judges (round 35)
+    unflagged: int = 0
 
 
 @dataclass(frozen=True)
@@ -226,6 +232,7 @@ def group_findings(
     organisations: tuple[str, ...] = (),
     left_out: np.ndarray | None = None,
     bar_pairs: np.ndarray | None = None,
+    linked: str = "colleagues",
 ) -> list[Finding]:
     """Tests every (group, talk) pair where `column` assigns voters to groups (-1: none).
 
@@ -240,7 +247,13 @@ def group_findings(
     other family's count of tests and its false-discovery ranking: a colleague cell not among them is
     counted and ranked there as any other cell, and reported only as colleagues (`speaker_links:
     registrable`: a cell only the wider links make the speaker's organisation moves to the colleague
-    test without changing the bar the other cells meet, round 35)."""
+    test without changing the bar the other cells meet, round 35). `linked` says how such a relinked
+    cell is judged (`linked_groups`, round 39): "colleagues", by the colleague test alone (round 35);
+    "either", also by the other family's test, which judged it before the link: when that test finds it
+    and the colleague test does not, it is reported as colleagues with that test's p-value and bar
+    (`Finding.judged_as` names the test), and a colleague cell among `bar_pairs` keeps the colleague
+    family's bar without the relinked cells in its count; "before", by the other family's test alone,
+    as before the link (the colleague family is `bar_pairs`'s cells), reported as colleagues."""
     data, rule = ctx.data, ctx.rule
     n_talks = max(1, data.n_talks)
     in_group = column >= 0
@@ -259,6 +272,7 @@ def group_findings(
 
     candidates = []
     examined = {False: 0, True: 0}
+    examined_exact = 0  # colleague cells among `bar_pairs`: the colleague family the exact links test
     margins = []  # per tested direction, what Tarone's count needs (round 16)
     for d in ctx.tested:
         sel = ctx.votes_in(d)
@@ -280,6 +294,7 @@ def group_findings(
         # turned out large: a company order of 18 will have 3 members who like one talk somewhere.
         examined[True] += int(in_coi.sum())
         examined[False] += int((~in_bar).sum())
+        examined_exact += int((in_coi & in_bar).sum())
         big = observed >= rule.min_members
         keys, observed = keys[big], observed[big]
         grp, talk = keys // n_talks, keys % n_talks
@@ -290,6 +305,7 @@ def group_findings(
         candidates.append((d, sel, key, keys, observed, expected, coi, bar, grp, talk))
 
     findings: list[Finding] = []
+    relinked: list[Finding] = []  # under `either`: relinked cells the other family's test finds
     for family in (False, True):
         n_tests = examined[family]
         # Colleagues keep their fair share through the bound anyway, so a smaller excess is enough.
@@ -301,7 +317,7 @@ def group_findings(
             n_tests, caps = tarone_count(margins, rule, ratio, family)
         tested = []
         for i, (*_, observed, expected, coi, bar, grp, _) in enumerate(candidates):
-            fam = np.nonzero(coi if family else ~bar)[0]
+            fam = np.nonzero((coi & bar if linked == "before" else coi) if family else ~bar)[0]
             log_p = poisson.logsf(observed[fam] - 1, np.maximum(expected[fam], 1e-9))
             big = _large_enough(observed[fam], expected[fam], rule, ratio)
             if caps is not None:  # only the cells in Tarone's count can be findings (round 16)
@@ -320,14 +336,24 @@ def group_findings(
         # with false-discovery control this family would find every loyal company: it stays
         # familywise (docs/blocs.md, round 5).
         unit_log_p = _unit_minimum(unit_keys, np.concatenate([lp for _, lp in tested]))
+        if family and linked == "before" and bar_pairs is not None:
+            n_tests = examined_exact  # the relinked cells are not the colleague test's
         threshold = _threshold(unit_log_p, rule, n_tests, familywise=family)
-        for (d, sel, key, keys, observed, expected, coi, _, grp, talk), (fam, log_p) in zip(
+        # Under `either`, a colleague cell the exact links make keeps the bar of the colleague family they
+        # test (its count without the relinked cells): a right link costs no colleague finding either.
+        exact_threshold = threshold
+        if family and linked == "either" and bar_pairs is not None:
+            exact_threshold = _threshold(unit_log_p, rule, examined_exact, familywise=True)
+        for (d, sel, key, keys, observed, expected, coi, bar, grp, talk), (fam, log_p) in zip(
             candidates, tested, strict=True
         ):
-            ok = log_p <= threshold
+            cell_bar = np.where(bar[fam], exact_threshold, threshold) if family else np.full(len(fam), threshold)
+            ok = log_p <= cell_bar
+            relink = np.zeros(len(fam), dtype=bool)
             if not family:  # a colleague cell ranked here as any other (`bar_pairs`) is the colleague test's
-                ok &= ~coi[fam]
-            hit, log_p = fam[ok], log_p[ok]
+                relink = ok & coi[fam] if linked != "colleagues" else relink
+                ok &= ~coi[fam] | relink
+            hit, log_p, relink, cell_bar = fam[ok], log_p[ok], relink[ok], cell_bar[ok]
             if not len(hit):
                 continue
             mine = _sorted_member(keys[hit], key)  # np.isin: `keys` is sorted and unique, `hit` ascending
@@ -336,25 +362,29 @@ def group_findings(
             member_votes, member_keys = member_votes[order], member_keys[order]
             bounds = np.searchsorted(member_keys, keys[hit], side="left")
             ends = np.searchsorted(member_keys, keys[hit], side="right")
-            name = "colleagues" if family else signal
             for j, h in enumerate(hit):
                 members = data.vote_voter[member_votes[bounds[j] : ends[j]]].astype(np.int64)
-                findings.append(
+                as_colleagues = family or bool(relink[j])
+                (relinked if relink[j] else findings).append(
                     Finding(
-                        signal=name,
+                        signal="colleagues" if as_colleagues else signal,
                         talk=int(talk[h]),
                         direction=SUPPORT if d == TOP else d,
                         members=members,
                         observed=int(observed[h]),
                         expected=float(expected[h]),
                         log_p=float(log_p[j]),
-                        log_bar=float(threshold),
+                        log_bar=float(cell_bar[j]),
                         group_voters=int(group_voters[grp[h]]),
                         label=labels[grp[h]] if labels else "",
                         top_score=d == TOP,
-                        organisation=organisations[grp[h]] if family and organisations else "",
+                        organisation=organisations[grp[h]] if as_colleagues and organisations else "",
+                        judged_as="" if family else signal if relink[j] else "",
                     )
                 )
+    if relinked:  # the colleague test's own finding on a cell stands for both
+        found = {(f.talk, f.direction, f.top_score, f.label) for f in findings if f.signal == "colleagues"}
+        findings += [f for f in relinked if (f.talk, f.direction, f.top_score, f.label) not in found]
     return findings
 
 

@@ -36,6 +36,11 @@ the light votes of a newly linked colleague in its count without flagging them. 
 link cost planted members elsewhere: a friends' push fell below the narrow bar for one student's vote,
 and vote-for-vote rings just over the affiliation bar fell short of the bar raised by loyal groups
 moving out of the family.
+
+That is `linked_groups: colleagues`. Since round 39 the default is `before`: a linked cell is judged by the
+test that judged it under `exact` alone (the colleague family keeps the exact links' cells and bar, whose
+growth had cost planted coworkers of exact colleague cells), and a finding on it is reported as the
+speaker's organisation; what is found and discounted is `exact`'s. `either` also applies the colleague test.
 """
 
 from __future__ import annotations
