@@ -83,7 +83,7 @@ def _rows(n: int, tag: str = "a"):
             actor=staff if i % 2 else None,
             from_state="valid",
             to_state="cancelled",
-            reason="-1 refund, said \"no\",\nthen yes",
+            reason='-1 refund, said "no",\nthen yes',
         )
 
 

@@ -25,9 +25,7 @@ def anonymised_ballots_document(
     with transaction.atomic():
         AnonymisedBallotsDocument.objects.get_or_create(conference=conference)
         document = (
-            AnonymisedBallotsDocument.objects.select_for_update(no_key=True)
-            .defer("content")
-            .get(conference=conference)
+            AnonymisedBallotsDocument.objects.select_for_update(no_key=True).defer("content").get(conference=conference)
         )
         # Read under the lock: a request that waited for another's build finds its document here.
         if document.key == key:
