@@ -17,7 +17,17 @@ from . import services, tasks
 from .admin_blocs import posted_id  # importing it registers the bloc review screens too
 from .admin_organisations import OrganisationAdmin  # noqa: F401 (registers the organisations screen)
 from .admin_promotions import PromotionAdmin  # noqa: F401 (registers the promotions screen)
-from .models import Ballot, BallotReceipt, BulletinEntry, TallyRow, TallySnapshot, Vote, VoteEvent, WeightPolicy
+from .models import (
+    AnonymisedBallotsDocument,
+    Ballot,
+    BallotReceipt,
+    BulletinEntry,
+    TallyRow,
+    TallySnapshot,
+    Vote,
+    VoteEvent,
+    WeightPolicy,
+)
 from .selectors.report import tally_report
 from .services.blocs import tally_publish_with_blocs
 
@@ -242,3 +252,15 @@ class BulletinEntryAdmin(ReceiptCodeSearch, ReadOnlyAdmin):
     sortable_by = ()
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
+
+
+@admin.register(AnonymisedBallotsDocument)
+class AnonymisedBallotsDocumentAdmin(ReadOnlyAdmin):
+    """The stored public anonymised-ballots file of each conference (built by its first request after a
+    new tally or bloc decision); shown for its date and ETag, never read whole (tens of megabytes)."""
+
+    list_display = ("conference", "built_at", "etag")
+    list_select_related = ("conference",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content")

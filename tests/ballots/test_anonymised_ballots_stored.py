@@ -120,3 +120,18 @@ def test_concurrent_first_requests_build_it_once(postgres):
     # (not the unique conference of a first insert) keeps the six from building it six times.
     AnonymisedBallotsDocument.objects.filter(conference=conference).update(key="0" * 64)
     assert len(together()) == 1
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_the_stored_document_without_its_content(client, staff_client):
+    conference = _small_conference()
+    _close_and_publish(conference)
+    body = client.get(_url(conference)).content
+    stored = AnonymisedBallotsDocument.objects.get(conference=conference)
+    for url in (
+        reverse("admin:ballots_anonymisedballotsdocument_changelist"),
+        reverse("admin:ballots_anonymisedballotsdocument_change", args=[stored.pk]),
+    ):
+        page = staff_client.get(url)
+        assert page.status_code == 200 and stored.etag in page.content.decode()
+        assert body[:40] not in page.content
