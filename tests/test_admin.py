@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from apps.attendance.models import StateChange, TicketClaimFailure, TicketInvitation
 from apps.ballots.models import (
+    AnonymisedBallotsDocument,
     Ballot,
     BallotReceipt,
     Bloc,
@@ -76,6 +77,7 @@ def test_every_changelist_search_and_add_page_renders_with_data(staff_client):
             TallySnapshot,
             TallyRow,
             BulletinEntry,
+            AnonymisedBallotsDocument,
             Bloc,
             BlocDecision,
             BlocDetectionRun,

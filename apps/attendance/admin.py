@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.cache import cache
 from django.db import IntegrityError
+from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -114,11 +115,11 @@ class TicketAdmin(ModelAdmin):
                 ("holder_company", "holder_company"),
                 ("status", "status"),
                 ("external_id", "external_id"),
-                ("claimed", "is_claimed"),
+                ("claimed", "claimed"),
                 ("created_at", "created_at"),
             ],
             "tickets",
-            select=("conference", "ticket_type", "claim"),
+            annotate={"claimed": Exists(TicketClaim.objects.filter(ticket=OuterRef("pk")))},
         ),
     ]
 
@@ -276,7 +277,6 @@ class TicketClaimAdmin(ModelAdmin):
                 ("claimed_at", "claimed_at"),
             ],
             "ticket-links",
-            select=("conference", "user", "ticket"),
         ),
     ]
 
@@ -366,7 +366,6 @@ class PledgeAdmin(ModelAdmin):
                 ("settled_at", "settled_at"),
             ],
             "pledges",
-            select=("conference", "user"),
         )
     ]
 

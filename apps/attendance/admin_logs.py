@@ -28,7 +28,6 @@ class TicketClaimFailureAdmin(ReadOnlyAdmin):
                 ("ticket_order_code", "ticket.order_code"),
             ],
             "failed-ticket-links",
-            select=("conference", "user", "ticket"),
         )
     ]
 
@@ -53,7 +52,6 @@ class StateChangeAdmin(ReadOnlyAdmin):
                 ("reason", "reason"),
             ],
             "state-changes",
-            select=("conference", "user", "actor"),
         )
     ]
 

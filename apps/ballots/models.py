@@ -254,6 +254,25 @@ class TallyRow(models.Model):
         return f"#{self.rank} {self.talk_id}"
 
 
+class AnonymisedBallotsDocument(models.Model):
+    """The conference's public anonymised-ballots export, built once and served as stored bytes.
+
+    `key` is a digest of everything the document is made from (the published snapshot, its policy,
+    the conference's scale, the candidate talks and the current bloc discounts); when any of them
+    changes the key no longer matches and the next request builds the document again. A row rather
+    than the cache: the document is tens of megabytes on a large conference, which a cache may refuse
+    or evict at any time, and a per-process cache would build it once per worker."""
+
+    conference = models.OneToOneField(Conference, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64, blank=True, default="")
+    etag = models.CharField(max_length=64, blank=True, default="", help_text="SHA-256 of the content.")
+    built_at = models.DateTimeField(null=True, blank=True)
+    content = models.BinaryField(default=b"")
+
+    def __str__(self) -> str:
+        return f"{self.conference} anonymised ballots ({self.etag[:12]})"
+
+
 class ReceiptStatus(models.TextChoices):
     COUNTED = "counted", "Counted"
     NOT_ELIGIBLE = "not_eligible", "Not eligible (weight 0)"
