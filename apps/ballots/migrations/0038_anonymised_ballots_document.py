@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ballots', '0035_bloc_rule_lone_share'),
+        ('ballots', '0037_bloc_rule_linked_groups'),
         ('talks', '0004_api_tokens'),
     ]
 
