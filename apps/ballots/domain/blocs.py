@@ -49,7 +49,7 @@ from .blocs_input import BlocInput, BlocRule, votes_by_talk
 from .blocs_joined import joined_findings
 from .blocs_lean import lean_findings
 from .blocs_lone import lone_findings
-from .blocs_merge import findings_admit, findings_merge, follow_up_count, in_order
+from .blocs_merge import _voter_mask, findings_admit, findings_merge, follow_up_count, in_order
 from .blocs_organisations import orders_of_speakers, organisations_build
 from .blocs_saturation import light_colleague_votes, narrow_expected
 from .blocs_signals import (
@@ -252,8 +252,9 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
     together = ("colleagues", "burst", "joined") if rule.bursts == "every" else ("colleagues",)
     by_talk = votes_by_talk(data) if rule.discount_votes == "pushing" else None
     blocs = []
+    scratch = _voter_mask(findings)  # one mask for every target's merge (findings_admit clears it)
     for talk, direction in sorted(by_target):
-        admitted = findings_admit(by_target[(talk, direction)], rule, follow_ups, ordered=True)
+        admitted = findings_admit(by_target[(talk, direction)], rule, follow_ups, ordered=True, scratch=scratch)
         for group in findings_merge(admitted, together):
             blocs.append(_bloc(group, data, talk, direction, by_talk))
     blocs.sort(key=lambda b: (b.talk_id, b.direction, -b.size, b.key))
@@ -447,7 +448,10 @@ def _not_pushing(
     on_talk = order[starts[talk] : starts[talk + 1]]
     voters = data.vote_voter[on_talk]
     scores = data.vote_score[on_talk].astype(np.float64)
-    inside = np.isin(voters, members)
+    # `members` is sorted and unique (np.unique): membership by binary search gives np.isin's booleans
+    # without its sort per bloc (thousands of blocs on the large worlds).
+    at = np.minimum(np.searchsorted(members, voters), max(0, len(members) - 1))
+    inside = members[at] == voters if len(members) else np.zeros(len(voters), dtype=bool)
     weight = data.voter_weight[voters[~inside]]
     if int((weight > 0).sum()) < PUSHING_MIN_OTHERS:
         return ()

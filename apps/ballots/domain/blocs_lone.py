@@ -63,8 +63,18 @@ def _near_another(voter: np.ndarray, at: np.ndarray, seconds: int) -> np.ndarray
     near_of = np.zeros(len(at), dtype=bool)
     if len(at) < 2:
         return near_of
-    order = np.lexsort((at, voter))
-    voter, at = voter[order], at[order]
+    at = at - at.min()
+    span, n = int(at.max()) + 1, len(at)
+    if (int(voter.max()) + 1) * span * n < 2**63:
+        # Voter, time and position as one 64-bit integer, sorted as one: a plain sort, several times faster
+        # than the two-key lexsort. Ties (a voter's two votes in one second) are near each other whatever
+        # their order, so the answer is the lexsort's.
+        keys = np.sort((voter.astype(np.int64) * span + at) * n + np.arange(n))
+        rest, order = np.divmod(keys, n)
+        voter, at = np.divmod(rest, span)
+    else:
+        order = np.lexsort((at, voter))
+        voter, at = voter[order], at[order]
     near = (voter[1:] == voter[:-1]) & (at[1:] - at[:-1] <= seconds)
     together = np.zeros(len(at), dtype=bool)
     together[:-1] |= near

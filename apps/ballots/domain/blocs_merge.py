@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 import numpy as np
-from scipy.stats import poisson
+from scipy.special import pdtrc
 
 from .blocs_input import BlocRule
 from .blocs_signals import Finding
@@ -46,11 +46,20 @@ def in_order(findings: list[Finding]) -> list[Finding]:
         return f.log_p if f.top_score else top_p.get((f.signal, f.label), f.log_p)
 
     site = [f for f in findings if f.signal == "burst"]
+    # Each site-wide burst's voters as a mask (`_voter_mask`): whether an organisation burst shares one is
+    # then a lookup, not an np.isin per pair. Built only when some organisation burst asks.
+    wide = any(f.signal == "organisation_burst" for f in findings)
+    site_masks = [_voter_mask([b]) for b in site] if wide else []
+    for b, mask in zip(site if wide else [], site_masks, strict=True):
+        mask[b.members] = True
+
+    def shares(members: np.ndarray, mask: np.ndarray) -> bool:
+        return bool(mask[members[members < len(mask)]].any())
 
     def key(f: Finding) -> tuple:
         anchor, after = paired(f), False
         if f.signal == "organisation_burst":
-            over = [paired(b) for b in site if np.isin(f.members, b.members).any()]
+            over = [paired(b) for b, mask in zip(site, site_masks, strict=True) if shares(f.members, mask)]
             anchor, after = (min(over), True) if over else (anchor, False)
         first = int(f.members[0]) if len(f.members) else -1
         return (anchor, after, not f.top_score, f.log_p, f.signal, f.label, f.window or (0, 0), f.shared_talks, first)
@@ -103,27 +112,42 @@ def follow_up_count(targets: list[list[Finding]], how: str = "asked", ordered: b
     return count
 
 
-def findings_admit(findings: list[Finding], rule: BlocRule, follow_ups: int, ordered: bool = False) -> list[Finding]:
+def _poisson_logsf(k: int, mu: float) -> float:
+    """`scipy.stats.poisson.logsf(k, mu)` for k >= 0 and mu > 0, without its argument checks: the same
+    ufunc on the same values (log of `pdtrc(floor(k), mu)`), so the same float, at a hundredth of the
+    cost of a call that the merge makes once per question asked (thousands on the large worlds)."""
+    with np.errstate(divide="ignore"):
+        return float(np.log(pdtrc(np.floor(k), mu)))
+
+
+def findings_admit(
+    findings: list[Finding], rule: BlocRule, follow_ups: int, ordered: bool = False, scratch: np.ndarray | None = None
+) -> list[Finding]:
     """The findings on one talk and way with the members each may bring into a bloc. Strongest first:
     a finding that shares no voter with the stronger ones stands on its own test and is taken whole;
     one that does keeps its new voters only if their number, against the finding's own prediction,
     is at least `min_ratio` times it and has a Poisson tail of at most alpha / follow_ups (Bonferroni
     over every such question in the report). Otherwise it keeps only the voters already in, and
-    stays as evidence. `ordered`: the findings are already in `in_order`'s order."""
+    stays as evidence. `ordered`: the findings are already in `in_order`'s order. `scratch`: a mask of
+    False covering every member, reused from call to call (blocs_detect makes thousands) and left all
+    False again; without it one is made."""
     if rule.merge == "whole":
         return findings
     bar = np.log(rule.alpha / max(1, follow_ups))
     admitted: list[Finding] = []
-    known = _voter_mask(findings)  # the voters already in, by position
+    known = _voter_mask(findings) if scratch is None else scratch  # the voters already in, by position
     for f in findings if ordered else in_order(findings):
         inside = known[f.members]
         if not _taken_whole(f) and inside.any() and not inside.all():
             new = int((~inside).sum())
             expected = max(f.expected, 1e-9)
-            if new < rule.min_ratio * expected or poisson.logsf(new - 1, expected) > bar:
+            if new < rule.min_ratio * expected or _poisson_logsf(new - 1, expected) > bar:
                 f = replace(f, members=f.members[inside])
         admitted.append(f)
         known[f.members] = True
+    if scratch is not None:
+        for f in findings:
+            scratch[f.members] = False
     return admitted
 
 
