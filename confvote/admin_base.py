@@ -109,6 +109,15 @@ def _search_lookup(field_name: str) -> str:
     return f"{field_name}__icontains"
 
 
+def keys_or_subquery(queryset: models.QuerySet, limit: int):
+    """What a search matched, to filter a big table's rows with `…__in`: up to `limit` matches as their keys,
+    so that the database knows how few rows it looks for and reads them through the key's index (rather than
+    walking the list's order until it has found a page: the whole table when nothing matches); more stay a
+    subquery."""
+    keys = list(queryset.values_list("pk", flat=True)[: limit + 1])
+    return keys if len(keys) <= limit else queryset.values("pk")
+
+
 class SearchRelatedInSubqueries:
     """Search of a change list over a big table (votes, receipts, history): a search field on another
     model ("user__email", "talk__title") is matched there first, in a subquery, and the rows kept are
@@ -142,13 +151,7 @@ class SearchRelatedInSubqueries:
             return models.Q(**{_search_lookup(name): bit})
         if field.many_to_one or (field.one_to_one and field.concrete):
             matching = field.related_model._default_manager.filter(**{_search_lookup(prefix + rest): bit}).order_by()
-            # A few matches are given as their keys, so that the database knows how few rows it looks
-            # for and reads them through the key's index, rather than walking the list's order until it
-            # has found a page (the whole table when nothing matches); many stay a subquery.
-            keys = list(matching.values_list("pk", flat=True)[: self.search_keys_listed + 1])
-            if len(keys) <= self.search_keys_listed:
-                return models.Q(**{f"{hop}__in": keys})
-            return models.Q(**{f"{hop}__in": matching.values("pk")})
+            return models.Q(**{f"{hop}__in": keys_or_subquery(matching, self.search_keys_listed)})
         # A relation to many (speakers of a talk): the keys of the rows that have a match among them.
         matching = self.model._default_manager.filter(**{_search_lookup(name): bit})
         return models.Q(pk__in=matching.values("pk"))

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from apps.talks.models import Conference
-from confvote.admin_base import ModelAdmin, SearchRelatedInSubqueries
+from confvote.admin_base import ModelAdmin, SearchRelatedInSubqueries, keys_or_subquery
 from confvote.admin_readonly import ReadOnlyAdmin
 from confvote.query import query_text
 
@@ -146,9 +146,7 @@ class ReceiptCodeSearch:
             return super().get_search_results(request, queryset, search_term)
         codes = BallotReceipt.objects.order_by()
         codes = codes.filter(code=term) if len(term) == 64 else codes.filter(code__gte=term, code__lt=term + "g")
-        # A few matches are given as their keys (the database then knows how few rows it looks for).
-        keys = list(codes.values_list("pk", flat=True)[: self.receipt_keys_listed + 1])
-        found = keys if len(keys) <= self.receipt_keys_listed else codes.values("pk")
+        found = keys_or_subquery(codes, self.receipt_keys_listed)
         return queryset.filter(**{f"{self.receipt_key}__in": found}), False
 
 

@@ -408,10 +408,14 @@ def _speaker_news(conference, statuses: dict, placements: list) -> dict:
     previous = (
         ScheduleRelease.objects.filter(conference=conference).order_by("-version").values_list("pk", flat=True).first()
     )
-    was_placed = {
-        e.talk_id: (e.room_id, e.start, e.end)
-        for e in ScheduledTalk.objects.filter(release_id=previous, talk_id__in=statuses)
-    }
+    was_placed = (
+        {}
+        if previous is None
+        else {
+            e.talk_id: (e.room_id, e.start, e.end)
+            for e in ScheduledTalk.objects.filter(release_id=previous, talk_id__in=statuses)
+        }
+    )
     news = {}
     for talk_id, status in statuses.items():
         if before.get(talk_id, Talk.Status.WITHDRAWN) == Talk.Status.WITHDRAWN:

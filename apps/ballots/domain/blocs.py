@@ -450,8 +450,7 @@ def _not_pushing(
     scores = data.vote_score[on_talk].astype(np.float64)
     # `members` is sorted and unique (np.unique): membership by binary search gives np.isin's booleans
     # without its sort per bloc (thousands of blocs on the large worlds).
-    at = np.minimum(np.searchsorted(members, voters), max(0, len(members) - 1))
-    inside = members[at] == voters if len(members) else np.zeros(len(voters), dtype=bool)
+    inside = _sorted_member(members, voters)
     weight = data.voter_weight[voters[~inside]]
     if int((weight > 0).sum()) < PUSHING_MIN_OTHERS:
         return ()
