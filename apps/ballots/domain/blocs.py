@@ -218,6 +218,8 @@ def _sentence(f: Finding, data: BlocInput) -> str:
             alone = f"each cast with no other vote by its voter within {f.lone_minutes} minutes"
             if f.lone_hours:  # round 32: and the voter's only such vote in a day either side
                 alone += f" and no other such vote by its voter within {f.lone_hours} hours"
+            if f.conditional is not None:  # round 38: the numbers the conditional test used
+                return f"{f.observed} {votes} in {hours:g} hours from {start}, {alone}. {_conditional_text(f)}{note}"
             return (
                 f"{f.observed} {votes} in {hours:g} hours from {start}, {alone}; {_number(f.expected)} expected "
                 f"from the talk's share of such votes and site-wide such votes at that time ({_p_text(f.log_p)})."
@@ -237,6 +239,28 @@ def _sentence(f: Finding, data: BlocInput) -> str:
     return (
         f"{f.observed} accounts cast nearly the same ballot on {f.shared_talks} talks, this one included "
         f"({f.members.size} of them {way.replace('rate', 'rating')}); {tail}"
+    )
+
+
+def _conditional_text(f: Finding) -> str:
+    """What the conditional lone-vote test (round 38) judged a window by, in numbers a reader can redo: the
+    window's share of the site's lone votes over the reference span that gave the p-value, and the talk's
+    other such votes in that span, each falling in the window with that chance: the expected number is
+    their count times the share (the window's first vote is given, so it is not among them)."""
+    c = f.conditional
+    if c.span is None:
+        where, there, other = "over the whole vote", "", "the days around them"
+    else:
+        where = f"from {_utc(c.span[0])} to {_utc(c.span[1])}, these hours and the days around them"
+        there, other = " in that span", "the whole vote"
+    also = (
+        f" The test also judged these hours against {other} and took the less unusual of the two." if c.compared else ""
+    )
+    return (
+        f"These hours hold {c.in_window} of the {c.in_span} votes cast so on any talk, with any score, {where} "
+        f"(a share of {c.chance:.3g}); of the talk's {c.trials} other such votes{there}, each falling in these "
+        f"hours with that chance, {_number(c.expected)} were expected here besides the first, and "
+        f"{f.observed - 1} came ({_p_text(f.log_p)}).{also}"
     )
 
 
@@ -470,8 +494,16 @@ def _bloc(
     strongest: dict[tuple[str, str], Finding] = {}
     for f in group:
         strongest.setdefault((f.signal, f.label), f)
+    # A lone window under the conditional test states (and stores) the expectation that test used; the
+    # fair share below keeps every finding's own prediction.
     evidence = tuple(
-        Evidence(f.signal, _sentence(f, data), f.observed, round(f.expected, 6), float(np.exp(f.log_p)))
+        Evidence(
+            f.signal,
+            _sentence(f, data),
+            f.observed,
+            round(f.conditional.expected if f.conditional is not None else f.expected, 6),
+            float(np.exp(f.log_p)),
+        )
         for f in strongest.values()
     )
     word = _DIRECTION_WORDS[direction]
