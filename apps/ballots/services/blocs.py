@@ -138,6 +138,7 @@ def _store(conference, found: tuple[FoundBloc, ...], rule, statuses, before, aft
             # Rounded as `bloc_discounts` rounds it, so the published tally is the one stored here.
             "multiplier": max(1e-6, round(bloc_multiplier(bloc, rule, status), 6)),
             "signals": list(bloc.signals),
+            "speaker_link": bloc.speaker_link,
             "evidence": [
                 {
                     "signal": e.signal,
