@@ -257,11 +257,12 @@ class TallyRow(models.Model):
 class AnonymisedBallotsDocument(models.Model):
     """The conference's public anonymised-ballots export, built once and served as stored bytes.
 
-    `key` is a digest of everything the document is made from (the published snapshot, its policy,
-    the conference's scale, the candidate talks and the current bloc discounts); when any of them
-    changes the key no longer matches and the next request builds the document again. A row rather
-    than the cache: the document is tens of megabytes on a large conference, which a cache may refuse
-    or evict at any time, and a per-process cache would build it once per worker."""
+    Publishing a tally builds it, in its transaction, from the inputs it published, so it is that
+    tally's exactly; `key` names the published snapshot (selectors.export.anonymised_ballots_key), and a
+    later publication replaces it. (A tally published before that was done gets it at the first request,
+    built from the state then.) A row rather than the cache: the document is tens of megabytes on a large
+    conference, which a cache may refuse or evict at any time, and a per-process cache would build it
+    once per worker."""
 
     conference = models.OneToOneField(Conference, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=64, blank=True, default="")
