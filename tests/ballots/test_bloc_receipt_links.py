@@ -15,7 +15,8 @@ from apps.ballots.domain.blocs import INFERRED_COLLEAGUE_WORDS, bloc_member_sent
 from apps.ballots.domain.blocs_input import BlocRule
 from apps.ballots.models import Bloc
 from apps.ballots.selectors.blocs import stored_bloc_as_found, stored_bloc_sentence
-from apps.ballots.services.blocs import bloc_discount_mappings, tally_with_blocs
+from apps.ballots.selectors.report import tally_report
+from apps.ballots.services.blocs import bloc_discount_mappings, tally_publish_with_blocs, tally_with_blocs
 from apps.ballots.services.policies import weight_policy_ensure, weight_policy_revise
 from tests.factories import (
     ConferenceFactory,
@@ -114,6 +115,11 @@ def test_an_inferred_link_reads_as_such_on_the_receipt_and_an_exact_link_as_coll
     assert reasons[(student.pk, lecture.pk)] == stored_bloc_sentence(inferred)
     assert INFERRED_COLLEAGUE_WORDS in reasons[(student.pk, lecture.pk)]
     assert f"{exact.size} colleagues of the speaker" in reasons[(member.pk, initech.pk)]
+    # ... and the published tally's breakdown gives them beside each talk (the snapshot the detection stored is
+    # the one published: it must carry them).
+    rows = {row.talk_id: row for row in tally_report(snapshot=tally_publish_with_blocs(conference=conference))["rows"]}
+    assert rows[lecture.pk].discount_reasons == [stored_bloc_sentence(inferred)]
+    assert rows[initech.pk].discount_reasons == [stored_bloc_sentence(exact)]
 
 
 def test_the_stored_bloc_keeps_its_link_and_a_mixed_group_names_both():
