@@ -254,8 +254,8 @@ class BulletinEntryAdmin(ReceiptCodeSearch, ReadOnlyAdmin):
 
 @admin.register(AnonymisedBallotsDocument)
 class AnonymisedBallotsDocumentAdmin(ReadOnlyAdmin):
-    """The stored public anonymised-ballots file of each conference (built by its first request after a
-    new tally or bloc decision); shown for its date and ETag, never read whole (tens of megabytes)."""
+    """The stored public anonymised-ballots file of each conference (built when its tally is published);
+    shown for its date and ETag, never read whole (tens of megabytes)."""
 
     list_display = ("conference", "built_at", "etag")
     list_select_related = ("conference",)

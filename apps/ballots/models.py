@@ -257,11 +257,12 @@ class TallyRow(models.Model):
 class AnonymisedBallotsDocument(models.Model):
     """The conference's public anonymised-ballots export, built once and served as stored bytes.
 
-    `key` is a digest of everything the document is made from (the published snapshot, its policy,
-    the conference's scale, the candidate talks and the current bloc discounts); when any of them
-    changes the key no longer matches and the next request builds the document again. A row rather
-    than the cache: the document is tens of megabytes on a large conference, which a cache may refuse
-    or evict at any time, and a per-process cache would build it once per worker."""
+    Publishing a tally builds it, in its transaction, from the inputs it published, so it is that
+    tally's exactly; `key` names the published snapshot (selectors.export.anonymised_ballots_key), and a
+    later publication replaces it. (A tally published before that was done gets it at the first request,
+    built from the state then.) A row rather than the cache: the document is tens of megabytes on a large
+    conference, which a cache may refuse or evict at any time, and a per-process cache would build it
+    once per worker."""
 
     conference = models.OneToOneField(Conference, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=64, blank=True, default="")
@@ -320,6 +321,13 @@ class BlocStatusChoices(models.TextChoices):
     DISMISSED = "dismissed", "Dismissed (full weight)"
 
 
+class BlocSpeakerLink(models.TextChoices):
+    NONE = "", "Not the speaker's organisation"
+    EXACT = "exact", "The speaker's organisation (exact or declared link)"
+    INFERRED = "inferred", "Taken for the speaker's organisation from a similar name or email domain"
+    MIXED = "mixed", "Both"
+
+
 class Bloc(models.Model):
     """A group of voters found acting together on one talk, with the evidence and the organizers' decision.
 
@@ -346,6 +354,14 @@ class Bloc(models.Model):
     counts_as = models.FloatField(help_text="What the members count as together, in vote weight.")
     multiplier = models.FloatField(help_text="Applied to each member's vote on the talk.")
     signals = models.JSONField(default=list)
+    speaker_link = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        choices=BlocSpeakerLink.choices,
+        help_text="How the group is linked to the speaker's organisation: a member's receipt calls it colleagues "
+        "of the speaker only on exact or declared links.",
+    )
     evidence = models.JSONField(default=list, help_text="Sentences with numbers an organizer can check.")
     p_value = models.FloatField()
     rank_before = models.PositiveIntegerField(null=True, blank=True, help_text="The talk's rank without any discount.")
@@ -369,6 +385,9 @@ class Bloc(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["conference", "key"], name="bloc_unique_key"),
             models.CheckConstraint(condition=Q(status__in=BlocStatusChoices.values), name="bloc_status_valid"),
+            models.CheckConstraint(
+                condition=Q(speaker_link__in=BlocSpeakerLink.values), name="bloc_speaker_link_valid"
+            ),
             models.CheckConstraint(condition=Q(status="detected") | ~Q(reason=""), name="bloc_decision_has_reason"),
             models.CheckConstraint(condition=Q(multiplier__gt=0, multiplier__lte=1), name="bloc_multiplier_range"),
         ]

@@ -254,9 +254,10 @@ def bulletin(request: HttpRequest, slug: str) -> HttpResponse:
 def anonymised_ballots(request: HttpRequest, slug: str) -> HttpResponse:
     """The published tally's ballots, anonymised, for anyone to recompute (manage.py verify_tally).
 
-    Built once per published tally and set of bloc decisions and served from the stored bytes (it is
-    24 MB and took 14-27 s to build on a million votes), with an ETag and Last-Modified so a client
-    that has it gets a 304."""
+    Built when the tally is published, from the inputs it published, and served from the stored bytes
+    (it is 24 MB and took 14-27 s to build on a million votes), with an ETag and Last-Modified so a
+    client that has it gets a 304. Nothing that changes after publication (a ticket claimed late, a bloc
+    decision) changes it; the next publication does."""
     from django.utils.cache import get_conditional_response
     from django.utils.http import http_date, quote_etag
 
@@ -269,14 +270,14 @@ def anonymised_ballots(request: HttpRequest, slug: str) -> HttpResponse:
     snapshot = selectors.tally_latest(conference=conference, published_only=True)
     if snapshot is None:
         raise Http404("No tally has been published yet.")
-    key = anonymised_ballots_key(conference=conference, snapshot=snapshot)
+    key = anonymised_ballots_key(snapshot=snapshot)
     document = anonymised_ballots_stored(conference=conference, key=key)
     if document is None:
         document = anonymised_ballots_document(conference=conference, snapshot=snapshot, key=key)
     headers = {
         "ETag": quote_etag(document.etag),
         "Last-Modified": http_date(document.built_at.timestamp()),
-        # Anyone may keep it, but only briefly without asking again: a bloc decision changes it.
+        # Anyone may keep it, but only briefly without asking again: the next publication changes it.
         "Cache-Control": f"public, max-age={ANONYMISED_BALLOTS_MAX_AGE}",
     }
     not_modified = get_conditional_response(

@@ -1,6 +1,10 @@
-"""The public anonymised ballots are built once per set of inputs and served as stored bytes, with an
-ETag: the same bytes as the document built on every request before, a new document after a bloc
-decision, a 304 for a client that has it, and one build for concurrent first requests."""
+"""The public anonymised ballots are built when a tally is published, from the inputs it published, and
+served as stored bytes with an ETag: the same bytes as the document built on every request before, the
+same document after a ticket claimed late or a bloc decision until the next publication, a 304 for a
+client that has it, and one build for concurrent first requests of a tally published before documents
+were stored with it."""
+
+import json
 
 import pytest
 from django.db import connection
@@ -9,7 +13,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.ballots.models import AnonymisedBallotsDocument, Bloc
+from apps.ballots.domain.verify import tally_verify
+from apps.ballots.models import AnonymisedBallotsDocument, BallotReceipt, Bloc, BulletinEntry
 from apps.ballots.selectors.export import anonymised_ballots
 from apps.ballots.services import vote_cast
 from apps.ballots.services.blocs import bloc_decide, tally_publish_with_blocs
@@ -45,9 +50,12 @@ def test_the_stored_document_is_the_bytes_built_before_and_is_built_once(client)
     conference = _small_conference()
     snapshot = _close_and_publish(conference)
     before = JsonResponse(anonymised_ballots(conference=conference, snapshot=snapshot)).content  # the old view
+    assert AnonymisedBallotsDocument.objects.get(conference=conference).built_at is not None  # at publication
 
-    first = client.get(_url(conference))
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(_url(conference))
     assert first.status_code == 200 and first.content == before
+    assert not [q for q in queries if "ballots_vote" in q["sql"]]  # stored by publishing: not built here
     assert first["Content-Type"] == "application/json"
     assert first["Content-Disposition"] == f'attachment; filename="{conference.slug}-anonymised-ballots.json"'
     assert first["Cache-Control"] == "public, max-age=300" and first["ETag"] and first["Last-Modified"]
@@ -76,7 +84,10 @@ def test_a_conditional_get_is_answered_304():
 
 
 @pytest.mark.django_db
-def test_a_bloc_decision_gives_a_new_document(client):
+def test_a_bloc_decision_changes_the_document_at_the_next_publication_only(client):
+    """The document is the published tally's: a dismissal after publication does not reach it (the
+    published scores were computed with the discount, and the file must recompute them); publishing again,
+    which applies the decision, gives a new document."""
     conference, strong, top, _ = _strong_talk_with_an_order_bloc()
     _close_and_publish(conference)
     first = client.get(_url(conference))
@@ -85,11 +96,48 @@ def test_a_bloc_decision_gives_a_new_document(client):
 
     (bloc,) = Bloc.objects.filter(conference=conference, talk=strong, present=True)
     bloc_decide(bloc=bloc, status=Bloc.Status.DISMISSED, reason="A company outing, not a bloc.", by=UserFactory())
+    same = client.get(_url(conference))
+    assert same.content == first.content and same["ETag"] == first["ETag"]
+    assert client.get(_url(conference), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert tally_verify(same.json())[1] == []
+
+    republished = _close_and_publish(conference)
     second = client.get(_url(conference))
     assert second.status_code == 200 and second["ETag"] != first["ETag"]
+    assert second.json()["tally"]["input_digest"] == republished.input_digest
     assert not [w for b in second.json()["ballots"] for t, _, w in b["votes"] if t == strong.pk and w < 1]
-    assert client.get(_url(conference), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200  # the old copy is stale
+    assert tally_verify(second.json())[1] == []
     assert AnonymisedBallotsDocument.objects.filter(conference=conference).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_ticket_claimed_after_publication_does_not_change_the_published_document(client):
+    """A voter with neither ticket nor pledge counts at weight 0 in the published tally. They claim a
+    ticket after publication: the served document still gives their votes weight 0, as published, and
+    still recomputes the published scores; one built from the current classes would not."""
+    conference = _small_conference()
+    late = UserFactory()
+    talks = list(conference.talks.order_by("pk"))
+    for j, talk in enumerate(talks):
+        vote_cast(user=late, conference=conference, talk_id=talk.pk, score=3 if j == 0 else 0)
+    snapshot = _close_and_publish(conference)
+    published = JsonResponse(anonymised_ballots(conference=conference, snapshot=snapshot)).content
+    receipt = BallotReceipt.objects.filter(ballot__user=late).order_by("-sequence").values_list("code", flat=True)[0]
+    assert BulletinEntry.objects.get(snapshot=snapshot, receipt__code=receipt).weight == 0.0
+
+    TicketClaimFactory(ticket__conference=conference, user=late)
+    now = JsonResponse(anonymised_ballots(conference=conference, snapshot=snapshot)).content
+    assert now != published  # the late claim moves the current classes, so a build now would differ
+
+    served = client.get(_url(conference))
+    assert served.status_code == 200 and served.content == published
+    (ballot,) = [b for b in served.json()["ballots"] if b["receipt"] == receipt]
+    assert [w for _, _, w in ballot["votes"]] == [0.0] * len(talks)
+    assert served.json()["tally"]["input_digest"] == snapshot.input_digest
+    checked, differences = tally_verify(served.json())
+    assert checked == len(talks) and differences == []
+    # Recomputed from the current classes, the first talk's score moves: the published one does not.
+    assert tally_verify(json.loads(now))[1] != []
 
 
 @pytest.mark.django_db(transaction=True)
@@ -115,7 +163,10 @@ def test_concurrent_first_requests_build_it_once(postgres):
         table = '"ballots_anonymisedballotsdocument"'
         return [q for run in captured for q in run if q["sql"].startswith(f"UPDATE {table}")]
 
-    assert len(together()) == 1  # nothing stored yet
+    assert len(together()) == 0  # publishing stored it
+    # A tally published before documents were stored with it: the row holds another tally's document.
+    AnonymisedBallotsDocument.objects.filter(conference=conference).update(key="1" * 64)
+    assert len(together()) == 1
     # A document built from other inputs (as after a bloc decision): the row exists, so only its lock
     # (not the unique conference of a first insert) keeps the six from building it six times.
     AnonymisedBallotsDocument.objects.filter(conference=conference).update(key="0" * 64)

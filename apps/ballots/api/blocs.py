@@ -43,6 +43,7 @@ class BlocOut(serializers.ModelSerializer):
             "counts_as",
             "multiplier",
             "signals",
+            "speaker_link",
             "evidence",
             "p_value",
             "score_before",

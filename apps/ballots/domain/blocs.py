@@ -84,6 +84,26 @@ GROUP_WORDS = {
     "burst": "people who voted on it within a short time",
     "narrow": "voters who rated only one or two talks",
 }
+# A group taken for the speaker's organisation only through an inferred link (`speaker_links: registrable`,
+# `organisation_pairs: plurality`: a registered domain, a name read without words like "university", what most of
+# a domain's voters write) is described with the inference, not as colleagues (docs/blocs.md, decision 3): the
+# conflict rule's words are for exact links and the organisations the organizers declare.
+INFERRED_COLLEAGUE_WORDS = (
+    "people from one organisation (taken to be the speaker's from a similar name or email domain)"
+)
+MIXED_COLLEAGUE_WORDS = (
+    "colleagues of the speaker and people from an organisation taken to be the speaker's from a similar name or "
+    "email domain"
+)
+
+
+class SpeakerLink(StrEnum):
+    """How a bloc's colleague findings link their groups to the speaker's organisation."""
+
+    NONE = ""  # no colleague finding
+    EXACT = "exact"  # the speaker's own domain or company, or an organisation the organizers declared
+    INFERRED = "inferred"  # only wider links (a registered domain, a name, a domain's plurality spelling)
+    MIXED = "mixed"  # some of each
 
 
 _DIRECTION_WORDS = {SUPPORT: "support", OPPOSE: "oppose", 0: "alike"}
@@ -117,6 +137,9 @@ class Bloc:
     # opposition bloc's member scoring above it). Empty under `discount_votes: all`; a stored bloc carries
     # the members its detection spared (`Bloc.spared`).
     not_pushing: tuple[int, ...] = ()
+    # How its colleague findings link their groups to the speaker (`SpeakerLink`; "" without one): a member's
+    # receipt calls the group colleagues of the speaker only on exact or declared links.
+    speaker_link: str = ""
 
     @property
     def size(self) -> int:
@@ -218,6 +241,8 @@ def _sentence(f: Finding, data: BlocInput) -> str:
             alone = f"each cast with no other vote by its voter within {f.lone_minutes} minutes"
             if f.lone_hours:  # round 32: and the voter's only such vote in a day either side
                 alone += f" and no other such vote by its voter within {f.lone_hours} hours"
+            if f.conditional is not None:  # round 38: the numbers the conditional test used
+                return f"{f.observed} {votes} in {hours:g} hours from {start}, {alone}. {_conditional_text(f)}{note}"
             return (
                 f"{f.observed} {votes} in {hours:g} hours from {start}, {alone}; {_number(f.expected)} expected "
                 f"from the talk's share of such votes and site-wide such votes at that time ({_p_text(f.log_p)})."
@@ -237,6 +262,28 @@ def _sentence(f: Finding, data: BlocInput) -> str:
     return (
         f"{f.observed} accounts cast nearly the same ballot on {f.shared_talks} talks, this one included "
         f"({f.members.size} of them {way.replace('rate', 'rating')}); {tail}"
+    )
+
+
+def _conditional_text(f: Finding) -> str:
+    """What the conditional lone-vote test (round 38) judged a window by, in numbers a reader can redo: the
+    window's share of the site's lone votes over the reference span that gave the p-value, and the talk's
+    other such votes in that span, each falling in the window with that chance: the expected number is
+    their count times the share (the window's first vote is given, so it is not among them)."""
+    c = f.conditional
+    if c.span is None:
+        where, there, other = "over the whole vote", "", "the days around them"
+    else:
+        where = f"from {_utc(c.span[0])} to {_utc(c.span[1])}, these hours and the days around them"
+        there, other = " in that span", "the whole vote"
+    also = (
+        f" The test also judged these hours against {other} and took the less unusual of the two." if c.compared else ""
+    )
+    return (
+        f"These hours hold {c.in_window} of the {c.in_span} votes cast so on any talk, with any score, {where} "
+        f"(a share of {c.chance:.3g}); of the talk's {c.trials} other such votes{there}, each falling in these "
+        f"hours with that chance, {_number(c.expected)} were expected here besides the first, and "
+        f"{f.observed - 1} came ({_p_text(f.log_p)}).{also}"
     )
 
 
@@ -470,8 +517,16 @@ def _bloc(
     strongest: dict[tuple[str, str], Finding] = {}
     for f in group:
         strongest.setdefault((f.signal, f.label), f)
+    # A lone window under the conditional test states (and stores) the expectation that test used; the
+    # fair share below keeps every finding's own prediction.
     evidence = tuple(
-        Evidence(f.signal, _sentence(f, data), f.observed, round(f.expected, 6), float(np.exp(f.log_p)))
+        Evidence(
+            f.signal,
+            _sentence(f, data),
+            f.observed,
+            round(f.conditional.expected if f.conditional is not None else f.expected, 6),
+            float(np.exp(f.log_p)),
+        )
         for f in strongest.values()
     )
     word = _DIRECTION_WORDS[direction]
@@ -481,6 +536,7 @@ def _bloc(
     fair = min(float(len(ids)), max(f.expected for f in group))
     strength = max((f.log_p / f.log_bar for f in group if f.log_bar < 0), default=1.0)
     return Bloc(
+        speaker_link=_speaker_link(group),
         key=key,
         talk_id=talk_id,
         direction=word,
@@ -493,6 +549,18 @@ def _bloc(
         strength=round(max(1.0, strength), 6) if np.isfinite(strength) else 1e6,
         not_pushing=_not_pushing(data, by_talk, members, talk, direction) if by_talk is not None else (),
     )
+
+
+def _speaker_link(group: list[Finding]) -> str:
+    """How the group's colleague findings link to the speaker: a finding on a cell only the wider links make
+    the speaker's carries how it was linked (`Finding.link`) or the test that found it before the link
+    (`Finding.judged_as`)."""
+    kinds = {
+        SpeakerLink.INFERRED if f.link or f.judged_as else SpeakerLink.EXACT for f in group if f.signal == "colleagues"
+    }
+    if not kinds:
+        return SpeakerLink.NONE.value
+    return kinds.pop().value if len(kinds) == 1 else SpeakerLink.MIXED.value
 
 
 def bloc_counts_as(bloc: Bloc, rule: BlocRule, status: BlocStatus = BlocStatus.DETECTED) -> float:
@@ -527,14 +595,26 @@ def bloc_explanation(bloc: Bloc, multiplier: float, *, confirmed: bool = False) 
         direction=bloc.direction,
         multiplier=multiplier,
         confirmed=confirmed,
+        speaker_link=bloc.speaker_link,
     )
 
 
 def bloc_member_sentence(
-    *, size: int, signals: Sequence[str], direction: str, multiplier: float, confirmed: bool = False
+    *,
+    size: int,
+    signals: Sequence[str],
+    direction: str,
+    multiplier: float,
+    confirmed: bool = False,
+    speaker_link: str = "",
 ) -> str:
-    """The sentence a bloc member reads, from what a stored bloc keeps (the same words as at detection)."""
+    """The sentence a bloc member reads, from what a stored bloc keeps (the same words as at detection).
+    A group linked to the speaker only by inference is not called colleagues (`speaker_link`)."""
     words = next((GROUP_WORDS[s] for s in GROUP_WORDS if s in signals), "voters")
+    if "colleagues" in signals and speaker_link == SpeakerLink.INFERRED:
+        words = INFERRED_COLLEAGUE_WORDS
+    elif "colleagues" in signals and speaker_link == SpeakerLink.MIXED:
+        words = MIXED_COLLEAGUE_WORDS
     way = {"support": "rated it up", "oppose": "rated it down"}.get(direction, "rated it alike")
     text = (
         f"Your vote on this talk counted at {multiplier:.2f} of its weight because it is part of a group of "
@@ -624,6 +704,8 @@ _NOT_PUSHING = {
 
 __all__ = [
     "GROUP_WORDS",
+    "INFERRED_COLLEAGUE_WORDS",
+    "MIXED_COLLEAGUE_WORDS",
     "OPPOSE",
     "SUPPORT",
     "Bloc",
@@ -633,6 +715,7 @@ __all__ = [
     "BurstScan",
     "BurstWindow",
     "Evidence",
+    "SpeakerLink",
     "bloc_counts_as",
     "bloc_discounts",
     "bloc_explanation",

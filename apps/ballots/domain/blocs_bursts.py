@@ -30,7 +30,17 @@ import numpy as np
 from scipy.special import gammaln
 from scipy.stats import binom, poisson
 
-from .blocs_signals import OPPOSE, SUPPORT, TOP, Context, Finding, _large_enough, _threshold, _unit_minimum
+from .blocs_signals import (
+    OPPOSE,
+    SUPPORT,
+    TOP,
+    ConditionalTerms,
+    Context,
+    Finding,
+    _large_enough,
+    _threshold,
+    _unit_minimum,
+)
 
 
 @dataclass(frozen=True)
@@ -418,6 +428,11 @@ def _findings(scan: BurstScan) -> tuple[list[Finding], frozenset]:
                         label=labels[int(votes.owner[s])] if labels else "",
                         window=(t0 + int(votes.at[s]), t0 + int(votes.at[s]) + windows[wi]),
                         top_score=votes.d == TOP,
+                        conditional=(
+                            _conditional_terms(scan._stats[j][wi], s, e - s, t0)
+                            if scan._stats[j][wi][5] is not None
+                            else None
+                        ),
                     )
                 )
                 if not waves:  # one burst per cell and way (before round 8, and organisation bursts)
@@ -533,7 +548,7 @@ def _window_stats(ctx: Context, votes: _Votes, windows, activity: _Activity):
         o, e = observed[ok] - 1, np.maximum(expected[ok], 1e-9)
         if activity.conditional:
             trials = _conditional(ctx, votes, first[ok], w, busy[ok], activity)
-            exactly = np.max([binom.logpmf(o, n, q) for n, q in trials], axis=0)
+            exactly = np.max([binom.logpmf(o, n, _chance(b, s)) for n, b, s, _ in trials], axis=0)
             out.append((first[ok], exactly, end[ok], observed[ok], expected[ok], trials))
             continue
         out.append((first[ok], o * np.log(e) - e - gammaln(o + 1), end[ok], observed[ok], expected[ok], None))
@@ -542,17 +557,40 @@ def _window_stats(ctx: Context, votes: _Votes, windows, activity: _Activity):
 
 def _conditional(ctx: Context, votes: _Votes, first: np.ndarray, w: int, busy: np.ndarray, activity: _Activity):
     """The binomial trials of the conditional test (round 38) of the windows from the votes `first`: per
-    reference span, (the talk's other votes in it in the stream's way, the chance of each falling in the
-    window: the window's share of the site's votes in the span). The span is the whole vote, and under a
-    local share (`local_seconds`) also the window with the `local_seconds` before and after it. The window's
-    first vote is given, so it is not among the trials; the site's votes include the talk's own (as
-    `sparse` predicts), which makes the chance, and so the p-value, no smaller."""
+    reference span, (the talk's other votes in it in the stream's way, the site's votes in the window, the
+    site's votes in the span, the span's bounds in seconds since the first vote or None for the whole vote);
+    each trial falls in the window with the window's share of the site's votes in the span (`_chance`). The
+    span is the whole vote, and under a local share (`local_seconds`) also the window with the
+    `local_seconds` before and after it. The window's first vote is given, so it is not among the trials;
+    the site's votes include the talk's own (as `sparse` predicts), which makes the chance, and so the
+    p-value, no smaller."""
     talk_total = ctx.talk_count[votes.d][votes.talk[first]]
-    out = [(talk_total - 1, np.clip(busy / max(1, ctx.n_votes), 0.0, 1.0))]
+    out = [(talk_total - 1, busy, np.full(len(first), ctx.n_votes), None)]
     if activity.local_seconds:
-        talk, site = _span_counts(votes, first, activity, *_local_span(votes, first, w, activity))
-        out.append((np.maximum(talk - 1, 0), np.clip(busy / np.maximum(site, 1), 0.0, 1.0)))
+        lo, hi = _local_span(votes, first, w, activity)
+        talk, site = _span_counts(votes, first, activity, lo, hi)
+        out.append((np.maximum(talk - 1, 0), busy, site, (lo, hi)))
     return out
+
+
+def _chance(in_window, in_span):
+    """The chance of one trial of the conditional test falling in the window: the window's share of the
+    site's votes in the reference span."""
+    return np.clip(in_window / np.maximum(in_span, 1), 0.0, 1.0)
+
+
+def _conditional_terms(stats_row, s: int, observed: int, t0: int) -> ConditionalTerms:
+    """The terms of the reference span that gave the p-value of the window from vote `s` (one row of
+    `_window_stats`: one window length), by the same function `_burst_windows` takes the larger p with."""
+    cand, trials = stats_row[0], stats_row[5]
+    i = int(np.searchsorted(cand, s))
+    if i >= len(cand) or int(cand[i]) != s:
+        raise RuntimeError("a reported window is not among the windows the test scored")
+    log_ps = [float(binom.logsf(observed - 2, int(n[i]), float(_chance(b[i], site[i])))) for n, b, site, _ in trials]
+    k = int(np.argmax(log_ps))
+    n, b, site, bounds = trials[k]
+    span = None if bounds is None else (t0 + int(bounds[0][i]), t0 + int(bounds[1][i]))
+    return ConditionalTerms(int(n[i]), int(b[i]), int(site[i]), span, compared=len(trials) > 1)
 
 
 def _local_rate(votes: _Votes, first: np.ndarray, w: int, activity: _Activity, whole: np.ndarray) -> np.ndarray:
@@ -621,7 +659,9 @@ def _burst_windows(stats, limit: float, among: np.ndarray | None = None):
         if trials is None:
             log_p = poisson.logsf(observed[ok] - 2, np.maximum(expected[ok], 1e-9))
         else:  # the conditional test (round 38): the larger p over the reference spans
-            log_p = np.max([binom.logsf(observed[ok] - 2, n[ok], q[ok]) for n, q in trials], axis=0)
+            log_p = np.max(
+                [binom.logsf(observed[ok] - 2, n[ok], _chance(b[ok], s[ok])) for n, b, s, _ in trials], axis=0
+            )
         keep = log_p <= limit
         out.append((cand[ok][keep], log_p[keep], end[ok][keep], expected[ok][keep]))
     return out

@@ -43,6 +43,31 @@ TOP = 2
 
 
 @dataclass(frozen=True)
+class ConditionalTerms:
+    """What the conditional test (round 38) judged a reported window by: the reference span that gave its
+    p-value (the larger p, when the window was judged against two). `trials`: the talk's other votes in
+    that span in the window's way (the window's first vote is given); each falls in the window with chance
+    `in_window` / `in_span`, the site's votes (every talk and way) in the window over those in the span.
+    `span`: (start, end) in seconds since the epoch, or None for the whole vote; `compared`: whether the
+    window was judged against both spans."""
+
+    trials: int
+    in_window: int
+    in_span: int
+    span: tuple[int, int] | None = None
+    compared: bool = False
+
+    @property
+    def chance(self) -> float:
+        return min(1.0, max(0.0, self.in_window / max(self.in_span, 1)))  # as blocs_bursts._chance
+
+    @property
+    def expected(self) -> float:
+        """How many of the trials the test expected in the window (besides its first vote)."""
+        return self.trials * self.chance
+
+
+@dataclass(frozen=True)
 class Finding:
     """One group that one test flagged, on one talk, in one direction (positions, not ids)."""
 
@@ -72,6 +97,8 @@ class Finding:
     # the narrow test under `linked_groups: colleagues`: light voters it counts but does not flag, colleagues
     # of the speaker only through the wider links, whose vote the colleague test judges (round 35)
     unflagged: int = 0
+    # the conditional lone-vote test (`lone_test: conditional`, round 38): what it judged the window by
+    conditional: ConditionalTerms | None = None
 
 
 @dataclass(frozen=True)

@@ -342,6 +342,7 @@ def stored_bloc_sentence(bloc: Bloc) -> str:
         direction=bloc.direction,
         multiplier=bloc.multiplier,
         confirmed=bloc.status == Bloc.Status.CONFIRMED,
+        speaker_link=bloc.speaker_link,
     )
 
 
@@ -357,6 +358,7 @@ def stored_bloc_as_found(bloc: Bloc) -> FoundBloc:
         weight=bloc.weight,
         fair_share=bloc.fair_share,
         signals=tuple(bloc.signals),
+        speaker_link=bloc.speaker_link,
         evidence=(),
         p_value=bloc.p_value,
     )

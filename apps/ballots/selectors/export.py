@@ -6,25 +6,33 @@ import hashlib
 import json
 from collections import defaultdict
 
-from django.db.models import Count, F, Sum
+from django.db.models import F
 
 from apps.talks.models import Conference
 
-from ..domain.tally import CLASS_CODES
-from ..models import AnonymisedBallotsDocument, Ballot, BallotReceipt, TallyRow, TallySnapshot
-from .tally import candidate_talk_ids, tally_input
+from ..domain.tally import CLASS_CODES, TallyInput
+from ..models import AnonymisedBallotsDocument, BallotReceipt, TallyRow, TallySnapshot
+from .tally import tally_input
 
 FORMAT = "confvote-anonymised-ballots/1"
 
 
 def anonymised_ballots(*, conference: Conference, snapshot: TallySnapshot) -> dict:
-    """Every ballot as its newest receipt (or none for ballots loaded in bulk) and its votes as
-    (talk, score, weight), in an order that reveals nothing (sorted by receipt, then talk)."""
+    """The document of `snapshot` from the current votes, classes and bloc discounts: what publishing
+    stores is `anonymised_ballots_of` the very inputs it published (`anonymised_ballots_key`); this is for
+    a tally published before documents were stored with it."""
     from ..services.blocs import bloc_discount_mappings
 
-    policy = snapshot.policy
     multipliers, _ = bloc_discount_mappings(conference=conference)
-    data = tally_input(conference=conference, policy=policy, discounts=multipliers)
+    data = tally_input(conference=conference, policy=snapshot.policy, discounts=multipliers)
+    return anonymised_ballots_of(conference=conference, snapshot=snapshot, data=data)
+
+
+def anonymised_ballots_of(*, conference: Conference, snapshot: TallySnapshot, data: TallyInput) -> dict:
+    """Every ballot of `data` (the tally's input) as its newest receipt (or none for ballots loaded in
+    bulk) and its votes as (talk, score, weight), in an order that reveals nothing (sorted by receipt, then
+    talk), with the snapshot's published scores and ranks."""
+    policy = snapshot.policy
     per_class = {
         CLASS_CODES["ticket_holder"]: float(policy.ticket_holder_weight),
         CLASS_CODES["pledger"]: float(policy.pledger_weight),
@@ -73,30 +81,19 @@ def anonymised_ballots(*, conference: Conference, snapshot: TallySnapshot) -> di
     }
 
 
-def anonymised_ballots_key(*, conference: Conference, snapshot: TallySnapshot) -> str:
-    """A digest of everything `anonymised_ballots` reads, cheap to compute (tens of milliseconds on a
-    million votes): the published snapshot and its policy, the conference's slug and scale, the
-    candidate talks, the current bloc discounts (a bloc confirmed, dismissed or no longer found changes
-    them) and each ballot's count of changes (which moves with every vote and its newest receipt)."""
-    from ..services.blocs import bloc_discount_mappings
-
-    policy = snapshot.policy
-    multipliers, _ = bloc_discount_mappings(conference=conference)
-    ballots = Ballot.objects.filter(conference=conference).aggregate(n=Count("pk"), changes=Sum("changes"))
+def anonymised_ballots_key(*, snapshot: TallySnapshot) -> str:
+    """The published tally a document belongs to: publishing builds it from the inputs it published, so
+    nothing that changes afterwards (a ticket claimed late, a bloc decision, a detection run) is part of
+    it; the next publication gives the next document."""
     parts = {
         "format": FORMAT,
-        "conference": [conference.pk, conference.slug, conference.scale_min, conference.scale_max],
-        "snapshot": [snapshot.pk, snapshot.input_digest, snapshot.published_at.isoformat(), snapshot.bulletin_head],
-        "policy": [
-            policy.pk,
-            policy.version,
-            str(policy.ticket_holder_weight),
-            str(policy.pledger_weight),
-            str(policy.prior_weight),
+        "snapshot": [
+            snapshot.conference_id,
+            snapshot.pk,
+            snapshot.input_digest,
+            snapshot.published_at.isoformat(),
+            snapshot.bulletin_head,
         ],
-        "talks": sorted(candidate_talk_ids(conference=conference).tolist()),
-        "discounts": sorted([voter, talk, repr(float(m))] for (voter, talk), m in multipliers.items()),
-        "ballots": [ballots["n"], ballots["changes"] or 0],
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 

@@ -27,7 +27,7 @@ from ..models import Bloc, BlocDecision, TallySnapshot
 from ..selectors.blocs import bloc_input_recorded, stored_bloc_sentence
 from ..selectors.tally import tally_input
 from .policies import weight_policy_ensure
-from .tallies import _snapshot_for
+from .tallies import _reasons_by_talk, _snapshot_for
 
 # pg_advisory_lock's first key: this lock's namespace; the second is the conference id.
 DETECTION_LOCK_NAMESPACE = 5_2005
@@ -103,7 +103,10 @@ def tally_with_blocs(
         progress("storing the blocs", 75)
         new, gone = _store(conference, report.blocs, rule, statuses, before, after)
         progress("storing the tally", 90)
-        snapshot, _ = _snapshot_for(conference=conference, policy=policy, data=with_discount)
+        # With each discounted talk's reasons, as publishing records them: publishing reuses this snapshot
+        # (same inputs), so without them the published breakdown would say nothing of why.
+        reasons = _reasons_by_talk(discounts.mapping(), discounts.reason_mapping())
+        snapshot, _ = _snapshot_for(conference=conference, policy=policy, data=with_discount, reasons=reasons)
     return BlocRefresh(found=len(report.blocs), new=new, gone=gone, snapshot=snapshot, votes=len(found_in.vote_score))
 
 
@@ -138,6 +141,7 @@ def _store(conference, found: tuple[FoundBloc, ...], rule, statuses, before, aft
             # Rounded as `bloc_discounts` rounds it, so the published tally is the one stored here.
             "multiplier": max(1e-6, round(bloc_multiplier(bloc, rule, status), 6)),
             "signals": list(bloc.signals),
+            "speaker_link": bloc.speaker_link,
             "evidence": [
                 {
                     "signal": e.signal,

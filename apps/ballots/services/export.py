@@ -1,4 +1,4 @@
-"""Writes of the public anonymised-ballots export: built once per set of inputs, stored, served as bytes."""
+"""Writes of the public anonymised-ballots export: built when a tally is published, stored, served as bytes."""
 
 from __future__ import annotations
 
@@ -11,31 +11,49 @@ from django.utils import timezone
 
 from apps.talks.models import Conference
 
+from ..domain.tally import TallyInput
 from ..models import AnonymisedBallotsDocument, TallySnapshot
-from ..selectors.export import anonymised_ballots
+from ..selectors.export import anonymised_ballots, anonymised_ballots_key, anonymised_ballots_of
+
+
+def anonymised_ballots_publish(
+    *, conference: Conference, snapshot: TallySnapshot, data: TallyInput
+) -> AnonymisedBallotsDocument:
+    """Stores the document of a tally being published, built from `data`, the input it was computed from:
+    publishing calls it in its own transaction, so the document is the published tally's exactly, and
+    what changes afterwards (a ticket claimed late, a bloc decision) does not change it."""
+    with transaction.atomic():
+        document = _document_locked(conference)
+        export = anonymised_ballots_of(conference=conference, snapshot=snapshot, data=data)
+        return _document_store(document, anonymised_ballots_key(snapshot=snapshot), export)
 
 
 def anonymised_ballots_document(
     *, conference: Conference, snapshot: TallySnapshot, key: str
 ) -> AnonymisedBallotsDocument:
-    """The stored document for `key` (selectors.export.anonymised_ballots_key of the snapshot and the
-    current bloc decisions), built now if it is missing or was built from other inputs. Concurrent
-    first requests wait on the conference's document row, so one of them builds (14-27 s on a million
-    votes) and the others serve what it stored."""
+    """The stored document for `key` (selectors.export.anonymised_ballots_key of the published snapshot).
+    Publishing stores it; a tally published before that was done gets it here, built from the current
+    votes, classes and discounts, once: concurrent first requests wait on the conference's document row,
+    so one of them builds (14-27 s on a million votes) and the others serve what it stored."""
     with transaction.atomic():
-        AnonymisedBallotsDocument.objects.get_or_create(conference=conference)
-        document = (
-            AnonymisedBallotsDocument.objects.select_for_update(no_key=True).defer("content").get(conference=conference)
-        )
+        document = _document_locked(conference)
         # Read under the lock: a request that waited for another's build finds its document here.
         if document.key == key:
             return document
-        # The bytes JsonResponse made of the same dict before the document was stored.
-        export = anonymised_ballots(conference=conference, snapshot=snapshot)
-        content = json.dumps(export, cls=DjangoJSONEncoder).encode()
-        document.key = key
-        document.etag = hashlib.sha256(content).hexdigest()
-        document.built_at = timezone.now()
-        document.content = content
-        document.save(update_fields=["key", "etag", "built_at", "content"])
-        return document
+        return _document_store(document, key, anonymised_ballots(conference=conference, snapshot=snapshot))
+
+
+def _document_locked(conference: Conference) -> AnonymisedBallotsDocument:
+    AnonymisedBallotsDocument.objects.get_or_create(conference=conference)
+    return AnonymisedBallotsDocument.objects.select_for_update(no_key=True).defer("content").get(conference=conference)
+
+
+def _document_store(document: AnonymisedBallotsDocument, key: str, export: dict) -> AnonymisedBallotsDocument:
+    # The bytes JsonResponse makes of the same dict.
+    content = json.dumps(export, cls=DjangoJSONEncoder).encode()
+    document.key = key
+    document.etag = hashlib.sha256(content).hexdigest()
+    document.built_at = timezone.now()
+    document.content = content
+    document.save(update_fields=["key", "etag", "built_at", "content"])
+    return document

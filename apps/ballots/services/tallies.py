@@ -16,6 +16,7 @@ from ..domain.bulletin import BoardEntry, ChainedEntry, bulletin_chain, bulletin
 from ..domain.tally import CLASS_CODES, TallyInput, TallyResult, tally_compute, tally_input_digest
 from ..models import Ballot, BallotReceipt, BulletinEntry, TallyRow, TallySnapshot, WeightPolicy
 from ..selectors.tally import tally_input
+from .export import anonymised_ballots_publish
 from .policies import weight_policy_ensure
 
 NOT_ELIGIBLE = CLASS_CODES["not_eligible"]
@@ -204,6 +205,8 @@ def tally_publish(
         snapshot.bulletin_size = len(chained)
         snapshot.save(update_fields=["published_at", "bulletin_head", "bulletin_size"])
         _bulletin_store(snapshot, chained, receipt_ids)
+        # The public anonymised ballots of this very tally, from the inputs it was computed from.
+        anonymised_ballots_publish(conference=conference, snapshot=snapshot, data=data)
     return snapshot
 
 
