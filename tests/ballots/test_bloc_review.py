@@ -35,6 +35,7 @@ HEADER = [
     "size",
     "spared",
     "signals",
+    "speaker_link",
     "evidence",
     "weight",
     "fair_share",
@@ -156,7 +157,7 @@ def test_the_export_holds_what_the_list_shows_for_every_bloc_of_a_real_detection
             assert float(row[field]) == shown[field]  # exact: nothing is rounded
         assert row["signals"].split("\n") == shown["signals"]
         assert row["evidence"].split("\n") == [e["sentence"] for e in shown["evidence"]]
-        for field in ("status", "reason", "direction"):
+        for field in ("status", "reason", "direction", "speaker_link"):
             assert row[field] == shown[field]
     dismissed = next(r for r in rows if int(r["bloc_id"]) == bloc.pk)
     bloc.refresh_from_db()

@@ -52,6 +52,7 @@ class BlocRow:
     size: int
     spared: int
     signals: tuple[str, ...]
+    speaker_link: str
     evidence: tuple[str, ...]
     weight: float
     fair_share: float
@@ -91,6 +92,7 @@ def bloc_rows(queryset: QuerySet[Bloc]) -> Iterator[BlocRow]:
             size=bloc.size,
             spared=bloc.spared_count,
             signals=tuple(bloc.signals),
+            speaker_link=bloc.speaker_link,
             evidence=tuple(item["sentence"] for item in bloc.evidence),
             weight=bloc.weight,
             fair_share=bloc.fair_share,
