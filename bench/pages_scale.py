@@ -182,6 +182,9 @@ def crawl_admin(crawl: Crawl, client: Client, conference: Conference) -> None:
     pks = list(ScheduleProposal.objects.filter(conference=conference).order_by("pk").values_list("pk", flat=True))
     if pks:
         crawl.get("admin", client, reverse("admin:scheduling_scheduleproposal_compare", args=[pks[0], pks[-1]]))
+    # The suggestion pages with the conference chosen (without it they only offer the choice).
+    for name in ("ballots_organisation_suggestions", "ballots_promotion_suggestions"):
+        crawl.get("admin", client, f"{reverse(f'admin:{name}')}?conference={conference.pk}")
     crawl.get("admin", client, reverse("admin:index"))
 
 

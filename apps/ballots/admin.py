@@ -22,6 +22,7 @@ from .models import (
     Ballot,
     BallotReceipt,
     BulletinEntry,
+    PromotionSuggestionsDocument,
     TallyRow,
     TallySnapshot,
     Vote,
@@ -262,3 +263,12 @@ class AnonymisedBallotsDocumentAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("content")
+
+
+@admin.register(PromotionSuggestionsDocument)
+class PromotionSuggestionsDocumentAdmin(ReadOnlyAdmin):
+    """The suggested promotions of each conference as last computed (by the first request after a vote,
+    a recorded promotion or a new rule), with the digest of what they were computed from."""
+
+    list_display = ("conference", "built_at", "key")
+    list_select_related = ("conference",)

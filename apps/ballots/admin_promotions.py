@@ -15,7 +15,7 @@ from confvote.admin_base import ModelAdmin
 
 from .admin_blocs import posted_id
 from .models import Promotion
-from .selectors.promotions import promotion_suggestions_of
+from .services.promotions import promotion_suggestions_current
 
 
 class PromotionForm(forms.ModelForm):
@@ -105,7 +105,7 @@ class PromotionAdmin(ModelAdmin):
         rows = []
         if conference is not None:
             titles = dict(conference.talks.values_list("pk", "title"))
-            for suggestion in promotion_suggestions_of(conference=conference):
+            for suggestion in promotion_suggestions_current(conference=conference):
                 when = dt.datetime.fromtimestamp(suggestion.at, tz=dt.UTC)
                 talks = [titles.get(t, str(t)) for t in suggestion.talk_ids]
                 rows.append((suggestion, when, talks, self._record_link(request, conference, suggestion, when)))

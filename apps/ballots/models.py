@@ -543,6 +543,23 @@ class Promotion(models.Model):
         return f"{self.channel} on {self.sent_at:%Y-%m-%d %H:%M}"
 
 
+class PromotionSuggestionsDocument(models.Model):
+    """The conference's suggested promotions (admin *Suggested promotions* and its API) as last
+    computed, with `key`, a digest of everything they were computed from: the votes (a fingerprint of
+    them), the talks, the recorded promotions, the bloc rule, the scale and the code
+    (selectors/promotions.py). A request whose inputs give the same key is answered from here; any
+    change to them (a vote, a recorded promotion, a new rule) changes the key, and the next request
+    computes them again. Computing them reads every vote: a second on a million."""
+
+    conference = models.OneToOneField(Conference, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64, blank=True, default="")
+    built_at = models.DateTimeField(null=True, blank=True)
+    suggestions = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.conference} suggested promotions ({self.key[:12]})"
+
+
 class Organisation(models.Model):
     """Email domains and company names the organizers know to be one employer: a group and its
     subsidiaries (x.example, xcloud.example, xlabs.example), a company's second domain, a short and a

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.attendance.models import TicketClaim
 from apps.ballots.selectors.organisations import organisation_suggestions_of
 from apps.ballots.services import organisation_declare
 from tests.factories import (
@@ -140,3 +141,66 @@ def test_a_voter_with_several_votes_is_one_person():
     _voter(conference, talks[1], email="c1@darioncloud.example", company="Darion Group GmbH")
     (suggestion,) = organisation_suggestions_of(conference=conference)
     assert suggestion.people == 5
+
+
+def test_only_voters_of_the_conference_with_a_valid_ticket_count_and_a_bookers_address_is_not_theirs():
+    """The selector reads ticket holders who voted here, each once, with their domain as detection takes
+    it: a free-mail account whose own ticket carries a work address is at that domain, unless the
+    address is on another ticket of the same order too (in any case): then it is the booker's."""
+    conference = ConferenceFactory()
+    talk = TalkFactory(conference=conference)
+    _darion(conference, talk, cloud=2)
+    # Two free-mail voters whose tickets both carry their booker's address at darionlabs.example.
+    for i, booker in enumerate(("booker@darionlabs.example", "Booker@DarionLabs.example")):
+        user = UserFactory(email=f"booked{i}@gmail.com")
+        VoteFactory(user=user, talk=talk)
+        ticket = TicketFactory(conference=conference, order_code="GROUP1", holder_company="Darion Group")
+        ticket.holder_email = booker
+        ticket.save(update_fields=["holder_email"])
+        TicketClaimFactory(user=user, conference=conference, ticket=ticket)
+    # Ticket holders at darionlabs.example who did not vote here (one votes at another conference), and
+    # one who voted on a ticket no longer valid: none of them counts.
+    other = ConferenceFactory()
+    for i, status in enumerate(("valid", "valid", "cancelled")):
+        user = UserFactory(email=f"l{i}@darionlabs.example")
+        ticket = TicketFactory(conference=conference, holder_company="Darion Group", status=status)
+        TicketClaimFactory(user=user, conference=conference, ticket=ticket)
+        VoteFactory(user=user, talk=talk if status == "cancelled" else TalkFactory(conference=other))
+    (suggestion,) = organisation_suggestions_of(conference=conference)
+    assert suggestion.email_domains == ("darion.example", "darioncloud.example")
+    assert suggestion.people == 5
+    # The booker's address on one ticket only is the voter's own: then they are at darionlabs.example.
+    ticket = TicketClaim.objects.get(user__email="booked1@gmail.com").ticket
+    ticket.order_code = "GROUP2"
+    ticket.save(update_fields=["order_code"])
+    TicketClaim.objects.filter(user__email="booked0@gmail.com").delete()
+    user = UserFactory(email="booked2@gmail.com")
+    VoteFactory(user=user, talk=talk)
+    ticket = TicketFactory(conference=conference, order_code="GROUP3", holder_company="Darion Group")
+    ticket.holder_email = "own@darionlabs.example"
+    ticket.save(update_fields=["holder_email"])
+    TicketClaimFactory(user=user, conference=conference, ticket=ticket)
+    (suggestion,) = organisation_suggestions_of(conference=conference)
+    assert suggestion.email_domains == ("darion.example", "darioncloud.example", "darionlabs.example")
+    assert suggestion.people == 7
+
+
+def test_the_page_makes_as_many_queries_for_many_voters_and_suggestions_as_for_one(
+    admin_client, django_assert_max_num_queries
+):
+    conference = ConferenceFactory()
+    talk = TalkFactory(conference=conference)
+    _darion(conference, talk)
+    with django_assert_max_num_queries(20) as few:
+        assert len(admin_client.get(reverse(PAGE), {"conference": conference.pk}).context["rows"]) == 1
+    _darion(conference, TalkFactory(conference=conference), cloud=6, prefix="more-")
+    for i in range(3):
+        _voter(conference, talk, email=f"p{i}@tu-porto.example", company="TU Porto")
+        _voter(conference, talk, email=f"l{i}@tu-porto.example", company="Technische Universität Porto")
+    SpeakerFactory(conference=conference, email="s@darionlabs.example", company="Darion Group")
+    organisation_declare(
+        conference=conference, name="Porto", email_domains=["tu-porto.example"], company_names=["TU Porto"]
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        rows = admin_client.get(reverse(PAGE), {"conference": conference.pk}).context["rows"]
+    assert [(s.name, s.people) for s, _ in rows] == [("Darion Group GmbH", 15), ("Porto", 6)]

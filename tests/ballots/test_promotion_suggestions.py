@@ -225,8 +225,8 @@ def test_the_admin_page_lists_it_with_a_link_that_fills_in_the_promotion(admin_c
 
 @pytest.mark.django_db
 def test_reads_count_against_the_signed_in_rate_as_every_read(monkeypatch):
-    """Each answer runs the burst test over every vote, so it counts against the signed-in rate like
-    every read (here 3 a minute), in one budget with the bloc list."""
+    """An answer may run the burst test over every vote (when they changed since the last), so it counts
+    against the signed-in rate like every read (here 3 a minute), in one budget with the bloc list."""
     conference = ConferenceFactory()
     client = token_client(conference)
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/minute"})

@@ -17,8 +17,12 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from apps.ballots.models import Promotion
-from apps.ballots.selectors.promotions import promotion_suggestions_of
-from apps.ballots.services.promotions import PromotionConflict, promotion_change, promotion_record
+from apps.ballots.services.promotions import (
+    PromotionConflict,
+    promotion_change,
+    promotion_record,
+    promotion_suggestions_current,
+)
 from apps.talks.models import Conference, Talk
 from confvote.rest import IsConferenceOrganizer, WritesThrottled
 
@@ -281,10 +285,10 @@ class PromotionSuggestionList(generics.ListAPIView):
     """Promotions the organizers may have sent without recording them, as the admin suggests them:
     moments when at least three talks burst together and many of the same voters rated two or more of
     them within minutes, or hours apart within a day, far more than site-wide activity predicts.
-    Earliest first. Read-only and
-    computed at each request, so a recorded promotion's moment is gone from the next answer; recording
-    one is the ordinary POST to the promotions endpoint. A campaign pushing several talks looks the
-    same: record only what you sent."""
+    Earliest first. Read-only; stored with a digest of the votes, promotions and rule it was computed
+    from and computed again when they change, so a recorded promotion's moment is gone from the next
+    answer; recording one is the ordinary POST to the promotions endpoint. A campaign pushing several
+    talks looks the same: record only what you sent."""
 
     permission_classes = [IsConferenceOrganizer]
     serializer_class = PromotionSuggestionOut
@@ -292,4 +296,4 @@ class PromotionSuggestionList(generics.ListAPIView):
 
     def get_queryset(self):
         conference = get_object_or_404(Conference, slug=self.kwargs["slug"])
-        return promotion_suggestions_of(conference=conference)
+        return promotion_suggestions_current(conference=conference)

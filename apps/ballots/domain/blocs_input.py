@@ -578,6 +578,23 @@ def _codes(values: Sequence[str]) -> tuple[np.ndarray, tuple[str, ...]]:
     return np.array([index.get(v, -1) for v in values], dtype=np.int32), tuple(labels)
 
 
+def vote_columns(
+    voter_ids: Iterable[int] | np.ndarray,
+    talk_ids: Iterable[int] | np.ndarray,
+    scores: Iterable[int] | np.ndarray,
+    at_seconds: Iterable[float] | np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The vote columns as the input keeps them (ids int64, scores int16, times whole seconds), checked
+    to be of one length."""
+    vv = np.asarray(voter_ids, dtype=np.int64)
+    vt = np.asarray(talk_ids, dtype=np.int64)
+    vs = np.asarray(scores, dtype=np.int16)
+    va = np.asarray(at_seconds, dtype=np.float64).astype(np.int64)
+    if not len(vv) == len(vt) == len(vs) == len(va):
+        raise ValueError("Vote columns must have the same length.")
+    return vv, vt, vs, va
+
+
 def bloc_input_build(
     *,
     voter_ids: Iterable[int] | np.ndarray,
@@ -648,12 +665,7 @@ def bloc_input_build(
             domain_employer=employer,
         )
 
-    vv = np.asarray(voter_ids, dtype=np.int64)
-    vt = np.asarray(talk_ids, dtype=np.int64)
-    vs = np.asarray(scores, dtype=np.int16)
-    va = np.asarray(at_seconds, dtype=np.float64).astype(np.int64)
-    if not len(vv) == len(vt) == len(vs) == len(va):
-        raise ValueError("Vote columns must have the same length.")
+    vv, vt, vs, va = vote_columns(voter_ids, talk_ids, scores, at_seconds)
     vi = np.searchsorted(v_ids, vv)
     ti = np.searchsorted(t_ids, vt)
     if len(vv) and (

@@ -9,10 +9,18 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from apps.talks.models import Conference, Talk
 
-from ..models import Promotion
+from ..domain.promotion_suggestions import PromotionSuggestion
+from ..models import Promotion, PromotionSuggestionsDocument
+from ..selectors.promotions import (
+    promotion_suggestions_computed,
+    promotion_suggestions_json,
+    promotion_suggestions_key,
+    promotion_suggestions_stored,
+)
 
 
 class PromotionConflict(Exception):
@@ -106,3 +114,20 @@ def promotion_change(*, promotion: Promotion, talks: Sequence[Talk] | None = Non
         if talks is not None:
             promotion.talks.set(talks)
     return promotion
+
+
+def promotion_suggestions_current(*, conference: Conference) -> list[PromotionSuggestion]:
+    """The suggested promotions of `conference` for its votes, promotions and rule as they are now:
+    those stored for them (PromotionSuggestionsDocument), or computed now and stored. A vote, a recorded
+    promotion or a new rule changes the key, so the next answer is computed again. Two requests that find
+    nothing stored both compute, and both store the same."""
+    stored = promotion_suggestions_stored(conference=conference, key=promotion_suggestions_key(conference=conference))
+    if stored is not None:
+        return stored
+    # Stored under the key of the votes actually read, which may be newer than those the key above saw.
+    suggestions, key = promotion_suggestions_computed(conference=conference)
+    PromotionSuggestionsDocument.objects.update_or_create(
+        conference=conference,
+        defaults={"key": key, "built_at": timezone.now(), "suggestions": promotion_suggestions_json(suggestions)},
+    )
+    return suggestions
