@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ballots', '0038_anonymised_ballots_document'),
+        ('ballots', '0039_bloc_speaker_link'),
         ('talks', '0004_api_tokens'),
     ]
 
