@@ -3,11 +3,17 @@ the report built on every request before, built again after anything it shows ch
 settles, a bloc decision, a title edit, a renamed room, a committee override, a new release), a 304
 for a client that has it, and one build for concurrent first requests."""
 
+import zoneinfo
+from urllib.parse import urlencode
+
 import pytest
+from django.core.paginator import Paginator
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from apps.attendance.services import pledges_settle
@@ -17,6 +23,7 @@ from apps.scheduling import proposals
 from apps.scheduling.models import Room, ScheduleOverride, TransparencyReportDocument
 from apps.scheduling.pages import transparency_report
 from apps.scheduling.transparency import api_document
+from apps.scheduling.views import TRANSPARENCY_PAGE_SIZE
 from tests.ballots.test_vote_races import run_together
 from tests.factories import PledgeFactory, UserFactory
 from tests.scheduling.test_proposals import small_conference
@@ -59,6 +66,25 @@ def test_the_stored_document_is_the_report_built_now(client, django_capture_on_c
     stored = TransparencyReportDocument.objects.get(release=release)
     assert bytes(stored.content) == built and response["ETag"] == f'"{stored.etag}"'
     assert "max-age" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_the_stored_page_draws_what_the_report_built_now_draws(client, django_capture_on_commit_callbacks):
+    """The page from the stored report is the page the template drew from the report built per request."""
+    conference, talks, release = _published(django_capture_on_commit_callbacks)
+    PledgeFactory(conference=conference, user=UserFactory())
+    for query in ({}, {"q": talks[2].title}, {"page": 2}):
+        response = client.get(_page(conference), query)
+        report = transparency_report(release=release)
+        if query.get("q"):
+            report["decisions"] = [d for d in report["decisions"] if query["q"].lower() in d["talk"].title.lower()]
+        page = Paginator(report["decisions"], TRANSPARENCY_PAGE_SIZE).get_page(query.get("page"))
+        timezone.activate(zoneinfo.ZoneInfo(conference.timezone))
+        context = {"conference": conference, "report": report, "q": query.get("q", ""), "page": page}
+        context["filter_query"] = urlencode({"q": query["q"]}) if query.get("q") else ""
+        drawn = render_to_string("scheduling/transparency.html", context, request=response.wsgi_request)
+        assert response.content.decode() == drawn
+        assert "Pledges: 1 active" in drawn
 
 
 @pytest.mark.django_db
