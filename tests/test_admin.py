@@ -20,7 +20,7 @@ from apps.ballots.models import (
     Vote,
     VoteEvent,
 )
-from apps.scheduling.models import ScheduledTalk, ScheduleProposal, ScheduleRelease
+from apps.scheduling.models import ScheduledTalk, ScheduleProposal, ScheduleRelease, TransparencyReportDocument
 from apps.talks.models import Track
 from confvote.admin_base import ModelAdmin
 from tests.factories import (
@@ -86,6 +86,7 @@ def test_every_changelist_search_and_add_page_renders_with_data(staff_client):
             ScheduleProposal,
             ScheduleRelease,
             ScheduledTalk,
+            TransparencyReportDocument,
         )
         assert may_add == (model not in read_only), opts.label
         obj = model.objects.first()

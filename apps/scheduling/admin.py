@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect
 
 from confvote.admin_base import ModelAdmin
+from confvote.admin_readonly import ReadOnlyAdmin
 
 from .admin_proposals import ProposalAdminViews
 from .models import (
@@ -12,6 +13,7 @@ from .models import (
     ScheduleRelease,
     Slot,
     SpeakerAvailability,
+    TransparencyReportDocument,
 )
 from .proposals import proposal_cancel
 
@@ -165,3 +167,15 @@ class ScheduledTalkAdmin(ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(TransparencyReportDocument)
+class TransparencyReportDocumentAdmin(ReadOnlyAdmin):
+    """Each release's stored public transparency report (built at the first request after anything it
+    shows changed); shown for its date and ETag, never read whole (megabytes on a large conference)."""
+
+    list_display = ("release", "built_at", "etag")
+    list_select_related = ("release__conference",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content", "page")

@@ -204,3 +204,24 @@ class ScheduledTalk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.talk} · {self.room.name} · {self.start:%a %H:%M}"
+
+
+class TransparencyReportDocument(models.Model):
+    """A release's public transparency report, built once for the state of everything it shows and served
+    as stored bytes (apps/scheduling/transparency.py): the API document and the web page's report.
+
+    `key` digests every input (the release and its proposal, the published tally, talk titles, room
+    names, pledge statuses, committee overrides, public blocs, the code that writes it): a pledge that
+    settles, a bloc decision or a title edit gives a new key, and the next request builds it again. A row
+    rather than the cache: a large conference's report is megabytes, and a per-process cache would build
+    it once per worker."""
+
+    release = models.OneToOneField(ScheduleRelease, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64, blank=True, default="")
+    etag = models.CharField(max_length=64, blank=True, default="", help_text="SHA-256 of the API document.")
+    built_at = models.DateTimeField(null=True, blank=True)
+    content = models.BinaryField(default=b"", help_text="The API document, as JSON.")
+    page = models.BinaryField(default=b"", help_text="The web page's report, as JSON.")
+
+    def __str__(self) -> str:
+        return f"{self.release} transparency report ({self.etag[:12]})"

@@ -10,11 +10,22 @@ from django.db.models import Count
 
 from apps.attendance.models import Pledge
 from apps.ballots.domain.blocs import GROUP_WORDS
-from apps.ballots.models import Bloc, TallyRow, Vote
+from apps.ballots.models import Bloc, TallyRow, TallySnapshot, Vote
 from apps.ballots.selectors import tally_latest
-from apps.talks.models import Conference
+from apps.talks.models import Conference, Talk
 
 from .models import ScheduledTalk, ScheduleOverride, ScheduleRelease
+
+# What the report shows of a talk's counted votes.
+TALLY_FIELDS = (
+    "ticket_holders",
+    "pledgers",
+    "not_eligible",
+    "weight_ticket_holders",
+    "weight_pledgers",
+    "weight_discounted",
+    "bayes_average",
+)
 
 BASELINE_LABELS = {
     "greedy": "greedy baseline (the top talks by vote, periods filled in order, biggest rooms to the most wanted)",
@@ -102,16 +113,37 @@ def _bloc_lines(blocs: list[Bloc]) -> list[str]:
     return lines
 
 
+def public_blocs(*, conference_id: int):
+    """The blocs the report tells: found by the latest detection and not dismissed."""
+    return (
+        Bloc.objects.filter(conference_id=conference_id, present=True)
+        .exclude(status="dismissed")
+        .order_by("talk_id", "key")
+    )
+
+
 def transparency_report(*, release: ScheduleRelease) -> dict:
     """For every talk: the decision, its rank and counted voters by class, where its weight came
     from, its place and why, and every departure from the vote with the committee's reason."""
     conference: Conference = release.conference
     proposal = release.proposal
     data = (proposal.result if proposal else None) or {}
-    snapshot = proposal.tally_snapshot if proposal else None
-    rows = {r.talk_id: r for r in TallyRow.objects.filter(snapshot=snapshot)} if snapshot else {}
-    talks = {t.pk: t for t in conference.talks.select_related("track").prefetch_related("speakers")}
-    placed = {e.talk_id: e for e in ScheduledTalk.objects.filter(release=release).select_related("room")}
+    snapshot = (
+        TallySnapshot.objects.select_related("policy").filter(pk=proposal.tally_snapshot_id).first()
+        if proposal and proposal.tally_snapshot_id
+        else None
+    )
+    tally_rows = TallyRow.objects.filter(snapshot=snapshot).only("talk_id", *TALLY_FIELDS).order_by()
+    rows = {r.talk_id: r for r in tally_rows} if snapshot else {}
+    # The report shows a talk's title and nothing else of it (speakers, track: not read).
+    talks = {t.pk: t for t in Talk.objects.filter(conference=conference).only("pk", "title").order_by()}
+    placed = {
+        e.talk_id: e
+        for e in ScheduledTalk.objects.filter(release=release)
+        .select_related("room")
+        .only("talk_id", "start", "room__name")
+        .order_by()
+    }
     similarity = {e["talk_id"]: e for e in data.get("similarity", [])}
     decisions = []
     for d in data.get("decisions", []):
@@ -132,9 +164,7 @@ def transparency_report(*, release: ScheduleRelease) -> dict:
             }
         )
     pledges = dict(Pledge.objects.filter(conference=conference).values_list("status").annotate(n=Count("pk")))
-    blocs = list(
-        Bloc.objects.filter(conference=conference, present=True).exclude(status="dismissed").order_by("talk_id", "key")
-    )
+    blocs = list(public_blocs(conference_id=conference.pk))
     by_talk: dict[int, list[str]] = {talk_id: _bloc_lines(group) for talk_id, group in _by_talk(blocs).items()}
     for decision in decisions:
         decision["blocs"] = by_talk.get(decision["talk"].pk, [])

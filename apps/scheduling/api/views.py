@@ -1,9 +1,13 @@
 """Published schedules (public) and committee overrides (organizers)."""
 
+import json
+
 from django.db import IntegrityError, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.decorators import method_decorator
+from django.utils.http import quote_etag
 from django.views.decorators.http import condition
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,9 +20,9 @@ from apps.scheduling import selectors
 from apps.scheduling.admin_proposals import proposals_compare
 from apps.scheduling.exports.frab_json import FrabJsonExporter
 from apps.scheduling.models import ScheduleOverride, ScheduleProposal, ScheduleRelease
-from apps.scheduling.pages import transparency_report
 from apps.scheduling.proposals import proposal_cancel, proposal_publish, proposal_start
-from apps.talks.api.views import PublicCacheMixin
+from apps.scheduling.transparency import transparency_content, transparency_document
+from apps.talks.api.views import PUBLIC_MAX_AGE, PublicCacheMixin
 from apps.talks.models import Conference
 from confvote.rest import IsConferenceOrganizer, WritesThrottled
 
@@ -210,72 +214,23 @@ class ProposalCompare(OrganizerConferenceMixin, APIView):
         )
 
 
-def _published_tally_info(snapshot) -> dict | None:
-    """The conference's published tally and its bulletin board's hash-chain head (null before chaining)."""
-    if snapshot is None:
-        return None
-    return {
-        "input_digest": snapshot.input_digest,
-        "policy_version": snapshot.policy.version,
-        "published_at": snapshot.published_at,
-        "bulletin_head": snapshot.bulletin_head or None,
-        "bulletin_size": snapshot.bulletin_size,
-    }
-
-
 class TransparencyReport(PublicCacheMixin, APIView):
-    """How the votes were used for the newest published schedule: every talk's decision and its reasons."""
+    """How the votes were used for the newest published schedule: every talk's decision and its reasons.
+
+    Served from the stored document (apps/scheduling/transparency.py), with its ETag: a client that has
+    the current report gets a 304 without it being read."""
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, slug: str):
         release = _requested_release(request, slug)
-        report = transparency_report(release=release)
-
-        def tally(row):
-            if row is None:
-                return None
-            return {
-                "ticket_holders": row.ticket_holders,
-                "pledgers": row.pledgers,
-                "not_eligible": row.not_eligible,
-                "weight_ticket_holders": row.weight_ticket_holders,
-                "weight_pledgers": row.weight_pledgers,
-                "weight_discounted": row.weight_discounted,
-                "bayes_average": row.bayes_average,
-            }
-
-        return Response(
-            {
-                "version": release.version,
-                "published_at": release.published_at,
-                "published_tally": _published_tally_info(report["published_tally"]),
-                "overall": {
-                    "accepted": report["accepted"],
-                    "overrides": report["overrides"],
-                    "blocs": report["blocs"],
-                    "bloc_weight_removed": report["bloc_weight_removed"],
-                    "pledges": report["pledges"],
-                    "satisfaction": report["satisfaction"],
-                    "baselines": dict(report["baselines"]),
-                    "sensitivity": report["sensitivity"],
-                },
-                "talks": [
-                    {
-                        "talk": d["talk"].pk,
-                        "title": d["talk"].title,
-                        "status": d["status"],
-                        "rank": d["rank"],
-                        "why": d["why"],
-                        "where": d["where"],
-                        "override_reason": d["override_reason"],
-                        "departs_from_vote": d["departs_from_vote"],
-                        "votes": tally(d["tally"]),
-                        "blocs": d["blocs"],
-                        "similarity": d["similarity"],
-                        "room": d["entry"].room.name if d["entry"] else None,
-                        "start": d["entry"].start if d["entry"] else None,
-                    }
-                    for d in report["decisions"]
-                ],
-            }
-        )
+        document = transparency_document(release=release)
+        etag = quote_etag(document.etag)
+        response = get_conditional_response(request, etag=etag)
+        if response is None:
+            content = transparency_content(document=document)
+            if request.accepted_renderer.format != "json":  # the browsable API draws the same document
+                return Response(json.loads(content))
+            response = HttpResponse(content, content_type="application/json")
+        response["ETag"] = etag
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)  # a 304 too
+        return response
