@@ -25,6 +25,7 @@ from tests.ballots.test_blocs_lone_bar import _alone
 PUSHED = 20
 ALONE = range(40000, 40014)  # fourteen voters rate talk 20 alone, half an hour apart
 IN_SITTINGS = range(41000, 41004)  # four more in the same hours, each a minute after rating three other talks
+STRONGEST = BlocRule(lone_order="strongest")  # the rule before round 40
 
 
 def _campaign():
@@ -57,7 +58,7 @@ def _members(data, findings) -> set[int]:
 
 def test_the_lone_window_is_the_stronger_and_the_site_wide_burst_holds_every_campaign_voter():
     data = _campaign().build()
-    lone, site = _pushed(data, BlocRule())
+    lone, site = _pushed(data, STRONGEST)
     assert lone.lone_minutes and not site.lone_minutes
     assert lone.log_p < site.log_p <= site.log_bar  # both pass; the lone window is the more unusual
     assert _members(data, [lone]) == set(ALONE)
@@ -66,7 +67,7 @@ def test_the_lone_window_is_the_stronger_and_the_site_wide_burst_holds_every_cam
 
 def test_under_strongest_the_bloc_loses_the_campaign_s_voters_in_sittings():
     data = _campaign().build()
-    (bloc,) = [b for b in _blocs_on(blocs_detect(data, BlocRule()), PUSHED) if b.direction == "support"]
+    (bloc,) = [b for b in _blocs_on(blocs_detect(data, STRONGEST), PUSHED) if b.direction == "support"]
     assert set(ALONE) <= set(bloc.member_ids)
     assert not set(IN_SITTINGS) & set(bloc.member_ids)
 
@@ -88,6 +89,7 @@ def test_under_after_burst_or_apart_the_bloc_keeps_every_campaign_voter(order):
 
 
 def test_the_order_moves_a_lone_window_only_after_a_site_wide_burst_it_shares_voters_with():
+    """And the follow-up family and the merge give the same answer whatever order the findings come in."""
     data = _campaign().build()
     rule = BlocRule(lone_order="after_burst")
     _, findings = findings_collect(data, rule)
@@ -96,19 +98,21 @@ def test_the_order_moves_a_lone_window_only_after_a_site_wide_burst_it_shares_vo
     for f in lone:
         on_target = [g for g in findings if (g.talk, g.direction) == (f.talk, f.direction)]
         shares = any(set(f.members.tolist()) & set(g.members.tolist()) for g in site if g in on_target)
-        old, new = in_order(on_target), in_order(on_target, "after_burst")
+        old, new = in_order(on_target, "strongest"), in_order(on_target, "after_burst")
         if not shares:  # a campaign the site-wide test does not see keeps its place
             assert [id(g) for g in old] == [id(g) for g in new]
     # The follow-up family counts the questions in the order the merge asks them.
     targets = {}
     for f in findings:
         targets.setdefault((f.talk, f.direction), []).append(f)
-    ordered = [in_order(fs, "after_burst") for fs in targets.values()]
-    count = follow_up_count(ordered, ordered=True)
-    assert count == follow_up_count(list(targets.values()), lone="after_burst")
-    for fs in ordered:
-        admitted = [f.members.tolist() for f in findings_admit(fs, rule, count, ordered=True)]
-        assert admitted == [f.members.tolist() for f in findings_admit(fs[::-1], rule, count)]
+    for order in ("after_burst", "apart"):
+        rule = BlocRule(lone_order=order)
+        ordered = [in_order(fs, order) for fs in targets.values()]
+        count = follow_up_count(ordered, ordered=True, lone=order)
+        assert count == follow_up_count(list(targets.values()), lone=order)
+        for fs in ordered:
+            admitted = [f.members.tolist() for f in findings_admit(fs, rule, count, ordered=True)]
+            assert admitted == [f.members.tolist() for f in findings_admit(fs[::-1], rule, count)]
 
 
 def test_under_apart_a_finding_over_all_votes_is_asked_only_against_the_findings_over_all_votes():
