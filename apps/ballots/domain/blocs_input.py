@@ -337,7 +337,9 @@ class BlocRule:
     # lone-vote test ran, and a lone window against every stronger finding, as before: neither family's
     # finding then changes whom the other's takes in (a lone window moved after a weaker site-wide burst
     # must pass the follow-up test itself, and "after_burst" lost planted members that way on seen medium).
-    lone_order: str = "strongest"
+    # "apart" is the default since round 40 (no benchmark row loses a member; a site-wide burst taken whole
+    # brings in its window's honest voters too, as when no lone-vote test runs).
+    lone_order: str = "apart"
     # Which voters' email domains are the speaker's organisation (blocs_speaker_links.py; docs/blocs.md,
     # round 33). "exact": the speaker's own address's domain, and the domains registered under the
     # speaker's company name spelled out ("Initech GmbH", initech.com; round 13). "registrable": also
