@@ -22,7 +22,7 @@ def pin_stored_behaviour(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ballots", "0038_anonymised_ballots_document"),
+        ("ballots", "0040_promotion_suggestions_document"),
     ]
 
     operations = [
