@@ -42,15 +42,15 @@ def in_order(findings: list[Finding], lone: str = "strongest") -> list[Finding]:
     (rule key `lone_order`, round 40) a lone-vote window that shares voters with a site-wide burst over
     all votes comes right after it too, for the same reason (before: by its own p-value, as any
     finding); an organisation burst then follows the place of the site-wide or lone burst it shares
-    voters with, and a lone window's two tests are paired with each other, not with the site-wide
-    burst's (before, the last of the two top-score bursts of a wave stood for both). The remaining keys
-    only make the order the same for any input order."""
+    voters with. Under "after_burst" and "apart" a lone window's two tests are paired with each other,
+    not with the site-wide burst's (under "strongest", the last of the two top-score bursts of a wave
+    stands for both). The remaining keys only make the order the same for any input order."""
     site = [f for f in findings if f.signal == "burst"]
     after_burst = lone == "after_burst" and any(f.lone_minutes for f in site)
-    apart = lone != "strongest"
+    own_pairs = lone != "strongest"
 
     def pair(f: Finding) -> tuple:
-        return (f.signal, f.label, f.lone_minutes) if apart else (f.signal, f.label)
+        return (f.signal, f.label, f.lone_minutes) if own_pairs else (f.signal, f.label)
 
     top_p = {pair(f): f.log_p for f in findings if f.top_score}
 
