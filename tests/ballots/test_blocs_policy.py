@@ -128,6 +128,7 @@ def test_round_8_migration_pins_stored_policies_to_the_rule_they_were_stored_wit
         ("0034_bloc_rule_organisation_pairs", "lone_share", "whole", "local", "local"),
         ("0035_bloc_rule_lone_share", "lone_test", "poisson", "conditional", "conditional"),
         ("0036_bloc_rule_lone_test", "linked_groups", "colleagues", "before", "either"),
+        ("0040_promotion_suggestions_document", "lone_order", "strongest", "apart", "after_burst"),
     ],
 )
 def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_with(
@@ -146,11 +147,12 @@ def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_
     and `placeholder_companies: kept` (round 36: round 4's mutual majority only; every company field an
     organisation), 0035 `lone_share: whole` (round 37: a lone-vote window judged against the talk's share
     over the whole vote), 0036 `lone_test: poisson` (round 38: a lone-vote window's count tested against a
-    plug-in prediction) and 0037 `linked_groups: colleagues` (round 39: a group only the wider links make the
-    speaker's judged by the colleague test alone) into policies stored without the key; a policy that names the
-    key keeps its choice, and new policies store today's default (for `ring_scores`, `ring_candidates`,
-    `lone_votes`, `speaker_links`, `organisation_pairs`, `placeholder_companies`, `lone_share`, `lone_test` and
-    `linked_groups` the stored word, written out so that a later default cannot change a stored policy)."""
+    plug-in prediction), 0037 `linked_groups: colleagues` (round 39: a group only the wider links make the
+    speaker's judged by the colleague test alone) and 0041 `lone_order: strongest` (round 40: a lone-vote window
+    merged by its own p-value) into policies stored without the key; a policy that names the key keeps its
+    choice, and new policies store today's default (for `ring_scores`, `ring_candidates`, `lone_votes`,
+    `speaker_links`, `organisation_pairs`, `placeholder_companies`, `lone_share`, `lone_test`, `linked_groups`
+    and `lone_order` the stored word, written out so that a later default cannot change a stored policy)."""
     before = {k: v for k, v in BlocRule().to_json().items() if k != key}
     old, chosen = _stored_then_migrated(before_migration, before)
     assert old.bloc_rule == {**before, key: stored}

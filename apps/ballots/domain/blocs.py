@@ -294,8 +294,8 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
     by_target: dict[tuple[int, int], list[Finding]] = {}
     for f in findings:
         by_target.setdefault((f.talk, f.direction), []).append(f)
-    by_target = {target: in_order(found) for target, found in by_target.items()}  # once, for both passes
-    follow_ups = follow_up_count(list(by_target.values()), rule.follow_ups, ordered=True)
+    by_target = {target: in_order(found, rule.lone_order) for target, found in by_target.items()}  # both passes
+    follow_ups = follow_up_count(list(by_target.values()), rule.follow_ups, ordered=True, lone=rule.lone_order)
     together = ("colleagues", "burst", "joined") if rule.bursts == "every" else ("colleagues",)
     by_talk = votes_by_talk(data) if rule.discount_votes == "pushing" else None
     blocs = []

@@ -42,6 +42,7 @@ LONE_VOTES = ("ignored", "tested", "isolated")
 LONE_CONTROLS = ("error_control", "familywise")
 LONE_SHARES = ("whole", "local")
 LONE_TESTS = ("poisson", "conditional")
+LONE_ORDERS = ("strongest", "after_burst", "apart")
 SPEAKER_LINKS = ("exact", "registrable")
 ORGANISATION_PAIRS = ("majority", "plurality")
 PLACEHOLDER_COMPANIES = ("kept", "listed", "spread")
@@ -68,6 +69,7 @@ CHOICES = {
     "lone_control": LONE_CONTROLS,
     "lone_share": LONE_SHARES,
     "lone_test": LONE_TESTS,
+    "lone_order": LONE_ORDERS,
     "speaker_links": SPEAKER_LINKS,
     "organisation_pairs": ORGANISATION_PAIRS,
     "placeholder_companies": PLACEHOLDER_COMPANIES,
@@ -322,6 +324,22 @@ class BlocRule:
     # as known it lets honest one- or two-day spikes on quiet talks pass at p = 1e-7 (fresh7 medium). The
     # default since round 38.
     lone_test: str = "conditional"
+    # Where a lone-vote window comes in the merge of its talk and way (blocs_merge.in_order; docs/blocs.md,
+    # round 40). "strongest": by its p-value like any finding, as in rounds 31-39; where it and a site-wide
+    # burst see the same hours it is often the stronger, is taken whole first, and the site-wide burst's
+    # further voters must then pass the follow-up test (fresh4 large seed 1: a booth's QR-code push of 39
+    # kept 27). "after_burst": a lone window that shares a voter with a site-wide burst comes right after
+    # the strongest such burst, as an organisation burst does (round 8): the lone test is there for the
+    # campaigns spread too thin for the site-wide test, and where both see a window it must not change whom
+    # the site-wide burst takes in. A lone window sharing no voter with one is ordered as before. "apart":
+    # by p-value as before, but a finding over all votes (a site-wide burst, an account-creation finding,
+    # any other test's) is judged against what the stronger findings over all votes brought in, as if no
+    # lone-vote test ran, and a lone window against every stronger finding, as before: neither family's
+    # finding then changes whom the other's takes in (a lone window moved after a weaker site-wide burst
+    # must pass the follow-up test itself, and "after_burst" lost planted members that way on seen medium).
+    # "apart" is the default since round 40 (no benchmark row loses a member; a site-wide burst taken whole
+    # brings in its window's honest voters too, as when no lone-vote test runs).
+    lone_order: str = "apart"
     # Which voters' email domains are the speaker's organisation (blocs_speaker_links.py; docs/blocs.md,
     # round 33). "exact": the speaker's own address's domain, and the domains registered under the
     # speaker's company name spelled out ("Initech GmbH", initech.com; round 13). "registrable": also

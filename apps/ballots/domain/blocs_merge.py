@@ -32,23 +32,34 @@ def _taken_whole(f: Finding) -> bool:
     return f.signal in TAKEN_WHOLE and not f.organisation and not f.judged_as
 
 
-def in_order(findings: list[Finding]) -> list[Finding]:
+def in_order(findings: list[Finding], lone: str = "strongest") -> list[Finding]:
     """Strongest first, except that a group's (or burst's) test of any upward rating comes right after
     its top-score test when both flagged: "they gave it the top score together" is the narrower claim,
     and the lower upward ratings beside it must then show up as unusual on their own. A burst of one
     organisation that shares voters with a site-wide burst comes right after it (round 8): the
     organisation test is there for the coworker bursts the site-wide test misses, and where both
-    see the window it must not change whom the site-wide burst takes in. The remaining keys only make
-    the order the same for any input order."""
-    top_p = {(f.signal, f.label): f.log_p for f in findings if f.top_score}
+    see the window it must not change whom the site-wide burst takes in. Under `lone: "after_burst"`
+    (rule key `lone_order`, round 40) a lone-vote window that shares voters with a site-wide burst over
+    all votes comes right after it too, for the same reason (before: by its own p-value, as any
+    finding); an organisation burst then follows the place of the site-wide or lone burst it shares
+    voters with. Under "after_burst" and "apart" a lone window's two tests are paired with each other,
+    not with the site-wide burst's (under "strongest", the last of the two top-score bursts of a wave
+    stands for both). The remaining keys only make the order the same for any input order."""
+    site = [f for f in findings if f.signal == "burst"]
+    after_burst = lone == "after_burst" and any(f.lone_minutes for f in site)
+    own_pairs = lone != "strongest"
+
+    def pair(f: Finding) -> tuple:
+        return (f.signal, f.label, f.lone_minutes) if own_pairs else (f.signal, f.label)
+
+    top_p = {pair(f): f.log_p for f in findings if f.top_score}
 
     def paired(f: Finding) -> float:
-        return f.log_p if f.top_score else top_p.get((f.signal, f.label), f.log_p)
+        return f.log_p if f.top_score else top_p.get(pair(f), f.log_p)
 
-    site = [f for f in findings if f.signal == "burst"]
-    # Each site-wide burst's voters as a mask (`_voter_mask`): whether an organisation burst shares one is
-    # then a lookup, not an np.isin per pair. Built only when some organisation burst asks.
-    wide = any(f.signal == "organisation_burst" for f in findings)
+    # Each site-wide burst's voters as a mask (`_voter_mask`): whether an organisation burst (or a lone
+    # window) shares one is then a lookup, not an np.isin per pair. Built only when some finding asks.
+    wide = after_burst or any(f.signal == "organisation_burst" for f in findings)
     site_masks = [_voter_mask([b]) for b in site] if wide else []
     for b, mask in zip(site if wide else [], site_masks, strict=True):
         mask[b.members] = True
@@ -56,10 +67,21 @@ def in_order(findings: list[Finding]) -> list[Finding]:
     def shares(members: np.ndarray, mask: np.ndarray) -> bool:
         return bool(mask[members[members < len(mask)]].any())
 
+    # Where each site-wide burst stands: its own (paired) p-value, or under "after_burst" a lone window's
+    # place right after the strongest burst over all votes it shares voters with.
+    place = [(paired(b), False) for b in site]
+    if after_burst:
+        over_all = [i for i, b in enumerate(site) if not b.lone_minutes]
+        for i, b in enumerate(site):
+            if b.lone_minutes:
+                over = [place[j][0] for j in over_all if shares(b.members, site_masks[j])]
+                place[i] = (min(over), True) if over else place[i]
+    at = {id(b): p for b, p in zip(site, place, strict=True)}
+
     def key(f: Finding) -> tuple:
-        anchor, after = paired(f), False
+        anchor, after = at.get(id(f), (paired(f), False))
         if f.signal == "organisation_burst":
-            over = [paired(b) for b, mask in zip(site, site_masks, strict=True) if shares(f.members, mask)]
+            over = [place[i][0] for i, mask in enumerate(site_masks) if shares(f.members, mask)]
             anchor, after = (min(over), True) if over else (anchor, False)
         first = int(f.members[0]) if len(f.members) else -1
         return (anchor, after, not f.top_score, f.log_p, f.signal, f.label, f.window or (0, 0), f.shared_talks, first)
@@ -73,7 +95,9 @@ def _voter_mask(findings: Iterable[Finding]) -> np.ndarray:
     return np.zeros(1 + max((int(f.members.max()) for f in findings if len(f.members)), default=-1), dtype=bool)
 
 
-def follow_up_count(targets: list[list[Finding]], how: str = "asked", ordered: bool = False) -> int:
+def follow_up_count(
+    targets: list[list[Finding]], how: str = "asked", ordered: bool = False, lone: str = "strongest"
+) -> int:
     """How many follow-up questions `findings_admit` can ask over the whole report: the size of the
     Bonferroni family its bar divides alpha by. A question is asked of a finding (not taken whole)
     when some of its voters are already in from the stronger findings on its talk and way and some
@@ -92,23 +116,36 @@ def follow_up_count(targets: list[list[Finding]], how: str = "asked", ordered: b
     nothing and is not counted: before round 21 every finding sharing any voter was, and the `joined`
     test's findings lying inside bursts raised everyone's bar (docs/blocs.md, round 21). Rule key
     `follow_ups`: "asked" is this count, "shared" the count before round 21, kept for stored policies.
-    `ordered`: each target's findings are already in `in_order`'s order (blocs_detect orders them once).
-    Voter sets are masks (`_voter_mask`), cleared after each target."""
+    `ordered`: each target's findings are already in `in_order`'s order (blocs_detect orders them once);
+    else they are put in it with `lone` (rule key `lone_order`). Under `lone: "apart"` a finding over all
+    votes is asked against the stronger findings over all votes only (`findings_admit`), so it is counted
+    against those. Voter sets are masks (`_voter_mask`), cleared after each target."""
     seen = _voter_mask(f for findings in targets for f in findings)  # every voter of a stronger finding
     sure = seen.copy()  # voters of stronger findings sure to come in whole
+    apart = lone == "apart"
+    seen_all, sure_all = (seen.copy(), seen.copy()) if apart else (seen, sure)  # of the findings over all votes
     count = 0
     for findings in targets:
-        for f in findings if ordered else in_order(findings):
-            asks = not _taken_whole(f) and bool(seen[f.members].any())
+        for f in findings if ordered else in_order(findings, lone):
+            over_all = apart and not f.lone_minutes
+            before, whole = (seen_all, sure_all) if over_all else (seen, sure)
+            asks = not _taken_whole(f) and bool(before[f.members].any())
             if how == "asked":
-                asks = asks and not sure[f.members].all()
+                asks = asks and not whole[f.members].all()
                 if not asks:
                     sure[f.members] = True
+                    if over_all:
+                        sure_all[f.members] = True
             count += asks
             seen[f.members] = True
+            if over_all:
+                seen_all[f.members] = True
         for f in findings:  # the next talk and way start empty
             seen[f.members] = False
             sure[f.members] = False
+            if apart:
+                seen_all[f.members] = False
+                sure_all[f.members] = False
     return count
 
 
@@ -130,14 +167,19 @@ def findings_admit(
     over every such question in the report). Otherwise it keeps only the voters already in, and
     stays as evidence. `ordered`: the findings are already in `in_order`'s order. `scratch`: a mask of
     False covering every member, reused from call to call (blocs_detect makes thousands) and left all
-    False again; without it one is made."""
+    False again; without it one is made. Under `lone_order: apart` (round 40) a finding over all votes is
+    judged against the voters the stronger findings over all votes brought in, as if no lone-vote test
+    ran: a lone window in the same hours does not change whom a site-wide burst takes in; a lone window
+    is judged against every stronger finding, as before."""
     if rule.merge == "whole":
         return findings
     bar = np.log(rule.alpha / max(1, follow_ups))
     admitted: list[Finding] = []
     known = _voter_mask(findings) if scratch is None else scratch  # the voters already in, by position
-    for f in findings if ordered else in_order(findings):
-        inside = known[f.members]
+    apart = rule.lone_order == "apart" and any(f.lone_minutes for f in findings)
+    known_all = _voter_mask(findings) if apart else known  # ... brought in by findings over all votes
+    for f in findings if ordered else in_order(findings, rule.lone_order):
+        inside = (known if f.lone_minutes else known_all)[f.members]
         if not _taken_whole(f) and inside.any() and not inside.all():
             new = int((~inside).sum())
             expected = max(f.expected, 1e-9)
@@ -145,6 +187,8 @@ def findings_admit(
                 f = replace(f, members=f.members[inside])
         admitted.append(f)
         known[f.members] = True
+        if not f.lone_minutes:
+            known_all[f.members] = True
     if scratch is not None:
         for f in findings:
             scratch[f.members] = False
