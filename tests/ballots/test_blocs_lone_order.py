@@ -1,15 +1,14 @@
 """Round 40 (docs/blocs.md): where a lone-vote window comes in the merge of its talk and way (`lone_order`).
 A campaign whose voters mostly vote for the talk alone, and a few within a sitting of their own, is seen both
 by the site-wide burst test (all its votes in the hours) and by the lone-vote test (the lone ones only). The
-lone window is the more unusual of the two. Under `strongest` (the rule before round 40) it is taken whole
-first, and the site-wide burst's further voters must then pass the follow-up test on their own: a few campaign
-voters and the window's honest votes against the whole window's prediction, which they do not, so the bloc
-loses the campaign's voters who voted in a sitting. Under `after_burst` the lone window comes right after the
-site-wide burst that shares its voters, as an organisation burst does (round 8): the site-wide burst is taken
-whole, as when no lone test runs, and the lone window adds nothing outside it. Under `apart` (the default
-since round 40) the order is by p-value, but a finding over all votes is judged against what the stronger
-findings over all votes brought in, as if no lone test ran: the lone window is taken whole first and the
-site-wide burst whole after it."""
+lone window is the more unusual of the two. Under `strongest` (the default) it is taken whole first, and the
+site-wide burst's further voters must then pass the follow-up test on their own: a few campaign voters and the
+window's honest votes against the whole window's prediction, which they do not, so the bloc loses the campaign's
+voters who voted in a sitting. Under `after_burst` the lone window comes right after the site-wide burst that
+shares its voters, as an organisation burst does (round 8): the site-wide burst is taken whole, as when no lone
+test runs, and the lone window adds nothing outside it. Under `apart` the order is by p-value, but a finding over
+all votes is judged against what the stronger findings over all votes brought in, as if no lone test ran: the
+lone window is taken whole first and the site-wide burst whole after it."""
 
 import random
 
@@ -125,8 +124,8 @@ def test_under_apart_a_finding_over_all_votes_is_asked_only_against_the_findings
         assert follow_up_count([findings], ordered=True, lone=order) == asked
 
 
-def test_the_key_is_validated_and_is_apart_by_default():
-    assert BlocRule().lone_order == "apart"  # round 40
+def test_the_key_is_validated_and_is_strongest_by_default():
+    assert BlocRule().lone_order == "strongest"
     for order in ("after_burst", "apart"):
         assert BlocRule.from_json({"lone_order": order}).to_json()["lone_order"] == order
     with pytest.raises(ValueError, match="lone_order must be one of"):

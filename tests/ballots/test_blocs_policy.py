@@ -128,7 +128,7 @@ def test_round_8_migration_pins_stored_policies_to_the_rule_they_were_stored_wit
         ("0034_bloc_rule_organisation_pairs", "lone_share", "whole", "local", "local"),
         ("0035_bloc_rule_lone_share", "lone_test", "poisson", "conditional", "conditional"),
         ("0036_bloc_rule_lone_test", "linked_groups", "colleagues", "before", "either"),
-        ("0040_promotion_suggestions_document", "lone_order", "strongest", "apart", "after_burst"),
+        ("0040_promotion_suggestions_document", "lone_order", "strongest", "strongest", "apart"),
     ],
 )
 def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_with(

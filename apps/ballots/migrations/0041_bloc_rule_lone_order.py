@@ -1,7 +1,6 @@
 """The bloc rule gains `lone_order` (docs/blocs.md, round 40): where a lone-vote window comes in the merge of
-its talk and way. "strongest" is the behaviour before: by its own p-value, as any finding, and judged with every
-other finding against every stronger one. The default becomes "apart": findings over all votes are judged
-against the stronger findings over all votes only, as if no lone-vote test ran.
+its talk and way. "strongest" is the behaviour before, and stays the default: by its own p-value, as any
+finding.
 
 A stored version is never edited in meaning, so every existing policy without the key gets the behaviour it
 was stored with, `lone_order: strongest` (written out, so that a later default cannot change it)."""
