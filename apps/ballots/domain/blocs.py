@@ -59,6 +59,7 @@ from .blocs_signals import (
     Finding,
     _sorted_member,
     context_build,
+    distinct,
     group_findings,
     similar_findings,
 )
@@ -509,8 +510,8 @@ def _not_pushing(
 def _bloc(
     group: list[Finding], data: BlocInput, talk: int, direction: int, by_talk: tuple[np.ndarray, np.ndarray] | None
 ) -> Bloc:
-    members = np.unique(np.concatenate([f.members for f in group]))
-    ids = tuple(int(v) for v in data.voter_ids[members])
+    members = distinct(np.concatenate([f.members for f in group]))
+    ids = tuple(data.voter_ids[members].tolist())
     group = sorted(group, key=lambda f: (f.log_p, f.signal, f.label, f.top_score))
     # One sentence per group (the most convincing of its tests: top score or any upward rating, one
     # burst window); every finding's members are in the bloc and every prediction in its fair share.

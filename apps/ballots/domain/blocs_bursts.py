@@ -40,6 +40,7 @@ from .blocs_signals import (
     _large_enough,
     _threshold,
     _unit_minimum,
+    distinct,
 )
 
 
@@ -420,7 +421,7 @@ def _findings(scan: BurstScan) -> tuple[list[Finding], frozenset]:
                         signal=signal,
                         talk=int(votes.talk[s]),
                         direction=SUPPORT if votes.d == TOP else votes.d,
-                        members=np.unique(votes.voter[first_vote:last_vote]).astype(np.int64),
+                        members=distinct(votes.voter[first_vote:last_vote]).astype(np.int64),
                         observed=e - s,
                         expected=float(predictions[0]),
                         log_p=float(log_ps[0]),
