@@ -217,9 +217,15 @@ def distinct(x: np.ndarray) -> np.ndarray:
 
 def stable_order(key: np.ndarray) -> np.ndarray:
     """np.argsort(key, kind="stable") for integer keys, faster where it can be: keys already in order
-    keep it, and keys that are all distinct take the default sort (no ties: the same order)."""
-    if len(key) < 2 or (key[1:] >= key[:-1]).all():
-        return np.arange(len(key))
+    keep it; keys that fit 64 bits with their position beside them (key × n + position) are sorted as
+    values, which numpy does several times faster than an argsort, and give the positions back in the
+    stable order (ties by position); other keys that are all distinct take the default sort (no ties:
+    the same order)."""
+    n = len(key)
+    if n < 2 or (key[1:] >= key[:-1]).all():
+        return np.arange(n)
+    if max(abs(int(key.min())), abs(int(key.max()))) + 1 < 2**62 // n:
+        return np.sort(key.astype(np.int64) * n + np.arange(n)) % n
     order = np.argsort(key)
     ordered = key[order]
     return np.argsort(key, kind="stable") if (ordered[1:] == ordered[:-1]).any() else order
@@ -315,7 +321,13 @@ def group_findings(
     group_voters = np.bincount(column[in_group & (ctx.votes_per_voter > 0)], minlength=n_groups)
     coi_keys = _cell_keys(speaker_pairs, n_talks)
     bar_keys = coi_keys if bar_pairs is None else _cell_keys(bar_pairs, n_talks)
-    bar_cells = (bar_keys // n_talks, bar_keys % n_talks)  # group and talk, for every direction
+    # Tarone's count reads the colleague cells of the groups it keeps only, and it keeps no group of fewer
+    # than `min_members` voters (a cell's count is at most the group's voters): the others are set aside
+    # once here, not in every direction (the company bookings' cells are millions on the large worlds,
+    # most of them bookings of one or two).
+    large = group_voters >= rule.min_members
+    margin_keys = bar_keys[large[bar_keys // n_talks]]
+    margin_cells = (margin_keys // n_talks, margin_keys % n_talks)  # group and talk, for every direction
 
     candidates = []
     examined = {False: 0, True: 0}
@@ -332,9 +344,19 @@ def group_findings(
         in_bar = in_coi if bar_pairs is None else _sorted_member(bar_keys, keys)
         if rule.test_count == "testable":  # the other family's count (the colleague family has none)
             tallies = (group_votes, group_voters, n_groups)
+            margin_voted = in_bar & large[keys // n_talks]  # the voted cells among `margin_keys`
             margins.append(
                 _cell_margins(
-                    ctx, d, g, keys, observed, bar_keys, tallies, expected_by_talk, in_coi=in_bar, coi_cells=bar_cells
+                    ctx,
+                    d,
+                    g,
+                    keys,
+                    observed,
+                    margin_keys,
+                    tallies,
+                    expected_by_talk,
+                    in_coi=margin_voted,
+                    coi_cells=margin_cells,
                 )
             )
         # Every (group, talk) pair that a member voted on counts as a test, not only the pairs that
