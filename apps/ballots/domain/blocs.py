@@ -689,7 +689,15 @@ def bloc_discounts(
     # (taking weight from it would move the talk the bloc's way); a dismissed bloc is in full anyway.
     spared = np.zeros(len(voters), dtype=bool)
     if pushing_only and blocs:
-        spared = np.concatenate([np.isin(np.array(b.member_ids, dtype=np.int64), b.not_pushing) for b in blocs])
+        # Most blocs spare nobody: their members are marked without an np.isin each (thousands at large).
+        spared = np.concatenate(
+            [
+                np.isin(np.array(b.member_ids, dtype=np.int64), b.not_pushing)
+                if b.not_pushing
+                else np.zeros(len(b.member_ids), dtype=bool)
+                for b in blocs
+            ]
+        )
         multipliers[spared] = 1.0
     # One entry per (voter, talk), ordered by talk and voter: the smallest multiplier, the first bloc
     # among equals (one vote has one direction, so two blocs share one only with overlapping input).

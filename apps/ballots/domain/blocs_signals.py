@@ -165,11 +165,18 @@ def promotion_explained(data: BlocInput, hours: float) -> np.ndarray:
     t0 = min(int(data.vote_at.min()), int(promoted[:, 1].min()))
     stride = max(int(data.vote_at.max()), int(promoted[:, 1].max())) - t0 + 1
     keys = np.sort(promoted[:, 0].astype(np.int64) * stride + (promoted[:, 1] - t0))
-    vote_keys = data.vote_talk.astype(np.int64) * stride + (data.vote_at - t0)
+    # Only a vote on a promoted talk can be explained: the search runs over those votes (a few talks'
+    # worth), not over every vote (detection builds four contexts, each asking).
+    on_promoted = np.zeros(max(data.n_talks, int(promoted[:, 0].max()) + 1), dtype=bool)
+    on_promoted[promoted[:, 0]] = True
+    rows = np.flatnonzero(on_promoted[data.vote_talk])
+    talk = data.vote_talk[rows]
+    vote_keys = talk.astype(np.int64) * stride + (data.vote_at[rows] - t0)
     before = np.searchsorted(keys, vote_keys, side="right") - 1
     latest = keys[np.maximum(before, 0)]
-    same_talk = (before >= 0) & (latest // stride == data.vote_talk)
-    return same_talk & (vote_keys - latest < h)
+    same_talk = (before >= 0) & (latest // stride == talk)
+    explained[rows] = same_talk & (vote_keys - latest < h)
+    return explained
 
 
 def unexplained(ctx: Context) -> Context:
