@@ -634,7 +634,15 @@ def _by_cell_time_voter(cell: np.ndarray, at: np.ndarray, voter: np.ndarray, spa
         rest, voter = np.divmod(np.sort((cell * span + at) * n_voters + voter), n_voters)
         cell, at = np.divmod(rest, span)
         return cell, at, voter
-    # Organisation cells on a large conference: (cell, time) still fit, so two keys instead of three.
+    # Organisation cells on a large conference (organisations × talks): the cells present, numbered in
+    # order, are at most as many as the votes, and with time and voter they fit one 64-bit integer:
+    # still one sort (the two-key lexsort took a tenth of a second per way on the large worlds).
+    present = distinct(cell)
+    if len(present) * span * n_voters < 2**63:
+        numbered = np.searchsorted(present, cell).astype(np.int64)
+        rest, voter = np.divmod(np.sort((numbered * span + at) * n_voters + voter), n_voters)
+        numbered, at = np.divmod(rest, span)
+        return present[numbered], at, voter
     fits = (int(cell.max()) + 1) * span < 2**63
     order = np.lexsort((voter, cell * span + at) if fits else (voter, at, cell))
     return cell[order], at[order], voter[order]
