@@ -461,7 +461,12 @@ def _follow_ups(ctx: Context, streams: list[_Votes], stats, tested, threshold: f
             for cand, log_p, _, _ in found
         ]
     )
-    on_found = [np.isin(2 * votes.talk + (votes.d == OPPOSE), found_units) for votes in streams]
+    # Whether a vote's unit is among them, as a lookup in a table of units (np.isin over every vote of
+    # the stream took as long as the rest of this function).
+    n_units = 2 * max(1, ctx.data.n_talks) + 2
+    found_table = np.zeros(n_units, dtype=bool)
+    found_table[found_units] = True
+    on_found = [found_table[2 * votes.talk + (votes.d == OPPOSE)] for votes in streams]
     n_follow = sum(int((~votes.explained[mask]).sum()) for votes, mask in zip(streams, on_found, strict=True))
     if not n_follow:
         return [{} for _ in streams], threshold, on_found
