@@ -137,12 +137,13 @@ def follow_up_count(
             seen[f.members] = True
             if over_all:
                 seen_all[f.members] = True
-        for f in findings:  # the next talk and way start empty
-            seen[f.members] = False
-            sure[f.members] = False
+        if findings:  # the next talk and way start empty (every member at once, not finding by finding)
+            members = np.concatenate([f.members for f in findings])
+            seen[members] = False
+            sure[members] = False
             if apart:
-                seen_all[f.members] = False
-                sure_all[f.members] = False
+                seen_all[members] = False
+                sure_all[members] = False
     return count
 
 
@@ -186,9 +187,8 @@ def findings_admit(
         known[f.members] = True
         if not f.lone_minutes:
             known_all[f.members] = True
-    if scratch is not None:
-        for f in findings:
-            scratch[f.members] = False
+    if scratch is not None and findings:
+        scratch[np.concatenate([f.members for f in findings])] = False
     return admitted
 
 
