@@ -4,6 +4,7 @@
     (in a checkout of the base commit, e.g. `git worktree add --detach /tmp/base main`:)
     .venv/bin/python bench/blocs_identity.py --out /tmp/dump-base --cache /tmp/worlds
     .venv/bin/python bench/blocs_identity.py --only small   # cases whose name contains "small"
+    .venv/bin/python bench/blocs_identity.py --case fresh10:large:1 --case fresh4:large:1   # these only
 
 For every case — every world in bench/blocs_quality.py's GENERATORS (the seen generator, the held-out
 patterns, fresh, fresh2, fresh3, fresh4, fresh5, fresh6, fresh7, fresh8, fresh9, fresh10, fresh11); small seeds 1–2 and
@@ -15,7 +16,9 @@ multiplier, bloc key, reason), and the multiplier of every vote after discount. 
 case's SHA-256; two checkouts agree when every line agrees. `--cache DIR` keeps each generated
 conference's BlocInput as a pickle, so that a second checkout reads the same votes without
 generating them again (the large worlds take about 30 s each to generate); it must only be shared
-between checkouts whose generators are the same.
+between checkouts whose generators are the same. `--case PATTERNS:SIZE:SEED` (repeatable) dumps those
+conferences under the default rule instead of the list above: the other large worlds, which speed work
+on the largest size must leave unchanged too.
 """
 
 from __future__ import annotations
@@ -87,12 +90,16 @@ def main() -> None:
     parser.add_argument("--out", required=True, help="directory for one text file per case")
     parser.add_argument("--cache", help="directory keeping the generated conferences (pickles)")
     parser.add_argument("--only", default="", help="only the cases whose name contains this")
+    parser.add_argument("--case", action="append", help="PATTERNS:SIZE:SEED under the default rule, instead of CASES")
     args = parser.parse_args()
     out, cache = Path(args.out), Path(args.cache) if args.cache else None
     out.mkdir(parents=True, exist_ok=True)
     if cache:
         cache.mkdir(parents=True, exist_ok=True)
-    for patterns, size, seed, rule_json in CASES:
+    cases = CASES
+    if args.case:
+        cases = [(p, size, int(seed), "{}") for p, size, seed in (c.split(":") for c in args.case)]
+    for patterns, size, seed, rule_json in cases:
         name = f"{patterns}_{size}_{seed}_{'exact' if rule_json == EXACT else 'default'}"
         if args.only not in name:
             continue

@@ -18,17 +18,23 @@ from tests.ballots.test_blocs_cases import DAY, HOUR, START, Case
 
 
 @pytest.mark.parametrize(
-    "cell_scale, span",
-    [(1, 10 * DAY), (2**36, 10 * DAY), (2**44, 2**24)],  # one integer; two lexsort keys; three
+    "cell_scale, span, n_voters",
+    [
+        (1, 10 * DAY, 300),  # one integer
+        (2**36, 10 * DAY, 300),  # the cells present numbered, in one integer
+        (2**44, 2**24, 300),  # the same
+        (2**20, 2**24, 2**40),  # two lexsort keys (numbered cells with time and voter do not fit)
+        (2**44, 2**24, 2**40),  # three
+    ],
 )
-def test_a_stream_is_sorted_by_cell_time_and_voter_as_lexsort_sorts_it(cell_scale, span):
+def test_a_stream_is_sorted_by_cell_time_and_voter_as_lexsort_sorts_it(cell_scale, span, n_voters):
     rng = np.random.default_rng(3)
     n = 5_000
     cell = rng.integers(0, 40, n).astype(np.int64) * cell_scale
     at = rng.integers(0, 50, n).astype(np.int64) * (span // 50)  # many ties in cell and time
     voter = rng.integers(0, 300, n).astype(np.int32)  # and some in all three
     order = np.lexsort((voter, at, cell))
-    got = _by_cell_time_voter(cell, at, voter, span, 300)
+    got = _by_cell_time_voter(cell, at, voter, span, n_voters)
     for mine, expected in zip(got, (cell[order], at[order], voter[order].astype(np.int64)), strict=True):
         assert mine.dtype == np.int64
         assert np.array_equal(mine, expected)

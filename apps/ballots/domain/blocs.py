@@ -59,6 +59,7 @@ from .blocs_signals import (
     Finding,
     _sorted_member,
     context_build,
+    distinct,
     group_findings,
     similar_findings,
 )
@@ -300,10 +301,13 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
     by_talk = votes_by_talk(data) if rule.discount_votes == "pushing" else None
     blocs = []
     scratch = _voter_mask(findings)  # one mask for every target's merge (findings_admit clears it)
+    on_talk: dict[int, tuple[np.ndarray, ...]] = {}  # the current talk's votes, for both ways' blocs
     for talk, direction in sorted(by_target):
         admitted = findings_admit(by_target[(talk, direction)], rule, follow_ups, ordered=True, scratch=scratch)
+        if by_talk is not None and talk not in on_talk:
+            on_talk = {talk: _votes_on(data, by_talk, talk)}
         for group in findings_merge(admitted, together):
-            blocs.append(_bloc(group, data, talk, direction, by_talk))
+            blocs.append(_bloc(group, data, talk, direction, on_talk.get(talk)))
     blocs.sort(key=lambda b: (b.talk_id, b.direction, -b.size, b.key))
     return BlocReport(tuple(blocs), rule)
 
@@ -482,35 +486,45 @@ def _with_link_notes(findings: list[Finding], data: BlocInput, orgs, by_org: boo
 PUSHING_MIN_OTHERS = 5
 
 
+def _votes_on(data: BlocInput, by_talk: tuple[np.ndarray, np.ndarray], talk: int) -> tuple[np.ndarray, ...]:
+    """The talk's votes as `_not_pushing` reads them: voters, scores (as floats) and the voters' weights,
+    in `votes_by_talk`'s order. Worked out once per talk, not once per bloc (a talk has blocs both ways,
+    and several a way)."""
+    order, starts = by_talk
+    votes = order[starts[talk] : starts[talk + 1]]
+    voters = data.vote_voter[votes]
+    return voters, data.vote_score[votes].astype(np.float64), data.voter_weight[voters]
+
+
 def _not_pushing(
-    data: BlocInput, by_talk: tuple[np.ndarray, np.ndarray], members: np.ndarray, talk: int, direction: int
+    data: BlocInput, on_talk: tuple[np.ndarray, ...], members: np.ndarray, direction: int
 ) -> tuple[int, ...]:
     """The members whose vote on the talk does not move it the bloc's way: a support bloc's member
     scoring below the class-weighted mean score of the talk's other voters, an opposition bloc's member
     scoring above it (`discount_votes: pushing`). None when fewer than `PUSHING_MIN_OTHERS` voters
-    outside the bloc with a weight rated the talk."""
+    outside the bloc with a weight rated the talk. `on_talk`: the talk's votes (`_votes_on`)."""
     if direction not in (SUPPORT, OPPOSE):
         return ()
-    order, starts = by_talk
-    on_talk = order[starts[talk] : starts[talk + 1]]
-    voters = data.vote_voter[on_talk]
-    scores = data.vote_score[on_talk].astype(np.float64)
+    voters, scores, weights = on_talk
     # `members` is sorted and unique (np.unique): membership by binary search gives np.isin's booleans
     # without its sort per bloc (thousands of blocs on the large worlds).
     inside = _sorted_member(members, voters)
-    weight = data.voter_weight[voters[~inside]]
-    if int((weight > 0).sum()) < PUSHING_MIN_OTHERS:
+    outside = ~inside
+    weight = weights[outside]
+    if int(np.count_nonzero(weight > 0)) < PUSHING_MIN_OTHERS:
         return ()
-    level = float((weight * scores[~inside]).sum() / weight.sum())
+    level = float((weight * scores[outside]).sum() / weight.sum())
     away = scores < level if direction == SUPPORT else scores > level
-    return tuple(sorted(int(v) for v in data.voter_ids[voters[inside & away]]))
+    return tuple(sorted(data.voter_ids[voters[inside & away]].tolist()))
 
 
 def _bloc(
-    group: list[Finding], data: BlocInput, talk: int, direction: int, by_talk: tuple[np.ndarray, np.ndarray] | None
+    group: list[Finding], data: BlocInput, talk: int, direction: int, on_talk: tuple[np.ndarray, ...] | None
 ) -> Bloc:
-    members = np.unique(np.concatenate([f.members for f in group]))
-    ids = tuple(int(v) for v in data.voter_ids[members])
+    """The bloc of one merged group of findings. `on_talk`: the talk's votes (`_votes_on`) under
+    `discount_votes: pushing`, else None."""
+    members = distinct(np.concatenate([f.members for f in group]))
+    ids = tuple(data.voter_ids[members].tolist())
     group = sorted(group, key=lambda f: (f.log_p, f.signal, f.label, f.top_score))
     # One sentence per group (the most convincing of its tests: top score or any upward rating, one
     # burst window); every finding's members are in the bloc and every prediction in its fair share.
@@ -547,7 +561,7 @@ def _bloc(
         evidence=evidence,
         p_value=float(np.exp(group[0].log_p)),
         strength=round(max(1.0, strength), 6) if np.isfinite(strength) else 1e6,
-        not_pushing=_not_pushing(data, by_talk, members, talk, direction) if by_talk is not None else (),
+        not_pushing=_not_pushing(data, on_talk, members, direction) if on_talk is not None else (),
     )
 
 
@@ -675,7 +689,15 @@ def bloc_discounts(
     # (taking weight from it would move the talk the bloc's way); a dismissed bloc is in full anyway.
     spared = np.zeros(len(voters), dtype=bool)
     if pushing_only and blocs:
-        spared = np.concatenate([np.isin(np.array(b.member_ids, dtype=np.int64), b.not_pushing) for b in blocs])
+        # Most blocs spare nobody: their members are marked without an np.isin each (thousands at large).
+        spared = np.concatenate(
+            [
+                np.isin(np.array(b.member_ids, dtype=np.int64), b.not_pushing)
+                if b.not_pushing
+                else np.zeros(len(b.member_ids), dtype=bool)
+                for b in blocs
+            ]
+        )
         multipliers[spared] = 1.0
     # One entry per (voter, talk), ordered by talk and voter: the smallest multiplier, the first bloc
     # among equals (one vote has one direction, so two blocs share one only with overlapping input).

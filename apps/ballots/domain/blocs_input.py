@@ -575,7 +575,10 @@ class BlocInput:
 def votes_by_talk(data: BlocInput) -> tuple[np.ndarray, np.ndarray]:
     """The vote positions ordered by talk (stable), and where each talk's run starts in them (per talk
     position, n_talks + 1 entries): talk t's votes are order[starts[t] : starts[t + 1]]."""
-    order = np.argsort(data.vote_talk, kind="stable")
+    talk = data.vote_talk
+    # Talk positions fit 16 bits on any conference we know: numpy sorts those stably by radix, several
+    # times faster than its merge sort of 32-bit values, in the same (stable) order.
+    order = np.argsort(talk.astype(np.uint16) if data.n_talks <= 2**16 else talk, kind="stable")
     return order, np.searchsorted(data.vote_talk[order], np.arange(data.n_talks + 1))
 
 

@@ -312,8 +312,15 @@ def orders_of_speakers(voter_org: np.ndarray, voter_order: np.ndarray, speaker_p
     lo = np.searchsorted(by_org[:, 1], org_of_order[orders], side="left")
     hi = np.searchsorted(by_org[:, 1], org_of_order[orders], side="right")
     rows = np.repeat(orders, hi - lo)
-    talks = by_org[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)] or [np.empty(0, int)]), 0]
-    return np.stack([talks, rows], axis=1).astype(np.int32).reshape(-1, 2), org_of_order
+    # The rows lo..hi - 1 of every order, one after the other: each entry is its order's lo plus its place
+    # in the run (an np.arange per order took a tenth of a second on the large worlds' 47,000 orders).
+    runs = np.cumsum(hi - lo)
+    # Filled as int32 in place: the rows are millions on the large worlds (stacking them as int64 and
+    # converting took as long as finding them).
+    out = np.empty((len(rows), 2), dtype=np.int32)
+    out[:, 0] = np.ascontiguousarray(by_org[:, 0])[np.arange(len(rows)) + np.repeat(lo - (runs - (hi - lo)), hi - lo)]
+    out[:, 1] = rows
+    return out, org_of_order
 
 
 def bloc_input_with_organisations(data: BlocInput, organisations: Sequence[DeclaredOrganisation]) -> BlocInput:

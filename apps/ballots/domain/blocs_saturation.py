@@ -17,11 +17,12 @@ import numpy as np
 from .blocs_signals import Context, _sorted_member
 
 
-def _exp_outer(lam: np.ndarray, appeal: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+def _exp_outer(lam: np.ndarray, appeal: np.ndarray, out: np.ndarray | None = None, distinct=None) -> np.ndarray:
     """np.exp(-lam[:, None] * appeal[None, :]), each distinct appeal's column worked out once: talks of
     equal appeal are many (a tenth as many distinct values on a large conference), and the
-    exponential is most of the fit's time. `out`: an array of the result's shape to fill."""
-    values, inverse = np.unique(appeal, return_inverse=True)
+    exponential is most of the fit's time. `out`: an array of the result's shape to fill. `distinct`:
+    np.unique(appeal, return_inverse=True) when the caller has it (Newton's steps share one appeal)."""
+    values, inverse = np.unique(appeal, return_inverse=True) if distinct is None else distinct
     # np.take keeps rows contiguous, as the full product is: the row sums then add in the same order.
     return np.take(np.exp(-lam[:, None] * values[None, :]), inverse, axis=1, out=out, mode="clip")
 
@@ -30,8 +31,9 @@ def _rates(appeal: np.ndarray, sizes: np.ndarray, start: np.ndarray | None = Non
     """λ per ballot size so that sum over talks of 1 − exp(−λ·appeal) equals the size (Newton)."""
     lam = sizes / max(float(appeal.sum()), 1e-12) if start is None else start.copy()
     e, work = np.empty((len(lam), len(appeal))), np.empty((len(lam), len(appeal)))  # filled in place: they are large
+    distinct = np.unique(appeal, return_inverse=True)
     for _ in range(30):
-        _exp_outer(lam, appeal, out=e)
+        _exp_outer(lam, appeal, out=e, distinct=distinct)
         slope = np.multiply(appeal[None, :], e, out=work).sum(axis=1)
         f = np.subtract(1, e, out=work).sum(axis=1) - sizes
         step = f / np.maximum(slope, 1e-12)

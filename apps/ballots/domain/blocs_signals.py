@@ -100,6 +100,15 @@ class Finding:
     # the conditional lone-vote test (`lone_test: conditional`, round 38): what it judged the window by
     conditional: ConditionalTerms | None = None
 
+    def with_members(self, members: np.ndarray) -> Finding:
+        """The same finding with other members: `dataclasses.replace(self, members=members)` without
+        rebuilding it field by field through `__init__` (5 µs a call; the merge asks it thousands of
+        times on the large worlds). A frozen dataclass's fields are its instance dictionary."""
+        out = object.__new__(Finding)
+        out.__dict__.update(self.__dict__)
+        out.__dict__["members"] = members
+        return out
+
 
 @dataclass(frozen=True)
 class Context:
@@ -156,11 +165,18 @@ def promotion_explained(data: BlocInput, hours: float) -> np.ndarray:
     t0 = min(int(data.vote_at.min()), int(promoted[:, 1].min()))
     stride = max(int(data.vote_at.max()), int(promoted[:, 1].max())) - t0 + 1
     keys = np.sort(promoted[:, 0].astype(np.int64) * stride + (promoted[:, 1] - t0))
-    vote_keys = data.vote_talk.astype(np.int64) * stride + (data.vote_at - t0)
+    # Only a vote on a promoted talk can be explained: the search runs over those votes (a few talks'
+    # worth), not over every vote (detection builds four contexts, each asking).
+    on_promoted = np.zeros(max(data.n_talks, int(promoted[:, 0].max()) + 1), dtype=bool)
+    on_promoted[promoted[:, 0]] = True
+    rows = np.flatnonzero(on_promoted[data.vote_talk])
+    talk = data.vote_talk[rows]
+    vote_keys = talk.astype(np.int64) * stride + (data.vote_at[rows] - t0)
     before = np.searchsorted(keys, vote_keys, side="right") - 1
     latest = keys[np.maximum(before, 0)]
-    same_talk = (before >= 0) & (latest // stride == data.vote_talk)
-    return same_talk & (vote_keys - latest < h)
+    same_talk = (before >= 0) & (latest // stride == talk)
+    explained[rows] = same_talk & (vote_keys - latest < h)
+    return explained
 
 
 def unexplained(ctx: Context) -> Context:
@@ -198,11 +214,36 @@ def _sorted_member(sorted_keys: np.ndarray, x: np.ndarray) -> np.ndarray:
     return sorted_keys[pos] == x
 
 
+def _cells_in(cell_keys: np.ndarray, listed: np.ndarray, keys: np.ndarray, n_talks: int) -> np.ndarray:
+    """np.isin(keys, cell_keys) for sorted unique cell keys (group × n_talks + talk), where `listed` marks
+    the groups that have any of `cell_keys`: a binary search of the cells of those groups only (a
+    lookup per cell finds them). The company bookings' colleague cells are millions on the large
+    worlds, and a search among them per voted cell was a tenth of the order test."""
+    out = np.zeros(len(keys), dtype=bool)
+    near = np.flatnonzero(listed[keys // n_talks])
+    out[near] = _sorted_member(cell_keys, keys[near])
+    return out
+
+
+def distinct(x: np.ndarray) -> np.ndarray:
+    """np.unique(x) for a 1-d integer array (its values sorted, each once), by a plain sort: numpy's
+    np.unique hashes first and costs about 15 µs a call on the few voters of one finding or bloc, and
+    detection asks it once per burst finding and once per bloc (thousands of times on the large worlds)."""
+    ordered = np.sort(x)
+    return ordered[np.append(True, ordered[1:] != ordered[:-1])] if len(ordered) else ordered
+
+
 def stable_order(key: np.ndarray) -> np.ndarray:
     """np.argsort(key, kind="stable") for integer keys, faster where it can be: keys already in order
-    keep it, and keys that are all distinct take the default sort (no ties: the same order)."""
-    if len(key) < 2 or (key[1:] >= key[:-1]).all():
-        return np.arange(len(key))
+    keep it; keys that fit 64 bits with their position beside them (key × n + position) are sorted as
+    values, which numpy does several times faster than an argsort, and give the positions back in the
+    stable order (ties by position); other keys that are all distinct take the default sort (no ties:
+    the same order)."""
+    n = len(key)
+    if n < 2 or (key[1:] >= key[:-1]).all():
+        return np.arange(n)
+    if max(abs(int(key.min())), abs(int(key.max()))) + 1 < 2**62 // n:
+        return np.sort(key.astype(np.int64) * n + np.arange(n)) % n
     order = np.argsort(key)
     ordered = key[order]
     return np.argsort(key, kind="stable") if (ordered[1:] == ordered[:-1]).any() else order
@@ -245,7 +286,10 @@ def _cell_keys(pairs: np.ndarray | None, n_talks: int) -> np.ndarray:
     """Sorted unique keys group × n_talks + talk of (talk, group) rows."""
     if pairs is None or not len(pairs):
         return np.empty(0, dtype=np.int64)
-    keys = np.sort(pairs[:, 1].astype(np.int64) * n_talks + pairs[:, 0])
+    keys = pairs[:, 1].astype(np.int64) * n_talks + pairs[:, 0]
+    # The company bookings' colleague cells (`orders_of_speakers`, millions on the large worlds) come
+    # in order already: checking is a pass, sorting them again was most of this function's time.
+    keys = keys if (keys[1:] >= keys[:-1]).all() else np.sort(keys)
     return keys[np.append(True, keys[1:] != keys[:-1])]  # np.unique, without its slow hashing
 
 
@@ -295,7 +339,20 @@ def group_findings(
     group_voters = np.bincount(column[in_group & (ctx.votes_per_voter > 0)], minlength=n_groups)
     coi_keys = _cell_keys(speaker_pairs, n_talks)
     bar_keys = coi_keys if bar_pairs is None else _cell_keys(bar_pairs, n_talks)
-    bar_cells = (bar_keys // n_talks, bar_keys % n_talks)  # group and talk, for every direction
+    # Tarone's count reads the colleague cells of the groups it keeps only, and it keeps no group of fewer
+    # than `min_members` voters (a cell's count is at most the group's voters): the others are set aside
+    # once here, not in every direction (the company bookings' cells are millions on the large worlds,
+    # most of them bookings of one or two).
+    large = group_voters >= rule.min_members
+    bar_groups = bar_keys // n_talks
+    margin_keys = bar_keys[large[bar_groups]]
+    margin_cells = (margin_keys // n_talks, margin_keys % n_talks)  # group and talk, for every direction
+    coi_listed = np.zeros(n_groups, dtype=bool)  # the groups with a colleague cell (`_cells_in`)
+    coi_listed[coi_keys // n_talks] = True
+    bar_listed = coi_listed
+    if bar_pairs is not None:
+        bar_listed = np.zeros(n_groups, dtype=bool)
+        bar_listed[bar_groups] = True
 
     candidates = []
     examined = {False: 0, True: 0}
@@ -308,13 +365,23 @@ def group_findings(
         sel, g = sel[ok], g[ok]
         key = g.astype(np.int64) * n_talks + data.vote_talk[sel]
         keys, observed = np.unique(key, return_counts=True)
-        in_coi = _sorted_member(coi_keys, keys)
-        in_bar = in_coi if bar_pairs is None else _sorted_member(bar_keys, keys)
+        in_coi = _cells_in(coi_keys, coi_listed, keys, n_talks)
+        in_bar = in_coi if bar_pairs is None else _cells_in(bar_keys, bar_listed, keys, n_talks)
         if rule.test_count == "testable":  # the other family's count (the colleague family has none)
             tallies = (group_votes, group_voters, n_groups)
+            margin_voted = in_bar & large[keys // n_talks]  # the voted cells among `margin_keys`
             margins.append(
                 _cell_margins(
-                    ctx, d, g, keys, observed, bar_keys, tallies, expected_by_talk, in_coi=in_bar, coi_cells=bar_cells
+                    ctx,
+                    d,
+                    g,
+                    keys,
+                    observed,
+                    margin_keys,
+                    tallies,
+                    expected_by_talk,
+                    in_coi=margin_voted,
+                    coi_cells=margin_cells,
                 )
             )
         # Every (group, talk) pair that a member voted on counts as a test, not only the pairs that
@@ -383,7 +450,13 @@ def group_findings(
             hit, log_p, relink, cell_bar = fam[ok], log_p[ok], relink[ok], cell_bar[ok]
             if not len(hit):
                 continue
-            mine = _sorted_member(keys[hit], key)  # np.isin: `keys` is sorted and unique, `hit` ascending
+            # The votes in the cells `hit`: np.isin, as a binary search (`keys` is sorted and unique, `hit`
+            # ascending) over the votes of the groups with such a cell only, found by a lookup per vote (a
+            # search for each of a way's votes took a tenth of the test).
+            hit_group = np.zeros(n_groups, dtype=bool)
+            hit_group[grp[hit]] = True
+            near = np.nonzero(hit_group[key // n_talks])[0]
+            mine = near[_sorted_member(keys[hit], key[near])]
             member_votes, member_keys = sel[mine], key[mine]
             order = np.lexsort((data.vote_voter[member_votes], member_keys))
             member_votes, member_keys = member_votes[order], member_keys[order]
