@@ -102,13 +102,24 @@ class BlocAdmin(ModelAdmin):
         "rank_change",
         "status",
     )
-    list_filter = ("conference", "status", "present", "direction", SignalFilter, TrackFilter)
+    list_filter = ("conference", "status", "present", "direction", SignalFilter, "speaker_link", TrackFilter)
     search_fields = ("talk__title", "reason")  # and the evidence sentences: get_search_results
     list_select_related = ("talk", "decided_by")
     fieldsets = (
         (
             "The group",
-            {"fields": ("conference", "talk", "direction", "size", "signal_list", "evidence_sentences", "p")},
+            {
+                "fields": (
+                    "conference",
+                    "talk",
+                    "direction",
+                    "size",
+                    "signal_list",
+                    "speaker_link",
+                    "evidence_sentences",
+                    "p",
+                )
+            },
         ),
         (
             "Effect on the talk",

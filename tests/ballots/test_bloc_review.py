@@ -11,10 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from rest_framework.test import APIClient
 
 from apps.ballots.bloc_csv import bloc_csv_cell
-from apps.ballots.models import Bloc
+from apps.ballots.models import Bloc, BlocSpeakerLink
 from apps.ballots.selectors.bloc_review import BLOC_ROW_FIELDS
 from apps.ballots.services.blocs import bloc_decide, tally_with_blocs
 from apps.talks.services import api_token_create
@@ -394,6 +395,22 @@ def test_the_admin_searches_the_evidence_and_filters_by_track(two_conferences, s
     assert f"{two_conferences['a']} · Web" in page and f"{two_conferences['b']} · Web" in page
     only_a = staff_client.get(changelist, {"conference__id__exact": two_conferences["a"].pk}).content.decode()
     assert f"{two_conferences['b']} · Web" not in only_a and ">Web<" in only_a
+
+
+def test_the_admin_shows_and_filters_how_a_group_is_linked_to_the_speaker(two_conferences, staff_client):
+    """Receipts call a group colleagues of the speaker only on an exact link (round 39): the organizer sees the
+    link on the bloc and can list the blocs whose link is only inferred, to check them first."""
+    on_web, on_data = two_conferences["on_web"], two_conferences["on_data"]
+    Bloc.objects.filter(pk=on_web.pk).update(speaker_link="inferred")
+    Bloc.objects.filter(pk=on_data.pk).update(speaker_link="exact")
+    changelist = reverse("admin:ballots_bloc_changelist")
+    page = staff_client.get(changelist).content.decode()
+    assert "By speaker link" in page
+    inferred = staff_client.get(changelist, {"speaker_link__exact": "inferred"})
+    assert {b.pk for b in inferred.context["cl"].result_list} == {on_web.pk}
+    detail = staff_client.get(reverse("admin:ballots_bloc_change", args=[on_web.pk])).content.decode()
+    assert "Speaker link" in detail
+    assert escape(BlocSpeakerLink.INFERRED.label) in detail and escape(BlocSpeakerLink.EXACT.label) not in detail
 
 
 def test_the_admin_says_when_no_bloc_is_found_and_when_none_matches(staff_client):
