@@ -306,6 +306,7 @@ def test_the_list_and_the_export_filter_by_talk_track_and_text(two_conferences):
         ({"q": "x" * 201}, "q"),
         ({"q": "nul\x00byte"}, "q"),  # PostgreSQL text cannot hold it: a 400, not a 500
         ({"track": "t" * 65}, "track"),
+        ({"speaker_link": "guessed"}, "speaker_link"),
     ],
 )
 def test_a_bad_filter_value_is_a_400_naming_the_parameter(two_conferences, params, field):
@@ -408,6 +409,13 @@ def test_the_admin_shows_and_filters_how_a_group_is_linked_to_the_speaker(two_co
     assert "By speaker link" in page
     inferred = staff_client.get(changelist, {"speaker_link__exact": "inferred"})
     assert {b.pk for b in inferred.context["cl"].result_list} == {on_web.pk}
+    api = token_client(two_conferences["a"])
+    assert [b["id"] for b in api.get(list_url(two_conferences["a"]), {"speaker_link": "exact"}).json()["results"]] == [
+        on_data.pk
+    ]
+    assert [
+        int(r["bloc_id"]) for r in rows_of(api.get(export_url(two_conferences["a"]), {"speaker_link": "inferred"}))
+    ] == [on_web.pk]
     detail = staff_client.get(reverse("admin:ballots_bloc_change", args=[on_web.pk])).content.decode()
     assert "Speaker link" in detail
     assert escape(BlocSpeakerLink.INFERRED.label) in detail and escape(BlocSpeakerLink.EXACT.label) not in detail

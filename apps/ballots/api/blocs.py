@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.ballots.bloc_csv import bloc_csv_response
-from apps.ballots.models import Bloc, BlocDetectionRun
+from apps.ballots.models import Bloc, BlocDetectionRun, BlocSpeakerLink
 from apps.ballots.selectors.bloc_review import blocs_matching
 from apps.ballots.selectors.blocs import SIGNAL_CHOICES, blocs_with_signal
 from apps.ballots.services.bloc_runs import bloc_decision_apply, bloc_detection_start
@@ -98,6 +98,10 @@ class BlocFilter(filters.FilterSet):
     signal = filters.ChoiceFilter(choices=SIGNAL_CHOICES, method="with_signal", label="A signal among the evidence")
     talk = filters.NumberFilter(method="on_talk", min_value=1, max_value=MAX_ID, step_size=1, label="On this talk (id)")
     track = filters.CharFilter(field_name="talk__track__slug", max_length=64, label="On a talk of this track (slug)")
+    speaker_link = filters.ChoiceFilter(
+        choices=[(c.value, c.value) for c in BlocSpeakerLink if c.value],
+        label="How the group is linked to the speaker's organisation (exact, inferred, mixed)",
+    )
     q = filters.CharFilter(
         method="matching",
         max_length=200,
@@ -106,7 +110,7 @@ class BlocFilter(filters.FilterSet):
 
     class Meta:
         model = Bloc
-        fields = ["status", "direction", "present", "signal", "talk", "track", "q"]
+        fields = ["status", "direction", "present", "signal", "talk", "track", "speaker_link", "q"]
 
     def with_signal(self, queryset, name, value):
         return blocs_with_signal(queryset, value)
@@ -120,7 +124,7 @@ class BlocFilter(filters.FilterSet):
 
 class BlocList(generics.ListAPIView):
     """Blocs found in the conference's votes, newest detection first. Members are never listed. Filter
-    by `status`, `direction`, `present`, `signal`, `talk` (id), `track` (slug) and `q` (text in the
+    by `status`, `direction`, `present`, `signal`, `talk` (id), `track` (slug), `speaker_link` and `q` (text in the
     talk's title or an evidence sentence), e.g. `?signal=speakers&status=detected`."""
 
     permission_classes = [IsConferenceOrganizer]
