@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sys
 from functools import cache
-from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Count, Max
@@ -25,6 +25,7 @@ from apps.attendance.models import Pledge
 from apps.ballots.domain import blocs as blocs_domain
 from apps.ballots.models import TallySnapshot
 from apps.talks.models import Talk
+from confvote.stored import row_locked, sources_digest
 
 from . import pages
 from .models import Room, ScheduleOverride, ScheduleProposal, ScheduleRelease, TransparencyReportDocument
@@ -114,12 +115,7 @@ def transparency_decision(encoded: str) -> dict:
 
 def _document_build(release: ScheduleRelease, key: str) -> TransparencyReportDocument:
     with transaction.atomic():
-        TransparencyReportDocument.objects.get_or_create(release=release)
-        document = (
-            TransparencyReportDocument.objects.select_for_update(no_key=True)
-            .defer("content", "page")
-            .get(release=release)
-        )
+        document = row_locked(TransparencyReportDocument, defer=("content", "page"), release=release)
         # Read under the lock: a request that waited for another's build finds it here.
         if document.key == key:
             return document
@@ -243,13 +239,5 @@ def _page_document(report: dict) -> dict:
 
 @cache
 def _code_digest() -> str:
-    """A digest of the modules that write the report: after a release that changes them, what was stored
-    before is built again."""
-    digest = hashlib.sha256()
-    for module in (pages, blocs_domain):
-        try:
-            digest.update(Path(module.__file__).read_bytes())
-        except OSError:  # a build without its sources: the module's name, which releases share
-            digest.update(module.__name__.encode())
-    digest.update(Path(__file__).read_bytes() if Path(__file__).exists() else __name__.encode())
-    return digest.hexdigest()
+    """The modules that write the report, this one included (confvote.stored.sources_digest)."""
+    return sources_digest(pages, blocs_domain, sys.modules[__name__])

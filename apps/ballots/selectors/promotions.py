@@ -6,12 +6,12 @@ import hashlib
 import json
 from dataclasses import asdict
 from functools import cache
-from pathlib import Path
 
 from django.db.models import BigIntegerField, Count, F, Sum
 from django.db.models.functions import Cast
 
 from apps.talks.models import Conference, Talk
+from confvote.stored import sources_digest
 
 from ..domain import blocs_bursts, blocs_input, blocs_signals, promotion_suggestions_input
 from ..domain import promotion_suggestions as suggestions_domain
@@ -142,10 +142,4 @@ def _key(
 def _code_digest() -> str:
     """A digest of the modules that compute the suggestions: after a release that changes them, what was
     stored before is computed again."""
-    digest = hashlib.sha256()
-    for module in (suggestions_domain, promotion_suggestions_input, blocs_bursts, blocs_signals, blocs_input):
-        try:
-            digest.update(Path(module.__file__).read_bytes())
-        except OSError:  # a build without its sources: the module's name, which releases share
-            digest.update(module.__name__.encode())
-    return digest.hexdigest()
+    return sources_digest(suggestions_domain, promotion_suggestions_input, blocs_bursts, blocs_signals, blocs_input)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.talks.models import Conference
+from confvote.stored import row_locked
 
 from ..domain.tally import TallyInput
 from ..models import AnonymisedBallotsDocument, TallySnapshot
@@ -44,8 +45,7 @@ def anonymised_ballots_document(
 
 
 def _document_locked(conference: Conference) -> AnonymisedBallotsDocument:
-    AnonymisedBallotsDocument.objects.get_or_create(conference=conference)
-    return AnonymisedBallotsDocument.objects.select_for_update(no_key=True).defer("content").get(conference=conference)
+    return row_locked(AnonymisedBallotsDocument, defer=("content",), conference=conference)
 
 
 def _document_store(document: AnonymisedBallotsDocument, key: str, export: dict) -> AnonymisedBallotsDocument:
