@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db import connection
+from django.db import connection, models
 from django.db.models import BigIntegerField, BooleanField, Count, Func
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
@@ -212,14 +212,19 @@ def accounts_of_voters(*, conference: Conference, voter_ids: np.ndarray) -> dict
     if connection.vendor == "postgresql":
         # The ids the votes brought, sent as one array literal (`id = ANY(…)`: a hashed lookup in one pass
         # over the accounts): reading who voted from the votes again scanned a million votes a second time.
-        ids = "{" + ",".join(map(str, voter_ids.tolist())) + "}"
-        any_of = f'"{User._meta.db_table}"."id" = ANY(%s::bigint[])'  # constant SQL; the ids are a parameter
-        voter = RawSQL(any_of, (ids,), output_field=BooleanField())  # noqa: S611
-        voters = User.objects.filter(voter)
+        voters = User.objects.filter(ids_any(User, "id", voter_ids.tolist()))
     else:  # a subquery: SQLite limits how many values one query may carry
         voters = User.objects.filter(pk__in=Vote.objects.filter(talk__conference=conference).values("user_id"))
     rows = voters.values_list("pk", "email", _EpochSeconds("date_joined"))
     return {pk: (email, joined) for pk, email, joined in rows.order_by()}
+
+
+def ids_any(model: type[models.Model], column: str, ids: list[int]) -> RawSQL:
+    """PostgreSQL: `model`'s `column` is one of `ids`, sent as one array parameter (`= ANY(…)`), for a
+    list of ids too long for an IN list or for SQLite's limit on a query's values."""
+    literal = "{" + ",".join(map(str, ids)) + "}"
+    any_of = f'"{model._meta.db_table}"."{column}" = ANY(%s::bigint[])'  # constant SQL; the ids are a parameter
+    return RawSQL(any_of, (literal,), output_field=BooleanField())  # noqa: S611
 
 
 def voter_facts(

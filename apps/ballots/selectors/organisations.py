@@ -5,8 +5,6 @@ from __future__ import annotations
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
 
 from apps.attendance.models import TicketClaim
 from apps.talks.models import Conference, Speaker
@@ -14,7 +12,7 @@ from apps.talks.models import Conference, Speaker
 from ..domain.blocs_declared import DeclaredOrganisation
 from ..domain.organisation_suggestions import Person, Suggestion, organisation_suggestions
 from ..models import Vote
-from .blocs import accounts_of_voters, declared_organisations, voter_tickets
+from .blocs import accounts_of_voters, declared_organisations, ids_any, voter_tickets
 
 
 def organisation_suggestions_of(*, conference: Conference) -> list[Suggestion]:
@@ -56,9 +54,7 @@ def _voted(*, conference: Conference, user_ids: list[int]) -> set[int]:
     if connection.vendor == "postgresql":
         # The ids sent as one array literal: each is looked up in the votes' (user, talk) index, where
         # finding every voter of the conference scanned a million votes.
-        ids = "{" + ",".join(map(str, user_ids)) + "}"
-        any_of = f'"{Vote._meta.db_table}"."user_id" = ANY(%s::bigint[])'  # constant SQL; the ids are a parameter
-        votes = votes.filter(RawSQL(any_of, (ids,), output_field=BooleanField()))  # noqa: S611
+        votes = votes.filter(ids_any(Vote, "user_id", user_ids))
     else:  # SQLite limits how many values one query may carry
         votes = votes.filter(user_id__in=TicketClaim.objects.filter(conference=conference).values("user_id"))
     return set(votes.order_by().values_list("user_id", flat=True).distinct()) & set(user_ids)
