@@ -5,10 +5,15 @@ under a lock on its row, and rebuilt when the key changes."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 
 from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition
 
 
 def sources_digest(*modules: ModuleType) -> str:
@@ -30,3 +35,26 @@ def row_locked(model: type[models.Model], *, defer: tuple[str, ...] = (), **look
     Concurrent first builders wait here, and the one that comes second finds the first's key."""
     model.objects.get_or_create(**lookup)
     return model.objects.select_for_update(no_key=True).defer(*defer).get(**lookup)
+
+
+def stored_response(
+    request: HttpRequest,
+    *,
+    etag: str,
+    max_age: int,
+    respond: Callable[[], HttpResponse],
+    last_modified: datetime | None = None,
+) -> HttpResponse:
+    """A stored document's answer: a 304 for a client that has it, else `respond()` (which reads the bytes),
+    either one with the document's ETag (its stored SHA-256, quoted), its Last-Modified when given, and
+    public for `max_age` seconds. Django's own `condition` and `cache_control` do the work: If-None-Match
+    compared weakly (a W/ prefix matches), `*`, a list of ETags, If-Modified-Since, If-Match's 412. They
+    are wrapped here because `condition` asks for the ETag before the view runs, and a stored document's
+    ETag is only known once the view has found the document."""
+
+    @cache_control(public=True, max_age=max_age)
+    @condition(etag_func=lambda _request: etag, last_modified_func=lambda _request: last_modified)
+    def served(_request: HttpRequest) -> HttpResponse:
+        return respond()
+
+    return served(request)

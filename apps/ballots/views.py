@@ -258,8 +258,7 @@ def anonymised_ballots(request: HttpRequest, slug: str) -> HttpResponse:
     (it is 24 MB and took 14-27 s to build on a million votes), with an ETag and Last-Modified so a
     client that has it gets a 304. Nothing that changes after publication (a ticket claimed late, a bloc
     decision) changes it; the next publication does."""
-    from django.utils.cache import get_conditional_response
-    from django.utils.http import http_date, quote_etag
+    from confvote.stored import stored_response
 
     from .selectors.export import anonymised_ballots_content, anonymised_ballots_key, anonymised_ballots_stored
     from .services.export import anonymised_ballots_document
@@ -274,21 +273,17 @@ def anonymised_ballots(request: HttpRequest, slug: str) -> HttpResponse:
     document = anonymised_ballots_stored(conference=conference, key=key)
     if document is None:
         document = anonymised_ballots_document(conference=conference, snapshot=snapshot, key=key)
-    headers = {
-        "ETag": quote_etag(document.etag),
-        "Last-Modified": http_date(document.built_at.timestamp()),
-        # Anyone may keep it, but only briefly without asking again: the next publication changes it.
-        "Cache-Control": f"public, max-age={ANONYMISED_BALLOTS_MAX_AGE}",
-    }
-    not_modified = get_conditional_response(
-        request, etag=headers["ETag"], last_modified=int(document.built_at.timestamp())
+
+    def respond() -> HttpResponse:
+        response = HttpResponse(anonymised_ballots_content(document=document), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{conference.slug}-anonymised-ballots.json"'
+        return response
+
+    # Anyone may keep it, but only briefly without asking again: the next publication changes it.
+    return stored_response(
+        request,
+        etag=document.etag,
+        last_modified=document.built_at,
+        max_age=ANONYMISED_BALLOTS_MAX_AGE,
+        respond=respond,
     )
-    if not_modified is not None:
-        for name, value in headers.items():
-            not_modified[name] = value
-        return not_modified
-    response = HttpResponse(anonymised_ballots_content(document=document), content_type="application/json")
-    for name, value in headers.items():
-        response[name] = value
-    response["Content-Disposition"] = f'attachment; filename="{conference.slug}-anonymised-ballots.json"'
-    return response

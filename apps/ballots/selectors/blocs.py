@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db import connection
+from django.db import connection, models
 from django.db.models import BigIntegerField, BooleanField, Count, Func
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
@@ -100,8 +100,7 @@ class _BlocContext:
     """What bloc detection reads besides the votes and the voters' accounts: none of it depends on them."""
 
     classes: Mapping[int, VoterClass]
-    tickets: Mapping[int, tuple[str, str, str]]  # user id → (order code, company, holder email lowercased)
-    shared: set[tuple[str, str]]  # (order code, holder email lowercased) on several tickets of that order
+    tickets: VoterTickets
     talks: list[TalkFacts]
     promotions: tuple[PromotionRead, ...]
     organisations: tuple[OrganisationRead, ...]
@@ -111,8 +110,7 @@ def _bloc_context(*, conference: Conference) -> _BlocContext:
     promotions = promotions_read(conference=conference)
     return _BlocContext(
         classes=voter_class_map(conference=conference),
-        tickets=tickets_of_claimers(conference=conference),
-        shared=shared_ticket_addresses(conference=conference),
+        tickets=voter_tickets(conference=conference),
         talks=talk_facts(conference=conference, promotions=promotions),
         promotions=promotions,
         organisations=declared_organisations(conference=conference),
@@ -138,20 +136,51 @@ def promotions_read(*, conference: Conference) -> tuple[PromotionRead, ...]:
     return promotions_from_rows(rows)
 
 
-def tickets_of_claimers(*, conference: Conference) -> dict[int, tuple[str, str, str]]:
-    """user id → (order code, company, holder email lowercased) of the valid ticket they claimed."""
-    rows = TicketClaim.objects.filter(conference=conference, ticket__status=Ticket.Status.VALID).values_list(
-        "user_id", "ticket__order_code", "ticket__holder_company", "ticket__holder_email"
+@dataclass(frozen=True)
+class VoterTickets:
+    """The voters' tickets as detection reads them (`voter_tickets`)."""
+
+    # user id → (order code, company, holder email lowercased) of the valid ticket they claimed
+    by_user: Mapping[int, tuple[str, str, str]]
+    # (order code, holder email lowercased) found on several tickets of that order: the booker's address
+    shared: set[tuple[str, str]]
+
+    def email_domain(self, *, user_id: int, email: str, free_mail) -> str:
+        """The voter's email domain as detection takes it (`voter_email_domain`), from their account's
+        `email` and the ticket they claimed."""
+        order_code, _, holder_email = self.by_user.get(user_id, (None, "", ""))
+        return voter_email_domain(
+            email=email, order_code=order_code, holder_email=holder_email, shared=self.shared, free_mail=free_mail
+        )
+
+
+def voter_tickets(*, conference: Conference, naming_a_company: bool = False) -> VoterTickets:
+    """Each claimer's valid ticket of `conference` (its order, the company on it, its holder's address)
+    and the addresses that are an order's booker's rather than a holder's own (`shared_ticket_addresses`),
+    as bloc detection reads them; the suggested organisations read them here too, so that the two take a
+    voter's company and work address alike. With `naming_a_company`, only the tickets that name a
+    company, and the booker's addresses of their orders only."""
+    claims = TicketClaim.objects.filter(conference=conference, ticket__status=Ticket.Status.VALID)
+    if naming_a_company:
+        claims = claims.exclude(ticket__holder_company="")
+    rows = claims.values_list("user_id", "ticket__order_code", "ticket__holder_company", "ticket__holder_email")
+    return VoterTickets(
+        by_user={user_id: (order_code, company, email.lower()) for user_id, order_code, company, email in rows},
+        shared=shared_ticket_addresses(
+            conference=conference, orders=claims.values("ticket__order_code") if naming_a_company else None
+        ),
     )
-    return {user_id: (order_code, company, holder_email.lower()) for user_id, order_code, company, holder_email in rows}
 
 
-def shared_ticket_addresses(*, conference: Conference) -> set[tuple[str, str]]:
+def shared_ticket_addresses(*, conference: Conference, orders=None) -> set[tuple[str, str]]:
     """(order code, holder email lowercased) found on several tickets of one order: an address on several
-    tickets of one order is the booker's, not each attendee's own."""
+    tickets of one order is the booker's, not each attendee's own. `orders` (order codes, a queryset)
+    limits the answer to those orders; an order's addresses depend on its own tickets only."""
+    tickets = Ticket.objects.filter(conference=conference)
+    if orders is not None:
+        tickets = tickets.filter(order_code__in=orders)
     return set(
-        Ticket.objects.filter(conference=conference)
-        .exclude(holder_email="")
+        tickets.exclude(holder_email="")
         .annotate(email_ci=Lower("holder_email"))
         .values("order_code", "email_ci")
         .annotate(n=Count("id"))
@@ -183,14 +212,19 @@ def accounts_of_voters(*, conference: Conference, voter_ids: np.ndarray) -> dict
     if connection.vendor == "postgresql":
         # The ids the votes brought, sent as one array literal (`id = ANY(…)`: a hashed lookup in one pass
         # over the accounts): reading who voted from the votes again scanned a million votes a second time.
-        ids = "{" + ",".join(map(str, voter_ids.tolist())) + "}"
-        any_of = f'"{User._meta.db_table}"."id" = ANY(%s::bigint[])'  # constant SQL; the ids are a parameter
-        voter = RawSQL(any_of, (ids,), output_field=BooleanField())  # noqa: S611
-        voters = User.objects.filter(voter)
+        voters = User.objects.filter(ids_any(User, "id", voter_ids.tolist()))
     else:  # a subquery: SQLite limits how many values one query may carry
         voters = User.objects.filter(pk__in=Vote.objects.filter(talk__conference=conference).values("user_id"))
     rows = voters.values_list("pk", "email", _EpochSeconds("date_joined"))
     return {pk: (email, joined) for pk, email, joined in rows.order_by()}
+
+
+def ids_any(model: type[models.Model], column: str, ids: list[int]) -> RawSQL:
+    """PostgreSQL: `model`'s `column` is one of `ids`, sent as one array parameter (`= ANY(…)`), for a
+    list of ids too long for an IN list or for SQLite's limit on a query's values."""
+    literal = "{" + ",".join(map(str, ids)) + "}"
+    any_of = f'"{model._meta.db_table}"."{column}" = ANY(%s::bigint[])'  # constant SQL; the ids are a parameter
+    return RawSQL(any_of, (literal,), output_field=BooleanField())  # noqa: S611
 
 
 def voter_facts(
@@ -204,11 +238,12 @@ def voter_facts(
     free = settings.FREE_MAIL_DOMAINS
     weight_of = {voter_class: weights.of(voter_class) for voter_class in VoterClass}
     not_eligible = weight_of[VoterClass.NOT_ELIGIBLE]
-    classes, tickets, shared = context.classes, context.tickets, context.shared
+    classes, tickets, shared = context.classes, context.tickets.by_user, context.tickets.shared
     voters = []
     for v in voter_ids.tolist():
         email, joined = accounts.get(v, ("", None))
         order_code, company, holder_email = tickets.get(v, (None, "", ""))
+        # VoterTickets.email_domain, unrolled: this runs once per voter (a hundred thousand).
         domain = voter_email_domain(
             email=email, order_code=order_code, holder_email=holder_email, shared=shared, free_mail=free
         )
