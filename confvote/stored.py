@@ -45,8 +45,9 @@ def stored_response(
     respond: Callable[[], HttpResponse],
     last_modified: datetime | None = None,
 ) -> HttpResponse:
-    """A stored document's answer: a 304 for a client that has it, else `respond()` (which reads the bytes),
-    either one with the document's ETag (its stored SHA-256, quoted), its Last-Modified when given, and
+    """A stored document's answer (or a drawn one whose ETag digests its inputs, as the schedule API's):
+    a 304 for a client that has it, else `respond()` (which reads the bytes or draws the document),
+    either one with the document's ETag (quoted), its Last-Modified when given, and
     public for `max_age` seconds. Django's own `condition` and `cache_control` do the work: If-None-Match
     compared weakly (a W/ prefix matches), `*`, a list of ETags, If-Modified-Since, If-Match's 412. They
     are wrapped here because `condition` asks for the ETag before the view runs, and a stored document's

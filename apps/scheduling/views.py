@@ -36,38 +36,35 @@ def _release(slug: str, version: int | None) -> ScheduleRelease:
     return release
 
 
-def _release_modified(request, slug: str, version: int | None):
-    """(release, last modified) or None, looked up once per request: the ETag, the Last-Modified check
-    and the view all need them."""
-    memo = request.__dict__.setdefault("_release_modified", {})
+def _release_source(request, slug: str, version: int | None):
+    """(release, its feed rows) or None, read once per request: the ETag and the view both need them."""
+    memo = request.__dict__.setdefault("_release_source", {})
     if (slug, version) not in memo:
         try:
             release = _release(slug, version)
         except Http404:
             memo[(slug, version)] = None
         else:
-            memo[(slug, version)] = (release, selectors.release_last_modified(release=release))
+            memo[(slug, version)] = (release, selectors.schedule_source(release=release))
     return memo[(slug, version)]
 
 
-def _release_memo(request, slug: str, version: int | None) -> ScheduleRelease:
-    found = _release_modified(request, slug, version)
+def _release_memo(request, slug: str, version: int | None) -> tuple[ScheduleRelease, selectors.ScheduleSource]:
+    found = _release_source(request, slug, version)
     if found is None:
-        return _release(slug, version)  # raises the 404 with its message
-    return found[0]
-
-
-def _last_modified(request, slug: str, version: int | None = None, **kwargs):
-    found = _release_modified(request, slug, version)
-    return found[1] if found else None
+        _release(slug, version)  # raises the 404 with its message
+    return found
 
 
 def _etag(request, slug: str, version: int | None = None, **kwargs):
-    found = _release_modified(request, slug, version)
+    """A digest of everything the feed shows (selectors.ScheduleSource), and which feed it is. No
+    Last-Modified: when a speaker's name or a room's changed is not recorded, and a talk's `updated_at`
+    is stamped before its transaction commits, so no date here would be honest."""
+    found = _release_source(request, slug, version)
     if found is None:
         return None
-    release, modified = found
-    return f"{release.pk}-{release.version}-{modified.timestamp():.6f}-{kwargs.get('fmt') or kwargs.get('talk_id')}"
+    digest = found[1].digest(base_url=request.build_absolute_uri("/"))
+    return f"{digest}-{kwargs.get('fmt') or kwargs.get('talk_id')}"
 
 
 def _respond(body: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -79,19 +76,19 @@ def _respond(body: bytes, content_type: str, filename: str) -> HttpResponse:
 
 
 @require_GET
-@condition(etag_func=_etag, last_modified_func=_last_modified)
+@condition(etag_func=_etag)
 def schedule_export(request: HttpRequest, slug: str, fmt: str, version: int | None = None) -> HttpResponse:
-    release = _release_memo(request, slug, version)
+    release, source = _release_memo(request, slug, version)
     exporter = exporter_for(fmt)
-    schedule = selectors.published_schedule(release=release, base_url=request.build_absolute_uri("/"))
+    schedule = selectors.published_schedule(release=release, base_url=request.build_absolute_uri("/"), source=source)
     return _respond(exporter.render(schedule), exporter.content_type, fmt)
 
 
 @require_GET
-@condition(etag_func=_etag, last_modified_func=_last_modified)
+@condition(etag_func=_etag)
 def talk_ical(request: HttpRequest, slug: str, talk_id: int, version: int | None = None) -> HttpResponse:
-    release = _release_memo(request, slug, version)
-    schedule = selectors.published_schedule(release=release, base_url=request.build_absolute_uri("/"))
+    release, source = _release_memo(request, slug, version)
+    schedule = selectors.published_schedule(release=release, base_url=request.build_absolute_uri("/"), source=source)
     items = tuple(i for i in schedule.items if i.talk_id == talk_id)
     if not items:
         raise Http404("That talk is not on the published schedule.")

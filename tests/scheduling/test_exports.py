@@ -43,6 +43,10 @@ def xml_schema(shared_data):
 
 @pytest.fixture
 def published():
+    return published_conference()
+
+
+def published_conference():
     """A two-day conference whose names hit every known trap: a hyphenated slug (the JSON acronym may
     not have hyphens), a track slug starting with a digit (the XSD needs a letter), non-ASCII titles,
     a speaker without email, and a late-evening talk."""
@@ -170,7 +174,7 @@ def test_conditional_get_and_cache_headers(client, published):
     conference, *_ = published
     first = get(client, "schedule_export", conference, fmt="schedule.json")
     assert "max-age=300" in first["Cache-Control"] and "public" in first["Cache-Control"]
-    assert first["ETag"] and first["Last-Modified"]
+    assert first["ETag"] and not first.has_header("Last-Modified")  # no honest date: see views._etag
     url = reverse("schedule_export", kwargs={"slug": conference.slug, "fmt": "schedule.json"})
     assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
     other = get(client, "schedule_export", conference, fmt="schedule.xml")

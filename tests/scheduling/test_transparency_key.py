@@ -4,14 +4,12 @@ another talk (an import of many talks next to an organizer's edit) carries an ol
 the newest one, and the report must still show it. However often it is rebuilt, a release keeps one
 stored report."""
 
-import threading
-
 import pytest
-from django.db import connection, transaction
 from django.test import Client
 
 from apps.scheduling.models import TransparencyReportDocument
 from apps.talks.models import Talk
+from tests.scheduling.late_commit import LATE_TITLE, title_committed_late
 from tests.scheduling.test_transparency_stored import _api, _published
 
 
@@ -42,34 +40,9 @@ def test_a_title_saved_in_a_transaction_that_commits_late_is_shown(postgres, dja
     """The race itself on PostgreSQL: one transaction saves a title and stays open; meanwhile another
     talk's title is saved and committed and the report is built; then the first commits."""
     conference, talks, _ = _published(django_capture_on_commit_callbacks)
-    saved, release_it = threading.Event(), threading.Event()
-    failures = []
-
-    def import_one_title():
-        try:
-            with transaction.atomic():
-                talk = Talk.objects.get(pk=talks[0].pk)
-                talk.title = "Renamed by the import"
-                talk.save()
-                saved.set()
-                assert release_it.wait(30)
-        except Exception as exc:  # reported below: an assertion in a thread would be lost
-            failures.append(exc)
-            saved.set()
-        finally:
-            connection.close()
-
-    worker = threading.Thread(target=import_one_title)
-    worker.start()
-    assert saved.wait(30)
-    edited = Talk.objects.get(pk=talks[1].pk)
-    edited.title = "Edited by an organizer"
-    edited.save()
     client = Client()
-    before = client.get(_api(conference))
-    assert _titles(before)[talks[0].pk] != "Renamed by the import"  # not committed yet
-    release_it.set()
-    worker.join(30)
-    assert not failures, failures
+    with title_committed_late(late=talks[0], edited=talks[1]):
+        before = client.get(_api(conference))
+        assert _titles(before)[talks[0].pk] != LATE_TITLE  # not committed yet
     after = client.get(_api(conference), headers={"if-none-match": before["ETag"]})
-    assert after.status_code == 200 and _titles(after)[talks[0].pk] == "Renamed by the import"
+    assert after.status_code == 200 and _titles(after)[talks[0].pk] == LATE_TITLE

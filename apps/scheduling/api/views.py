@@ -5,8 +5,6 @@ import json
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.decorators import method_decorator
-from django.views.decorators.http import condition
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -62,16 +60,12 @@ def _requested_release(request, slug):
     return release
 
 
-def _schedule_last_modified(request, slug):
-    try:
-        return selectors.release_last_modified(release=_requested_release(request, slug))
-    except (Http404, ValidationError):
-        return None
-
-
-@method_decorator(condition(last_modified_func=_schedule_last_modified), name="get")
 class ScheduleDocument(PublicCacheMixin, APIView):
-    """The published schedule as a frab/c3voc schedule.json document (latest, or ?version=N)."""
+    """The published schedule as a frab/c3voc schedule.json document (latest, or ?version=N).
+
+    Its ETag digests everything the document shows (selectors.ScheduleSource), as the public feeds'
+    does: a client that has it gets a 304 without it being drawn. The browsable API draws it as a page
+    of its own, which that ETag does not describe."""
 
     @extend_schema(
         parameters=[OpenApiParameter("version", OpenApiTypes.INT, required=False)],
@@ -79,8 +73,18 @@ class ScheduleDocument(PublicCacheMixin, APIView):
     )
     def get(self, request, slug: str):
         release = _requested_release(request, slug)
-        schedule = selectors.published_schedule(release=release, base_url=request.build_absolute_uri("/"))
-        return Response(FrabJsonExporter.document(schedule))
+        source = selectors.schedule_source(release=release)
+        base_url = request.build_absolute_uri("/")
+
+        def document() -> Response:
+            schedule = selectors.published_schedule(release=release, base_url=base_url, source=source)
+            return Response(FrabJsonExporter.document(schedule))
+
+        if request.accepted_renderer.format != "json":
+            return document()
+        return stored_response(
+            request, etag=f"{source.digest(base_url=base_url)}-api", max_age=PUBLIC_MAX_AGE, respond=document
+        )
 
 
 class OverrideList(WritesThrottled, generics.ListCreateAPIView):
