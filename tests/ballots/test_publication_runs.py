@@ -117,6 +117,32 @@ def test_the_admin_action_queues_a_publication_and_its_page_shows_the_result(
 
 
 @pytest.mark.django_db
+def test_the_steps_report_in_order_and_the_board_in_chunks(conference):
+    from apps.ballots.domain.bulletin import BoardEntry, bulletin_chain
+    from apps.ballots.services.blocs import tally_publish_with_blocs
+
+    seen = []
+    tally_publish_with_blocs(conference=conference, progress=lambda phase, percent: seen.append((phase, percent)))
+    steps = [phase.split(":")[0] for phase, _ in seen]
+    assert list(dict.fromkeys(steps)) == [
+        "detection",
+        "tally",
+        "board read",
+        "chain",
+        "board store",
+        "anonymised ballots",
+        "commit",
+    ]
+    assert ("board read: 5 of 5 receipts", 58) in seen and ("board store: 0 of 5 receipts", 68) in seen
+    assert [p for _, p in seen] == sorted(p for _, p in seen) and seen[-1][1] < 100
+    # A board of a million entries reports every 50,000; here every 2 of 5.
+    told = []
+    entries = [BoardEntry(receipt=f"{n:064x}", weight=1.0, status="counted") for n in range(5)]
+    bulletin_chain(entries, genesis="0" * 64, progress=lambda done, total: told.append((done, total)), every=2)
+    assert told == [(0, 5), (2, 5), (4, 5), (5, 5)]
+
+
+@pytest.mark.django_db
 def test_the_run_publishes_byte_for_byte_what_publishing_in_the_request_did(conference):
     """Same bulletin head, same anonymised ballots document (but the time it records), as
     tally_publish_with_blocs."""

@@ -110,8 +110,10 @@ def bulletin_chain(
 ) -> list[ChainedEntry]:
     """The board in canonical order (by receipt code), each entry with its position and chain value.
     Weights are rounded to six decimals. Raises ValueError for a receipt listed twice.
-    `progress(done, total)` is told after every `every` entries (a publication shows it)."""
+    `progress(done, total)` is told when it starts and after every `every` entries (a publication shows it)."""
     ordered = sorted(entries, key=lambda e: e.receipt)
+    if progress is not None:
+        progress(0, len(ordered))
     chained: list[ChainedEntry] = []
     previous = genesis
     sha256 = hashlib.sha256

@@ -249,7 +249,10 @@ def _bulletin(
     receipt_ids: dict[str, int] = {}
     board = []
     receipts = BallotReceipt.objects.filter(ballot__conference=snapshot.conference_id)
-    total = receipts.count() if progress is not None else 0
+    total = 0
+    if progress is not None:
+        total = receipts.count()
+        progress(0, total)
     rows = receipts.values_list("id", "code", "ballot_id", "ballot__user_id", "sequence").iterator(chunk_size=5000)
     for receipt_id, code, ballot_id, user_id, sequence in rows:
         voter = voter_class.get(user_id, NOT_ELIGIBLE)
@@ -280,6 +283,8 @@ def _bulletin_store(
     """The chained board, in one go: COPY on PostgreSQL (bulk_create of 100,000 model instances
     costs seconds of Python), bulk_create elsewhere; `progress(done, total)` after each chunk."""
     total = len(chained)
+    if progress is not None:
+        progress(0, total)
     if connection.vendor != "postgresql":
         for start in range(0, total, BOARD_CHUNK):
             BulletinEntry.objects.bulk_create(
