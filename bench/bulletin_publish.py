@@ -141,7 +141,16 @@ def publication_run_timed(conference: Conference) -> dict[str, float]:
     tally_publication_execute(run_id=run.pk)
     total = time.perf_counter() - started
     run.refresh_from_db()
-    order = ("detection", "tally", "board read", "chain", "board store", "anonymised ballots", "commit")
+    order = (
+        "waiting for its turn",
+        "detection",
+        "tally",
+        "board read",
+        "chain",
+        "board store",
+        "anonymised ballots",
+        "commit",
+    )
     times = {f"run: {step}": run.step_seconds.get(step, 0.0) for step in order}
     times["run: end to end"] = total
     # The anonymised ballots step, split: building the document, then encoding and hashing it.

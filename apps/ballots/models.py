@@ -537,7 +537,7 @@ class TallyPublicationRun(ConferenceRun):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The detection it ran first, when no other was under way (otherwise it ran after that one).",
+        help_text="The detection run it ran first; none when another was under way (it ran after it) or once pruned.",
     )
     step_seconds = models.JSONField(
         default=dict, blank=True, help_text="Seconds each step took: detection, tally, board read, chain, ..."

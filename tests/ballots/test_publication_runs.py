@@ -27,7 +27,16 @@ from tests.conftest import wait_for
 from tests.factories import ConferenceFactory, PledgeFactory, TalkFactory, TicketClaimFactory, UserFactory
 from tests.test_faults import broker_down  # noqa: F401 (the fixture)
 
-STEPS = {"detection", "tally", "board read", "chain", "board store", "anonymised ballots", "commit"}
+STEPS = {
+    "waiting for its turn",
+    "detection",
+    "tally",
+    "board read",
+    "chain",
+    "board store",
+    "anonymised ballots",
+    "commit",
+}
 
 
 def voted_conference(slug: str = "pubconf"):
@@ -125,6 +134,7 @@ def test_the_steps_report_in_order_and_the_board_in_chunks(conference):
     tally_publish_with_blocs(conference=conference, progress=lambda phase, percent: seen.append((phase, percent)))
     steps = [phase.split(":")[0] for phase, _ in seen]
     assert list(dict.fromkeys(steps)) == [
+        "waiting for its turn",
         "detection",
         "tally",
         "board read",
@@ -358,3 +368,46 @@ def test_two_organizers_pressing_publish_together_get_one_run_and_one_publicatio
     assert run.status == "succeeded", run.error
     assert TallySnapshot.objects.filter(published_at__isnull=False).count() == 1
     assert BulletinEntry.objects.count() == 5 and BlocDetectionRun.objects.filter(trigger="publication").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publication_waits_its_turn_behind_a_running_detection(postgres):
+    """While a detection holds the conference's turn, the publication says it is waiting; it publishes after."""
+    import threading
+    import time
+
+    from django.db import connections
+
+    from apps.ballots.services.blocs import DETECTION_LOCK_NAMESPACE
+    from apps.ballots.services.publication import PUBLICATION
+
+    conference = voted_conference()
+    run, _ = PUBLICATION.create(conference=conference)
+    detection = connections.create_connection("default")  # the other run's session, holding the turn
+    with detection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [DETECTION_LOCK_NAMESPACE, conference.pk])
+    outcome = []
+
+    def publish():
+        try:
+            outcome.append(tally_publication_execute(run_id=run.pk))
+        except Exception as exc:
+            outcome.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=publish)
+    thread.start()
+    try:
+        waiting = TallyPublicationRun.objects.filter(pk=run.pk, status="running", phase="waiting for its turn")
+        wait_for(waiting.exists, timeout=30)
+        time.sleep(0.5)
+        assert waiting.exists() and not TallySnapshot.objects.filter(published_at__isnull=False).exists()
+    finally:
+        with detection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [DETECTION_LOCK_NAMESPACE, conference.pk])
+        detection.close()
+        thread.join(60)
+    run.refresh_from_db()
+    assert outcome == ["succeeded"] and run.status == "succeeded" and run.snapshot.published_at is not None
+    assert run.step_seconds["waiting for its turn"] >= 0.5

@@ -20,7 +20,7 @@ class PublicationRunOut(ConferenceRunOut):
         source="detection_id",
         allow_null=True,
         help_text="The detection run it ran first (GET …/blocs/runs/{id}/); null when another detection was "
-        "under way, which it ran after.",
+        "under way (it ran after that one), or once that run was pruned (the newest 200 are kept).",
     )
     bulletin_head = serializers.CharField(
         source="snapshot.bulletin_head", default=None, allow_null=True, help_text="The published board's head."

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('step_seconds', models.JSONField(blank=True, default=dict, help_text='Seconds each step took: detection, tally, board read, chain, ...')),
                 ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='publication_runs', to='talks.conference')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('detection', models.ForeignKey(blank=True, help_text='The detection it ran first, when no other was under way (otherwise it ran after that one).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='ballots.blocdetectionrun')),
+                ('detection', models.ForeignKey(blank=True, help_text='The detection run it ran first; none when another was under way (it ran after it) or once pruned.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='ballots.blocdetectionrun')),
                 ('snapshot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='ballots.tallysnapshot')),
             ],
             options={

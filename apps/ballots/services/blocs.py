@@ -215,10 +215,11 @@ def tally_publish_with_blocs(
 ) -> TallySnapshot:
     """Detects blocs once more (`detect`: a publication run records it as a detection run), then publishes
     the tally and its bulletin board with their discounts, in one turn of the conference's: no other
-    detection comes between the two. `progress(phase, percent)`: detection's phases as "detection: …"
-    up to 30%, then publishing's (services/tallies.py)."""
+    detection comes between the two. `progress(phase, percent)`: "waiting for its turn", detection's
+    phases as "detection: …" up to 30%, then publishing's (services/tallies.py)."""
     from .tallies import tally_publish
 
+    progress("waiting for its turn", 0)  # while a detection under way finishes
     with conference_turn(conference.pk):
         detect(
             conference=conference, progress=lambda phase, percent: progress(f"detection: {phase}", percent * 3 // 10)
