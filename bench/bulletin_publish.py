@@ -134,24 +134,14 @@ def publication_run_timed(conference: Conference) -> dict[str, float]:
 
     from apps.ballots.selectors.export import anonymised_ballots_of
     from apps.ballots.services.blocs import bloc_discount_mappings
-    from apps.ballots.services.publication import PUBLICATION, tally_publication_execute
+    from apps.ballots.services.publication import PUBLICATION, STEPS, tally_publication_execute
 
     run, _ = PUBLICATION.create(conference=conference)
     started = time.perf_counter()
     tally_publication_execute(run_id=run.pk)
     total = time.perf_counter() - started
     run.refresh_from_db()
-    order = (
-        "waiting for its turn",
-        "detection",
-        "tally",
-        "board read",
-        "chain",
-        "board store",
-        "anonymised ballots",
-        "commit",
-    )
-    times = {f"run: {step}": run.step_seconds.get(step, 0.0) for step in order}
+    times = {f"run: {step}": run.step_seconds.get(step, 0.0) for step in STEPS}
     times["run: end to end"] = total
     # The anonymised ballots step, split: building the document, then encoding and hashing it.
     multipliers, _ = bloc_discount_mappings(conference=conference)

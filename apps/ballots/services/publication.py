@@ -20,6 +20,17 @@ from .bloc_runs import bloc_detection_now
 from .blocs import BlocRefresh, tally_publish_with_blocs
 from .runs import RunKind, RunProgress
 
+# The steps a publication reports, in order (each run records the seconds of each in `step_seconds`).
+STEPS = (
+    "waiting for its turn",
+    "detection",
+    "tally",
+    "board read",
+    "chain",
+    "board store",
+    "anonymised ballots",
+    "commit",
+)
 # The large demo publishes in about a minute; the board's million receipts report every 50,000.
 PUBLICATION = RunKind(
     model=TallyPublicationRun,
