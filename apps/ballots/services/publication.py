@@ -1,13 +1,15 @@
-"""Publishing a tally as a run the organizer watches (the worker does it: 53 s on the large demo, longer
-than a request may take). The run goes through the lifecycle of services/runs.py — one live publication
-per conference, so two organizers who press "Publish" together get the same run — and reports each step:
-detection, the tally, the bulletin board read, chained and stored (every 50,000 receipts), the anonymised
-ballots. It ends with the published snapshot, or with the reason it failed and nothing published.
+"""Publishing a tally as a run the organizer watches (the worker does it: 45-55 s for the large demo's
+million receipts, longer than a request may take). The run goes through the lifecycle of services/runs.py
+— one live publication per conference, so two organizers who press "Publish" together get the same run —
+and reports each step (STEPS): detection, the tally, the bulletin board read, chained and stored (every
+50,000 receipts), the anonymised ballots, the commit. It ends with the published snapshot, or with the
+reason it failed and nothing published.
 
 Detection first: recorded as a detection run of its own (trigger "publication", its progress shown on
-both pages) when none is live; when one is queued or running, the publication detects after it, as the
-tally task does (runs of a conference take turns, `conference_turn`). The publication keeps its turn until
-it has published, so a decision made meanwhile is applied by the detection after it."""
+both pages) when none is live; when one is queued or running, the publication detects without recording
+a run, as the tally task does — after the running one, since runs of a conference take turns
+(`conference_turn`). The publication keeps its turn until it has published, so a decision made meanwhile
+is applied by the detection after it."""
 
 from __future__ import annotations
 
