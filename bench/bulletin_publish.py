@@ -8,6 +8,9 @@ browser would get one receipt per vote, so the script first gives every demo vot
 and receipt, in casting order (once; later runs find them). Each run then publishes the tally (the
 snapshot is computed once and reused) and times the board's three steps: reading the receipts and
 working out weights and statuses, chaining, and storing; the publication is undone after each run.
+Then it publishes as the admin does, through a publication run (bloc detection first, then the tally,
+the board read / chained / stored, the anonymised ballots, the commit), and prints the seconds the run
+recorded for each step, with the anonymised ballots split into building the document and encoding it.
 Each figure is the median of --repeat runs."""
 
 import argparse
@@ -122,6 +125,40 @@ def publish_timed(conference: Conference) -> dict[str, float]:
     return times
 
 
+def publication_run_timed(conference: Conference) -> dict[str, float]:
+    """A publication run end to end, in this process, with the seconds it recorded per step."""
+    import hashlib
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from apps.ballots.selectors.export import anonymised_ballots_of
+    from apps.ballots.services.blocs import bloc_discount_mappings
+    from apps.ballots.services.publication import PUBLICATION, STEPS, tally_publication_execute
+
+    run, _ = PUBLICATION.create(conference=conference)
+    started = time.perf_counter()
+    tally_publication_execute(run_id=run.pk)
+    total = time.perf_counter() - started
+    run.refresh_from_db()
+    times = {f"run: {step}": run.step_seconds.get(step, 0.0) for step in STEPS}
+    times["run: end to end"] = total
+    # The anonymised ballots step, split: building the document, then encoding and hashing it.
+    multipliers, _ = bloc_discount_mappings(conference=conference)
+    policy = services.weight_policy_ensure(conference=conference)
+    data = tallies.tally_input(conference=conference, policy=policy, discounts=multipliers)
+    mark = time.perf_counter()
+    export = anonymised_ballots_of(conference=conference, snapshot=run.snapshot, data=data)
+    times["anonymised: build"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    content = json.dumps(export, cls=DjangoJSONEncoder).encode()
+    hashlib.sha256(content).hexdigest()
+    times["anonymised: encode and hash"] = time.perf_counter() - mark
+    times["anonymised: megabytes"] = len(content) / 1e6
+    unpublish(run.snapshot)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--slug", default="demo")
@@ -144,6 +181,9 @@ def main() -> None:
         f"median of {args.repeat} |"
     )
     print(line)
+    runs = [publication_run_timed(conference) for _ in range(args.repeat)]
+    for step in runs[0]:
+        print(f"{step}: {statistics.median(run[step] for run in runs):.2f}")
     if args.record:
         record(
             "Publishing the tally with its chained bulletin board (bench/bulletin_publish.py)",

@@ -17,6 +17,12 @@ from . import services, tasks
 from .admin_blocs import posted_id  # importing it registers the bloc review screens too
 from .admin_organisations import OrganisationAdmin  # noqa: F401 (registers the organisations screen)
 from .admin_promotions import PromotionAdmin  # noqa: F401 (registers the promotions screen)
+from .admin_publication import (  # registers the publication runs' screen too
+    may_publish,
+    publication_refuse,
+    publications_queue,
+    publishable_conferences,
+)
 from .models import (
     AnonymisedBallotsDocument,
     Ballot,
@@ -30,7 +36,6 @@ from .models import (
     WeightPolicy,
 )
 from .selectors.report import tally_report
-from .services.blocs import tally_publish_with_blocs
 
 RECEIPT_CODE_START = re.compile(r"[0-9a-f]{8,64}")
 
@@ -165,7 +170,8 @@ class BallotReceiptAdmin(ReceiptCodeSearch, ReadOnlyAdmin):
 @admin.register(TallySnapshot)
 class TallySnapshotAdmin(ReadOnlyAdmin):
     """The ranked, explained tally. Snapshots are made by the tally task (every 5 minutes while voting
-    is open, or "Recompute now"); publishing one opens the public bulletin board."""
+    is open, or "Recompute now"); publishing one opens the public bulletin board. Publishing runs on the
+    worker (admin_publication.py): the organizer is sent to the run's page to follow it."""
 
     list_display = ("conference", "computed_at", "policy_version", "vote_count", "voter_count", "published_at")
     list_filter = ("conference",)
@@ -182,7 +188,12 @@ class TallySnapshotAdmin(ReadOnlyAdmin):
                 "recompute/",
                 self.admin_site.admin_view(self.recompute_view),
                 name="ballots_tallysnapshot_recompute",
-            )
+            ),
+            path(
+                "publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="ballots_tallysnapshot_publish",
+            ),
         ]
         return extra + super().get_urls()
 
@@ -200,15 +211,34 @@ class TallySnapshotAdmin(ReadOnlyAdmin):
             self.message_user(request, f"The tally of {conference} is being recomputed; reload in a moment.")
         return redirect("admin:ballots_tallysnapshot_changelist")
 
+    def publish_view(self, request):
+        """ "Publish now" for one conference: queues its publication and shows the run."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        publication_refuse(request)
+        conference = Conference.objects.filter(pk=posted_id(request.POST.get("conference"))).first()
+        answer = publications_queue(self, request, [conference] if conference else [])
+        return answer or redirect("admin:ballots_tallysnapshot_changelist")
+
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "conferences": Conference.objects.order_by("name")}
+        if request.method == "POST" and request.POST.get("action") == "publish":
+            publication_refuse(request)  # a 403, not "no action selected"
+        extra_context = {
+            **(extra_context or {}),
+            "conferences": Conference.objects.order_by("name"),
+            "can_publish": may_publish(request),
+        }
         return super().changelist_view(request, extra_context)
 
-    @admin.action(description="Publish the tally of these conferences (opens the bulletin board)")
+    def has_publish_permission(self, request) -> bool:
+        return may_publish(request)
+
+    @admin.action(
+        description="Publish the tally of these conferences (opens the bulletin board)", permissions=["publish"]
+    )
     def publish(self, request, queryset):
-        for conference in Conference.objects.filter(pk__in=queryset.values("conference")):
-            snapshot = tally_publish_with_blocs(conference=conference)
-            self.message_user(request, f"Published the tally of {conference} ({snapshot.computed_at:%d %b %H:%M}).")
+        """Queues a publication run per conference (the worker publishes; the run's page shows how far)."""
+        return publications_queue(self, request, publishable_conferences(queryset))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         snapshot = get_object_or_404(

@@ -15,17 +15,12 @@ from apps.talks.models import Conference, Track
 from confvote.admin_base import ModelAdmin
 from confvote.admin_readonly import ReadOnlyAdmin
 
+from .admin_runs import RUN_FIELDS_END, RunAdmin, posted_id, run_queued_say
 from .bloc_csv import bloc_csv_response
 from .models import Bloc, BlocDecision, BlocDetectionRun
 from .selectors.bloc_review import bloc_text_q
 from .selectors.blocs import SIGNAL_CHOICES, blocs_with_signal
 from .services.bloc_runs import LIVE, bloc_decision_apply, bloc_detection_start
-
-
-def posted_id(value) -> int | None:
-    """A posted id, or None for anything that is not one (so a tampered form gets a message, not a 500)."""
-    text = str(value or "").strip()
-    return int(text) if text.isdecimal() and len(text) < 19 else None
 
 
 class DecisionForm(forms.Form):
@@ -238,12 +233,8 @@ class BlocAdmin(ModelAdmin):
 
     def _queue(self, request, conference: Conference) -> None:
         run, created = bloc_detection_start(conference=conference, by=request.user)
-        link = reverse("admin:ballots_blocdetectionrun_change", args=[run.pk])
-        if created:
-            text = '{}: bloc detection is queued; <a href="{}">follow its progress</a>.'
-        else:
-            text = '{}: a detection is already under way; <a href="{}">follow its progress</a>.'
-        self.message_user(request, format_html(text, conference, link))
+        said = "bloc detection is queued" if created else "a detection is already under way"
+        run_queued_say(self, request, conference, run, said)
 
     def get_urls(self):
         return [
@@ -317,7 +308,7 @@ class BlocAdmin(ModelAdmin):
 
 
 @admin.register(BlocDetectionRun)
-class BlocDetectionRunAdmin(ReadOnlyAdmin):
+class BlocDetectionRunAdmin(RunAdmin):
     """Detection runs, newest first: who or what asked, progress while running, what was found."""
 
     list_display = (
@@ -349,21 +340,12 @@ class BlocDetectionRunAdmin(ReadOnlyAdmin):
         "new",
         "gone",
         "snapshot",
-        "error",
-        "created_by",
-        "created_at",
-        "started_at",
-        "finished_at",
-        "duration",
+        *RUN_FIELDS_END,
         "inputs_summary",
         "inputs_read",
     )
     readonly_fields = fields
     change_form_template = "admin/ballots/blocdetectionrun/change_form.html"
-
-    @admin.display(description="duration")
-    def duration(self, obj) -> str:
-        return "—" if obj.seconds is None else f"{obj.seconds:.1f} s"
 
     @admin.display(description="inputs")
     def inputs_short(self, obj) -> str:
@@ -402,11 +384,6 @@ class BlocDetectionRunAdmin(ReadOnlyAdmin):
         if not (promotions or organisations):
             return "—"
         return format_html("<ul>{}{}</ul>", promotions, organisations)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        run = BlocDetectionRun.objects.filter(pk=posted_id(object_id)).first()
-        extra_context = {**(extra_context or {}), "live": bool(run and run.live)}
-        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(BlocDecision)

@@ -425,38 +425,30 @@ class BlocDetectionRunStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class BlocDetectionRun(models.Model):
-    """One run of bloc detection and the tally that follows it, with its progress while it runs.
+def run_constraints(prefix: str) -> list:
+    """A kind of run's constraints: its percent and status valid, at most one queued or running per conference."""
+    return [
+        models.CheckConstraint(condition=Q(progress_percent__lte=100), name=f"{prefix}_progress_range"),
+        models.CheckConstraint(condition=Q(status__in=BlocDetectionRunStatus.values), name=f"{prefix}_status_valid"),
+        models.UniqueConstraint(
+            fields=["conference"], condition=Q(status__in=["queued", "running"]), name=f"{prefix}_one_live_run"
+        ),
+    ]
 
-    At most one run per conference is queued or running at a time (a constraint, so two organizers
-    pressing "Detect now" together get one run)."""
+
+class ConferenceRun(models.Model):
+    """What every run an organizer watches has (services/runs.py drives it): queued → running (phase,
+    percent and heartbeat as the work reports them) → succeeded or failed (the reason); who asked and
+    when. Each kind has its own table, with at most one queued or running run per conference (a
+    constraint in each)."""
 
     Status = BlocDetectionRunStatus
 
-    class Trigger(models.TextChoices):
-        ORGANIZER = "organizer", "An organizer asked"
-        TALLY = "tally", "Tally recomputation"
-        DECISION = "decision", "A decision on a bloc"
-
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="bloc_runs")
-    trigger = models.CharField(max_length=10, choices=Trigger.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     phase = models.CharField(max_length=64, blank=True)
     progress_percent = models.PositiveSmallIntegerField(default=0)
-    votes = models.PositiveIntegerField(null=True, blank=True, help_text="Votes examined.")
-    found = models.PositiveIntegerField(null=True, blank=True, help_text="Blocs found.")
-    new = models.PositiveIntegerField(null=True, blank=True, help_text="Blocs not found by the run before.")
-    gone = models.PositiveIntegerField(null=True, blank=True, help_text="Blocs no longer found.")
     snapshot = models.ForeignKey(TallySnapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     error = models.TextField(blank=True)
-    # Written when the run reads its data (domain/blocs_run_inputs.py): the weight policy version, the
-    # promotions and the declared organisations as they were, and a digest over them. Empty until then,
-    # and on runs made before runs recorded it.
-    inputs = models.JSONField(
-        default=dict,
-        blank=True,
-        help_text="The organizer data the run read: policy version, promotions, organisations.",
-    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -466,21 +458,52 @@ class BlocDetectionRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(progress_percent__lte=100), name="blocrun_progress_range"),
-            models.CheckConstraint(condition=Q(status__in=BlocDetectionRunStatus.values), name="blocrun_status_valid"),
-            models.UniqueConstraint(
-                fields=["conference"], condition=Q(status__in=["queued", "running"]), name="blocrun_one_live_run"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Bloc detection #{self.pk} for {self.conference} ({self.get_status_display()})"
 
     @property
     def live(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class BlocDetectionRun(ConferenceRun):
+    """One run of bloc detection and the tally that follows it, with its progress while it runs.
+
+    At most one run per conference is queued or running at a time (a constraint, so two organizers
+    pressing "Detect now" together get one run)."""
+
+    class Trigger(models.TextChoices):
+        ORGANIZER = "organizer", "An organizer asked"
+        TALLY = "tally", "Tally recomputation"
+        DECISION = "decision", "A decision on a bloc"
+        PUBLICATION = "publication", "Publishing the tally"
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="bloc_runs")
+    trigger = models.CharField(max_length=11, choices=Trigger.choices)
+    votes = models.PositiveIntegerField(null=True, blank=True, help_text="Votes examined.")
+    found = models.PositiveIntegerField(null=True, blank=True, help_text="Blocs found.")
+    new = models.PositiveIntegerField(null=True, blank=True, help_text="Blocs not found by the run before.")
+    gone = models.PositiveIntegerField(null=True, blank=True, help_text="Blocs no longer found.")
+    # Written when the run reads its data (domain/blocs_run_inputs.py): the weight policy version, the
+    # promotions and the declared organisations as they were, and a digest over them. Empty until then,
+    # and on runs made before runs recorded it.
+    inputs = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The organizer data the run read: policy version, promotions, organisations.",
+    )
+
+    class Meta(ConferenceRun.Meta):
+        constraints = run_constraints("blocrun")
+
+    def __str__(self) -> str:
+        return f"Bloc detection #{self.pk} for {self.conference} ({self.get_status_display()})"
 
     @property
     def inputs_recorded(self) -> dict | None:
@@ -498,11 +521,33 @@ class BlocDetectionRun(models.Model):
     def inputs_digest(self) -> str | None:
         return (self.inputs or {}).get("digest") or None
 
-    @property
-    def seconds(self) -> float | None:
-        if self.started_at and self.finished_at:
-            return (self.finished_at - self.started_at).total_seconds()
-        return None
+
+class TallyPublicationRun(ConferenceRun):
+    """One publication of a conference's tally (bloc detection once more, the snapshot, the bulletin
+    board of every receipt, the public anonymised ballots), with its progress while the worker runs it.
+
+    At most one per conference is queued or running (a constraint: two organizers pressing "Publish"
+    together get the same run). It succeeds with the published snapshot or fails with the reason, and
+    then nothing of it is published (the board and the document are written in one transaction)."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="publication_runs")
+    detection = models.ForeignKey(
+        BlocDetectionRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The detection run it ran first; none when another was under way (it ran after it) or once pruned.",
+    )
+    step_seconds = models.JSONField(
+        default=dict, blank=True, help_text="Seconds each step took: detection, tally, board read, chain, ..."
+    )
+
+    class Meta(ConferenceRun.Meta):
+        constraints = run_constraints("pubrun")
+
+    def __str__(self) -> str:
+        return f"Publication #{self.pk} of {self.conference} ({self.get_status_display()})"
 
 
 class Promotion(models.Model):

@@ -27,6 +27,15 @@ def bloc_detection_run(run_id: int) -> str:
     return bloc_detection_execute(run_id=run_id)
 
 
+@shared_task(name="ballots.tally_publication_run")
+def tally_publication_run(run_id: int) -> str:
+    """An organizer's "Publish": detection, the tally, the bulletin board, the anonymised ballots, with
+    progress on the run's row."""
+    from .services.publication import tally_publication_execute
+
+    return tally_publication_execute(run_id=run_id)
+
+
 @shared_task(name="ballots.bloc_detection_after_decision")
 def bloc_detection_after_decision(conference_id: int, by_id: int | None = None) -> int:
     """A decision made while a run was running: detection again once that run has ended."""

@@ -164,9 +164,30 @@ class BlocExport(BlocList):
         return bloc_csv_response(self.filter_queryset(self.get_queryset()), name=f"blocs-{slug}")
 
 
-class BlocRunOut(serializers.ModelSerializer):
+class ConferenceRunOut(serializers.ModelSerializer):
+    """What every run answers (services/runs.py): status, phase and percent, the snapshot, the error, who asked."""
+
     snapshot = serializers.IntegerField(source="snapshot_id", allow_null=True)
     created_by = serializers.EmailField(source="created_by.email", default=None, allow_null=True)
+
+    class Meta:
+        fields = [
+            "id",
+            "status",
+            "phase",
+            "progress_percent",
+            "snapshot",
+            "error",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+
+class BlocRunOut(ConferenceRunOut):
+    """A bloc detection run: who or what asked, its progress, what it found."""
+
     inputs_digest = serializers.CharField(
         read_only=True,
         allow_null=True,
@@ -177,24 +198,7 @@ class BlocRunOut(serializers.ModelSerializer):
 
     class Meta:
         model = BlocDetectionRun
-        fields = [
-            "id",
-            "trigger",
-            "status",
-            "phase",
-            "progress_percent",
-            "votes",
-            "found",
-            "new",
-            "gone",
-            "snapshot",
-            "error",
-            "created_by",
-            "created_at",
-            "started_at",
-            "finished_at",
-            "inputs_digest",
-        ]
+        fields = [*ConferenceRunOut.Meta.fields, "trigger", "votes", "found", "new", "gone", "inputs_digest"]
         read_only_fields = fields
 
 

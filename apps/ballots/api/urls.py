@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import blocs, mine, organisations, promotions, tally
+from . import blocs, mine, organisations, promotions, publications, tally
 
 urlpatterns = [
     path("conferences/<slug:slug>/blocs/", blocs.BlocList.as_view(), name="api-bloc-list"),
@@ -41,6 +41,16 @@ urlpatterns = [
     path("conferences/<slug:slug>/me/pledge/", mine.MyPledge.as_view(), name="api-my-pledge"),
     path("conferences/<slug:slug>/tally/", tally.Tally.as_view(), name="api-tally"),
     path("conferences/<slug:slug>/tally/recompute/", tally.TallyRecompute.as_view(), name="api-tally-recompute"),
+    path(
+        "conferences/<slug:slug>/tally/publications/",
+        publications.PublicationRunList.as_view(),
+        name="api-publication-run-list",
+    ),
+    path(
+        "conferences/<slug:slug>/tally/publications/<int:pk>/",
+        publications.PublicationRunDetail.as_view(),
+        name="api-publication-run-detail",
+    ),
     path("conferences/<slug:slug>/imports/votes/", tally.VoteImport.as_view(), name="api-vote-import"),
     path("conferences/<slug:slug>/imports/tickets/", tally.TicketImport.as_view(), name="api-ticket-import"),
     path("conferences/<slug:slug>/bulletin/", tally.Bulletin.as_view(), name="api-bulletin"),

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -101,26 +101,38 @@ def bulletin_link(*, previous: str, position: int, receipt: str, weight: float, 
     return hashlib.sha256(preimage.encode()).hexdigest()
 
 
-def bulletin_chain(entries: Iterable[BoardEntry], *, genesis: str) -> list[ChainedEntry]:
+def bulletin_chain(
+    entries: Iterable[BoardEntry],
+    *,
+    genesis: str,
+    progress: Callable[[int, int], None] | None = None,
+    every: int = 50_000,
+) -> list[ChainedEntry]:
     """The board in canonical order (by receipt code), each entry with its position and chain value.
-    Weights are rounded to six decimals. Raises ValueError for a receipt listed twice."""
+    Weights are rounded to six decimals. Raises ValueError for a receipt listed twice.
+    `progress(done, total)` is told when it starts and after every `every` entries (a publication shows it)."""
     ordered = sorted(entries, key=lambda e: e.receipt)
+    if progress is not None:
+        progress(0, len(ordered))
     chained: list[ChainedEntry] = []
     previous = genesis
     sha256 = hashlib.sha256
     prefix = BULLETIN_SCHEME + "|"
     weights: dict[float, tuple[str, float]] = {}  # a board has few distinct weights
-    for position, (receipt, weight, status) in enumerate(ordered):
-        if chained and chained[-1].receipt == receipt:
-            raise ValueError(f"Receipt {receipt} is listed twice.")
-        if weight not in weights:
-            text = bulletin_weight_text(weight)
-            weights[weight] = text, float(text)
-        weight_text, canonical = weights[weight]
-        # The same text as bulletin_link_preimage, inlined: a board can hold a million entries.
-        line = f"{prefix}{previous}|{position}|{receipt}|{weight_text}|{status}"
-        previous = sha256(line.encode()).hexdigest()
-        chained.append(ChainedEntry(position, receipt, canonical, status, previous))
+    for start in range(0, len(ordered), every):
+        for position, (receipt, weight, status) in enumerate(ordered[start : start + every], start):
+            if chained and chained[-1].receipt == receipt:
+                raise ValueError(f"Receipt {receipt} is listed twice.")
+            if weight not in weights:
+                text = bulletin_weight_text(weight)
+                weights[weight] = text, float(text)
+            weight_text, canonical = weights[weight]
+            # The same text as bulletin_link_preimage, inlined: a board can hold a million entries.
+            line = f"{prefix}{previous}|{position}|{receipt}|{weight_text}|{status}"
+            previous = sha256(line.encode()).hexdigest()
+            chained.append(ChainedEntry(position, receipt, canonical, status, previous))
+        if progress is not None:
+            progress(len(chained), len(ordered))
     return chained
 
 

@@ -10,44 +10,27 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.utils import timezone
+from django.db import transaction
 
 from apps.talks.models import Conference
 
 from ..models import Bloc, BlocDetectionRun
 from .blocs import BlocRefresh, bloc_decide, tally_with_blocs
+from .runs import LIVE, RunKind, RunProgress
+
+__all__ = ["LIVE", "STALE_AFTER", "bloc_detection_create", "bloc_detection_execute", "bloc_detection_start"]
 
 Status = BlocDetectionRun.Status
-LIVE = (Status.QUEUED, Status.RUNNING)
 STALE_AFTER = dt.timedelta(minutes=10)  # detection of a million votes takes seconds
-KEEP_FINISHED = 200  # finished runs kept per conference (the tally task makes one every few minutes)
-
-
-def _abandon_stale(conference: Conference) -> None:
-    cutoff = timezone.now() - STALE_AFTER
-    BlocDetectionRun.objects.filter(conference=conference, status__in=LIVE).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
-    ).update(
-        status=Status.FAILED,
-        finished_at=timezone.now(),
-        error=f"Abandoned: no progress for {STALE_AFTER.seconds // 60} minutes (its worker stopped).",
-    )
+# The tally task makes a run every few minutes: the newest 200 finished ones are kept per conference.
+DETECTION = RunKind(
+    model=BlocDetectionRun, task="bloc_detection_run", failure="Detection failed", stale_after=STALE_AFTER
+)
 
 
 def bloc_detection_create(*, conference: Conference, trigger: str, by=None) -> tuple[BlocDetectionRun, bool]:
     """A new queued run, or the run already queued or running for the conference (created False)."""
-    _abandon_stale(conference)
-    try:
-        with transaction.atomic():
-            run = BlocDetectionRun.objects.create(conference=conference, trigger=trigger, created_by=by)
-    except IntegrityError:  # a live run exists (the constraint), perhaps created a moment ago
-        live = BlocDetectionRun.objects.filter(conference=conference, status__in=LIVE).first()
-        if live is None:  # it finished in between: ask again
-            return bloc_detection_create(conference=conference, trigger=trigger, by=by)
-        return live, False
-    return run, True
+    return DETECTION.create(conference=conference, by=by, trigger=trigger)
 
 
 def bloc_detection_start(
@@ -55,36 +38,25 @@ def bloc_detection_start(
 ) -> tuple[BlocDetectionRun, bool]:
     """Queues detection for the worker (after the transaction commits). When the queue cannot be
     reached the run is marked failed with that reason, so the organizer sees it on the run's page."""
-    from confvote.celery import enqueue
-
-    from .. import tasks
-
-    run, created = bloc_detection_create(conference=conference, trigger=trigger, by=by)
-    if created:
-
-        def send() -> None:
-            if not enqueue(tasks.bloc_detection_run, run.pk):
-                BlocDetectionRun.objects.filter(pk=run.pk, status=Status.QUEUED).update(
-                    status=Status.FAILED,
-                    finished_at=timezone.now(),
-                    error="The task queue is not reachable; try again in a moment.",
-                )
-
-        transaction.on_commit(send)
-    return run, created
+    return DETECTION.start(conference=conference, by=by, trigger=trigger)
 
 
 def bloc_detection_execute(*, run_id: int) -> str:
     """Runs a queued run to its end (the worker's task). Returns what happened, in a word."""
-    return "skipped" if _execute(run_id) is None else "succeeded"
+    return "skipped" if bloc_detection_perform(run_id) is None else "succeeded"
 
 
-def bloc_detection_now(*, conference: Conference, trigger: str, by=None) -> BlocRefresh:
-    """Detection in this process (the tally task, a decision): recorded as a run when none is live;
-    when one is, detection still runs here — after it, since runs of a conference take turns."""
+def bloc_detection_now(*, conference: Conference, trigger: str, by=None, progress=None, recorded=None) -> BlocRefresh:
+    """Detection in this process (the tally task, a decision, a publication): recorded as a run when none
+    is live (`recorded(run)` is told of it); when one is, detection still runs here — after it, since runs
+    of a conference take turns. `progress(phase, percent)` is told the progress too."""
     run, created = bloc_detection_create(conference=conference, trigger=trigger, by=by)
-    refresh = _execute(run.pk) if created else None
-    return refresh if refresh is not None else tally_with_blocs(conference=conference)
+    if created and recorded is not None:
+        recorded(run)
+    refresh = bloc_detection_perform(run.pk, also=progress) if created else None
+    if refresh is not None:
+        return refresh
+    return tally_with_blocs(conference=conference, progress=progress or (lambda phase, percent: None))
 
 
 def bloc_decision_apply(*, bloc: Bloc, status: str, reason: str, by) -> tuple[Bloc, BlocDetectionRun]:
@@ -119,47 +91,26 @@ def bloc_detection_after_decision(*, conference_id: int, by_id: int | None) -> i
     return bloc_detection_now(conference=conference, trigger=BlocDetectionRun.Trigger.DECISION, by=by).snapshot.pk
 
 
-def _execute(run_id: int) -> BlocRefresh | None:
-    now = timezone.now()
-    claimed = BlocDetectionRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=now, heartbeat_at=now, phase="starting", progress_percent=0
-    )
-    if not claimed:
-        return None  # finished, abandoned or taken by another worker
-    run = BlocDetectionRun.objects.select_related("conference").get(pk=run_id)
-    mine = BlocDetectionRun.objects.filter(pk=run_id, status=Status.RUNNING)
+def bloc_detection_perform(run_id: int, also=None) -> BlocRefresh | None:
+    """The run's detection and tally; `also(phase, percent)` is told the progress too (a publication
+    that runs detection first shows it on its own page)."""
 
-    def progress(phase: str, percent: int) -> None:
-        mine.update(phase=phase[:64], progress_percent=max(0, min(99, percent)), heartbeat_at=timezone.now())
+    def work(run: BlocDetectionRun, progress: RunProgress) -> BlocRefresh:
+        def both(phase: str, percent: int) -> None:
+            progress(phase, percent)
+            if also is not None:
+                also(phase, percent)
 
-    def record(inputs: dict) -> None:
-        mine.update(inputs=inputs)
+        return tally_with_blocs(conference=run.conference, progress=both, record=lambda i: progress.record(inputs=i))
 
-    try:
-        refresh = tally_with_blocs(conference=run.conference, progress=progress, record=record)
-    except Exception as exc:  # recorded for the organizer, then raised for the worker's log
-        mine.update(status=Status.FAILED, finished_at=timezone.now(), phase="failed", error=f"Detection failed: {exc}")
-        raise
-    _finish(mine, refresh)
-    _prune(run.conference)
-    return refresh
+    return DETECTION.execute(run_id, work, _outcome)
 
 
-def _finish(mine, refresh: BlocRefresh) -> None:
-    mine.update(
-        status=Status.SUCCEEDED,
-        finished_at=timezone.now(),
-        phase="done",
-        progress_percent=100,
-        votes=refresh.votes,
-        found=refresh.found,
-        new=refresh.new,
-        gone=refresh.gone,
-        snapshot=refresh.snapshot,
-    )
-
-
-def _prune(conference: Conference) -> None:
-    finished = BlocDetectionRun.objects.filter(conference=conference).exclude(status__in=LIVE)
-    old = finished.order_by("-created_at", "-pk").values_list("pk", flat=True)[KEEP_FINISHED:]
-    BlocDetectionRun.objects.filter(pk__in=list(old)).delete()
+def _outcome(refresh: BlocRefresh, steps: dict) -> dict:
+    return {
+        "votes": refresh.votes,
+        "found": refresh.found,
+        "new": refresh.new,
+        "gone": refresh.gone,
+        "snapshot": refresh.snapshot,
+    }

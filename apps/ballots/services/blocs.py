@@ -47,11 +47,13 @@ def _no_progress(phase: str, percent: int) -> None:
 
 
 @contextmanager
-def _detection_lock(conference_id: int) -> Iterator[None]:
+def conference_turn(conference_id: int) -> Iterator[None]:
     """One detection at a time per conference, from reading the decisions to storing the blocs, so a
-    decision made while a run is under way is applied by the run after it, never lost between the two.
-    A session-level advisory lock on PostgreSQL (not a transaction: progress stays visible while it is
-    held); SQLite, the single-process development database, needs none."""
+    decision made while a run is under way is applied by the run after it, never lost between the two;
+    a publication holds it from its detection to the end of publishing, so what it publishes is what it
+    detected. A session-level advisory lock on PostgreSQL (not a transaction: progress stays visible
+    while it is held; taken again by the same session, as detection inside a publication does, it
+    stacks); SQLite, the single-process development database, needs none."""
     if connection.vendor != "postgresql":
         yield
         return
@@ -80,7 +82,7 @@ def tally_with_blocs(
     """Detects blocs in the current votes, stores them, and stores the tally with their discounts.
     `progress(phase, percent)` is told each step (a detection run shows it to the organizer), and
     `record(inputs)` the organizer data detection read, as soon as it has read it (the run keeps it)."""
-    with _detection_lock(conference.pk):
+    with conference_turn(conference.pk):
         progress("reading votes", 5)
         policy = weight_policy_ensure(conference=conference)
         rule = BlocRule.from_json(policy.bloc_rule or {})
@@ -205,10 +207,27 @@ def bloc_discount_mappings(*, conference: Conference) -> tuple[dict, dict]:
     return multipliers, reasons
 
 
-def tally_publish_with_blocs(*, conference: Conference) -> TallySnapshot:
-    """Detects blocs once more, then publishes the tally and its bulletin board with their discounts."""
+def tally_publish_with_blocs(
+    *,
+    conference: Conference,
+    progress: Callable[[str, int], None] = _no_progress,
+    detect: Callable[..., BlocRefresh] = tally_with_blocs,
+) -> TallySnapshot:
+    """Detects blocs once more (`detect`: a publication run records it as a detection run), then publishes
+    the tally and its bulletin board with their discounts, in one turn of the conference's: no other
+    detection comes between the two. `progress(phase, percent)`: "waiting for its turn", detection's
+    phases as "detection: …" up to 30%, then publishing's (services/tallies.py)."""
     from .tallies import tally_publish
 
-    tally_with_blocs(conference=conference)
-    multipliers, reasons = bloc_discount_mappings(conference=conference)
-    return tally_publish(conference=conference, discounts=multipliers, discount_reasons=reasons)
+    progress("waiting for its turn", 0)  # while a detection under way finishes
+    with conference_turn(conference.pk):
+        detect(
+            conference=conference, progress=lambda phase, percent: progress(f"detection: {phase}", percent * 3 // 10)
+        )
+        multipliers, reasons = bloc_discount_mappings(conference=conference)
+        return tally_publish(
+            conference=conference,
+            discounts=multipliers,
+            discount_reasons=reasons,
+            progress=lambda phase, percent: progress(phase, 30 + percent * 7 // 10),
+        )

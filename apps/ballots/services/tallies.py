@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import struct
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 from django.db import IntegrityError, connection, transaction
@@ -179,16 +179,27 @@ def _row_with_nulls(row: np.void) -> bytes:
     return bytes(data)
 
 
+def _no_progress(phase: str, percent: int) -> None:
+    return None
+
+
+BOARD_CHUNK = 50_000  # receipts between two progress reports while the board is read, chained, stored
+
+
 def tally_publish(
     *,
     conference: Conference,
     discounts: Mapping[tuple[int, int], float] | None = None,
     discount_reasons: Mapping[tuple[int, int], str] | None = None,
+    progress: Callable[[str, int], None] = _no_progress,
 ) -> TallySnapshot:
     """Publishes the tally of the current votes and fills its bulletin board: every receipt with the
     weight its ballot counted at and its status (counted / not eligible / reduced by a bloc
     discount / superseded by a later change), chained in receipt order; the snapshot keeps the
-    chain's head and the number of entries (docs/voting.md, "The bulletin board's hash chain")."""
+    chain's head and the number of entries (docs/voting.md, "The bulletin board's hash chain").
+    All of it or nothing: the board, the head and the anonymised ballots are written in one transaction.
+    `progress(phase, percent)` is told each step ("board read: 50,000 of 1,001,078 receipts", ...)."""
+    progress("tally", 0)
     policy = weight_policy_ensure(conference=conference)
     data = tally_input(conference=conference, policy=policy, discounts=discounts)
     reasons = _reasons_by_talk(discounts or {}, discount_reasons or {})
@@ -198,19 +209,32 @@ def tally_publish(
         if snapshot.published_at is not None:
             return snapshot
         genesis = bulletin_genesis(conference_id=conference.pk, input_digest=snapshot.input_digest)
-        receipt_ids, board = _bulletin(snapshot, data)
-        chained = bulletin_chain(board, genesis=genesis)
+        receipt_ids, board = _bulletin(snapshot, data, progress=_span(progress, "board read", 10, 40))
+        chained = bulletin_chain(board, genesis=genesis, progress=_span(progress, "chain", 40, 55), every=BOARD_CHUNK)
         snapshot.published_at = timezone.now()
         snapshot.bulletin_head = bulletin_head(chained, genesis=genesis)
         snapshot.bulletin_size = len(chained)
         snapshot.save(update_fields=["published_at", "bulletin_head", "bulletin_size"])
-        _bulletin_store(snapshot, chained, receipt_ids)
+        _bulletin_store(snapshot, chained, receipt_ids, progress=_span(progress, "board store", 55, 75))
         # The public anonymised ballots of this very tally, from the inputs it was computed from.
+        progress("anonymised ballots", 75)
         anonymised_ballots_publish(conference=conference, snapshot=snapshot, data=data)
+        progress("commit", 99)  # the deferred foreign-key checks of a million entries take their time
     return snapshot
 
 
-def _bulletin(snapshot: TallySnapshot, data: TallyInput) -> tuple[dict[str, int], list[BoardEntry]]:
+def _span(progress: Callable[[str, int], None], step: str, low: int, high: int) -> Callable[[int, int], None]:
+    """`done, total` of a step's receipts, reported as the step's phase and a percent from low to high."""
+
+    def report(done: int, total: int) -> None:
+        progress(f"{step}: {done:,} of {total:,} receipts", low + (high - low) * done // max(total, 1))
+
+    return report
+
+
+def _bulletin(
+    snapshot: TallySnapshot, data: TallyInput, progress: Callable[[int, int], None] | None = None
+) -> tuple[dict[str, int], list[BoardEntry]]:
     """Every receipt of the conference with the weight its ballot counted at and its status, and
     the receipt ids by code."""
     weights = data.weights
@@ -224,10 +248,15 @@ def _bulletin(snapshot: TallySnapshot, data: TallyInput) -> tuple[dict[str, int]
     latest = dict(Ballot.objects.filter(conference=snapshot.conference_id).values_list("id", "changes"))
     receipt_ids: dict[str, int] = {}
     board = []
-    receipts = BallotReceipt.objects.filter(ballot__conference=snapshot.conference_id).values_list(
-        "id", "code", "ballot_id", "ballot__user_id", "sequence"
-    )
-    for receipt_id, code, ballot_id, user_id, sequence in receipts.iterator(chunk_size=5000):
+    # In no order: the chain puts the board in receipt-code order itself. The receipts' own order (by
+    # ballot, newest first) was a sort of every receipt, which at a million spilled to disk.
+    receipts = BallotReceipt.objects.filter(ballot__conference=snapshot.conference_id).order_by()
+    total = 0
+    if progress is not None:
+        total = receipts.count()
+        progress(0, total)
+    rows = receipts.values_list("id", "code", "ballot_id", "ballot__user_id", "sequence").iterator(chunk_size=5000)
+    for receipt_id, code, ballot_id, user_id, sequence in rows:
         voter = voter_class.get(user_id, NOT_ELIGIBLE)
         weight = per_class.get(voter, 0.0) * smallest_discount.get(user_id, 1.0)
         if sequence < latest[ballot_id]:
@@ -240,32 +269,50 @@ def _bulletin(snapshot: TallySnapshot, data: TallyInput) -> tuple[dict[str, int]
             status = BulletinEntry.Status.COUNTED
         receipt_ids[code] = receipt_id
         board.append(BoardEntry(receipt=code, weight=weight, status=str(status)))
+        if progress is not None and len(board) % BOARD_CHUNK == 0:
+            progress(len(board), max(total, len(board)))
+    if progress is not None:
+        progress(len(board), len(board))
     return receipt_ids, board
 
 
-def _bulletin_store(snapshot: TallySnapshot, chained: list[ChainedEntry], receipt_ids: dict[str, int]) -> None:
+def _bulletin_store(
+    snapshot: TallySnapshot,
+    chained: list[ChainedEntry],
+    receipt_ids: dict[str, int],
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
     """The chained board, in one go: COPY on PostgreSQL (bulk_create of 100,000 model instances
-    costs seconds of Python), bulk_create elsewhere."""
+    costs seconds of Python), bulk_create elsewhere; `progress(done, total)` after each chunk."""
+    total = len(chained)
+    if progress is not None:
+        progress(0, total)
     if connection.vendor != "postgresql":
-        BulletinEntry.objects.bulk_create(
-            (
-                BulletinEntry(
-                    snapshot=snapshot,
-                    receipt_id=receipt_ids[e.receipt],
-                    weight=e.weight,
-                    status=e.status,
-                    position=e.position,
-                    chain=e.chain,
-                )
-                for e in chained
-            ),
-            batch_size=5000,
-        )
+        for start in range(0, total, BOARD_CHUNK):
+            BulletinEntry.objects.bulk_create(
+                (
+                    BulletinEntry(
+                        snapshot=snapshot,
+                        receipt_id=receipt_ids[e.receipt],
+                        weight=e.weight,
+                        status=e.status,
+                        position=e.position,
+                        chain=e.chain,
+                    )
+                    for e in chained[start : start + BOARD_CHUNK]
+                ),
+                batch_size=5000,
+            )
+            if progress is not None:
+                progress(min(start + BOARD_CHUNK, total), total)
         return
     columns = "snapshot_id, receipt_id, weight, status, position, chain"
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY ballots_bulletinentry ({columns}) FROM STDIN") as copy,
     ):
-        for e in chained:
-            copy.write_row((snapshot.pk, receipt_ids[e.receipt], e.weight, e.status, e.position, e.chain))
+        for start in range(0, total, BOARD_CHUNK):
+            for e in chained[start : start + BOARD_CHUNK]:
+                copy.write_row((snapshot.pk, receipt_ids[e.receipt], e.weight, e.status, e.position, e.chain))
+            if progress is not None:
+                progress(min(start + BOARD_CHUNK, total), total)
