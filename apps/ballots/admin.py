@@ -251,7 +251,7 @@ class TallySnapshotAdmin(ReadOnlyAdmin):
             "opts": self.model._meta,
             "snapshot": snapshot,
             "filters": filters,
-            **tally_report(snapshot=snapshot, **filters),
+            **tally_report(snapshot=snapshot, page=request.GET.get("page", "1"), **filters),
         }
         return TemplateResponse(request, "ballots/admin/tally.html", context)
 
