@@ -307,7 +307,7 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
         if by_talk is not None and talk not in on_talk:
             on_talk = {talk: _votes_on(data, by_talk, talk)}
         for group in findings_merge(admitted, together):
-            blocs.append(_bloc(group, data, talk, direction, on_talk.get(talk)))
+            blocs.append(_bloc(group, data, talk, direction, on_talk.get(talk), rule.lone_fair_share))
     blocs.sort(key=lambda b: (b.talk_id, b.direction, -b.size, b.key))
     return BlocReport(tuple(blocs), rule)
 
@@ -519,10 +519,16 @@ def _not_pushing(
 
 
 def _bloc(
-    group: list[Finding], data: BlocInput, talk: int, direction: int, on_talk: tuple[np.ndarray, ...] | None
+    group: list[Finding],
+    data: BlocInput,
+    talk: int,
+    direction: int,
+    on_talk: tuple[np.ndarray, ...] | None,
+    lone_fair_share: str = "plugin",
 ) -> Bloc:
     """The bloc of one merged group of findings. `on_talk`: the talk's votes (`_votes_on`) under
-    `discount_votes: pushing`, else None."""
+    `discount_votes: pushing`, else None. `lone_fair_share`: the rule key (round 41), what a conditional
+    lone window predicts in the fair share."""
     members = distinct(np.concatenate([f.members for f in group]))
     ids = tuple(data.voter_ids[members].tolist())
     group = sorted(group, key=lambda f: (f.log_p, f.signal, f.label, f.top_score))
@@ -531,23 +537,23 @@ def _bloc(
     strongest: dict[tuple[str, str], Finding] = {}
     for f in group:
         strongest.setdefault((f.signal, f.label), f)
-    # A lone window under the conditional test states (and stores) the expectation that test used; the
-    # fair share below keeps every finding's own prediction.
+    # A lone window under the conditional test states (and stores) the expectation that test used; under
+    # `lone_fair_share: plugin` the fair share below keeps its plug-in prediction (rounds 38-40), under
+    # "conditional" the stated one (round 41).
     evidence = tuple(
-        Evidence(
-            f.signal,
-            _sentence(f, data),
-            f.observed,
-            round(f.conditional.expected if f.conditional is not None else f.expected, 6),
-            float(np.exp(f.log_p)),
-        )
+        Evidence(f.signal, _sentence(f, data), f.observed, round(_stated(f), 6), float(np.exp(f.log_p)))
         for f in strongest.values()
     )
     word = _DIRECTION_WORDS[direction]
     talk_id = int(data.talk_ids[talk])
     key = hashlib.sha256(f"{talk_id}:{word}:{','.join(map(str, ids))}".encode()).hexdigest()[:16]
     # The fair share: the most generous of the groups' own predictions, never more than the bloc.
-    fair = min(float(len(ids)), max(f.expected for f in group))
+    # Under `lone_fair_share: conditional` (round 41) a bloc made of lone windows only takes the prediction
+    # its evidence states; beside a finding over all votes a lone window keeps its plug-in prediction (the
+    # conditional expectation there is mostly the campaign's own votes: it is given the talk's lone votes
+    # and the site's in the window, the campaign's included).
+    lone_only = lone_fair_share == "conditional" and all(f.lone_minutes for f in group)
+    fair = min(float(len(ids)), max(_stated(f) if lone_only else f.expected for f in group))
     strength = max((f.log_p / f.log_bar for f in group if f.log_bar < 0), default=1.0)
     return Bloc(
         speaker_link=_speaker_link(group),
@@ -563,6 +569,12 @@ def _bloc(
         strength=round(max(1.0, strength), 6) if np.isfinite(strength) else 1e6,
         not_pushing=_not_pushing(data, on_talk, members, direction) if on_talk is not None else (),
     )
+
+
+def _stated(f: Finding) -> float:
+    """The prediction a finding's evidence states: a conditional lone window's expectation given the talk's
+    other such votes (round 38), else the finding's own prediction."""
+    return f.conditional.expected if f.conditional is not None else f.expected
 
 
 def _speaker_link(group: list[Finding]) -> str:
