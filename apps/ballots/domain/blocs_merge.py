@@ -127,13 +127,19 @@ def follow_up_count(
             over_all = apart and not f.lone_minutes
             before, whole = (seen_all, sure_all) if over_all else (seen, sure)
             asks = not _taken_whole(f) and bool(before[f.members].any())
+            # A site-wide burst after a lone window it may share voters with (`burst_sittings: tested`, round 41):
+            # its voters in sittings are asked, and are not sure to come in.
+            sittings = (
+                over_all and f.sitting_members is not None and bool((seen[f.members] & ~seen_all[f.members]).any())
+            )
             if how == "asked":
                 asks = asks and not whole[f.members].all()
                 if not asks:
-                    sure[f.members] = True
+                    kept = _without(f.members, f.sitting_members) if sittings else f.members
+                    sure[kept] = True
                     if over_all:
-                        sure_all[f.members] = True
-            count += asks
+                        sure_all[kept] = True
+            count += asks + sittings
             seen[f.members] = True
             if over_all:
                 seen_all[f.members] = True
@@ -177,6 +183,13 @@ def findings_admit(
     apart = rule.lone_order == "apart" and any(f.lone_minutes for f in findings)
     known_all = _voter_mask(findings) if apart else known  # ... brought in by findings over all votes
     for f in findings if ordered else in_order(findings, rule.lone_order):
+        if (
+            apart
+            and not f.lone_minutes
+            and f.sitting_members is not None
+            and (known[f.members] & ~known_all[f.members]).any()
+        ):
+            f = _sittings_judged(f, rule, bar)
         inside = (known if f.lone_minutes else known_all)[f.members]
         if not _taken_whole(f) and inside.any() and not inside.all():
             new = int((~inside).sum())
@@ -190,6 +203,22 @@ def findings_admit(
     if scratch is not None and findings:
         scratch[np.concatenate([f.members for f in findings])] = False
     return admitted
+
+
+def _without(members: np.ndarray, some: np.ndarray) -> np.ndarray:
+    """`members` (sorted) without `some` (sorted): positions of a burst's voters who did not vote in a sitting."""
+    return members[~_sorted_member(some, members)]
+
+
+def _sittings_judged(f: Finding, rule: BlocRule, bar: float) -> Finding:
+    """A site-wide burst after a lone window that brought in some of its voters, under `lone_order: apart` and
+    `burst_sittings: tested` (round 41), keeps its members whose vote the lone test does not count (cast within a
+    sitting) only when such votes in its window are at least `min_ratio` times their prediction among the site's
+    such votes, with a Poisson tail of at most the follow-up bar (a question of the follow-up family)."""
+    observed, expected = f.sitting_observed, max(f.sitting_expected, 1e-9)
+    if observed >= rule.min_ratio * expected and _poisson_logsf(observed - 1, expected) <= bar:
+        return f
+    return f.with_members(_without(f.members, f.sitting_members))
 
 
 def findings_merge(findings: list[Finding], together: tuple[str, ...] = ("colleagues",)) -> list[list[Finding]]:
