@@ -175,3 +175,29 @@ def test_the_key_is_validated_and_is_whole_by_default():
     assert BlocRule.from_json({"burst_sittings": "tested"}).to_json()["burst_sittings"] == "tested"
     with pytest.raises(ValueError, match="burst_sittings must be one of"):
         BlocRule.from_json({"burst_sittings": "alone"})
+
+
+def test_after_the_voters_in_sittings_are_left_out_the_burst_s_other_new_voters_face_the_rest_of_its_prediction():
+    """fresh large seed 1, talk 1172, in small: a lone window (voters 0-13), then the wave's top-score burst (0-13
+    and 14-17 in sittings) and its any-upward burst (0-25: 14-17 and 24-25 in sittings, 18-23 lone votes outside the
+    lone window). Both bursts ask about their voters in sittings, which fail. The any-upward burst's other new voters
+    (18-23) are then asked against its prediction less the part for the votes in sittings (3.65 - 3.3), and come
+    in; against the whole prediction (six against 3.65) they would not."""
+    window = (1_000_000, 1_000_000 + 24 * 3600)
+    lone = Finding(
+        "burst", 0, SUPPORT, np.arange(14), 14, 0.8, -21.5, log_bar=-12.0, window=window, lone_minutes=30, lone_hours=24
+    )
+    top = Finding(
+        "burst", 0, SUPPORT, np.arange(18), 18, 1.7, -19.2, log_bar=-12.0, window=window, top_score=True,
+        sitting_members=np.arange(14, 18), sitting_observed=4, sitting_expected=1.47,
+    )  # fmt: skip
+    up = Finding(
+        "burst", 0, SUPPORT, np.arange(26), 26, 3.65, -19.0, log_bar=-12.0, window=window,
+        sitting_members=np.array([14, 15, 16, 17, 24, 25]), sitting_observed=6, sitting_expected=3.3,
+    )  # fmt: skip
+    findings = [lone, top, up]
+    count = follow_up_count([findings], ordered=True, lone="apart")
+    assert count == 3  # two questions about voters in sittings, one about the any-upward burst's other new voters
+    _, top_in, up_in = findings_admit(findings, TESTED, count, ordered=True)
+    assert top_in.members.tolist() == list(range(14))
+    assert up_in.members.tolist() == list(range(14)) + list(range(18, 24))
