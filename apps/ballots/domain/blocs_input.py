@@ -361,9 +361,10 @@ class BlocRule:
     # the lone test does not count (cast within a sitting: another vote by them within `LONE_MINUTES`; under
     # `lone_votes: isolated` also a voter's lone votes within a day of another) come in only when the burst's window
     # holds at least `min_ratio` times as many such votes as the talk's share of the site's such votes predicts
-    # there, with a Poisson tail of at most alpha / (the merge's follow-up questions), one question of that family.
-    # A burst stronger than the lone windows it shares voters with, or sharing none, is judged as before, and under
-    # the other `lone_order` values the key changes nothing. Not the default (round 41).
+    # there, with a Poisson tail of at most alpha / (the merge's follow-up questions), one question of that family;
+    # when they do not, the burst's other new voters are asked against its prediction less their part. A burst
+    # before every lone window it shares voters with, or sharing none, is judged as before, and under the other
+    # `lone_order` values the key changes nothing. Not the default (round 41).
     burst_sittings: str = "whole"
     # Which voters' email domains are the speaker's organisation (blocs_speaker_links.py; docs/blocs.md,
     # round 33). "exact": the speaker's own address's domain, and the domains registered under the
