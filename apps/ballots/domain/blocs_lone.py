@@ -40,6 +40,12 @@ a shortlist, a promotion read for days) is then judged against those days, not t
 campaign on a talk nobody votes for alone around it keeps the whole vote's share. Only the larger share:
 the talk's own share of a few days is a count of a few votes, and taken alone it predicts nothing for a
 talk with none around a window, so honest one-day spikes would pass by the hundred.
+
+Round 41 (`burst_sittings: tested`, an option for `lone_order: apart`) marks each site-wide burst that shares a voter
+with a lone window on its talk and way with its members whose vote the lone test does not count (cast within a
+sitting) and what the site's such votes predict of them in its window (`sittings_marked`). When such a burst comes
+after the lone window, the merge lets those members in only if they crowd the window: a campaign's few who rated the
+talk inside a sitting of their own do; honest voters rating it in their sittings at its usual rate do not.
 """
 
 from __future__ import annotations
