@@ -347,12 +347,14 @@ class BlocRule:
     # not made the default (docs/blocs.md, decisions taken without a steering answer).
     lone_order: str = "strongest"
     # What a lone-vote window under `lone_test: conditional` predicts in its bloc's fair share (docs/blocs.md,
-    # round 41). "plugin": the plug-in prediction the window was tested against before round 38 (the talk's
-    # share times the site's lone votes then), as in rounds 38-40, while its evidence states the conditional
-    # test's expectation (fresh7 small seed 1: a fair share of 0.042 beside a stated 0.4). "conditional": the
-    # expectation the evidence states (the talk's other such votes in the reference span times the window's
-    # share of the site's), so the weight and the evidence tell the same story. A window tested under
-    # `lone_test: poisson` keeps its plug-in prediction either way (that is what its evidence states).
+    # round 41). "plugin": the plug-in prediction (the talk's share of the lone votes outside the window times the
+    # site's in it), as in rounds 38-40, while its evidence states the conditional test's expectation (fresh7 small
+    # seed 1, talk 89: a plug-in 0.042 beside a stated 0.4). "conditional": a bloc made only of lone windows takes
+    # the expectation its evidence states (the talk's other such votes in the reference span times the window's
+    # share of the site's); beside a finding over all votes a lone window keeps its plug-in prediction. Not the
+    # default: that expectation is given the talk's lone votes, which for a lone-only campaign are the campaign's
+    # own, so every weight it changed was a planted bloc's (held-out medium seed 3, talk 450: counts as 1.6 -> 11.4
+    # of 27); estimated from the talk's votes outside the window, the same model gives the plug-in back.
     lone_fair_share: str = "plugin"
     # Under `lone_order: apart`, how a site-wide burst that comes after a lone-vote window sharing its voters takes
     # in its votes cast in sittings (blocs_lone.sittings_marked, blocs_merge.findings_admit; docs/blocs.md, round
