@@ -18,7 +18,8 @@ conference's BlocInput as a pickle, so that a second checkout reads the same vot
 generating them again (the large worlds take about 30 s each to generate); it must only be shared
 between checkouts whose generators are the same. `--case PATTERNS:SIZE:SEED` (repeatable) dumps those
 conferences under the default rule instead of the list above: the other large worlds, which speed work
-on the largest size must leave unchanged too.
+on the largest size must leave unchanged too. `--rule JSON` sets rule keys over every case's own rule, so two
+runs into two directories (one with, one without) show which cases a rule value touches at all (round 41).
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ def main() -> None:
     parser.add_argument("--cache", help="directory keeping the generated conferences (pickles)")
     parser.add_argument("--only", default="", help="only the cases whose name contains this")
     parser.add_argument("--case", action="append", help="PATTERNS:SIZE:SEED under the default rule, instead of CASES")
+    parser.add_argument("--rule", default="{}", help="rule keys (JSON) set over every case's own rule")
     args = parser.parse_args()
     out, cache = Path(args.out), Path(args.cache) if args.cache else None
     out.mkdir(parents=True, exist_ok=True)
@@ -103,7 +105,8 @@ def main() -> None:
         name = f"{patterns}_{size}_{seed}_{'exact' if rule_json == EXACT else 'default'}"
         if args.only not in name:
             continue
-        text = report_text(conference(patterns, size, seed, cache), BlocRule.from_json(json.loads(rule_json)))
+        rule = BlocRule.from_json({**json.loads(rule_json), **json.loads(args.rule)})
+        text = report_text(conference(patterns, size, seed, cache), rule)
         (out / f"{name}.txt").write_text(text)
         print(name, hashlib.sha256(text.encode()).hexdigest(), flush=True)
 

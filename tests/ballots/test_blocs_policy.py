@@ -129,6 +129,8 @@ def test_round_8_migration_pins_stored_policies_to_the_rule_they_were_stored_wit
         ("0035_bloc_rule_lone_share", "lone_test", "poisson", "conditional", "conditional"),
         ("0036_bloc_rule_lone_test", "linked_groups", "colleagues", "before", "either"),
         ("0040_promotion_suggestions_document", "lone_order", "strongest", "strongest", "apart"),
+        ("0041_bloc_rule_lone_order", "lone_fair_share", "plugin", "plugin", "conditional"),
+        ("0042_bloc_rule_lone_fair_share", "burst_sittings", "whole", "whole", "tested"),
     ],
 )
 def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_with(
@@ -148,11 +150,14 @@ def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_
     organisation), 0035 `lone_share: whole` (round 37: a lone-vote window judged against the talk's share
     over the whole vote), 0036 `lone_test: poisson` (round 38: a lone-vote window's count tested against a
     plug-in prediction), 0037 `linked_groups: colleagues` (round 39: a group only the wider links make the
-    speaker's judged by the colleague test alone) and 0041 `lone_order: strongest` (round 40: a lone-vote window
-    merged by its own p-value) into policies stored without the key; a policy that names the key keeps its
+    speaker's judged by the colleague test alone), 0041 `lone_order: strongest` (round 40: a lone-vote window
+    merged by its own p-value), 0042 `lone_fair_share: plugin` (round 41: a lone-vote window's plug-in prediction
+    in its bloc's fair share) and 0043 `burst_sittings: whole` (round 41: a site-wide burst's votes in sittings come
+    in with it) into policies stored without the key; a policy that names the key keeps its
     choice, and new policies store today's default (for `ring_scores`, `ring_candidates`, `lone_votes`,
-    `speaker_links`, `organisation_pairs`, `placeholder_companies`, `lone_share`, `lone_test`, `linked_groups`
-    and `lone_order` the stored word, written out so that a later default cannot change a stored policy)."""
+    `speaker_links`, `organisation_pairs`, `placeholder_companies`, `lone_share`, `lone_test`, `linked_groups`,
+    `lone_order`, `lone_fair_share` and `burst_sittings` the stored word, written out so that a later default cannot
+    change a stored policy)."""
     before = {k: v for k, v in BlocRule().to_json().items() if k != key}
     old, chosen = _stored_then_migrated(before_migration, before)
     assert old.bloc_rule == {**before, key: stored}

@@ -48,7 +48,7 @@ from .blocs_direction import direction_in_line, raters_build
 from .blocs_input import BlocInput, BlocRule, votes_by_talk
 from .blocs_joined import joined_findings
 from .blocs_lean import lean_findings
-from .blocs_lone import lone_findings
+from .blocs_lone import lone_findings, sittings_marked
 from .blocs_merge import _voter_mask, findings_admit, findings_merge, follow_up_count, in_order
 from .blocs_organisations import orders_of_speakers, organisations_build
 from .blocs_saturation import light_colleague_votes, narrow_expected
@@ -307,7 +307,7 @@ def blocs_detect(data: BlocInput, rule: BlocRule | None = None) -> BlocReport:
         if by_talk is not None and talk not in on_talk:
             on_talk = {talk: _votes_on(data, by_talk, talk)}
         for group in findings_merge(admitted, together):
-            blocs.append(_bloc(group, data, talk, direction, on_talk.get(talk)))
+            blocs.append(_bloc(group, data, talk, direction, on_talk.get(talk), rule.lone_fair_share))
     blocs.sort(key=lambda b: (b.talk_id, b.direction, -b.size, b.key))
     return BlocReport(tuple(blocs), rule)
 
@@ -401,10 +401,14 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
         else:
             findings += group_findings(ctx, narrow, "narrow", label, None, narrow_expected(ctx))
     if "burst" in rule.signals:
-        findings += burst_findings(ctx)
-        if rule.lone_votes in ("tested", "isolated"):
-            # The burst test over the votes cast alone (round 31): a campaign spread over a day.
-            findings += lone_findings(ctx)
+        site = burst_findings(ctx)
+        lone = lone_findings(ctx) if rule.lone_votes in ("tested", "isolated") else []
+        if rule.burst_sittings == "tested":
+            # A site-wide burst beside a lone window: its votes cast in sittings must be a burst of their own
+            # to come in (round 41; the merge asks).
+            site = sittings_marked(ctx, site, lone)
+        # The burst test over the votes cast alone (round 31): a campaign spread over a day.
+        findings += site + lone
     if "organisation_burst" in rule.signals:
         if orgs is not None:
             findings += organisation_burst_findings(ctx, orgs.voter_org, orgs.labels)
@@ -519,10 +523,16 @@ def _not_pushing(
 
 
 def _bloc(
-    group: list[Finding], data: BlocInput, talk: int, direction: int, on_talk: tuple[np.ndarray, ...] | None
+    group: list[Finding],
+    data: BlocInput,
+    talk: int,
+    direction: int,
+    on_talk: tuple[np.ndarray, ...] | None,
+    lone_fair_share: str = "plugin",
 ) -> Bloc:
     """The bloc of one merged group of findings. `on_talk`: the talk's votes (`_votes_on`) under
-    `discount_votes: pushing`, else None."""
+    `discount_votes: pushing`, else None. `lone_fair_share`: the rule key (round 41), what a conditional
+    lone window predicts in the fair share."""
     members = distinct(np.concatenate([f.members for f in group]))
     ids = tuple(data.voter_ids[members].tolist())
     group = sorted(group, key=lambda f: (f.log_p, f.signal, f.label, f.top_score))
@@ -531,23 +541,23 @@ def _bloc(
     strongest: dict[tuple[str, str], Finding] = {}
     for f in group:
         strongest.setdefault((f.signal, f.label), f)
-    # A lone window under the conditional test states (and stores) the expectation that test used; the
-    # fair share below keeps every finding's own prediction.
+    # A lone window under the conditional test states (and stores) the expectation that test used; under
+    # `lone_fair_share: plugin` the fair share below keeps its plug-in prediction (rounds 38-40), under
+    # "conditional" the stated one (round 41).
     evidence = tuple(
-        Evidence(
-            f.signal,
-            _sentence(f, data),
-            f.observed,
-            round(f.conditional.expected if f.conditional is not None else f.expected, 6),
-            float(np.exp(f.log_p)),
-        )
+        Evidence(f.signal, _sentence(f, data), f.observed, round(_stated(f), 6), float(np.exp(f.log_p)))
         for f in strongest.values()
     )
     word = _DIRECTION_WORDS[direction]
     talk_id = int(data.talk_ids[talk])
     key = hashlib.sha256(f"{talk_id}:{word}:{','.join(map(str, ids))}".encode()).hexdigest()[:16]
     # The fair share: the most generous of the groups' own predictions, never more than the bloc.
-    fair = min(float(len(ids)), max(f.expected for f in group))
+    # Under `lone_fair_share: conditional` (round 41) a bloc made of lone windows only takes the prediction
+    # its evidence states; beside a finding over all votes a lone window keeps its plug-in prediction (the
+    # conditional expectation there is mostly the campaign's own votes: it is given the talk's lone votes
+    # and the site's in the window, the campaign's included).
+    lone_only = lone_fair_share == "conditional" and all(f.lone_minutes for f in group)
+    fair = min(float(len(ids)), max(_stated(f) if lone_only else f.expected for f in group))
     strength = max((f.log_p / f.log_bar for f in group if f.log_bar < 0), default=1.0)
     return Bloc(
         speaker_link=_speaker_link(group),
@@ -563,6 +573,12 @@ def _bloc(
         strength=round(max(1.0, strength), 6) if np.isfinite(strength) else 1e6,
         not_pushing=_not_pushing(data, on_talk, members, direction) if on_talk is not None else (),
     )
+
+
+def _stated(f: Finding) -> float:
+    """The prediction a finding's evidence states: a conditional lone window's expectation given the talk's
+    other such votes (round 38), else the finding's own prediction."""
+    return f.conditional.expected if f.conditional is not None else f.expected
 
 
 def _speaker_link(group: list[Finding]) -> str:

@@ -40,6 +40,12 @@ a shortlist, a promotion read for days) is then judged against those days, not t
 campaign on a talk nobody votes for alone around it keeps the whole vote's share. Only the larger share:
 the talk's own share of a few days is a count of a few votes, and taken alone it predicts nothing for a
 talk with none around a window, so honest one-day spikes would pass by the hundred.
+
+Round 41 (`burst_sittings: tested`, an option for `lone_order: apart`) marks each site-wide burst that shares a voter
+with a lone window on its talk and way with its members whose vote the lone test does not count (cast within a
+sitting) and what the site's such votes predict of them in its window (`sittings_marked`). When such a burst comes
+after the lone window, the merge lets those members in only if they crowd the window: a campaign's few who rated the
+talk inside a sitting of their own do; honest voters rating it in their sittings at its usual rate do not.
 """
 
 from __future__ import annotations
@@ -50,7 +56,7 @@ import numpy as np
 
 from .blocs_bursts import _scan
 from .blocs_input import BlocInput, BlocRule, votes_only
-from .blocs_signals import Context, Finding, context_build
+from .blocs_signals import TOP, Context, Finding, _sorted_member, context_build
 
 LONE_MINUTES = 30  # a vote with no other vote by its voter within this many minutes either side is lone
 ISOLATED_HOURS = 24  # under "isolated": a lone vote counts when its voter cast no other lone vote this near
@@ -128,3 +134,54 @@ def lone_findings(ctx: Context) -> list[Finding]:
     )
     hours = ISOLATED_HOURS if isolated else 0
     return [replace(f, lone_minutes=LONE_MINUTES, lone_hours=hours) for f in scan.findings()]
+
+
+def sittings_marked(ctx: Context, bursts: list[Finding], lone: list[Finding]) -> list[Finding]:
+    """`bursts` (the site-wide test's findings), each one that shares a voter with a lone window of `lone` on its
+    talk and way carrying (`Finding.sitting_members`, `sitting_expected`) its members whose vote on the talk was
+    cast within a sitting, and what the site-wide test's prediction gives for them over the votes cast in
+    sittings only: the talk's share of such votes in the way (outside the window) times the site's such votes
+    in the window (the talk's own left out), as the site-wide test predicts a window from all votes. A burst
+    with no member voting in a sitting is left as it is."""
+    lone_voters: dict[tuple[int, int], np.ndarray] = {}
+    for f in lone:
+        key = (f.talk, f.direction)
+        lone_voters[key] = np.union1d(lone_voters.get(key, f.members), f.members)
+    shares = [
+        (f.talk, f.direction) in lone_voters
+        and bool(np.intersect1d(f.members, lone_voters[(f.talk, f.direction)]).size)
+        for f in bursts
+    ]
+    if not any(shares):
+        return bursts
+    data = ctx.data
+    lone_mask = lone_votes(data)
+    sitting = ~(isolated_votes(data, lone_mask) if ctx.rule.lone_votes == "isolated" else lone_mask)
+    site_at = np.sort(data.vote_at[sitting])
+    n_talks = max(1, data.n_talks)
+    out = list(bursts)
+    for i, f in enumerate(bursts):
+        if not shares[i]:
+            continue
+        way = ctx.votes_in(TOP if f.top_score else f.direction)
+        on_talk = way[data.vote_talk[way] == f.talk]
+        # The burst's votes: every vote of an overlapping significant window, so the span they cover can be
+        # longer than the reported window (blocs_bursts._findings).
+        mine = on_talk[_sorted_member(f.members, data.vote_voter[on_talk])]
+        in_sittings = mine[sitting[mine]]
+        if not in_sittings.size:
+            continue
+        # Counted and predicted in the burst's window (the test's own hours); the answer holds for every member
+        # who voted in a sitting.
+        lo, hi = f.window
+        at = data.vote_at[in_sittings]
+        observed = int(((at >= lo) & (at < hi)).sum())
+        busy = int(np.searchsorted(site_at, hi, side="left") - np.searchsorted(site_at, lo, side="left"))
+        rate = (int(sitting[on_talk].sum()) - observed + 0.5) / (len(site_at) - busy + 0.5 * n_talks)
+        out[i] = replace(
+            f,
+            sitting_members=np.unique(data.vote_voter[in_sittings]).astype(f.members.dtype),
+            sitting_observed=observed,
+            sitting_expected=float(max(busy - observed, 0) * rate),
+        )
+    return out

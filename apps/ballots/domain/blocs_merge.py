@@ -121,22 +121,31 @@ def follow_up_count(
     sure = seen.copy()  # voters of stronger findings sure to come in whole
     apart = lone == "apart"
     seen_all, sure_all = (seen.copy(), seen.copy()) if apart else (seen, sure)  # of the findings over all votes
+    # Voters of the lone windows before, where a site-wide burst may ask about its voters in sittings (round 41).
+    marked = apart and any(f.sitting_members is not None for findings in targets for f in findings)
+    seen_lone = seen.copy() if marked else seen
     count = 0
     for findings in targets:
         for f in findings if ordered else in_order(findings, lone):
             over_all = apart and not f.lone_minutes
             before, whole = (seen_all, sure_all) if over_all else (seen, sure)
             asks = not _taken_whole(f) and bool(before[f.members].any())
+            # A site-wide burst after a lone window it may share voters with (`burst_sittings: tested`, round 41):
+            # its voters in sittings are asked, and are not sure to come in.
+            sittings = over_all and f.sitting_members is not None and bool(seen_lone[f.members].any())
             if how == "asked":
                 asks = asks and not whole[f.members].all()
                 if not asks:
-                    sure[f.members] = True
+                    kept = _without(f.members, f.sitting_members) if sittings else f.members
+                    sure[kept] = True
                     if over_all:
-                        sure_all[f.members] = True
-            count += asks
+                        sure_all[kept] = True
+            count += asks + sittings
             seen[f.members] = True
             if over_all:
                 seen_all[f.members] = True
+            elif marked and f.lone_minutes:
+                seen_lone[f.members] = True
         if findings:  # the next talk and way start empty (every member at once, not finding by finding)
             members = np.concatenate([f.members for f in findings])
             seen[members] = False
@@ -144,6 +153,8 @@ def follow_up_count(
             if apart:
                 seen_all[members] = False
                 sure_all[members] = False
+            if marked:
+                seen_lone[members] = False
     return count
 
 
@@ -176,20 +187,46 @@ def findings_admit(
     known = _voter_mask(findings) if scratch is None else scratch  # the voters already in, by position
     apart = rule.lone_order == "apart" and any(f.lone_minutes for f in findings)
     known_all = _voter_mask(findings) if apart else known  # ... brought in by findings over all votes
+    # ... and by the lone windows, where a site-wide burst after one asks about its voters in sittings (round 41)
+    marked = apart and any(f.sitting_members is not None for f in findings)
+    known_lone = _voter_mask(findings) if marked else known
     for f in findings if ordered else in_order(findings, rule.lone_order):
+        judged = 0.0  # the part of the finding's prediction its voters in sittings were judged against and left
+        if marked and not f.lone_minutes and f.sitting_members is not None and known_lone[f.members].any():
+            f, judged = _sittings_judged(f, rule, bar)
         inside = (known if f.lone_minutes else known_all)[f.members]
         if not _taken_whole(f) and inside.any() and not inside.all():
             new = int((~inside).sum())
-            expected = max(f.expected, 1e-9)
+            expected = max(f.expected - judged, 1e-9)
             if new < rule.min_ratio * expected or _poisson_logsf(new - 1, expected) > bar:
                 f = f.with_members(f.members[inside])
         admitted.append(f)
         known[f.members] = True
         if not f.lone_minutes:
             known_all[f.members] = True
+        elif marked:
+            known_lone[f.members] = True
     if scratch is not None and findings:
         scratch[np.concatenate([f.members for f in findings])] = False
     return admitted
+
+
+def _without(members: np.ndarray, some: np.ndarray) -> np.ndarray:
+    """`members` (sorted) without `some` (sorted): positions of a burst's voters who did not vote in a sitting."""
+    return members[~_sorted_member(some, members)]
+
+
+def _sittings_judged(f: Finding, rule: BlocRule, bar: float) -> tuple[Finding, float]:
+    """A site-wide burst after a lone window that brought in some of its voters, under `lone_order: apart` and
+    `burst_sittings: tested` (round 41), keeps its members whose vote the lone test does not count (cast within a
+    sitting) only when such votes in its window are at least `min_ratio` times their prediction among the site's
+    such votes, with a Poisson tail of at most the follow-up bar (a question of the follow-up family). Also returns
+    the prediction of the votes left out (0 when they come in): a further follow-up question about the burst's
+    other new voters is asked against the rest of its prediction."""
+    observed, expected = f.sitting_observed, max(f.sitting_expected, 1e-9)
+    if observed >= rule.min_ratio * expected and _poisson_logsf(observed - 1, expected) <= bar:
+        return f, 0.0
+    return f.with_members(_without(f.members, f.sitting_members)), f.sitting_expected
 
 
 def findings_merge(findings: list[Finding], together: tuple[str, ...] = ("colleagues",)) -> list[list[Finding]]:

@@ -99,6 +99,13 @@ class Finding:
     unflagged: int = 0
     # the conditional lone-vote test (`lone_test: conditional`, round 38): what it judged the window by
     conditional: ConditionalTerms | None = None
+    # a site-wide burst sharing a voter with a lone window on its talk and way under `burst_sittings: tested`
+    # (round 41): its members whose vote on the talk the lone test does not count (cast within a sitting;
+    # positions, ascending), how many such votes its window holds, and what the talk's share of the site's
+    # such votes predicts of them there
+    sitting_members: np.ndarray | None = None
+    sitting_observed: int = 0
+    sitting_expected: float = 0.0
 
     def with_members(self, members: np.ndarray) -> Finding:
         """The same finding with other members: `dataclasses.replace(self, members=members)` without
