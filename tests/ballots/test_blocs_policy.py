@@ -128,9 +128,9 @@ def test_round_8_migration_pins_stored_policies_to_the_rule_they_were_stored_wit
         ("0034_bloc_rule_organisation_pairs", "lone_share", "whole", "local", "local"),
         ("0035_bloc_rule_lone_share", "lone_test", "poisson", "conditional", "conditional"),
         ("0036_bloc_rule_lone_test", "linked_groups", "colleagues", "before", "either"),
-        ("0040_promotion_suggestions_document", "lone_order", "strongest", "strongest", "apart"),
-        ("0041_bloc_rule_lone_order", "lone_fair_share", "plugin", "plugin", "conditional"),
-        ("0042_bloc_rule_lone_fair_share", "burst_sittings", "whole", "whole", "tested"),
+        ("0040_promotion_suggestions_document", "lone_order", "strongest", "apart", "after_burst"),
+        ("0042_tally_publication_runs", "lone_fair_share", "plugin", "plugin", "conditional"),
+        ("0043_bloc_rule_lone_fair_share", "burst_sittings", "whole", "tested", "tested"),
     ],
 )
 def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_with(
@@ -151,8 +151,8 @@ def test_a_one_word_migration_pins_stored_policies_to_the_rule_they_were_stored_
     over the whole vote), 0036 `lone_test: poisson` (round 38: a lone-vote window's count tested against a
     plug-in prediction), 0037 `linked_groups: colleagues` (round 39: a group only the wider links make the
     speaker's judged by the colleague test alone), 0041 `lone_order: strongest` (round 40: a lone-vote window
-    merged by its own p-value), 0042 `lone_fair_share: plugin` (round 41: a lone-vote window's plug-in prediction
-    in its bloc's fair share) and 0043 `burst_sittings: whole` (round 41: a site-wide burst's votes in sittings come
+    merged by its own p-value), 0043 `lone_fair_share: plugin` (round 41: a lone-vote window's plug-in prediction
+    in its bloc's fair share) and 0044 `burst_sittings: whole` (round 41: a site-wide burst's votes in sittings come
     in with it) into policies stored without the key; a policy that names the key keeps its
     choice, and new policies store today's default (for `ring_scores`, `ring_candidates`, `lone_votes`,
     `speaker_links`, `organisation_pairs`, `placeholder_companies`, `lone_share`, `lone_test`, `linked_groups`,

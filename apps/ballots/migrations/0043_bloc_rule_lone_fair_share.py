@@ -21,7 +21,7 @@ def pin_stored_behaviour(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ballots", "0041_bloc_rule_lone_order"),
+        ("ballots", "0042_tally_publication_runs"),
     ]
 
     operations = [

@@ -1,6 +1,6 @@
 """The bloc rule gains `burst_sittings` (docs/blocs.md, round 41): whether, under `lone_order: apart`, a site-wide
 burst that comes after a lone-vote window sharing its voters must show that its votes cast in sittings are a burst
-of their own. "whole" is the behaviour before, and stays the default.
+of their own. "whole" is the behaviour before; "tested" becomes the default (with `lone_order: apart`).
 
 A stored version is never edited in meaning, so every existing policy without the key gets the behaviour it
 was stored with, `burst_sittings: whole` (written out, so that a later default cannot change it)."""
@@ -21,7 +21,7 @@ def pin_stored_behaviour(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ballots", "0042_bloc_rule_lone_fair_share"),
+        ("ballots", "0043_bloc_rule_lone_fair_share"),
     ]
 
     operations = [
