@@ -24,7 +24,7 @@ from tests.ballots.test_blocs_lone import CALLED, LIKED, _sittings
 from tests.ballots.test_blocs_lone_bar import _alone
 from tests.ballots.test_blocs_lone_order import ALONE, IN_SITTINGS, PUSHED, _campaign
 
-APART = BlocRule(lone_order="apart")  # round 40's option
+APART = BlocRule(lone_order="apart", burst_sittings="whole")  # round 40's option
 TESTED = BlocRule(lone_order="apart", burst_sittings="tested")
 CROWDED = range(42000, 42005)  # five campaign voters rating talk 20 inside sittings, in the campaign's hours
 
@@ -91,7 +91,7 @@ def test_a_site_wide_burst_stronger_than_the_lone_window_is_asked_nothing_and_ke
     assert follow_up_count([[site, lone]], ordered=True, lone="apart") == 0
     members = _bloc(data, TESTED)
     assert {*ALONE, *CROWDED} <= members
-    assert members == _bloc(data, APART) == _bloc(data, BlocRule())
+    assert members == _bloc(data, APART) == _bloc(data, BlocRule(lone_order="strongest"))
 
 
 def _hand_made(sitting_observed: int, sitting_expected: float) -> list[Finding]:
@@ -139,7 +139,7 @@ def test_voters_in_sittings_at_the_talk_s_usual_rate_are_not_taken_in():
     members = _bloc(data, TESTED)
     assert set(ALONE) <= members
     assert not members & {*IN_SITTINGS, *honest}
-    assert members == _bloc(data, BlocRule())
+    assert members == _bloc(data, BlocRule(lone_order="strongest"))
 
 
 def test_the_question_is_asked_under_apart_only_and_counted_in_the_follow_up_family():
@@ -147,11 +147,14 @@ def test_the_question_is_asked_under_apart_only_and_counted_in_the_follow_up_fam
     question (counted), under `strongest` it asks its own follow-up question, as without the key."""
     data = _campaign().build()
     for order, asked in (("strongest", 1), ("apart", 1)):
-        plain = _pushed(data, BlocRule(lone_order=order))
+        plain = _pushed(data, BlocRule(lone_order=order, burst_sittings="whole"))
         tested = _pushed(data, BlocRule(lone_order=order, burst_sittings="tested"))
         assert follow_up_count([plain], ordered=True, lone=order) == (1 if order == "strongest" else 0)
         assert follow_up_count([tested], ordered=True, lone=order) == asked
-    assert _bloc(data, BlocRule(burst_sittings="tested")) == _bloc(data, BlocRule())
+    strongest = BlocRule(lone_order="strongest")
+    assert _bloc(data, replace(strongest, burst_sittings="tested")) == _bloc(
+        data, replace(strongest, burst_sittings="whole")
+    )
 
 
 def test_the_merge_and_its_count_do_not_depend_on_the_input_order():
@@ -170,8 +173,9 @@ def test_the_merge_and_its_count_do_not_depend_on_the_input_order():
     assert blocs_detect(case.shuffled(5).build(), TESTED).blocs == blocs_detect(case.build(), TESTED).blocs
 
 
-def test_the_key_is_validated_and_is_whole_by_default():
-    assert BlocRule().burst_sittings == "whole"
+def test_the_key_is_validated_and_is_tested_by_default():
+    assert BlocRule().burst_sittings == "tested"  # since round 41, with lone_order: apart
+    assert BlocRule.from_json({"burst_sittings": "whole"}).to_json()["burst_sittings"] == "whole"
     assert BlocRule.from_json({"burst_sittings": "tested"}).to_json()["burst_sittings"] == "tested"
     with pytest.raises(ValueError, match="burst_sittings must be one of"):
         BlocRule.from_json({"burst_sittings": "alone"})

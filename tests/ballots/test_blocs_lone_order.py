@@ -75,7 +75,7 @@ def test_under_strongest_the_bloc_loses_the_campaign_s_voters_in_sittings():
 @pytest.mark.parametrize("order", ["after_burst", "apart"])
 def test_under_after_burst_or_apart_the_bloc_keeps_every_campaign_voter(order):
     data = _campaign().build()
-    rule = BlocRule(lone_order=order)
+    rule = BlocRule(lone_order=order, burst_sittings="whole")  # round 40's values
     first, then = _pushed(data, rule)
     site, lone = (first, then) if order == "after_burst" else (then, first)
     assert not site.lone_minutes and lone.lone_minutes
@@ -91,7 +91,7 @@ def test_under_after_burst_or_apart_the_bloc_keeps_every_campaign_voter(order):
 def test_the_order_moves_a_lone_window_only_after_a_site_wide_burst_it_shares_voters_with():
     """And the follow-up family and the merge give the same answer whatever order the findings come in."""
     data = _campaign().build()
-    rule = BlocRule(lone_order="after_burst")
+    rule = BlocRule(lone_order="after_burst", burst_sittings="whole")
     _, findings = findings_collect(data, rule)
     lone = [f for f in findings if f.lone_minutes]
     site = [f for f in findings if f.signal == "burst" and not f.lone_minutes]
@@ -106,7 +106,7 @@ def test_the_order_moves_a_lone_window_only_after_a_site_wide_burst_it_shares_vo
     for f in findings:
         targets.setdefault((f.talk, f.direction), []).append(f)
     for order in ("after_burst", "apart"):
-        rule = BlocRule(lone_order=order)
+        rule = BlocRule(lone_order=order, burst_sittings="whole")
         ordered = [in_order(fs, order) for fs in targets.values()]
         count = follow_up_count(ordered, ordered=True, lone=order)
         assert count == follow_up_count(list(targets.values()), lone=order)
@@ -117,16 +117,16 @@ def test_the_order_moves_a_lone_window_only_after_a_site_wide_burst_it_shares_vo
 
 def test_under_apart_a_finding_over_all_votes_is_asked_only_against_the_findings_over_all_votes():
     """The site-wide burst shares voters with the stronger lone window only: under `apart` it is no question of
-    the follow-up family (it comes in whole), under `strongest` it is one (and fails)."""
+    the follow-up family (it comes in whole, `burst_sittings: whole`), under `strongest` it is one (and fails)."""
     data = _campaign().build()
     for order, asked in (("strongest", 1), ("apart", 0)):
-        findings = _pushed(data, BlocRule(lone_order=order))
+        findings = _pushed(data, BlocRule(lone_order=order, burst_sittings="whole"))
         assert follow_up_count([findings], ordered=True, lone=order) == asked
 
 
-def test_the_key_is_validated_and_is_strongest_by_default():
-    assert BlocRule().lone_order == "strongest"
-    for order in ("after_burst", "apart"):
+def test_the_key_is_validated_and_is_apart_by_default():
+    assert BlocRule().lone_order == "apart"  # since round 41, with burst_sittings: tested
+    for order in ("after_burst", "strongest"):
         assert BlocRule.from_json({"lone_order": order}).to_json()["lone_order"] == order
     with pytest.raises(ValueError, match="lone_order must be one of"):
         BlocRule.from_json({"lone_order": "first"})
