@@ -7,7 +7,6 @@ count are judged by how many such votes its window holds against the site's such
 of them: voters in sittings who crowd the hours come in, voters in sittings at the talk's usual rate (honest or
 not: the data cannot tell them apart) do not. A burst that comes before the lone window asks nothing."""
 
-import random
 from dataclasses import replace
 
 import numpy as np
@@ -19,9 +18,7 @@ from apps.ballots.domain.blocs_lone import isolated_votes, lone_votes
 from apps.ballots.domain.blocs_merge import findings_admit, follow_up_count, in_order
 from apps.ballots.domain.blocs_signals import SUPPORT, Finding
 from tests.ballots.test_blocs import _blocs_on
-from tests.ballots.test_blocs_cases import DAY, HOUR, START
-from tests.ballots.test_blocs_lone import CALLED, LIKED, _sittings
-from tests.ballots.test_blocs_lone_bar import _alone
+from tests.ballots.test_blocs_cases import HOUR
 from tests.ballots.test_blocs_lone_order import ALONE, IN_SITTINGS, PUSHED, _campaign
 
 APART = BlocRule(lone_order="apart", burst_sittings="whole")  # round 40's option
@@ -30,21 +27,9 @@ CROWDED = range(42000, 42005)  # five campaign voters rating talk 20 inside sitt
 
 
 def _crowded_campaign():
-    """Round 31's conference, and on day 2 from 10:00 a campaign for talk 20 over four hours: fourteen of its
-    voters rate it alone, twelve minutes apart, and five rate it inside a short sitting of their own (three other
-    talks a minute apart just before), one every 36 minutes."""
-    case, _ = _sittings()
-    rng = random.Random(41)
-    first = START + 2 * DAY + 10 * HOUR
-    _alone(case, rng, PUSHED, ALONE, first, 12 * 60)
-    others = [t for t in range(1, case.n_talks + 1) if t not in (CALLED, LIKED, PUSHED)]
-    for i, v in enumerate(CROWDED):
-        case.add_voter(v)
-        when = first + i * 3 * HOUR // len(CROWDED) + rng.randrange(300)
-        for j, t in enumerate(rng.sample(others, 3)):
-            case.vote(v, t, rng.choice([1, 2, 3]), when - 60 * (j + 1))
-        case.vote(v, PUSHED, 2, when)
-    return case
+    """A campaign for talk 20 over four hours: fourteen of its voters rate it alone, twelve minutes apart, and
+    five rate it inside a short sitting of their own, one every 36 minutes."""
+    return _campaign(seed=41, apart=12 * 60, sitters=CROWDED, span=3 * HOUR, jitter=300)
 
 
 def _pushed(data, rule: BlocRule):

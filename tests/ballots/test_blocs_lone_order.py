@@ -28,18 +28,19 @@ IN_SITTINGS = range(41000, 41004)  # four more in the same hours, each a minute 
 STRONGEST = BlocRule(lone_order="strongest")  # the rule before round 40
 
 
-def _campaign():
+def _campaign(*, seed: int = 40, apart: int = HOUR // 2, sitters=IN_SITTINGS, span: int = 7 * HOUR, jitter: int = 600):
     """Round 31's conference (its call on talk 5, its liked talk 6), and on day 2 from 10:00 a campaign for
-    talk 20: fourteen of its voters rate it alone (each rates six other talks in a sitting of their own on day
-    8), four rate it within a short sitting of their own, spread over the same seven hours."""
+    talk 20: fourteen of its voters rate it alone, `apart` seconds apart (each rates six other talks in a sitting
+    of their own on day 8), and `sitters` rate it within a short sitting of their own (three other talks a minute
+    apart just before), spread evenly over `span` seconds: by default four over the same seven hours."""
     case, _ = _sittings()
-    rng = random.Random(40)
+    rng = random.Random(seed)
     first = START + 2 * DAY + 10 * HOUR
-    _alone(case, rng, PUSHED, ALONE, first, HOUR // 2)
+    _alone(case, rng, PUSHED, ALONE, first, apart)
     others = [t for t in range(1, case.n_talks + 1) if t not in (CALLED, LIKED, PUSHED)]
-    for i, v in enumerate(IN_SITTINGS):
+    for i, v in enumerate(sitters):
         case.add_voter(v)
-        when = first + i * len(ALONE) * HOUR // (2 * len(IN_SITTINGS)) + rng.randrange(600)
+        when = first + i * span // len(sitters) + rng.randrange(jitter)
         for j, t in enumerate(rng.sample(others, 3)):
             case.vote(v, t, rng.choice([1, 2, 3]), when - 60 * (j + 1))
         case.vote(v, PUSHED, 2, when)
