@@ -7,6 +7,9 @@ so the weight and the evidence told two stories. Under `conditional` a bloc made
 expectation its evidence states; beside a finding over all votes a lone window keeps its plug-in prediction (there
 the conditional expectation is mostly the campaign's own votes). The numbers are recounted from the votes."""
 
+import re
+from dataclasses import replace
+
 import pytest
 
 from apps.ballots.domain.blocs import bloc_counts_as, blocs_detect
@@ -22,6 +25,13 @@ from tests.ballots.test_blocs_lone_test import CONDITIONAL, _quiet_talk_s_day
 def _bloc(data, rule: dict, talk_id: int):
     (bloc,) = [b for b in blocs_detect(data, BlocRule.from_json(rule)).blocs if b.talk_id == talk_id]
     return bloc
+
+
+def _tested(evidence) -> str:
+    """A lone window's sentence without its last clause, the fair share its bloc keeps."""
+    tested, kept, _ = evidence.sentence.partition(" For its fair share the bloc keeps ")
+    assert kept, evidence.sentence
+    return tested
 
 
 def _recounted_expectation(data, rule: dict, f) -> float:
@@ -42,7 +52,12 @@ def test_a_lone_only_bloc_s_fair_share_is_the_plug_in_or_the_stated_expectation(
     assert all(f.lone_minutes and f.conditional is not None for f in lone)
     plugin = _bloc(data, {**CONDITIONAL, "lone_fair_share": "plugin"}, talk_id)
     conditional = _bloc(data, {**CONDITIONAL, "lone_fair_share": "conditional"}, talk_id)
-    assert plugin.member_ids == conditional.member_ids and plugin.evidence == conditional.evidence
+    assert plugin.member_ids == conditional.member_ids
+    # The evidence is the same but for the sentence's last clause, which says which fair share the bloc keeps.
+    assert [replace(e, sentence=_tested(e)) for e in plugin.evidence] == [
+        replace(e, sentence=_tested(e)) for e in conditional.evidence
+    ]
+    assert all(e.sentence.endswith("For its fair share the bloc keeps that expectation.") for e in conditional.evidence)
     assert plugin.fair_share == pytest.approx(max(f.expected for f in lone), abs=1e-6)
     stated = max(_recounted_expectation(data, CONDITIONAL, f) for f in lone)
     assert conditional.fair_share == pytest.approx(stated, abs=1e-6)
@@ -69,6 +84,43 @@ def test_the_weight_is_the_larger_of_the_allowance_and_the_stated_expectation():
     assert f.expected == pytest.approx(1.198, abs=1e-3)
 
 
+KEPT = re.compile(
+    r"For its fair share the bloc keeps ([\d.]+) voters from these hours: the talk's share of the site's such votes "
+    r"outside them \((\d+) of (\d+) over the whole vote, with half a vote added to every talk's\) times the site's "
+    r"(\d+) in them\.$"
+)
+
+
+@pytest.mark.parametrize("talk_id", [CALLED, CAMPAIGNS[1]])
+def test_a_lone_window_s_sentence_states_the_fair_share_its_bloc_keeps(talk_id):
+    """Under `plugin` the sentence states the plug-in prediction the bloc's fair share keeps, with counts an
+    organizer can redo: the talk's lone votes outside the window over the site's (half a vote added to each of
+    the 40 talks' counts) times the site's lone votes in the window. Recounted from the votes."""
+    data = _quiet_talk_s_day().build()
+    (f,) = _lone(data, CONDITIONAL)[talk_id]
+    bloc = _bloc(data, {**CONDITIONAL, "lone_fair_share": "plugin"}, talk_id)
+    (evidence,) = bloc.evidence
+    m = KEPT.search(evidence.sentence)
+    assert m, evidence.sentence
+    kept, outside, site, in_window = float(m[1]), int(m[2]), int(m[3]), int(m[4])
+    # The stated number is the finding's prediction, which is the bloc's fair share (its only finding).
+    assert bloc.fair_share == pytest.approx(f.expected, abs=1e-6)
+    assert kept == pytest.approx(bloc.fair_share, rel=0.05)
+    # The counts, from the votes.
+    lone = context_build(votes_only(data, isolated_votes(data, lone_votes(data))), BlocRule.from_json(CONDITIONAL))
+    at, talk = lone.data.vote_at, lone.data.vote_talk
+    lo, hi = f.window
+    inside = (at >= lo) & (at < hi)
+    up = lone.votes_in(SUPPORT)
+    assert outside == int((talk[up][~inside[up]] == f.talk).sum())
+    assert (site, in_window) == (lone.n_votes - int(inside.sum()), int(inside.sum()))
+    assert data.n_talks == 40
+    assert bloc.fair_share == pytest.approx(in_window * (outside + 0.5) / (site + 0.5 * 40), abs=1e-6)
+    # The test's own expectation (stored in the evidence) is another number, unchanged by the clause.
+    assert evidence.expected == pytest.approx(_recounted_expectation(data, CONDITIONAL, f), abs=1e-6)
+    assert evidence.expected != pytest.approx(bloc.fair_share, rel=0.05)
+
+
 def test_beside_a_finding_over_all_votes_a_lone_window_keeps_its_plug_in_prediction():
     """Under the default rule the first campaign's bloc holds its lone window and a site-wide burst: its fair share
     is the site-wide burst's prediction under both values, not the lone window's stated expectation."""
@@ -79,6 +131,13 @@ def test_beside_a_finding_over_all_votes_a_lone_window_keeps_its_plug_in_predict
     assert plugin == conditional
     (lone,) = [e for e in conditional.evidence if "votes cast so on any talk" in e.sentence]
     assert conditional.fair_share != pytest.approx(lone.expected, rel=0.05)
+    # The lone sentence states the window's own plug-in prediction under both values; the bloc's fair share is
+    # the most generous of its findings' (here the site-wide burst's), so never below it.
+    (f,) = _lone(data, {})[talk_id]
+    kept = re.search(r"For its fair share the bloc keeps ([\d.]+) voters from these hours: ", lone.sentence)
+    assert kept, lone.sentence
+    assert float(kept[1]) == pytest.approx(f.expected, rel=0.05)
+    assert conditional.fair_share >= f.expected
 
 
 def test_the_key_is_validated():

@@ -118,7 +118,8 @@ def test_under_a_local_share_the_sentence_gives_the_span_that_gave_the_reported_
         assert (stated["trials"], stated["in_window"], stated["in_span"]) == (trials, in_window, in_span)
         assert evidence.expected == pytest.approx(trials * in_window / in_span, abs=1e-6)
         assert stated["expected"] == pytest.approx(trials * in_window / in_span, abs=0.05)
-        assert evidence.sentence.endswith("and took the less unusual of the two.")
+        # The test's sentence ends there; the fair share the bloc keeps follows (test_blocs_lone_fair_share.py).
+        assert "and took the less unusual of the two. For its fair share the bloc keeps " in evidence.sentence
         if taken == "local":
             assert stated["where"] == f"from {_utc(a)} to {_utc(b)}, these hours and the days around them"
             assert "against the whole vote and took" in evidence.sentence

@@ -174,7 +174,9 @@ def _utc(seconds) -> str:
     return dt.datetime.fromtimestamp(int(seconds), tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _sentence(f: Finding, data: BlocInput) -> str:
+def _sentence(f: Finding, data: BlocInput, lone_only: bool = False) -> str:
+    """`lone_only`: the finding is in a bloc whose fair share keeps the lone windows' stated expectations
+    (`lone_fair_share: conditional` on a bloc of lone windows only, round 41)."""
     scale = data.scale
     if f.top_score:
         way = f"give this talk the top score, '{scale.label(scale.maximum)}'"
@@ -243,7 +245,8 @@ def _sentence(f: Finding, data: BlocInput) -> str:
             if f.lone_hours:  # round 32: and the voter's only such vote in a day either side
                 alone += f" and no other such vote by its voter within {f.lone_hours} hours"
             if f.conditional is not None:  # round 38: the numbers the conditional test used
-                return f"{f.observed} {votes} in {hours:g} hours from {start}, {alone}. {_conditional_text(f)}{note}"
+                tested = _conditional_text(f, lone_only)
+                return f"{f.observed} {votes} in {hours:g} hours from {start}, {alone}. {tested}{note}"
             return (
                 f"{f.observed} {votes} in {hours:g} hours from {start}, {alone}; {_number(f.expected)} expected "
                 f"from the talk's share of such votes and site-wide such votes at that time ({_p_text(f.log_p)})."
@@ -266,11 +269,12 @@ def _sentence(f: Finding, data: BlocInput) -> str:
     )
 
 
-def _conditional_text(f: Finding) -> str:
+def _conditional_text(f: Finding, lone_only: bool = False) -> str:
     """What the conditional lone-vote test (round 38) judged a window by, in numbers a reader can redo: the
     window's share of the site's lone votes over the reference span that gave the p-value, and the talk's
     other such votes in that span, each falling in the window with that chance: the expected number is
-    their count times the share (the window's first vote is given, so it is not among them)."""
+    their count times the share (the window's first vote is given, so it is not among them). Then what the
+    window gives the bloc's fair share (`_kept_text`)."""
     c = f.conditional
     if c.span is None:
         where, there, other = "over the whole vote", "", "the days around them"
@@ -284,7 +288,33 @@ def _conditional_text(f: Finding) -> str:
         f"These hours hold {c.in_window} of the {c.in_span} votes cast so on any talk, with any score, {where} "
         f"(a share of {c.chance:.3g}); of the talk's {c.trials} other such votes{there}, each falling in these "
         f"hours with that chance, {_number(c.expected)} were expected here besides the first, and "
-        f"{f.observed - 1} came ({_p_text(f.log_p)}).{also}"
+        f"{f.observed - 1} came ({_p_text(f.log_p)}).{also}{_kept_text(f, lone_only)}"
+    )
+
+
+def _kept_text(f: Finding, lone_only: bool) -> str:
+    """What a conditional lone window gives its bloc's fair share (the session after round 41). The test's
+    expectation is given the talk's votes in the window, the campaign's own; the fair share keeps the plug-in
+    prediction (`Finding.expected`): the talk's share of the site's such votes outside the window times the
+    site's such votes in it. (The conditional model fitted to the votes outside the window gives it back:
+    N_out * q / (1 - q) = N_out * in_window / (in_span - in_window).) The counts stated are the reported
+    span's; over the whole vote the share is smoothed (half a vote added to every talk's) and, under
+    `lone_share: local`, pulled toward the whole vote's share and never below it (`blocs_bursts._local_rate`).
+    Under `lone_fair_share: conditional` a bloc of lone windows only keeps the stated expectation (round 41),
+    and the sentence says that instead."""
+    if lone_only:
+        return " For its fair share the bloc keeps that expectation."
+    c = f.conditional
+    outside = max(c.trials - (f.observed - 1), 0)  # the talk's such votes in the span, the window's left out
+    site = max(c.in_span - c.in_window, 0)
+    how = (
+        "over the whole vote, with half a vote added to every talk's"
+        if c.span is None
+        else "in that span, pulled toward the whole vote's share and never below it"
+    )
+    return (
+        f" For its fair share the bloc keeps {_number(f.expected)} voters from these hours: the talk's share of the "
+        f"site's such votes outside them ({outside} of {site} {how}) times the site's {c.in_window} in them."
     )
 
 
@@ -543,9 +573,10 @@ def _bloc(
         strongest.setdefault((f.signal, f.label), f)
     # A lone window under the conditional test states (and stores) the expectation that test used; under
     # `lone_fair_share: plugin` the fair share below keeps its plug-in prediction (rounds 38-40), under
-    # "conditional" the stated one (round 41).
+    # "conditional" the stated one (round 41). The sentence says which one the bloc keeps.
+    lone_only = lone_fair_share == "conditional" and all(f.lone_minutes for f in group)
     evidence = tuple(
-        Evidence(f.signal, _sentence(f, data), f.observed, round(_stated(f), 6), float(np.exp(f.log_p)))
+        Evidence(f.signal, _sentence(f, data, lone_only), f.observed, round(_stated(f), 6), float(np.exp(f.log_p)))
         for f in strongest.values()
     )
     word = _DIRECTION_WORDS[direction]
@@ -556,7 +587,6 @@ def _bloc(
     # its evidence states; beside a finding over all votes a lone window keeps its plug-in prediction (the
     # conditional expectation there is mostly the campaign's own votes: it is given the talk's lone votes
     # and the site's in the window, the campaign's included).
-    lone_only = lone_fair_share == "conditional" and all(f.lone_minutes for f in group)
     fair = min(float(len(ids)), max(_stated(f) if lone_only else f.expected for f in group))
     strength = max((f.log_p / f.log_bar for f in group if f.log_bar < 0), default=1.0)
     return Bloc(
