@@ -48,7 +48,7 @@ from .blocs_direction import direction_in_line, raters_build
 from .blocs_input import BlocInput, BlocRule, votes_by_talk
 from .blocs_joined import joined_findings
 from .blocs_lean import lean_findings
-from .blocs_lone import lone_findings, sittings_marked
+from .blocs_lone import lone_counted, lone_findings, sittings_marked
 from .blocs_merge import _voter_mask, findings_admit, findings_merge, follow_up_count, in_order
 from .blocs_organisations import orders_of_speakers, organisations_build
 from .blocs_saturation import light_colleague_votes, narrow_expected
@@ -432,11 +432,12 @@ def findings_collect(data: BlocInput, rule: BlocRule) -> tuple[Context, list[Fin
             findings += group_findings(ctx, narrow, "narrow", label, None, narrow_expected(ctx))
     if "burst" in rule.signals:
         site = burst_findings(ctx)
-        lone = lone_findings(ctx) if rule.lone_votes in ("tested", "isolated") else []
+        counted = lone_counted(data, rule) if rule.lone_votes in ("tested", "isolated") and ctx.n_votes else None
+        lone = lone_findings(ctx, counted) if counted is not None else []
         if rule.burst_sittings == "tested":
             # A site-wide burst beside a lone window: its votes cast in sittings must be a burst of their own
             # to come in (round 41; the merge asks).
-            site = sittings_marked(ctx, site, lone)
+            site = sittings_marked(ctx, site, lone, counted)
         # The burst test over the votes cast alone (round 31): a campaign spread over a day.
         findings += site + lone
     if "organisation_burst" in rule.signals:

@@ -104,6 +104,14 @@ def isolated_votes(data: BlocInput, lone: np.ndarray, hours: int = ISOLATED_HOUR
     return out
 
 
+def lone_counted(data: BlocInput, rule: BlocRule) -> np.ndarray:
+    """Per vote: whether the lone-vote test counts it: lone, and under `lone_votes: isolated` also its voter's
+    only lone vote within `ISOLATED_HOURS`. Worked out once per detection (a sort of every vote): the lone test
+    reads it, and so does the site-wide burst's question about its votes in sittings (the rest)."""
+    lone = lone_votes(data)
+    return isolated_votes(data, lone) if rule.lone_votes == "isolated" else lone
+
+
 def lone_rule(rule: BlocRule) -> BlocRule:
     """The rule the lone-vote scan runs under (round 34): its windows need at least `lone_min_votes` lone
     votes (never fewer than `min_members`), and under `lone_control: familywise` every window is held to
@@ -113,17 +121,17 @@ def lone_rule(rule: BlocRule) -> BlocRule:
     return replace(rule, min_members=fewest, error_control=control)
 
 
-def lone_findings(ctx: Context) -> list[Finding]:
+def lone_findings(ctx: Context, counted: np.ndarray | None = None) -> list[Finding]:
     """The burst test's windows over the lone votes only (under `lone_votes: isolated`, the lone votes
     of voters with no other lone vote within `ISOLATED_HOURS`): per talk and way, more such votes in a
     window than the talk's share of them times the site's such votes then predicts; under `bursts:
-    every` also the further waves. Voter and talk positions are kept, so findings need no translation."""
+    every` also the further waves. Voter and talk positions are kept, so findings need no translation.
+    `counted`: `lone_counted`'s mask, when the caller has it already."""
     data = ctx.data
     if not ctx.n_votes:
         return []
-    lone = lone_votes(data)
     isolated = ctx.rule.lone_votes == "isolated"
-    keep = isolated_votes(data, lone) if isolated else lone
+    keep = lone_counted(data, ctx.rule) if counted is None else counted
     if not keep.any():
         return []
     rule = lone_rule(ctx.rule)
@@ -136,13 +144,15 @@ def lone_findings(ctx: Context) -> list[Finding]:
     return [replace(f, lone_minutes=LONE_MINUTES, lone_hours=hours) for f in scan.findings()]
 
 
-def sittings_marked(ctx: Context, bursts: list[Finding], lone: list[Finding]) -> list[Finding]:
+def sittings_marked(
+    ctx: Context, bursts: list[Finding], lone: list[Finding], counted: np.ndarray | None = None
+) -> list[Finding]:
     """`bursts` (the site-wide test's findings), each one that shares a voter with a lone window of `lone` on its
     talk and way carrying (`Finding.sitting_members`, `sitting_expected`) its members whose vote on the talk was
     cast within a sitting, and what the site-wide test's prediction gives for them over the votes cast in
     sittings only: the talk's share of such votes in the way (outside the window) times the site's such votes
     in the window (the talk's own left out), as the site-wide test predicts a window from all votes. A burst
-    with no member voting in a sitting is left as it is."""
+    with no member voting in a sitting is left as it is. `counted`: `lone_counted`'s mask, when the caller has it."""
     lone_voters: dict[tuple[int, int], np.ndarray] = {}
     for f in lone:
         key = (f.talk, f.direction)
@@ -155,8 +165,7 @@ def sittings_marked(ctx: Context, bursts: list[Finding], lone: list[Finding]) ->
     if not any(shares):
         return bursts
     data = ctx.data
-    lone_mask = lone_votes(data)
-    sitting = ~(isolated_votes(data, lone_mask) if ctx.rule.lone_votes == "isolated" else lone_mask)
+    sitting = ~(lone_counted(data, ctx.rule) if counted is None else counted)
     site_at = np.sort(data.vote_at[sitting])
     n_talks = max(1, data.n_talks)
     out = list(bursts)
