@@ -17,6 +17,7 @@ from apps.talks.models import Conference
 from ..models import Bloc, BlocDetectionRun
 from .blocs import BlocRefresh, bloc_decide, tally_with_blocs
 from .runs import LIVE, RunKind, RunProgress
+from .tallies import no_progress
 
 __all__ = ["LIVE", "STALE_AFTER", "bloc_detection_create", "bloc_detection_execute", "bloc_detection_start"]
 
@@ -56,7 +57,7 @@ def bloc_detection_now(*, conference: Conference, trigger: str, by=None, progres
     refresh = bloc_detection_perform(run.pk, also=progress) if created else None
     if refresh is not None:
         return refresh
-    return tally_with_blocs(conference=conference, progress=progress or (lambda phase, percent: None))
+    return tally_with_blocs(conference=conference, progress=progress or no_progress)
 
 
 def bloc_decision_apply(*, bloc: Bloc, status: str, reason: str, by) -> tuple[Bloc, BlocDetectionRun]:

@@ -27,7 +27,7 @@ from ..models import Bloc, BlocDecision, TallySnapshot
 from ..selectors.blocs import bloc_input_recorded, stored_bloc_sentence
 from ..selectors.tally import tally_input
 from .policies import weight_policy_ensure
-from .tallies import _reasons_by_talk, _snapshot_for
+from .tallies import _reasons_by_talk, _snapshot_for, no_progress
 
 # pg_advisory_lock's first key: this lock's namespace; the second is the conference id.
 DETECTION_LOCK_NAMESPACE = 5_2005
@@ -40,10 +40,6 @@ class BlocRefresh:
     gone: int
     snapshot: TallySnapshot
     votes: int = 0
-
-
-def _no_progress(phase: str, percent: int) -> None:
-    return None
 
 
 @contextmanager
@@ -76,7 +72,7 @@ def _no_record(inputs: dict) -> None:
 def tally_with_blocs(
     *,
     conference: Conference,
-    progress: Callable[[str, int], None] = _no_progress,
+    progress: Callable[[str, int], None] = no_progress,
     record: Callable[[dict], None] = _no_record,
 ) -> BlocRefresh:
     """Detects blocs in the current votes, stores them, and stores the tally with their discounts.
@@ -210,7 +206,7 @@ def bloc_discount_mappings(*, conference: Conference) -> tuple[dict, dict]:
 def tally_publish_with_blocs(
     *,
     conference: Conference,
-    progress: Callable[[str, int], None] = _no_progress,
+    progress: Callable[[str, int], None] = no_progress,
     detect: Callable[..., BlocRefresh] = tally_with_blocs,
 ) -> TallySnapshot:
     """Detects blocs once more (`detect`: a publication run records it as a detection run), then publishes

@@ -139,8 +139,8 @@ class RunProgress:
         self._step, self._since = "", time.perf_counter()
         self._side = None
 
-    def mine(self, using: str = DEFAULT_DB_ALIAS):
-        return self.model.objects.using(using).filter(pk=self.run_id, status=Status.RUNNING)
+    def mine(self):
+        return self.model.objects.filter(pk=self.run_id, status=Status.RUNNING)
 
     def __call__(self, phase: str, percent: int) -> None:
         self._time(phase.split(":", 1)[0].strip())

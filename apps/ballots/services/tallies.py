@@ -179,7 +179,8 @@ def _row_with_nulls(row: np.void) -> bytes:
     return bytes(data)
 
 
-def _no_progress(phase: str, percent: int) -> None:
+def no_progress(phase: str, percent: int) -> None:
+    """The `progress(phase, percent)` of work nobody watches (publishing and detection outside a run)."""
     return None
 
 
@@ -191,7 +192,7 @@ def tally_publish(
     conference: Conference,
     discounts: Mapping[tuple[int, int], float] | None = None,
     discount_reasons: Mapping[tuple[int, int], str] | None = None,
-    progress: Callable[[str, int], None] = _no_progress,
+    progress: Callable[[str, int], None] = no_progress,
 ) -> TallySnapshot:
     """Publishes the tally of the current votes and fills its bulletin board: every receipt with the
     weight its ballot counted at and its status (counted / not eligible / reduced by a bloc
