@@ -106,11 +106,11 @@ def published_schedule(
     nothing else: what the rows' digest does not cover, no feed can show."""
     source = source or schedule_source(release=release)
     _pk, version, published_at = source.release
-    slug, name, time_zone, start_date, end_date = source.conference
+    slug, conference_name, time_zone, start_date, end_date = source.conference
     tz = zoneinfo.ZoneInfo(time_zone)
     page = base_url.rstrip("/") + reverse("conference_detail", args=[slug])
-    rooms = {pk: ExportRoom(key=pk, name=name, capacity=capacity) for pk, name, capacity in source.rooms}
-    tracks = {pk: ExportTrack(name=name, slug=track_slug, color=color) for pk, name, track_slug, color in source.tracks}
+    rooms = {pk: ExportRoom(key=pk, name=room, capacity=capacity) for pk, room, capacity in source.rooms}
+    tracks = {pk: ExportTrack(name=track, slug=slug_, color=color) for pk, track, slug_, color in source.tracks}
     persons: dict[int, list[ExportPerson]] = {}
     for talk_id, speaker_id, speaker_name, biography, email in source.speakers:
         persons.setdefault(talk_id, []).append(
@@ -137,7 +137,7 @@ def published_schedule(
         )
     return PublishedSchedule(
         conference_slug=slug,
-        title=name,
+        title=conference_name,
         time_zone=time_zone,
         start_date=start_date,
         end_date=end_date,
